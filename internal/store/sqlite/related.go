@@ -1,0 +1,101 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/broadsheet/broadsheet/internal/article"
+	"github.com/broadsheet/broadsheet/internal/store"
+)
+
+// SetRelated implements store.Related.
+func (s Store) SetRelated(ctx context.Context, id int64, links []store.RelatedLink) error {
+	err := s.write(ctx, func(q querier) error {
+		if _, err := q.ExecContext(ctx, `DELETE FROM related_links WHERE article_id = ?`, id); err != nil {
+			return translate(err)
+		}
+		for i, l := range links {
+			if _, err := q.ExecContext(ctx, `INSERT INTO related_links (article_id, position, related_id, score, reason)
+				VALUES (?, ?, ?, ?, ?)`, id, i, l.ArticleID, l.Score, l.Reason); err != nil {
+				return translate(err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: related of %d: %w", id, err)
+	}
+	return nil
+}
+
+// RelatedArticles implements store.Related.
+func (s Store) RelatedArticles(ctx context.Context, id int64, liveAt time.Time) ([]*article.Article, []store.RelatedLink, error) {
+	var links []store.RelatedLink
+	err := s.each(ctx, `SELECT r.related_id, r.score, r.reason FROM related_links r JOIN articles a ON a.id = r.related_id
+		WHERE r.article_id = ? AND `+liveCond+` ORDER BY r.position`, []any{id, liveAt.UnixMicro()},
+		func(sc func(...any) error) error {
+			var l store.RelatedLink
+			if err := sc(&l.ArticleID, &l.Score, &l.Reason); err != nil {
+				return err
+			}
+			links = append(links, l)
+			return nil
+		})
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqlite: related of %d: %w", id, err)
+	}
+	ids := make([]int64, len(links))
+	for i, l := range links {
+		ids[i] = l.ArticleID
+	}
+	list, err := s.articlesByID(ctx, ids)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqlite: related of %d: %w", id, err)
+	}
+	return list, links, nil
+}
+
+// SharingArticles implements store.Related.
+func (s Store) SharingArticles(ctx context.Context, a *article.Article, liveAt time.Time, limit int) ([]*article.Article, error) {
+	list, err := s.queryArticles(ctx, `SELECT `+articleColumns+articleFrom+`
+		WHERE a.id != ? AND a.kind = 'story' AND `+liveCond+` AND (
+			(a.section_id IS NOT NULL AND a.section_id = ?) OR
+			a.id IN (SELECT t2.article_id FROM article_tags t1 JOIN article_tags t2 ON t2.tag_id = t1.tag_id WHERE t1.article_id = ?))
+		ORDER BY (SELECT COUNT(*) FROM article_tags t1 JOIN article_tags t2 ON t2.tag_id = t1.tag_id
+			WHERE t1.article_id = ? AND t2.article_id = a.id) DESC, a.published_at DESC, a.id DESC LIMIT ?`,
+		a.ID, liveAt.UnixMicro(), a.Section.ID, a.ID, a.ID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: sharing with %d: %w", a.ID, err)
+	}
+	return list, nil
+}
+
+// ChangesSince implements store.Changes.
+func (s Store) ChangesSince(ctx context.Context, seq int64) ([]store.Change, int64, error) {
+	var list []store.Change
+	latest := seq
+	err := s.each(ctx, `SELECT seq, key FROM change_log WHERE seq > ? ORDER BY seq`, []any{seq},
+		func(sc func(...any) error) error {
+			var c store.Change
+			if err := sc(&c.Seq, &c.Key); err != nil {
+				return err
+			}
+			list, latest = append(list, c), c.Seq
+			return nil
+		})
+	if err != nil {
+		return nil, 0, fmt.Errorf("sqlite: changes since %d: %w", seq, err)
+	}
+	return list, latest, nil
+}
+
+// LatestChange implements store.Changes.
+func (s Store) LatestChange(ctx context.Context) (int64, error) {
+	var seq int64
+	err := s.read().QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM change_log`).Scan(&seq)
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: latest change: %w", translate(err))
+	}
+	return seq, nil
+}

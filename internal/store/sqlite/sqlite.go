@@ -1,0 +1,293 @@
+// Package sqlite is the embedded SQLite backend of the storage contract, through the pure-Go
+// modernc.org/sqlite driver.
+//
+// One file holds a site. It runs in WAL mode with one writer connection (writes never wait on
+// each other inside the driver, and BEGIN IMMEDIATE avoids lock upgrades) and a pool of readers.
+// synchronous=NORMAL: in WAL mode a committed transaction survives a crash of the process (the
+// WAL is in the operating system's hands once the commit returns) but the last transactions
+// before a power loss may roll back. Set Options.Synchronous to "FULL" to survive power loss at
+// the cost of one fsync per commit.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/broadsheet/broadsheet/internal/store"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Options tune a database; the zero value is the documented default.
+type Options struct {
+	// Synchronous is the PRAGMA synchronous level: "NORMAL" (default) or "FULL".
+	Synchronous string
+	// BusyTimeout is how long a writer waits for another process's write lock (default 5s).
+	BusyTimeout time.Duration
+	// Readers is the size of the read pool (default: 2 × GOMAXPROCS, at least 4).
+	Readers int
+}
+
+// DB is an open SQLite site database. It implements store.Store.
+type DB struct {
+	Store
+	path string
+	w, r *sql.DB
+}
+
+// Open opens (creating if needed) the database file at path and brings its schema up to date.
+// A file that is locked, read-only, corrupt or from a newer Broadsheet answers an error naming
+// the file.
+func Open(ctx context.Context, path string, opt Options) (*DB, error) {
+	if opt.Synchronous == "" {
+		opt.Synchronous = "NORMAL"
+	}
+	if opt.Synchronous != "NORMAL" && opt.Synchronous != "FULL" {
+		return nil, fmt.Errorf("sqlite: synchronous must be NORMAL or FULL, not %q", opt.Synchronous)
+	}
+	if opt.BusyTimeout == 0 {
+		opt.BusyTimeout = 5 * time.Second
+	}
+	if opt.Readers == 0 {
+		opt.Readers = max(4, 2*runtime.GOMAXPROCS(0))
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("sqlite: %s: %w", path, err)
+		}
+	}
+	dsn := func(extra ...string) string {
+		q := url.Values{}
+		q.Add("_pragma", "foreign_keys(1)")
+		q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", opt.BusyTimeout.Milliseconds()))
+		q.Add("_pragma", "synchronous("+opt.Synchronous+")")
+		for _, e := range extra {
+			q.Add("_pragma", e)
+		}
+		return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+	}
+	w, err := sql.Open("sqlite", dsn("journal_mode(WAL)")+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	db := &DB{path: path, w: w}
+	if err := db.migrate(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: %s: %w", path, describe(err))
+	}
+	r, err := sql.Open("sqlite", dsn("query_only(1)"))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(opt.Readers)
+	r.SetMaxIdleConns(opt.Readers)
+	db.r = r
+	db.Store = Store{db: db}
+	return db, nil
+}
+
+// Path is the database file.
+func (db *DB) Path() string { return db.path }
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	return errors.Join(db.r.Close(), db.w.Close())
+}
+
+// SchemaVersion is the number of migrations this build knows.
+func SchemaVersion() int {
+	n, _ := migrations()
+	return len(n)
+}
+
+func migrations() ([]string, error) {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	for i, n := range names {
+		want := fmt.Sprintf("migrations/%04d_", i+1)
+		if !strings.HasPrefix(n, want) {
+			return nil, fmt.Errorf("migration %s out of sequence, want %s*", n, want)
+		}
+	}
+	return names, nil
+}
+
+// migrate applies the migrations the file lacks, each in its own transaction, and refuses a
+// schema newer than this build.
+func (db *DB) migrate(ctx context.Context) error {
+	names, err := migrations()
+	if err != nil {
+		return err
+	}
+	var have int
+	if err := db.w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
+		return err
+	}
+	if have > len(names) {
+		return fmt.Errorf("schema version %d, this build knows %d: %w", have, len(names), store.ErrSchemaTooNew)
+	}
+	for i := have; i < len(names); i++ {
+		src, err := migrationFiles.ReadFile(names[i])
+		if err != nil {
+			return err
+		}
+		tx, err := db.w.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, string(src)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", names[i], err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", names[i], err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %s: %w", names[i], err)
+		}
+	}
+	return nil
+}
+
+// describe turns the driver's codes for unusable files into sentences a site owner can act on.
+func describe(err error) error {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return err
+	}
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+		return fmt.Errorf("the database is locked by another program; stop it or try again: %w", err)
+	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM:
+		return fmt.Errorf("the database cannot be written; check the file's and its folder's permissions: %w", err)
+	case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
+		return fmt.Errorf("the file is not a Broadsheet database or is damaged; restore it from a backup: %w", err)
+	}
+	return err
+}
+
+// translate maps the driver's constraint codes onto the contract's sentinel errors.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return fmt.Errorf("%w: %v", store.ErrConflict, err)
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return fmt.Errorf("%w: %v", store.ErrNotFound, err)
+		}
+		return describe(err)
+	}
+	return err
+}
+
+// querier is what both *sql.DB and *sql.Tx offer.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Store runs the contract's queries either on the pools or inside one transaction.
+type Store struct {
+	db *DB
+	tx *sql.Tx
+}
+
+var _ store.Store = (*DB)(nil)
+
+func (s Store) read() querier {
+	if s.tx != nil {
+		return s.tx
+	}
+	return s.db.r
+}
+
+// write runs fn in a write transaction, or in the enclosing one.
+func (s Store) write(ctx context.Context, fn func(q querier) error) error {
+	if s.tx != nil {
+		return fn(s.tx)
+	}
+	tx, err := s.db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return translate(err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return translate(tx.Commit())
+}
+
+// InTx implements store.Store.
+func (s Store) InTx(ctx context.Context, fn func(tx store.Store) error) error {
+	if s.tx != nil {
+		return fn(s)
+	}
+	return s.write(ctx, func(q querier) error {
+		return fn(Store{db: s.db, tx: q.(*sql.Tx)})
+	})
+}
+
+// Close is a no-op on a transaction's Store; DB.Close closes the database.
+func (s Store) Close() error { return nil }
+
+// micros stores a time as Unix microseconds, NULL for the zero time.
+func micros(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.UnixMicro(), Valid: true}
+}
+
+func fromMicros(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return time.UnixMicro(n.Int64).UTC()
+}
+
+// placeholders returns "?, ?, ?" for n arguments.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func int64Args(ids []int64) []any {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return args
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

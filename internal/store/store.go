@@ -1,0 +1,157 @@
+// Package store is the storage contract: the interfaces every backend implements, the queries
+// they answer and the sentinel errors they translate their native errors into. The conformance
+// suite in store/storetest holds every backend to it.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/broadsheet/broadsheet/internal/article"
+)
+
+// Sentinel errors. Backends translate native codes into these; callers test with errors.Is.
+var (
+	// ErrNotFound means the thing asked for does not exist (or is not visible).
+	ErrNotFound = errors.New("not found")
+	// ErrConflict means a uniqueness rule or an optimistic version check failed.
+	ErrConflict = errors.New("conflict")
+	// ErrSchemaTooNew means the database was written by a newer Broadsheet.
+	ErrSchemaTooNew = errors.New("database schema is newer than this Broadsheet understands")
+)
+
+// Store is everything a backend provides. Implementations are safe for concurrent use.
+type Store interface {
+	Articles
+	Taxonomy
+	Related
+	Changes
+	// InTx runs fn in one transaction: all of fn's writes land or none do. fn must use the Store it
+	// is given, not the outer one. An error from fn rolls back and is returned as is.
+	InTx(ctx context.Context, fn func(tx Store) error) error
+	// Close releases the backend's resources.
+	Close() error
+}
+
+// ArticleQuery selects articles for listings. Zero fields do not filter.
+type ArticleQuery struct {
+	// LiveAt, when set, keeps only what readers may see at that time (article.IsLive).
+	LiveAt    time.Time
+	Status    article.Status
+	Kind      article.Kind
+	SectionID int64
+	TagID     int64
+	AuthorID  int64
+	// Text filters by a substring of the title (for the admin's list).
+	Text   string
+	Limit  int
+	Offset int
+}
+
+// Articles stores stories and pages.
+type Articles interface {
+	// CreateArticle inserts a and sets its ID, CreatedAt, UpdatedAt and Version (1). Tags,
+	// authors and the section are matched by ID or, when the ID is zero, by slug, and created when
+	// missing. A taken slug answers ErrConflict.
+	CreateArticle(ctx context.Context, a *article.Article) error
+	// UpdateArticle saves a over the stored article with the same ID, provided the stored version
+	// is a.Version; it then increments a.Version. A stale version or a taken slug answers
+	// ErrConflict; an unknown ID, ErrNotFound. A changed slug keeps the old one as an alias.
+	UpdateArticle(ctx context.Context, a *article.Article) error
+	// DeleteArticle removes an article for good.
+	DeleteArticle(ctx context.Context, id int64) error
+	// Article returns one article by ID, whatever its status.
+	Article(ctx context.Context, id int64) (*article.Article, error)
+	// ArticleBySlug returns the article whose current or former slug is slug; callers compare
+	// the returned slug to redirect former ones.
+	ArticleBySlug(ctx context.Context, slug string) (*article.Article, error)
+	// SlugTaken reports whether slug is the current or former slug of an article other than id.
+	SlugTaken(ctx context.Context, slug string, id int64) (bool, error)
+	// ListArticles returns the page of articles q selects, newest first, and the total count.
+	ListArticles(ctx context.Context, q ArticleQuery) ([]*article.Article, int, error)
+	// SearchArticles runs a reader's full-text query over live stories. Any input, including
+	// operators and invalid UTF-8, answers results or none, never an error about the query.
+	SearchArticles(ctx context.Context, q SearchQuery) ([]SearchHit, int, error)
+	// PublishDue marks scheduled articles whose time has come at now as published and returns
+	// their IDs.
+	PublishDue(ctx context.Context, now time.Time) ([]int64, error)
+	// NextScheduled returns the earliest publication time of a scheduled article after now, or
+	// the zero time when there is none.
+	NextScheduled(ctx context.Context, now time.Time) (time.Time, error)
+	// Redirect returns the new path for an old URL path kept by an import, or ErrNotFound.
+	Redirect(ctx context.Context, oldPath string) (string, error)
+	// AddRedirect keeps oldPath answering with a redirect to newPath.
+	AddRedirect(ctx context.Context, oldPath, newPath string) error
+}
+
+// SearchQuery is a reader's search.
+type SearchQuery struct {
+	Text   string
+	LiveAt time.Time
+	Limit  int
+	Offset int
+}
+
+// SearchHit is one search result with a highlighted snippet. Snippet is plain text in which the
+// matches are wrapped in the private-use runes HighlightStart and HighlightEnd, so that a template
+// can escape the text and then mark the matches.
+type SearchHit struct {
+	Article *article.Article
+	Snippet string
+}
+
+// Markers around highlighted matches in SearchHit.Snippet.
+const (
+	HighlightStart = '\uE000'
+	HighlightEnd   = '\uE001'
+)
+
+// Taxonomy stores sections, tags and bylines.
+type Taxonomy interface {
+	Sections(ctx context.Context) ([]article.Section, error)
+	SectionBySlug(ctx context.Context, slug string) (article.Section, error)
+	// SaveSection inserts (ID zero) or updates a section; a taken slug answers ErrConflict.
+	SaveSection(ctx context.Context, s *article.Section) error
+	Tags(ctx context.Context) ([]article.Tag, error)
+	TagBySlug(ctx context.Context, slug string) (article.Tag, error)
+	Authors(ctx context.Context) ([]article.Author, error)
+	AuthorBySlug(ctx context.Context, slug string) (article.Author, error)
+	// SaveAuthor inserts (ID zero) or updates a byline; a taken slug answers ErrConflict.
+	SaveAuthor(ctx context.Context, a *article.Author) error
+}
+
+// RelatedLink is one entry of a story's stored "More Related Stories" list.
+type RelatedLink struct {
+	ArticleID int64
+	Score     float64
+	// Reason is the shared entities and terms that explain the link ("Putin · Xi Jinping").
+	Reason string
+}
+
+// Related stores the related-stories lists, so a page view computes nothing.
+type Related interface {
+	// SetRelated replaces the stored list of article id.
+	SetRelated(ctx context.Context, id int64, links []RelatedLink) error
+	// RelatedArticles returns the live articles of id's stored list, in order, with their links.
+	RelatedArticles(ctx context.Context, id int64, liveAt time.Time) ([]*article.Article, []RelatedLink, error)
+	// SharingArticles returns up to limit live articles other than a that share a tag or its
+	// section with it, newest first: the fallback list.
+	SharingArticles(ctx context.Context, a *article.Article, liveAt time.Time, limit int) ([]*article.Article, error)
+}
+
+// Change is one entry of the change log every write appends to, whoever the writer is (this
+// process, the CLI, an import). Key names what changed: "article:12", "section:3", "tag:5",
+// "author:2", "comments:12", or "front" for anything that changes listings and feeds.
+type Change struct {
+	Seq int64
+	Key string
+}
+
+// Changes reads the change log, which caches use to invalidate exactly what changed.
+type Changes interface {
+	// ChangesSince returns the changes after seq, oldest first, and the latest sequence number.
+	ChangesSince(ctx context.Context, seq int64) ([]Change, int64, error)
+	// LatestChange returns the latest sequence number (0 for none).
+	LatestChange(ctx context.Context) (int64, error)
+}
