@@ -1,0 +1,146 @@
+// Package sanitize is Broadsheet's one policy for untrusted HTML: it turns
+// article bodies, reader comments and imported markup into HTML that is safe
+// to serve, and any of them into plain text for meta descriptions and feeds.
+//
+// The policies are built once by New and are safe for concurrent use.
+package sanitize
+
+import (
+	"regexp"
+
+	"github.com/microcosm-cc/bluemonday"
+)
+
+// Config adjusts the policies. The zero value is the recommended default.
+type Config struct {
+	// NoFollowArticleLinks adds rel="nofollow" to absolute links in article
+	// bodies. Leave it off for a newsroom's own copy, which links to its
+	// sources on purpose; links in comments are always nofollow.
+	NoFollowArticleLinks bool
+}
+
+// Policy sanitises HTML. A Policy is immutable after New returns and is safe
+// for concurrent use by many goroutines.
+type Policy struct {
+	article *bluemonday.Policy
+	comment *bluemonday.Policy
+}
+
+// Patterns shared by the policies; compiled once when a Policy is built.
+const (
+	// linkRelPattern lists the link types an editor may set: those that
+	// tell search engines about paid or unvetted links, and none that make
+	// an identity or navigation claim (such as "me" or "author").
+	linkRelPattern = `^(?i)\s*(?:(?:nofollow|noopener|noreferrer|sponsored|ugc|external)\s*)+$`
+	// imageSrcPattern admits absolute http(s) URLs and relative URLs (no
+	// scheme before the first '/', '?' or '#'); the shared URL rule then
+	// checks the rest. It keeps mailto: out of img src.
+	imageSrcPattern = `^\s*(?:(?i:https?:)|[^:/?#]*(?:[/?#]|$))`
+	// codeClassPattern admits the language class Markdown renderers put on
+	// code blocks.
+	codeClassPattern = `^language-[A-Za-z0-9_+#.-]{1,40}$`
+)
+
+// New returns the default policy (Config{}).
+func New() *Policy {
+	return NewWithConfig(Config{})
+}
+
+// NewWithConfig returns a policy adjusted by c.
+func NewWithConfig(c Config) *Policy {
+	return &Policy{
+		article: articlePolicy(c),
+		comment: commentPolicy(),
+	}
+}
+
+// Article returns html with everything a news story's body does not need
+// removed. It keeps paragraphs, headings h2 to h6, block quotes, lists,
+// links, images, figures, tables, code, inline emphasis and plain div
+// blocks (without attributes, so that words they separate stay apart). It removes
+// scripts, styles, iframes, forms, event handlers, style attributes and any
+// URL that is not http, https, mailto (links only) or relative. A link that
+// opens in a new tab (target="_blank") always carries rel="noopener".
+func (p *Policy) Article(html string) string {
+	return finish(p.article.Sanitize(html), false)
+}
+
+// Comment returns html reduced to what a reader's comment may contain:
+// paragraphs, line breaks, links, quotes, lists, code and inline emphasis,
+// with no images. Every link gets rel="nofollow ugc", as search engines ask
+// for user-generated links.
+func (p *Policy) Comment(html string) string {
+	return finish(p.comment.Sanitize(html), true)
+}
+
+// Text returns s with all markup removed, character references decoded and
+// white space collapsed, for meta descriptions, feed summaries and search.
+// The content of script, style and similar elements is dropped, and block
+// elements are separated by a space.
+//
+// The result is plain text, not HTML: escape it before writing it into a page.
+func (p *Policy) Text(s string) string {
+	return text(s)
+}
+
+// articlePolicy builds the policy for story bodies.
+func articlePolicy(c Config) *bluemonday.Policy {
+	p := bluemonday.NewPolicy()
+	allowURLs(p)
+	if c.NoFollowArticleLinks {
+		p.RequireNoFollowOnFullyQualifiedLinks(true)
+	}
+
+	p.AllowElements("p", "div", "address", "br", "hr", "h2", "h3", "h4", "h5", "h6",
+		"em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small",
+		"sub", "sup", "cite", "dfn", "kbd", "samp", "var", "pre",
+		"figure", "figcaption", "table", "caption", "thead", "tbody", "tfoot",
+		"tr", "th", "td", "dl", "dt", "dd", "ul", "ol", "li")
+
+	p.AllowAttrs("cite").OnElements("blockquote", "q")
+	p.AllowElements("blockquote", "q")
+	// Free text in attributes is escaped on output, so any text is safe.
+	p.AllowAttrs("title").OnElements("abbr", "a", "img")
+	p.AllowElements("abbr")
+	p.AllowAttrs("datetime").Matching(bluemonday.ISO8601).OnElements("time", "del", "ins")
+	p.AllowElements("time")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(codeClassPattern)).OnElements("code")
+	p.AllowElements("code")
+
+	p.AllowAttrs("href").OnElements("a")
+	p.AllowAttrs("target").Matching(regexp.MustCompile(`^_blank$`)).OnElements("a")
+	p.AllowAttrs("rel").Matching(regexp.MustCompile(linkRelPattern)).OnElements("a")
+
+	p.AllowAttrs("src").Matching(regexp.MustCompile(imageSrcPattern)).OnElements("img")
+	p.AllowAttrs("alt").OnElements("img")
+	p.AllowAttrs("width", "height").Matching(bluemonday.Integer).OnElements("img")
+	p.AllowAttrs("loading").Matching(regexp.MustCompile(`^(?:lazy|eager)$`)).OnElements("img")
+
+	p.AllowAttrs("start").Matching(bluemonday.Integer).OnElements("ol")
+	p.AllowAttrs("reversed").Matching(regexp.MustCompile(`^(?:|reversed)$`)).OnElements("ol")
+	p.AllowAttrs("colspan", "rowspan").Matching(bluemonday.Integer).OnElements("td", "th")
+	p.AllowAttrs("scope").Matching(regexp.MustCompile(`^(?:row|col|rowgroup|colgroup)$`)).OnElements("th")
+	return p
+}
+
+// commentPolicy builds the policy for readers' comments.
+func commentPolicy() *bluemonday.Policy {
+	p := bluemonday.NewPolicy()
+	allowURLs(p)
+	p.RequireNoFollowOnLinks(true)
+
+	p.AllowElements("p", "br", "em", "strong", "b", "i", "s", "strike", "del",
+		"code", "pre", "cite", "ul", "ol", "li", "blockquote", "q", "abbr")
+	p.AllowAttrs("href").OnElements("a")
+	p.AllowAttrs("title").OnElements("a", "abbr")
+	p.AllowAttrs("cite").OnElements("blockquote", "q")
+	return p
+}
+
+// allowURLs sets the URL rule both policies share: parseable, and either
+// relative or http, https or mailto.
+func allowURLs(p *bluemonday.Policy) {
+	p.RequireParseableURLs(true)
+	p.AllowRelativeURLs(true)
+	p.AllowURLSchemes("http", "https", "mailto")
+}
