@@ -1,0 +1,123 @@
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/broadsheet/broadsheet/internal/article"
+	"github.com/broadsheet/broadsheet/internal/store"
+)
+
+func relatedChecks() []check {
+	return []check{
+		{"StoredLists", func(t *testing.T, s store.Store) {
+			ctx := t.Context()
+			a, b, c, d := story("a"), full("b"), story("c"), story("d")
+			e := with(story("e"), func(x *article.Article) { x.Status, x.PublishedAt = article.Scheduled, at(time.Hour) })
+			create(t, s, a, b, c, d, e)
+			d.Status = article.Draft
+			if err := s.UpdateArticle(ctx, d); err != nil {
+				t.Fatalf("UpdateArticle(%d) = %v", d.ID, err)
+			}
+			links := []store.RelatedLink{
+				{ArticleID: c.ID, Score: 0.9, Reason: "Putin · Xi Jinping"},
+				{ArticleID: d.ID, Score: 0.8, Reason: "a draft"},
+				{ArticleID: b.ID, Score: 0.5, Reason: "Ukraine"},
+				{ArticleID: e.ID, Score: 0.4, Reason: "not yet"},
+			}
+			if err := s.SetRelated(ctx, a.ID, links); err != nil {
+				t.Fatalf("SetRelated(%d) = %v", a.ID, err)
+			}
+			tests := []struct {
+				name   string
+				liveAt time.Time
+				want   []store.RelatedLink
+			}{
+				{"now", at(0), []store.RelatedLink{links[0], links[2]}},
+				{"once e is out", at(2 * time.Hour), []store.RelatedLink{links[0], links[2], links[3]}},
+			}
+			for _, tc := range tests {
+				list, got, err := s.RelatedArticles(ctx, a.ID, tc.liveAt)
+				if err != nil {
+					t.Fatalf("RelatedArticles(%d, %s) = %v", a.ID, tc.name, err)
+				}
+				if diff := cmp.Diff(tc.want, got); diff != "" {
+					t.Errorf("RelatedArticles(%d, %s) links (-want +got):\n%s", a.ID, tc.name, diff)
+				}
+				if len(list) != len(got) {
+					t.Fatalf("RelatedArticles(%d, %s) = %d articles for %d links", a.ID, tc.name, len(list), len(got))
+				}
+				for i := range list {
+					if list[i].ID != got[i].ArticleID {
+						t.Errorf("RelatedArticles(%d, %s)[%d] = article %d beside the link to %d", a.ID, tc.name, i, list[i].ID, got[i].ArticleID)
+					}
+				}
+			}
+			list, _, err := s.RelatedArticles(ctx, a.ID, at(0))
+			if err == nil && len(list) == 2 {
+				if diff := cmp.Diff(b, list[1], articleOpts()); diff != "" {
+					t.Errorf("RelatedArticles(%d)[1] (-created +read):\n%s", a.ID, diff)
+				}
+			}
+
+			// SetRelated replaces the list; an empty list clears it.
+			if err := s.SetRelated(ctx, a.ID, []store.RelatedLink{links[2]}); err != nil {
+				t.Fatalf("SetRelated(%d) again = %v", a.ID, err)
+			}
+			if _, got, err := s.RelatedArticles(ctx, a.ID, at(0)); err != nil || !cmp.Equal(got, []store.RelatedLink{links[2]}) {
+				t.Errorf("RelatedArticles(%d) after a new list = %v, %v; want %v", a.ID, got, err, links[2:3])
+			}
+			if err := s.SetRelated(ctx, a.ID, nil); err != nil {
+				t.Fatalf("SetRelated(%d, nil) = %v", a.ID, err)
+			}
+			if list, got, err := s.RelatedArticles(ctx, a.ID, at(0)); err != nil || len(list) != 0 || len(got) != 0 {
+				t.Errorf("RelatedArticles(%d) after clearing = %v, %v, %v; want none", a.ID, list, got, err)
+			}
+			if list, got, err := s.RelatedArticles(ctx, c.ID, at(0)); err != nil || len(list) != 0 || len(got) != 0 {
+				t.Errorf("RelatedArticles(%d) never set = %v, %v, %v; want none", c.ID, list, got, err)
+			}
+		}},
+		{"Sharing", func(t *testing.T, s store.Store) {
+			politics := article.Section{Name: "Politics", Slug: "politics"}
+			sport := article.Section{Name: "Sport", Slug: "sport"}
+			ukraine := []article.Tag{{Name: "Ukraine", Slug: "ukraine"}}
+			mk := func(slug string, sec article.Section, tags []article.Tag, d time.Duration) *article.Article {
+				return with(story(slug), func(a *article.Article) { a.Section, a.Tags, a.PublishedAt = sec, tags, at(d) })
+			}
+			subject := mk("subject", politics, ukraine, -time.Hour)
+			create(t, s,
+				subject,
+				mk("tag-new", sport, ukraine, -2*time.Hour),
+				mk("tag-old", sport, ukraine, -5*time.Hour),
+				mk("section-only", politics, nil, -9*time.Hour),
+				mk("unrelated", sport, []article.Tag{{Name: "Cricket", Slug: "cricket"}}, -3*time.Hour),
+				with(mk("draft", politics, ukraine, -time.Hour), func(a *article.Article) { a.Status = article.Draft }),
+				with(mk("future", politics, ukraine, time.Hour), func(a *article.Article) { a.Status = article.Scheduled }),
+				with(mk("pulled", politics, ukraine, -time.Hour), func(a *article.Article) { a.Status = article.Unpublished }),
+			)
+			tests := []struct {
+				limit int
+				want  []string
+			}{
+				{10, []string{"tag-new", "tag-old", "section-only"}},
+				{2, []string{"tag-new", "tag-old"}},
+			}
+			for _, tc := range tests {
+				list, err := s.SharingArticles(t.Context(), subject, at(0), tc.limit)
+				if err != nil {
+					t.Fatalf("SharingArticles(%q, %d) = %v", subject.Slug, tc.limit, err)
+				}
+				if diff := cmp.Diff(tc.want, slugs(list)); diff != "" {
+					t.Errorf("SharingArticles(%q, %d) (-want +got):\n%s", subject.Slug, tc.limit, diff)
+				}
+			}
+			lone := mk("lone", article.Section{}, nil, -time.Hour)
+			create(t, s, lone)
+			if list, err := s.SharingArticles(t.Context(), lone, at(0), 10); err != nil || len(list) != 0 {
+				t.Errorf("SharingArticles(%q) with no section or tag = %v, %v; want none", lone.Slug, slugs(list), err)
+			}
+		}},
+	}
+}
