@@ -242,8 +242,9 @@ func (s Store) write(ctx context.Context, fn func(q querier) error) error {
 	if err != nil {
 		return translate(err)
 	}
+	// Rolling back also when fn panics frees the one writer connection; after Commit it does nothing.
+	defer tx.Rollback()
 	if err := fn(tx); err != nil {
-		tx.Rollback()
 		return err
 	}
 	return translate(tx.Commit())
