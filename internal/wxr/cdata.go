@@ -7,20 +7,23 @@ import (
 
 // cdataRepair passes XML through unchanged, except for CDATA sections that
 // contain an unescaped "]]>". WordPress before 3.1 wrote such sections
-// (https://core.trac.wordpress.org/ticket/15203); WordPress's importer reads
+// (https://core.trac.wordpress.org/ticket/15203), for instance around the
+// "//<![CDATA[ … //]]>" of a script in a post; WordPress's importer reads
 // them with a regular-expression parser, while any XML parser rejects them.
 //
-// Inside a CDATA section, a "]]>" is taken as the end of the section when
-// only white space follows it up to the next "<", or when the text up to the
-// next "<" is ordinary text that does not itself contain "]]>" and that "<"
-// does not open another CDATA section. Otherwise the "]]>" belongs to the
-// content and is rewritten as "]]]]><![CDATA[>", the escape WordPress uses
-// today. Well-formed documents are never changed, except a CDATA section
-// directly followed by text and then another CDATA section, which WordPress
-// never writes.
+// Inside a CDATA section that is the content of element E, a "]]>" ends the
+// section when what follows it, up to E's end tag, is well-formed character
+// data: text without "]]>", further CDATA sections, comments. When reading
+// it as the end would make E's content malformed (a stray "]]>", or markup
+// such as "</script>" inside an element that holds only text), the "]]>"
+// belongs to the content and is rewritten as "]]]]><![CDATA[>", the escape
+// WordPress uses today. A "]]>" directly followed by "<![CDATA[" always ends
+// its section, as WordPress writes it.
 //
-// Comments and processing instructions are tracked so that "<![CDATA[" in
-// them is not mistaken for a section. Memory is bounded by maxLookahead.
+// Well-formed documents pass unchanged, except one whose CDATA section is
+// followed, inside the same element, by a child element (WXR never does
+// this), or does not directly follow its element's start tag. Look-ahead is
+// bounded by maxLookahead; past it a "]]>" ends its section.
 type cdataRepair struct {
 	src    io.Reader
 	buf    []byte // buf[start:] is input not yet processed
@@ -28,7 +31,8 @@ type cdataRepair struct {
 	out    []byte // processed output not yet returned; out[outPos:]
 	outPos int
 	state  scanState
-	srcErr error // sticky error of src, io.EOF at the end
+	elem   []byte // name of the last start tag, the element holding a CDATA section
+	srcErr error  // sticky error of src, io.EOF at the end
 }
 
 type scanState int
@@ -130,11 +134,11 @@ func (r *cdataRepair) scanText(in []byte, eof bool) bool {
 		r.emit(len(in))
 		return true
 	}
-	if len(in)-i < len(cdataOpen) && !eof {
+	rest := in[i:]
+	if len(rest) < len(cdataOpen) && !eof {
 		r.emit(i)
 		return i > 0
 	}
-	rest := in[i:]
 	switch {
 	case bytes.HasPrefix(rest, []byte("<!--")):
 		r.emit(i + 4)
@@ -145,6 +149,17 @@ func (r *cdataRepair) scanText(in []byte, eof bool) bool {
 	case bytes.HasPrefix(rest, []byte("<?")):
 		r.emit(i + 2)
 		r.state = inProcInst
+	case len(rest) > 1 && rest[1] != '/' && rest[1] != '!':
+		n := bytes.IndexAny(rest[1:], " \t\r\n/>")
+		if n < 0 && !eof && len(rest) < maxLookahead {
+			r.emit(i) // wait for the end of the name
+			return i > 0
+		}
+		if n < 0 {
+			n = len(rest) - 1
+		}
+		r.elem = append(r.elem[:0], rest[1:1+n]...)
+		r.emit(i + 1 + n)
 	default:
 		r.emit(i + 1)
 	}
@@ -176,34 +191,102 @@ func (r *cdataRepair) scanCDATA(in []byte, eof bool) bool {
 		return r.scanUntil(in, cdataClose, eof)
 	}
 	after := in[j+len(cdataClose):]
-	k := bytes.IndexByte(after, '<')
-	undecided := k < 0 || len(after)-k < len(cdataOpen)
-	if undecided && !eof && len(after) < maxLookahead {
+	final := eof || len(after) >= maxLookahead
+	switch closesSection(after, r.elem, final) {
+	case sectionEnds:
+		r.emit(j + len(cdataClose))
+		r.state = inText
+	case sectionContinues:
+		r.emit(j)
+		r.out = append(r.out, cdataEscaped...)
+		r.start += len(cdataClose)
+	default:
 		r.emit(j) // wait for more input, keeping the "]]>"
 		return j > 0
 	}
-	if k < 0 {
-		k = len(after)
-	}
-	if isCDATAEnd(after[:k], after[k:]) {
-		r.emit(j + len(cdataClose))
-		r.state = inText
-		return true
-	}
-	r.emit(j)
-	r.out = append(r.out, cdataEscaped...)
-	r.start += len(cdataClose)
 	return true
 }
 
-// isCDATAEnd reports whether a "]]>" followed by text and then next (which
-// starts with "<" or is empty) ends its CDATA section.
-func isCDATAEnd(text, next []byte) bool {
-	if len(bytes.TrimLeft(text, " \t\r\n")) == 0 {
-		return true
+type verdict int
+
+const (
+	needMore verdict = iota
+	sectionEnds
+	sectionContinues
+)
+
+// closesSection decides whether a "]]>" followed by after ends a CDATA
+// section held by element elem, by reading after as the rest of elem's
+// content. When final is set, no more input will come.
+func closesSection(after, elem []byte, final bool) verdict {
+	if bytes.HasPrefix(after, []byte(cdataOpen)) {
+		return sectionEnds
 	}
-	if bytes.Contains(text, []byte(cdataClose)) {
+	for i := 0; ; {
+		k := bytes.IndexByte(after[i:], '<')
+		text := after[i:]
+		if k >= 0 {
+			text = text[:k]
+		}
+		if bytes.Contains(text, []byte(cdataClose)) {
+			return sectionContinues // "]]>" is not allowed in text
+		}
+		if k < 0 {
+			if final {
+				return sectionEnds
+			}
+			return needMore
+		}
+		rest := after[i+k:]
+		if len(rest) < max(len(cdataOpen), len(elem)+3) && !final {
+			return needMore
+		}
+		var skip int
+		switch {
+		case bytes.HasPrefix(rest, []byte("</")):
+			if isEndTag(rest[2:], elem) {
+				return sectionEnds
+			}
+			return sectionContinues
+		case bytes.HasPrefix(rest, []byte(cdataOpen)):
+			skip = skipPast(rest, len(cdataOpen), cdataClose)
+		case bytes.HasPrefix(rest, []byte("<!--")):
+			skip = skipPast(rest, 4, "-->")
+		default:
+			return sectionContinues // markup where only text belongs
+		}
+		if skip < 0 {
+			if final {
+				return sectionEnds
+			}
+			return needMore
+		}
+		i += k + skip
+	}
+}
+
+// skipPast returns the length of b up to and including the first end after
+// offset from, or -1.
+func skipPast(b []byte, from int, end string) int {
+	n := bytes.Index(b[from:], []byte(end))
+	if n < 0 {
+		return -1
+	}
+	return from + n + len(end)
+}
+
+// isEndTag reports whether b, which follows "</", names elem. An unknown
+// element (empty elem) matches any end tag.
+func isEndTag(b, elem []byte) bool {
+	if !bytes.HasPrefix(b, elem) {
 		return false
 	}
-	return !bytes.HasPrefix(next, []byte(cdataOpen))
+	if len(elem) == 0 || len(b) == len(elem) {
+		return true
+	}
+	switch b[len(elem)] {
+	case '>', ' ', '\t', '\r', '\n':
+		return true
+	}
+	return false
 }
