@@ -136,7 +136,8 @@ func migrations() ([]string, error) {
 }
 
 // migrate applies the migrations the file lacks, each in its own transaction, and refuses a
-// schema newer than this build.
+// schema newer than this build. An up-to-date file is only read, so it opens while another
+// process writes.
 func (db *DB) migrate(ctx context.Context) error {
 	names, err := migrations()
 	if err != nil {
@@ -146,31 +147,52 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err := db.w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
 		return err
 	}
+	for have < len(names) {
+		if have, err = db.migrateOne(ctx, names); err != nil {
+			return err
+		}
+	}
 	if have > len(names) {
 		return fmt.Errorf("schema version %d, this build knows %d: %w", have, len(names), store.ErrSchemaTooNew)
 	}
-	for i := have; i < len(names); i++ {
-		src, err := migrationFiles.ReadFile(names[i])
-		if err != nil {
-			return err
-		}
-		tx, err := db.w.BeginTx(ctx, nil)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, string(src)); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migration %s: %w", names[i], err)
-		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1)); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migration %s: %w", names[i], err)
-		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("migration %s: %w", names[i], err)
-		}
-	}
 	return nil
+}
+
+// migrateOne applies the next migration the file lacks and returns the schema version. It reads
+// the version again inside the transaction, whose BEGIN IMMEDIATE holds the write lock, so that
+// processes opening a new file at once apply each migration once.
+func (db *DB) migrateOne(ctx context.Context, names []string) (int, error) {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	var have, objects int
+	err = tx.QueryRowContext(ctx, `SELECT (SELECT user_version FROM pragma_user_version),
+		(SELECT COUNT(*) FROM sqlite_schema)`).Scan(&have, &objects)
+	if err != nil {
+		return 0, err
+	}
+	if have >= len(names) {
+		return have, nil
+	}
+	if have == 0 && objects > 0 {
+		return 0, errors.New("the file is another program's SQLite database, not a Broadsheet database")
+	}
+	src, err := migrationFiles.ReadFile(names[have])
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, string(src)); err != nil {
+		return 0, fmt.Errorf("migration %s: %w", names[have], err)
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", have+1)); err != nil {
+		return 0, fmt.Errorf("migration %s: %w", names[have], err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("migration %s: %w", names[have], err)
+	}
+	return have + 1, nil
 }
 
 // describe turns the driver's codes for unusable files into sentences a site owner can act on.

@@ -142,6 +142,16 @@ func TestOpenRefuses(t *testing.T) {
 			says: "not a Broadsheet database",
 		},
 		{
+			name: "another program's database",
+			setup: func(t *testing.T, path string) string {
+				if _, err := raw(t, path).Exec("CREATE TABLE wp_posts (id INTEGER PRIMARY KEY)"); err != nil {
+					t.Fatal(err)
+				}
+				return ""
+			},
+			says: "not a Broadsheet database",
+		},
+		{
 			name: "a directory",
 			setup: func(t *testing.T, path string) string {
 				if err := os.Mkdir(path, 0o755); err != nil {
@@ -315,5 +325,26 @@ func TestOptions(t *testing.T) {
 	if db, err := sqlite.Open(t.Context(), path, sqlite.Options{Synchronous: "OFF"}); err == nil {
 		db.Close()
 		t.Errorf("Open(Synchronous OFF) succeeded, want an error")
+	}
+}
+
+func TestOpenConcurrentlyMigratesOnce(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "site.db")
+	const n = 4
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			db, err := sqlite.Open(context.Background(), path, sqlite.Options{})
+			if err == nil {
+				err = db.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Errorf("Open(%q) beside other Opens of the same new file = %v", path, err)
+		}
 	}
 }
