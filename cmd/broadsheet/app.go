@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/broadsheet/broadsheet/internal/article"
+	"github.com/broadsheet/broadsheet/internal/demo"
+	"github.com/broadsheet/broadsheet/internal/sanitize"
+	"github.com/broadsheet/broadsheet/internal/store"
+	"github.com/broadsheet/broadsheet/internal/store/sqlite"
+	"github.com/broadsheet/broadsheet/internal/web"
+)
+
+// Main is the running program: the store, the site and the background jobs. End-to-end tests
+// start it on a temporary data directory and port 0, exactly as the binary does.
+type Main struct {
+	Config Config
+	// Now is the clock; tests move it to publish scheduled stories.
+	Now func() time.Time
+	// Log receives the request log and errors.
+	Log *slog.Logger
+	// Out receives the messages for the person who started the program.
+	Out io.Writer
+
+	Store    store.Store
+	Renderer *article.Renderer
+	Server   *web.Server
+
+	ln     net.Listener
+	http   *http.Server
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// NewMain returns a Main with the given configuration and the real clock.
+func NewMain(cfg Config) *Main {
+	return &Main{Config: cfg, Now: time.Now, Log: slog.New(slog.DiscardHandler), Out: io.Discard}
+}
+
+// Open opens the store and, on a new database with Demo set, adds the demo newsroom.
+func (m *Main) Open(ctx context.Context) error {
+	path, err := m.Config.sqlitePath()
+	if err != nil {
+		return err
+	}
+	db, err := sqlite.Open(ctx, path, sqlite.Options{})
+	if err != nil {
+		return err
+	}
+	m.Store = db
+	m.Renderer = article.NewRenderer(sanitize.New())
+	if m.Config.Demo {
+		n, err := demo.Seed(ctx, m.Store, m.Renderer, m.Now())
+		if err != nil {
+			return fmt.Errorf("demo newsroom: %w", err)
+		}
+		if n > 0 {
+			fmt.Fprintf(m.Out, "Added the demo newsroom: %d sample stories (start with --demo=false for an empty site).\n", n)
+		}
+	}
+	return nil
+}
+
+// Run opens the store if needed, starts listening and serving, and returns; Close stops.
+func (m *Main) Run(ctx context.Context) error {
+	if m.Store == nil {
+		if err := m.Open(ctx); err != nil {
+			return err
+		}
+	}
+	loc, err := m.Config.location()
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
+	}
+	m.ln = ln
+	m.Server, err = web.New(web.Config{Title: m.Config.Title, Description: m.Config.Description,
+		BaseURL: m.Config.baseURL(ln.Addr().String()), Location: loc}, m.Store, m.Log, m.Now)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	m.http = &http.Server{
+		Handler:           m.Server,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
+	}
+	bg, cancel := context.WithCancel(context.Background())
+	m.cancel = cancel
+	m.wg.Add(2)
+	go func() {
+		defer m.wg.Done()
+		if err := m.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.Log.Error("serve", "err", err)
+		}
+	}()
+	go func() {
+		defer m.wg.Done()
+		m.schedule(bg)
+	}()
+	return nil
+}
+
+// URL is the address the site answers on.
+func (m *Main) URL() string {
+	return "http://" + m.ln.Addr().String()
+}
+
+// PublishDue publishes the scheduled stories whose time has come by the Main's clock.
+func (m *Main) PublishDue(ctx context.Context) error {
+	next, err := m.Store.NextScheduled(ctx, time.Time{})
+	if err != nil || next.IsZero() || next.After(m.Now()) {
+		return err
+	}
+	ids, err := m.Store.PublishDue(ctx, m.Now())
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		m.Log.Info("published scheduled story", "id", id)
+	}
+	return nil
+}
+
+// schedule publishes scheduled stories at their time, checking every second: a cheap read that
+// only writes when a story is due.
+func (m *Main) schedule(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		if err := m.PublishDue(ctx); err != nil && ctx.Err() == nil {
+			m.Log.Error("scheduled publishing", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Close stops serving (letting requests in flight finish for up to 10 seconds), stops the
+// background jobs and closes the store.
+func (m *Main) Close() error {
+	var errs []error
+	if m.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		errs = append(errs, m.http.Shutdown(ctx))
+		cancel()
+	}
+	if m.cancel != nil {
+		m.cancel()
+	}
+	m.wg.Wait()
+	if m.Store != nil {
+		errs = append(errs, m.Store.Close())
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+)
+
+const usage = `Broadsheet is a news publishing engine.
+
+Usage:
+  broadsheet [serve] [options]     run the site (the default)
+
+Run "broadsheet COMMAND --help" for a command's options.
+`
+
+// run dispatches a command line and returns the process's exit code: 0 for success, 1 for a
+// failure, 2 for a mistake in the command line.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) string) int {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(ctx, args, stdout, stderr, env)
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "broadsheet: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, new(usageError)):
+		fmt.Fprintf(stderr, "broadsheet %s: %v\n", cmd, err)
+		return 2
+	}
+	fmt.Fprintf(stderr, "broadsheet %s: %v\n", cmd, err)
+	return 1
+}
+
+// usageError is a mistake in the command line.
+type usageError struct{ error }
+
+// serve runs the site until ctx is cancelled (SIGINT or SIGTERM).
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) string) error {
+	cfg := DefaultConfig()
+	fs := newFlagSet("serve", "broadsheet serve [options]", stderr)
+	cfg.flags(fs, env)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+	m := NewMain(cfg)
+	m.Out = stdout
+	m.Log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if err := m.Run(ctx); err != nil {
+		if m.Store != nil {
+			m.Store.Close()
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "Broadsheet is serving %s/ (data in %s). Press Ctrl+C to stop.\n", m.URL(), cfg.Data)
+	<-ctx.Done()
+	fmt.Fprintln(stdout, "Stopping…")
+	return m.Close()
+}

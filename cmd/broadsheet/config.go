@@ -1,0 +1,101 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the site's configuration: flags, then BROADSHEET_* environment variables, then these
+// defaults, which work as they are.
+type Config struct {
+	Addr        string // listen address
+	Data        string // data directory: the SQLite file and anything else the site writes
+	DB          string // database URL; empty means the SQLite file in Data
+	BaseURL     string // public address; empty means http://Addr
+	Title       string
+	Description string
+	Timezone    string // IANA name of the newsroom's zone
+	Demo        bool   // fill a new, empty database with the demo newsroom
+}
+
+// DefaultConfig is the configuration of a fresh clone.
+func DefaultConfig() Config {
+	return Config{Addr: "localhost:8080", Data: "./broadsheet-data", Title: "The Broadsheet Courier",
+		Description: "Independent news, published with Broadsheet.", Timezone: "UTC", Demo: true}
+}
+
+// flags registers the options shared by every subcommand on fs, with defaults from the
+// environment, and returns a function that validates the parsed result.
+func (c *Config) flags(fs *flag.FlagSet, env func(string) string) {
+	str := func(p *string, name, envName, usage string) {
+		if v := env(envName); v != "" {
+			*p = v
+		}
+		fs.StringVar(p, name, *p, usage+" (env "+envName+")")
+	}
+	str(&c.Addr, "addr", "BROADSHEET_ADDR", "address to listen on")
+	str(&c.Data, "data", "BROADSHEET_DATA", "data directory, created if missing")
+	str(&c.DB, "db", "BROADSHEET_DB", "database URL, e.g. sqlite:///srv/news/site.db (default: site.db in the data directory)")
+	str(&c.BaseURL, "base-url", "BROADSHEET_BASE_URL", "public address of the site, e.g. https://news.example.org (default: http://ADDR)")
+	str(&c.Title, "title", "BROADSHEET_TITLE", "site title")
+	str(&c.Description, "description", "BROADSHEET_DESCRIPTION", "site description")
+	str(&c.Timezone, "timezone", "BROADSHEET_TIMEZONE", "newsroom time zone for permalinks and dates")
+	if v := env("BROADSHEET_DEMO"); v != "" {
+		if b, err := strconv.ParseBool(v); err == nil {
+			c.Demo = b
+		}
+	}
+	fs.BoolVar(&c.Demo, "demo", c.Demo, "fill a new, empty database with the demo newsroom (env BROADSHEET_DEMO)")
+}
+
+// location resolves the configured time zone.
+func (c Config) location() (*time.Location, error) {
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("timezone %q: %w", c.Timezone, err)
+	}
+	return loc, nil
+}
+
+// sqlitePath is the database file the configuration names, or an error for an unsupported URL.
+func (c Config) sqlitePath() (string, error) {
+	switch u := c.DB; {
+	case u == "":
+		return filepath.Join(c.Data, "site.db"), nil
+	case strings.HasPrefix(u, "sqlite://"):
+		return strings.TrimPrefix(u, "sqlite://"), nil
+	case strings.HasPrefix(u, "file:"):
+		return strings.TrimPrefix(u, "file:"), nil
+	case strings.HasPrefix(u, "postgres://"), strings.HasPrefix(u, "postgresql://"):
+		return "", errors.New("PostgreSQL is not supported by this build yet; use sqlite:///path/to/site.db")
+	case !strings.Contains(u, "://"):
+		return u, nil
+	}
+	return "", fmt.Errorf("database URL %q: unknown scheme; use sqlite:///path/to/site.db", c.DB)
+}
+
+// baseURL is the configured public address, or one made from the listen address.
+func (c Config) baseURL(listening string) string {
+	if c.BaseURL != "" {
+		return strings.TrimRight(c.BaseURL, "/")
+	}
+	return "http://" + listening
+}
+
+// newFlagSet returns a flag set that reports errors instead of exiting.
+func newFlagSet(name, usage string, out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.Usage = func() {
+		fmt.Fprintf(out, "Usage: %s\n\nOptions:\n", usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+

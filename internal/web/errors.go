@@ -1,0 +1,84 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/broadsheet/broadsheet/internal/article"
+	"github.com/broadsheet/broadsheet/internal/store"
+)
+
+// badRequest is an error whose text is safe and useful to show the reader.
+type badRequest string
+
+func (b badRequest) Error() string { return string(b) }
+
+// statusOf is the one mapping from errors to HTTP status codes, with the message a reader may see.
+func statusOf(err error) (int, string) {
+	var br badRequest
+	switch {
+	case errors.As(err, &br):
+		return http.StatusBadRequest, string(br)
+	case errors.Is(err, store.ErrNotFound):
+		return http.StatusNotFound, "We could not find that page. It may have moved, or the address may be mistyped."
+	case errors.Is(err, store.ErrConflict):
+		return http.StatusConflict, "That clashes with something saved in the meantime."
+	}
+	if _, ok := article.AsValidation(err); ok {
+		return http.StatusBadRequest, "Some fields need another look."
+	}
+	if errors.Is(err, context.Canceled) {
+		return 499, ""
+	}
+	return http.StatusInternalServerError, "Something went wrong on our side. Please try again in a moment."
+}
+
+// fail answers a request that went wrong: the reader gets the site's error page, the log gets the
+// whole error once, for server faults only.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code, msg := statusOf(err)
+	if code == 499 {
+		return // the reader went away; nobody to answer
+	}
+	if code >= 500 {
+		s.log.ErrorContext(r.Context(), "request failed", slog.String("method", r.Method),
+			slog.String("path", r.URL.Path), slog.Any("err", err))
+	}
+	s.errorPage(w, r, code, msg)
+}
+
+// errorPage renders the site's error page with the given status.
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, code int, msg string) {
+	p := &errorPage{Layout: s.layout(r, http.StatusText(code)), Code: code, Message: msg}
+	p.NoIndex = true
+	body, err := s.views.render("error", p)
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "error page failed", slog.Any("err", err))
+		http.Error(w, msg, code)
+		return
+	}
+	resp := newResponse(code, "text/html; charset=utf-8", body)
+	resp.write(w, r)
+}
+
+// notFound is the catch-all: an old URL kept by an import redirects, anything else is a 404.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	resp, err := s.oldURL(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	resp.write(w, r)
+}
+
+// oldURL answers a path no article or page owns: a redirect when an import kept it, else
+// store.ErrNotFound.
+func (s *Server) oldURL(r *http.Request) (*response, error) {
+	to, err := s.store.Redirect(r.Context(), r.URL.Path)
+	if err != nil {
+		return nil, err
+	}
+	return redirectTo(to, "front"), nil
+}

@@ -1,0 +1,54 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/broadsheet/broadsheet/internal/store"
+)
+
+// handleSearch serves GET /search?q=: ranked full-text results with highlighted snippets. Any
+// query answers results or "no results"; search pages are not cached.
+func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
+	page, err := pageParam(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	q := strings.TrimSpace(strings.ToValidUTF8(r.URL.Query().Get("q"), ""))
+	q = strings.ReplaceAll(q, "\x00", "")
+	p := &searchPage{Layout: s.layout(r, "Search"), Query: q}
+	p.Layout.Query, p.NoIndex = q, true
+	if q != "" {
+		p.Title = "Search: " + truncate(q, 60)
+		hits, total, err := s.store.SearchArticles(r.Context(), store.SearchQuery{Text: q, LiveAt: s.now(),
+			Limit: s.cfg.PageSize, Offset: (page - 1) * s.cfg.PageSize})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		p.Total = total
+		for _, h := range hits {
+			p.Hits = append(p.Hits, searchHit{storyCard: s.card(h.Article), Snippet: h.Snippet})
+		}
+		p.Pager = s.paginate("/search?q="+url.QueryEscape(q), page, total)
+		if p.Pager.Next != "" {
+			p.Pager.Next = strings.Replace(p.Pager.Next, "?page=", "&page=", 1)
+		}
+		if p.Pager.Prev != "" {
+			p.Pager.Prev = strings.Replace(p.Pager.Prev, "?page=", "&page=", 1)
+		}
+		if total == 0 {
+			p.Message = "No stories match your search. Try fewer or different words."
+		} else if len(hits) == 0 {
+			p.Message = "There are no more results; go back to the first page."
+		}
+	}
+	resp, err := s.page("search", p, nil)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	resp.write(w, r)
+}

@@ -1,0 +1,25 @@
+package web
+
+import (
+	"net/http"
+)
+
+// handleRobots serves GET /robots.txt: everything public may be crawled, search results aside,
+// and the sitemaps are named.
+func (s *Server) handleRobots(w http.ResponseWriter, r *http.Request) {
+	body := "User-agent: *\nDisallow: /search\nDisallow: /admin/\n\n" +
+		"Sitemap: " + s.abs("/sitemap.xml") + "\nSitemap: " + s.abs("/news-sitemap.xml") + "\n"
+	newResponse(http.StatusOK, "text/plain; charset=utf-8", []byte(body)).write(w, r)
+}
+
+// handleHealth serves GET /healthz: 200 "ok" while the database answers, 503 otherwise.
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	if _, err := s.store.LatestChange(r.Context()); err != nil {
+		s.log.ErrorContext(r.Context(), "health check failed", "err", err)
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}

@@ -1,0 +1,178 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strings"
+
+	"github.com/broadsheet/broadsheet/internal/article"
+	"github.com/broadsheet/broadsheet/internal/store"
+)
+
+// handleStory serves GET /{year}/{month}/{day}/{slug}/: the story page. A former slug or a
+// wrong date redirects to the story's permalink.
+func (s *Server) handleStory(w http.ResponseWriter, r *http.Request) {
+	s.showArticle(w, r, r.PathValue("slug"), article.Story)
+}
+
+// handlePage serves GET /{slug}/: a standing page, or a story reached by its bare slug (the
+// WordPress /%postname%/ permalink), which redirects.
+func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
+	s.showArticle(w, r, r.PathValue("slug"), article.Page)
+}
+
+func (s *Server) showArticle(w http.ResponseWriter, r *http.Request, slug string, kind article.Kind) {
+	s.cached(w, r, func() (*response, error) {
+		a, err := s.store.ArticleBySlug(r.Context(), slug)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && !a.Live(s.now())) {
+			return s.oldURL(r)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if want := s.permalink(a); want != r.URL.Path {
+			return redirectTo(want, "article:"+itoa64(a.ID)), nil
+		}
+		return s.renderStory(r, a)
+	})
+}
+
+func (s *Server) renderStory(r *http.Request, a *article.Article) (*response, error) {
+	url := s.abs(s.permalink(a))
+	p := &storyPage{Layout: s.layout(r, a.Title), Article: a, URL: url,
+		Body: template.HTML(a.BodyHTML), Modified: a.UpdatedAt.Sub(a.PublishedAt) > 60e9}
+	p.Description = article.Excerpt(a.Description(a.BodyText), 200)
+	p.Canonical = url
+	deps := []string{"article:" + itoa64(a.ID)}
+	if a.Kind == article.Story {
+		related, err := s.related(r, a)
+		if err != nil {
+			return nil, err
+		}
+		p.Related = related.cards
+		deps = append(deps, related.deps...)
+	}
+	tags := make([]string, len(a.Tags))
+	for i, t := range a.Tags {
+		tags[i] = t.Name
+	}
+	p.OpenGraph = &openGraph{Type: "article", Title: a.Title, Description: p.Description, URL: url,
+		Image: s.absImage(a.ImageURL), ImageAlt: a.ImageAlt, Published: a.PublishedAt, Modified: a.UpdatedAt,
+		Section: a.Section.Name, Tags: tags}
+	if a.Kind == article.Story {
+		p.LD = s.newsArticleLD(a, url, p.Description, tags)
+	}
+	return s.page("story", p, deps)
+}
+
+// absImage makes a featured image URL absolute for metadata.
+func (s *Server) absImage(u string) string {
+	if strings.HasPrefix(u, "/") {
+		return s.abs(u)
+	}
+	return u
+}
+
+type relatedList struct {
+	cards []storyCard
+	deps  []string
+}
+
+// related returns the story's stored related list or, when it has none, the stories that share
+// its tags or section.
+func (s *Server) related(r *http.Request, a *article.Article) (relatedList, error) {
+	list, links, err := s.store.RelatedArticles(r.Context(), a.ID, s.now())
+	if err != nil {
+		return relatedList{}, err
+	}
+	reasons := map[int64]string{}
+	for _, l := range links {
+		reasons[l.ArticleID] = l.Reason
+	}
+	var out relatedList
+	if len(list) == 0 {
+		if list, err = s.store.SharingArticles(r.Context(), a, s.now(), s.cfg.RelatedCount); err != nil {
+			return relatedList{}, err
+		}
+		// Any newly published story might join a fallback list.
+		out.deps = append(out.deps, "front")
+	}
+	if len(list) > s.cfg.RelatedCount {
+		list = list[:s.cfg.RelatedCount]
+	}
+	for _, x := range list {
+		c := s.card(x)
+		c.Reason = reasons[x.ID]
+		out.cards = append(out.cards, c)
+		out.deps = append(out.deps, "article:"+itoa64(x.ID))
+	}
+	return out, nil
+}
+
+func itoa64(n int64) string { return fmt.Sprint(n) }
+
+// newsArticleLD is the schema.org NewsArticle of a story.
+func (s *Server) newsArticleLD(a *article.Article, url, desc string, tags []string) newsArticleLD {
+	ld := newsArticleLD{Context: "https://schema.org", Type: "NewsArticle", Headline: a.Title, Description: desc,
+		URL: url, MainEntityOfPage: url, DatePublished: a.PublishedAt.Format(timeISO),
+		DateModified: a.UpdatedAt.Format(timeISO), ArticleSection: a.Section.Name,
+		Keywords: strings.Join(tags, ", "), InLanguage: s.cfg.Language,
+		Publisher: ldOrg{Type: "NewsMediaOrganization", Name: s.cfg.Title, URL: s.abs("/")}}
+	if a.UpdatedAt.Before(a.PublishedAt) {
+		ld.DateModified = ld.DatePublished
+	}
+	for _, au := range a.Authors {
+		ld.Author = append(ld.Author, ldPerson{Type: "Person", Name: au.Name, URL: s.abs("/author/" + au.Slug + "/")})
+	}
+	if a.ImageURL != "" {
+		ld.Image = []string{s.absImage(a.ImageURL)}
+	}
+	return ld
+}
+
+const timeISO = "2006-01-02T15:04:05Z07:00"
+
+type newsArticleLD struct {
+	Context          string     `json:"@context"`
+	Type             string     `json:"@type"`
+	Headline         string     `json:"headline"`
+	Description      string     `json:"description,omitempty"`
+	URL              string     `json:"url"`
+	MainEntityOfPage string     `json:"mainEntityOfPage"`
+	DatePublished    string     `json:"datePublished"`
+	DateModified     string     `json:"dateModified"`
+	Author           []ldPerson `json:"author,omitempty"`
+	Publisher        ldOrg      `json:"publisher"`
+	Image            []string   `json:"image,omitempty"`
+	ArticleSection   string     `json:"articleSection,omitempty"`
+	Keywords         string     `json:"keywords,omitempty"`
+	InLanguage       string     `json:"inLanguage,omitempty"`
+}
+
+type ldPerson struct {
+	Type string `json:"@type"`
+	Name string `json:"name"`
+	URL  string `json:"url,omitempty"`
+}
+
+type ldOrg struct {
+	Type string `json:"@type"`
+	Name string `json:"name"`
+	URL  string `json:"url"`
+}
+
+type websiteLD struct {
+	Context         string        `json:"@context"`
+	Type            string        `json:"@type"`
+	Name            string        `json:"name"`
+	URL             string        `json:"url"`
+	PotentialAction *searchAction `json:"potentialAction,omitempty"`
+}
+
+type searchAction struct {
+	Type       string `json:"@type"`
+	Target     string `json:"target"`
+	QueryInput string `json:"query-input"`
+}

@@ -1,0 +1,79 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/broadsheet/broadsheet/internal/store"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// pageNames lists every page template; parseViews fails at start-up if one is missing or broken.
+var pageNames = []string{"home", "story", "archive", "search", "error"}
+
+// views holds one parsed template set per page, each with the shared layout and partials.
+type views struct {
+	pages map[string]*template.Template
+}
+
+func parseViews(funcs template.FuncMap) (*views, error) {
+	shared, err := fs.Glob(templateFiles, "templates/_*.html")
+	if err != nil {
+		return nil, err
+	}
+	v := &views{pages: map[string]*template.Template{}}
+	for _, name := range pageNames {
+		files := append([]string{"templates/" + name + ".html"}, shared...)
+		t, err := template.New(name + ".html").Funcs(funcs).ParseFS(templateFiles, files...)
+		if err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", name, err)
+		}
+		v.pages[name] = t
+	}
+	return v, nil
+}
+
+// render executes the page template name with data into a fresh buffer.
+func (v *views) render(name string, data any) ([]byte, error) {
+	t := v.pages[name]
+	if t == nil {
+		return nil, fmt.Errorf("web: no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return nil, fmt.Errorf("web: render %s: %w", name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+func (s *Server) funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset": func(name string) string { return s.assets.url(name) },
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(s.cfg.Location).Format("2 January 2006")
+		},
+		"datetime": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(s.cfg.Location).Format("2 January 2006, 15:04 MST")
+		},
+		"iso": func(t time.Time) string { return t.In(s.cfg.Location).Format(time.RFC3339) },
+		"highlight": func(snippet string) template.HTML {
+			esc := template.HTMLEscapeString(snippet)
+			esc = strings.ReplaceAll(esc, string(store.HighlightStart), "<mark>")
+			esc = strings.ReplaceAll(esc, string(store.HighlightEnd), "</mark>")
+			return template.HTML(esc)
+		},
+	}
+}
