@@ -98,4 +98,3 @@ func newFlagSet(name, usage string, out io.Writer) *flag.FlagSet {
 	}
 	return fs
 }
-

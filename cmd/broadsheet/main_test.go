@@ -186,7 +186,9 @@ func TestFrontPageAndStory(t *testing.T) {
 		if got := find(doc, func(n *html.Node) bool { return n.Data == "link" && attr(n, "rel") == "canonical" }); len(got) != 1 || attr(got[0], "href") != m.URL()+link {
 			t.Errorf("%s: canonical link wrong: %v", link, got)
 		}
-		if len(find(doc, func(n *html.Node) bool { return n.Data == "meta" && attr(n, "name") == "description" && attr(n, "content") != "" })) != 1 {
+		if len(find(doc, func(n *html.Node) bool {
+			return n.Data == "meta" && attr(n, "name") == "description" && attr(n, "content") != ""
+		})) != 1 {
 			t.Errorf("%s: no meta description", link)
 		}
 		for _, prop := range []string{"og:title", "og:type", "og:url", "article:published_time"} {

@@ -37,7 +37,9 @@ func (s *Server) findArchive(ctx context.Context, kind, slug string) (archive, e
 }
 
 // handleSection serves GET /section/{slug}/.
-func (s *Server) handleSection(w http.ResponseWriter, r *http.Request) { s.showArchive(w, r, "section") }
+func (s *Server) handleSection(w http.ResponseWriter, r *http.Request) {
+	s.showArchive(w, r, "section")
+}
 
 // handleTag serves GET /tag/{slug}/.
 func (s *Server) handleTag(w http.ResponseWriter, r *http.Request) { s.showArchive(w, r, "tag") }

@@ -25,9 +25,9 @@ type response struct {
 	// cacheControl defaults to "no-cache": browsers may keep the page but revalidate it with
 	// the ETag, which costs a 304 and never shows a stale story.
 	cacheControl string
-	location    string // for redirects
-	deps        []string
-	expires     time.Time // zero: until invalidated
+	location     string // for redirects
+	deps         []string
+	expires      time.Time // zero: until invalidated
 }
 
 func newResponse(status int, contentType string, body []byte) *response {

@@ -31,7 +31,7 @@ func parseViews(funcs template.FuncMap) (*views, error) {
 	v := &views{pages: map[string]*template.Template{}}
 	for _, name := range pageNames {
 		files := append([]string{"templates/" + name + ".html"}, shared...)
-		t, err := template.New(name + ".html").Funcs(funcs).ParseFS(templateFiles, files...)
+		t, err := template.New(name+".html").Funcs(funcs).ParseFS(templateFiles, files...)
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", name, err)
 		}
