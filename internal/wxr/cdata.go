@@ -150,15 +150,16 @@ func (r *cdataRepair) scanText(in []byte, eof bool) bool {
 		r.emit(i + 2)
 		r.state = inProcInst
 	case len(rest) > 1 && rest[1] != '/' && rest[1] != '!':
-		n := bytes.IndexAny(rest[1:], " \t\r\n/>")
+		name := rest[1:min(len(rest), maxLookahead)]
+		n := bytes.IndexAny(name, " \t\r\n/>")
 		if n < 0 && !eof && len(rest) < maxLookahead {
 			r.emit(i) // wait for the end of the name
 			return i > 0
 		}
 		if n < 0 {
-			n = len(rest) - 1
+			n = len(name)
 		}
-		r.elem = append(r.elem[:0], rest[1:1+n]...)
+		r.elem = append(r.elem[:0], name[:n]...)
 		r.emit(i + 1 + n)
 	default:
 		r.emit(i + 1)
@@ -192,6 +193,7 @@ func (r *cdataRepair) scanCDATA(in []byte, eof bool) bool {
 	}
 	after := in[j+len(cdataClose):]
 	final := eof || len(after) >= maxLookahead
+	after = after[:min(len(after), maxLookahead)] // decide the same whatever the reads
 	switch closesSection(after, r.elem, final) {
 	case sectionEnds:
 		r.emit(j + len(cdataClose))
