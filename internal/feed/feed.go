@@ -108,8 +108,8 @@ func (f Feed) updated() time.Time {
 	return newest
 }
 
-// rfc3339 formats t for Atom, JSON Feed and sitemaps, or returns "" for the
-// zero time. Times keep their own location; pass UTC times for output that
+// rfc3339 formats t to the second for Atom, JSON Feed and sitemaps, or
+// returns "" for the zero time. Times keep their own location; pass UTC times for output that
 // does not depend on where the server runs.
 func rfc3339(t time.Time) string {
 	if t.IsZero() {

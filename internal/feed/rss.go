@@ -65,7 +65,7 @@ func newRSSItem(it Item) rssItem {
 	return out
 }
 
-// rfc1123 formats t for RSS, or returns "" for the zero time.
+// rfc1123 formats t to the second for RSS, or returns "" for the zero time.
 func rfc1123(t time.Time) string {
 	if t.IsZero() {
 		return ""
