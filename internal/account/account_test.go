@@ -1,0 +1,255 @@
+package account
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestPasswordHash(t *testing.T) {
+	t.Parallel()
+	h, err := HashPassword("correct horse battery staple")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Errorf("HashPassword = %q, want OWASP's argon2id parameters in PHC form", h)
+	}
+	h2, _ := HashPassword("correct horse battery staple")
+	if h == h2 {
+		t.Error("two hashes of one password are equal; the salt is not random")
+	}
+	tests := []struct {
+		hash, password string
+		want           bool
+	}{
+		{h, "correct horse battery staple", true},
+		{h, "correct horse battery stapl", false},
+		{h, "", false},
+		{h, strings.Repeat("x", MaxPasswordLen+1), false},
+		{"", "anything", false},
+		{"$argon2i$v=19$m=19456,t=2,p=1$c2FsdA$a2V5", "anything", false},
+		{"$argon2id$v=19$m=99999999,t=2,p=1$c2FsdHNhbHRzYWx0$a2V5a2V5a2V5a2V5a2V5a2V5", "anything", false},
+		{"$argon2id$v=19$m=19456,t=2,p=1$!!$a2V5", "anything", false},
+		{strings.Replace(h, "t=2", "t=3", 1), "correct horse battery staple", false},
+	}
+	for _, tt := range tests {
+		if got := CheckPassword(tt.hash, tt.password); got != tt.want {
+			t.Errorf("CheckPassword(%.40q, %.20q) = %v, want %v", tt.hash, tt.password, got, tt.want)
+		}
+	}
+	if NeedsRehash(h) {
+		t.Errorf("NeedsRehash(%q) = true for a default hash", h)
+	}
+	weak, _ := Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}.Hash("pw")
+	if !NeedsRehash(weak) || !NeedsRehash("garbage") {
+		t.Error("NeedsRehash is false for a weak or malformed hash")
+	}
+	if !CheckPassword(weak, "pw") {
+		t.Error("a hash with other parameters does not verify")
+	}
+}
+
+func TestAbsentHashCostsTheSame(t *testing.T) {
+	t.Parallel()
+	p, _, _, err := decodeHash(absentHash)
+	if err != nil {
+		t.Fatalf("absentHash: %v", err)
+	}
+	d := DefaultParams()
+	if p.Memory != d.Memory || p.Time != d.Time || p.Threads != d.Threads || p.KeyLen != d.KeyLen {
+		t.Errorf("absentHash parameters %+v, want DefaultParams %+v", p, d)
+	}
+}
+
+// TestAuthenticateTiming checks that a sign-in for an unknown email costs a password hash, as a
+// known one does; the bound is loose because the machine is shared.
+func TestAuthenticateTiming(t *testing.T) {
+	t.Parallel()
+	h, _ := HashPassword("the right password")
+	known := &User{PasswordHash: h}
+	median := func(u *User) time.Duration {
+		var d []time.Duration
+		for range 5 {
+			start := time.Now()
+			if Authenticate(u, "a wrong password") {
+				t.Fatal("Authenticate accepted a wrong password")
+			}
+			d = append(d, time.Since(start))
+		}
+		slices.Sort(d)
+		return d[2]
+	}
+	k, u := median(known), median(nil)
+	if u < k/3 || u > k*3 {
+		t.Errorf("Authenticate took %v for a known email and %v for an unknown one; want them alike", k, u)
+	}
+	if !Authenticate(known, "the right password") {
+		t.Error("Authenticate refused the right password")
+	}
+}
+
+func TestUserValidate(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		u    User
+		want []string // fields at fault
+	}{
+		{User{Email: "ed@example.org", Name: "Ed", Role: Editor}, nil},
+		{User{Email: "", Name: "", Role: ""}, []string{"email", "name", "role"}},
+		{User{Email: "not an email", Name: "Ed", Role: Editor}, []string{"email"}},
+		{User{Email: "Ed <ed@example.org>", Name: "Ed", Role: Editor}, []string{"email"}},
+		{User{Email: "ed@localhost", Name: "Ed", Role: Editor}, []string{"email"}},
+		{User{Email: "ed@example.org", Name: "Ed\nEvil", Role: Editor}, []string{"name"}},
+		{User{Email: "ed@example.org", Name: strings.Repeat("é", 101), Role: Editor}, []string{"name"}},
+		{User{Email: "ed@example.org", Name: "Ed", Role: "root"}, []string{"role"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		if err := tt.u.Validate(); err != nil {
+			v, ok := err.(ValidationError)
+			if !ok {
+				t.Fatalf("Validate(%+v) = %T, want ValidationError", tt.u, err)
+			}
+			for k := range v {
+				got = append(got, k)
+			}
+			slices.Sort(got)
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("Validate(%+v) fields (-want +got):\n%s", tt.u, diff)
+		}
+	}
+	if got := NormalizeEmail("  Ed@Example.ORG "); got != "ed@example.org" {
+		t.Errorf("NormalizeEmail = %q", got)
+	}
+}
+
+func TestValidatePassword(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		pw   string
+		ok   bool
+		note string
+	}{
+		{"short", false, "too short"},
+		{"ten chars!", true, "ten characters"},
+		{"ÿÿÿÿÿÿÿÿÿÿ", true, "ten runes"},
+		{strings.Repeat("a", MaxPasswordLen+1), false, "too long"},
+		{"valid\x00password", false, "NUL"},
+		{"ed@example.org", false, "the email"},
+	}
+	for _, tt := range tests {
+		if err := ValidatePassword(tt.pw, "ed@example.org"); (err == nil) != tt.ok {
+			t.Errorf("ValidatePassword(%s) = %v, want ok %v", tt.note, err, tt.ok)
+		}
+	}
+}
+
+func TestTokens(t *testing.T) {
+	t.Parallel()
+	tok, hash := NewToken(APITokenPrefix)
+	tok2, _ := NewToken(APITokenPrefix)
+	if tok == tok2 {
+		t.Fatal("NewToken returned one token twice")
+	}
+	if HashToken(tok) != hash || len(hash) != 64 || strings.Contains(hash, tok) {
+		t.Errorf("NewToken hash %q does not match HashToken", hash)
+	}
+	if !LooksLikeAPIToken(tok) {
+		t.Errorf("LooksLikeAPIToken(%q) = false", tok)
+	}
+	for _, bad := range []string{"", "bs_", tok + "x", tok[3:], "bs_" + strings.Repeat("!", 43)} {
+		if LooksLikeAPIToken(bad) {
+			t.Errorf("LooksLikeAPIToken(%q) = true", bad)
+		}
+	}
+}
+
+func TestSessionPolicy(t *testing.T) {
+	t.Parallel()
+	p := SessionPolicy{Idle: time.Hour, Absolute: 24 * time.Hour, TouchEvery: time.Minute}
+	t0 := time.Date(2026, 3, 22, 9, 0, 0, 0, time.UTC)
+	s := &Session{CreatedAt: t0, LastSeen: t0.Add(20 * time.Hour)}
+	tests := []struct {
+		now  time.Time
+		want bool
+	}{
+		{t0.Add(20 * time.Hour), true},
+		{t0.Add(20*time.Hour + 59*time.Minute), true},
+		{t0.Add(21 * time.Hour), false},                // idle
+		{t0.Add(24 * time.Hour), false},                // absolute
+		{t0.Add(23*time.Hour + 59*time.Minute), false}, // idle, too
+	}
+	for _, tt := range tests {
+		if got := p.Valid(s, tt.now); got != tt.want {
+			t.Errorf("Valid(at +%v) = %v, want %v", tt.now.Sub(t0), got, tt.want)
+		}
+	}
+	s.LastSeen = t0.Add(23*time.Hour + 30*time.Minute)
+	if p.Valid(s, t0.Add(24*time.Hour)) {
+		t.Error("an active session outlived the absolute limit")
+	}
+	if p.Valid(nil, t0) {
+		t.Error("a nil session is valid")
+	}
+	if p.NeedsTouch(s, s.LastSeen.Add(30*time.Second)) || !p.NeedsTouch(s, s.LastSeen.Add(time.Minute)) {
+		t.Error("NeedsTouch ignores TouchEvery")
+	}
+	if d := DefaultSessionPolicy(); d.Idle <= 0 || d.Absolute < d.Idle {
+		t.Errorf("DefaultSessionPolicy = %+v", d)
+	}
+	if !SetupTokenValid(t0.Add(time.Second), t0) || SetupTokenValid(t0, t0) || SetupTokenValid(time.Time{}, t0) {
+		t.Error("SetupTokenValid is wrong at its boundary")
+	}
+}
+
+func TestThrottle(t *testing.T) {
+	t.Parallel()
+	th := Throttle{PerAccount: 5, PerIP: 20, Window: 15 * time.Minute}
+	now := time.Date(2026, 3, 22, 9, 0, 0, 0, time.UTC)
+	ago := func(d time.Duration) time.Time { return now.Add(-d) }
+	tests := []struct {
+		name        string
+		account, ip Failures
+		want        time.Duration
+	}{
+		{"nothing", Failures{}, Failures{}, 0},
+		{"under both", Failures{4, ago(10 * time.Minute)}, Failures{19, ago(time.Minute)}, 0},
+		{"account at its limit", Failures{5, ago(10 * time.Minute)}, Failures{5, ago(10 * time.Minute)}, 5 * time.Minute},
+		{"address at its limit", Failures{1, ago(time.Minute)}, Failures{20, ago(14 * time.Minute)}, time.Minute},
+		{"both: the longer", Failures{9, ago(5 * time.Minute)}, Failures{20, ago(14 * time.Minute)}, 10 * time.Minute},
+		{"oldest leaving the window", Failures{5, ago(15 * time.Minute)}, Failures{}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := th.Wait(tt.account, tt.ip, now); got != tt.want {
+				t.Errorf("Wait(%+v, %+v) = %v, want %v", tt.account, tt.ip, got, tt.want)
+			}
+		})
+	}
+	if got := th.Since(now); !got.Equal(ago(15 * time.Minute)) {
+		t.Errorf("Since = %v", got)
+	}
+}
+
+// FuzzDecodeHash feeds arbitrary stored hashes to the PHC parser: it must refuse or accept
+// without panicking, and never accept parameters that would make a sign-in costly.
+func FuzzDecodeHash(f *testing.F) {
+	f.Add(absentHash)
+	f.Add("$argon2id$v=19$m=1,t=1,p=1$$")
+	f.Add("$argon2id$v=19$m=4194304,t=64,p=255$c2FsdA$a2V5a2V5a2V5a2V5a2V5a2V5")
+	f.Fuzz(func(t *testing.T, hash string) {
+		p, _, key, err := decodeHash(hash)
+		if err != nil {
+			return
+		}
+		if p.Memory > 1<<22 || p.Time > 64 || p.Threads < 1 || len(key) < 16 {
+			t.Errorf("decodeHash(%q) accepted %+v", hash, p)
+		}
+	})
+}
