@@ -87,3 +87,18 @@ type Public struct {
 	Depth       int
 	Replies     []*Public
 }
+
+// Ban keeps a commenter out, by email address or IP address, until it expires.
+type Ban struct {
+	ID        int64
+	Kind      string // "email" or "ip"
+	Value     string // PRIVATE: an email or IP address
+	Reason    string
+	CreatedAt time.Time
+	ExpiresAt time.Time // zero: never
+}
+
+// Active reports whether the ban applies at now.
+func (b Ban) Active(now time.Time) bool {
+	return b.ExpiresAt.IsZero() || now.Before(b.ExpiresAt)
+}

@@ -24,6 +24,7 @@ var (
 // Store is everything a backend provides. Implementations are safe for concurrent use.
 type Store interface {
 	Articles
+	Comments
 	Taxonomy
 	Related
 	Changes
