@@ -113,3 +113,19 @@ func FuzzRoundTrip(f *testing.F) {
 		}
 	})
 }
+
+// FuzzContent checks that the content helpers never panic and leave text
+// without their markers alone.
+func FuzzContent(f *testing.F) {
+	f.Add("One\n\nTwo<br>\n<pre>x\n\ny</pre><blockquote>q</blockquote>")
+	f.Add(`[caption align="x" width="1"]<a href="y"><img src="a" /></a> Text[/caption][[embed]]`)
+	f.Add("<!-- wp:image {\"id\":1} -->\n<figure></figure>\n<!-- /wp:image -->")
+	f.Fuzz(func(t *testing.T, s string) {
+		Autop(s)
+		StripBlockComments(s)
+		got := Shortcodes(s)
+		if !strings.Contains(s, "[") && got != s {
+			t.Fatalf("Shortcodes(%q) = %q, want the input unchanged", s, got)
+		}
+	})
+}
