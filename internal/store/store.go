@@ -28,6 +28,10 @@ type Store interface {
 	Taxonomy
 	Related
 	Changes
+	Accounts
+	Revisions
+	Settings
+	Editorial
 	// InTx runs fn in one transaction: all of fn's writes land or none do. fn must use the Store it
 	// is given, not the outer one. An error from fn rolls back and is returned as is.
 	InTx(ctx context.Context, fn func(tx Store) error) error

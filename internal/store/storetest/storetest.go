@@ -29,6 +29,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Related", relatedChecks()},
 		{"Changes", changeChecks()},
 		{"Tx", txChecks()},
+		{"Accounts", accountChecks()},
+		{"Revisions", revisionChecks()},
+		{"Editorial", editorialChecks()},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

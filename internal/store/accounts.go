@@ -1,0 +1,129 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/broadsheet/broadsheet/internal/account"
+	"github.com/broadsheet/broadsheet/internal/article"
+)
+
+// Accounts stores the newsroom's staff, their sessions and API tokens, failed sign-ins and the
+// first-run setup token. Sessions and tokens are stored by hash only (account.HashToken); the
+// rules that decide whether one is still valid live in package account, not here.
+type Accounts interface {
+	// CreateUser inserts u and sets its ID (and CreatedAt when zero). A taken email answers
+	// ErrConflict; an unknown AuthorID, ErrNotFound.
+	CreateUser(ctx context.Context, u *account.User) error
+	// UpdateUser saves u's email, name, role, password hash and byline. An unknown ID answers
+	// ErrNotFound; a taken email, ErrConflict.
+	UpdateUser(ctx context.Context, u *account.User) error
+	// DeleteUser removes a user with their sessions and tokens; their revisions keep their name.
+	DeleteUser(ctx context.Context, id int64) error
+	// User returns one user by ID, or ErrNotFound.
+	User(ctx context.Context, id int64) (*account.User, error)
+	// UserByEmail returns the user with the normalised email, or ErrNotFound.
+	UserByEmail(ctx context.Context, email string) (*account.User, error)
+	// Users returns every user, by name.
+	Users(ctx context.Context) ([]account.User, error)
+
+	// CreateSession stores a new session; a taken hash answers ErrConflict.
+	CreateSession(ctx context.Context, s *account.Session) error
+	// Session returns the session with the token hash, or ErrNotFound.
+	Session(ctx context.Context, tokenHash string) (*account.Session, error)
+	// Sessions returns a user's sessions, most recently seen first.
+	Sessions(ctx context.Context, userID int64) ([]account.Session, error)
+	// TouchSession records a use of the session at at.
+	TouchSession(ctx context.Context, tokenHash string, at time.Time) error
+	// DeleteSession ends one session; an unknown hash is not an error.
+	DeleteSession(ctx context.Context, tokenHash string) error
+	// DeleteSessions ends every session of a user ("log out everywhere").
+	DeleteSessions(ctx context.Context, userID int64) error
+	// PruneSessions deletes the sessions last seen before idleBefore or created before
+	// createdBefore: those account.SessionPolicy no longer accepts.
+	PruneSessions(ctx context.Context, idleBefore, createdBefore time.Time) error
+
+	// CreateAPIToken stores a token and sets its ID; a taken hash answers ErrConflict.
+	CreateAPIToken(ctx context.Context, t *account.APIToken) error
+	// APIToken returns the token with the hash, or ErrNotFound.
+	APIToken(ctx context.Context, tokenHash string) (*account.APIToken, error)
+	// APITokens returns a user's tokens, newest first.
+	APITokens(ctx context.Context, userID int64) ([]account.APIToken, error)
+	// TouchAPIToken records a use of token id at at.
+	TouchAPIToken(ctx context.Context, id int64, at time.Time) error
+	// DeleteAPIToken revokes token id of user userID; another user's token answers ErrNotFound.
+	DeleteAPIToken(ctx context.Context, userID, id int64) error
+
+	// AddLoginFailure records a failed sign-in for the email typed (whether or not a user has
+	// it) from the address ip.
+	AddLoginFailure(ctx context.Context, email, ip string, at time.Time) error
+	// LoginFailures counts the failures since since for the email and for the address.
+	LoginFailures(ctx context.Context, email, ip string, since time.Time) (byEmail, byIP account.Failures, err error)
+	// ClearLoginFailures forgets an email's failures, after it signs in.
+	ClearLoginFailures(ctx context.Context, email string) error
+	// PruneLoginFailures forgets every failure before before.
+	PruneLoginFailures(ctx context.Context, before time.Time) error
+
+	// CreateSetupToken stores the hash of a first-run setup token that expires at expires.
+	CreateSetupToken(ctx context.Context, tokenHash string, expires time.Time) error
+	// UseSetupToken deletes the setup token with the hash, so that it works once, and returns
+	// when it was to expire; an unknown or used token answers ErrNotFound.
+	UseSetupToken(ctx context.Context, tokenHash string) (expires time.Time, err error)
+}
+
+// Revision is one saved state of a story's text, kept for its history, diffs and restores.
+type Revision struct {
+	ID        int64
+	ArticleID int64
+	// Version is the article version this revision records; 0 for an autosave.
+	Version int
+	// Autosave marks the editor's periodic copy of unsaved work; each user has at most one per
+	// story, and a newer autosave replaces it.
+	Autosave   bool
+	UserID     int64 // 0 when the user was deleted or the save came from elsewhere
+	UserName   string
+	At         time.Time
+	Status     article.Status
+	Title      string
+	Standfirst string
+	Body       string
+}
+
+// Revisions stores stories' revision histories.
+type Revisions interface {
+	// AddRevision stores r and sets its ID. An autosave replaces the same user's previous
+	// autosave of the article. An unknown article answers ErrNotFound.
+	AddRevision(ctx context.Context, r *Revision) error
+	// Revisions returns an article's revisions, autosaves included, newest first.
+	Revisions(ctx context.Context, articleID int64) ([]Revision, error)
+	// Revision returns one revision, or ErrNotFound.
+	Revision(ctx context.Context, id int64) (*Revision, error)
+	// DeleteAutosave drops a user's autosave of an article, once their work is saved.
+	DeleteAutosave(ctx context.Context, articleID, userID int64) error
+}
+
+// Settings stores the site's settings as text keys and values; package web gives them types.
+type Settings interface {
+	// Settings returns every stored setting.
+	Settings(ctx context.Context) (map[string]string, error)
+	// SaveSettings stores the given keys, leaving the others as they are.
+	SaveSettings(ctx context.Context, kv map[string]string) error
+}
+
+// Editorial holds the writes and counts only the newsroom's admin needs.
+type Editorial interface {
+	// SaveTag inserts (ID zero) or renames a tag; a taken slug answers ErrConflict.
+	SaveTag(ctx context.Context, t *article.Tag) error
+	// DeleteTag removes a tag from every story and then for good.
+	DeleteTag(ctx context.Context, id int64) error
+	// DeleteSection removes a section; its stories are left without one.
+	DeleteSection(ctx context.Context, id int64) error
+	// DeleteAuthor removes a byline from every story and then for good; a user linked to it
+	// keeps their login without a byline.
+	DeleteAuthor(ctx context.Context, id int64) error
+	// TaxonomyCounts returns how many articles each section, tag and byline has, by ID.
+	TaxonomyCounts(ctx context.Context) (sections, tags, authors map[int64]int, err error)
+	// PublishedTimes returns the publication times of the stories live at to that were
+	// published in [from, to), oldest first: the dashboard's chart.
+	PublishedTimes(ctx context.Context, from, to time.Time) ([]time.Time, error)
+}
