@@ -259,8 +259,8 @@ func (s Store) LastCommentAt(ctx context.Context, ip, email string) (time.Time, 
 func (s Store) DuplicateComment(ctx context.Context, articleID int64, name, email, content string) (bool, error) {
 	var n int
 	err := s.read().QueryRowContext(ctx, `SELECT COUNT(*) FROM comments WHERE article_id = ? AND content = ?
-		AND status != 'trash' AND (author_email = ? COLLATE NOCASE OR (? = '' AND author_name = ?))`,
-		articleID, content, email, email, name).Scan(&n)
+		AND status != 'trash' AND ((? != '' AND author_email = ? COLLATE NOCASE) OR (? = '' AND author_name = ?))`,
+		articleID, content, email, email, email, name).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("sqlite: duplicate comment: %w", translate(err))
 	}
@@ -449,6 +449,10 @@ func (s Store) Secret(ctx context.Context, name string) ([]byte, error) {
 
 // EraseCommenter implements store.Comments.
 func (s Store) EraseCommenter(ctx context.Context, email string) (int, error) {
+	if email == "" {
+		// An empty address would match every comment imported without one.
+		return 0, nil
+	}
 	var n int64
 	err := s.write(ctx, func(q querier) error {
 		res, err := q.ExecContext(ctx, `UPDATE comments SET author_name = 'Anonymous', author_email = '', author_url = '',
