@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Related", relatedChecks()},
 		{"Changes", changeChecks()},
 		{"Tx", txChecks()},
+		{"Comments", commentChecks()},
 		{"Accounts", accountChecks()},
 		{"Revisions", revisionChecks()},
 		{"Editorial", editorialChecks()},
