@@ -34,8 +34,8 @@ import (
 //   - Category elements without a nicename attribute (the plain duplicates
 //     in WXR 1.0) are skipped, as WordPress does.
 //
-// Identifiers, numbers, dates, slugs, statuses, e-mail addresses and URLs
-// are trimmed of surrounding white space; titles, names, content and
+// Identifiers, logins, numbers, dates, slugs, statuses, e-mail addresses and
+// URLs are trimmed of surrounding white space; titles, names, content and
 // metadata are kept exactly as written, backslashes included.
 //
 // A Reader is not safe for concurrent use.
@@ -64,8 +64,8 @@ func NewReader(src io.Reader) *Reader {
 }
 
 // BytesRead returns how many bytes have been read from the source so far,
-// for a progress bar. It runs ahead of the records returned by a few
-// kilobytes of buffering.
+// for a progress bar. Buffering makes it run ahead of the records returned,
+// usually by less than 64 KiB.
 func (r *Reader) BytesRead() int64 { return r.count.n }
 
 // Items returns how many *Item records Next has returned.
@@ -298,7 +298,7 @@ func (r *Reader) readAuthor() (*Author, error) {
 		case "author_id":
 			a.ID, err = r.int()
 		case "author_login":
-			a.Login, err = r.textField(false)
+			a.Login, err = r.scalar()
 		case "author_email":
 			a.Email, err = r.scalar()
 		case "author_display_name":

@@ -4,8 +4,9 @@
 //
 // A Reader returns one *Site, then the *Author, *Category, *Tag, *Term and
 // *Item records in document order. A Writer produces WXR 1.2 that
-// WordPress's own importer accepts. Helpers in content.go turn WordPress post
-// content into plain HTML (Autop, StripBlockComments, Shortcodes).
+// WordPress's own importer accepts; Generate writes synthetic exports of any
+// size. Autop, StripBlockComments and Shortcodes turn WordPress post content
+// into plain HTML.
 //
 // Records carry private data: Author.Email, Comment.AuthorEmail and
 // Comment.AuthorIP must never be published.
