@@ -287,116 +287,90 @@ func (r *Reader) readRecord(sp space, local string) (Record, error) {
 	}
 }
 
-func (r *Reader) readAuthor() (*Author, error) {
-	a := &Author{}
-	err := r.children(func(_ xml.StartElement, sp space, local string) (bool, error) {
+// field says where the text of a wp: child element goes: a string (trimmed
+// or verbatim), an integer or a date.
+type field struct {
+	name string
+	str  *string
+	trim bool
+	num  *int64
+	date *time.Time
+}
+
+// readFields reads the wp: children of the current element into fields,
+// and its wp:termmeta or wp:commentmeta children into meta.
+func (r *Reader) readFields(fields []field, metaName string, meta *[]Meta) error {
+	return r.children(func(_ xml.StartElement, sp space, local string) (bool, error) {
 		if sp != nsWP {
 			return false, nil
 		}
-		var err error
-		switch local {
-		case "author_id":
-			a.ID, err = r.int()
-		case "author_login":
-			a.Login, err = r.scalar()
-		case "author_email":
-			a.Email, err = r.scalar()
-		case "author_display_name":
-			a.DisplayName, err = r.textField(false)
-		case "author_first_name":
-			a.FirstName, err = r.textField(false)
-		case "author_last_name":
-			a.LastName, err = r.textField(false)
-		default:
-			return false, nil
+		if local == metaName {
+			var err error
+			*meta, err = r.appendMeta(*meta)
+			return true, err
 		}
-		return true, err
+		for _, f := range fields {
+			if f.name != local {
+				continue
+			}
+			var err error
+			switch {
+			case f.num != nil:
+				*f.num, err = r.int()
+			case f.date != nil:
+				*f.date, err = r.date()
+			default:
+				*f.str, err = r.textField(f.trim)
+			}
+			return true, err
+		}
+		return false, nil
 	})
-	return a, err
+}
+
+func (r *Reader) readAuthor() (*Author, error) {
+	a := &Author{}
+	return a, r.readFields([]field{
+		{name: "author_id", num: &a.ID},
+		{name: "author_login", str: &a.Login, trim: true},
+		{name: "author_email", str: &a.Email, trim: true},
+		{name: "author_display_name", str: &a.DisplayName},
+		{name: "author_first_name", str: &a.FirstName},
+		{name: "author_last_name", str: &a.LastName},
+	}, "", nil)
 }
 
 func (r *Reader) readCategory() (*Category, error) {
 	c := &Category{}
-	err := r.children(func(_ xml.StartElement, sp space, local string) (bool, error) {
-		if sp != nsWP {
-			return false, nil
-		}
-		var err error
-		switch local {
-		case "term_id":
-			c.TermID, err = r.int()
-		case "category_nicename":
-			c.Nicename, err = r.scalar()
-		case "category_parent":
-			c.Parent, err = r.scalar()
-		case "cat_name":
-			c.Name, err = r.textField(false)
-		case "category_description":
-			c.Description, err = r.textField(false)
-		case "termmeta":
-			c.Meta, err = r.appendMeta(c.Meta)
-		default:
-			return false, nil
-		}
-		return true, err
-	})
-	return c, err
+	return c, r.readFields([]field{
+		{name: "term_id", num: &c.TermID},
+		{name: "category_nicename", str: &c.Nicename, trim: true},
+		{name: "category_parent", str: &c.Parent, trim: true},
+		{name: "cat_name", str: &c.Name},
+		{name: "category_description", str: &c.Description},
+	}, "termmeta", &c.Meta)
 }
 
 func (r *Reader) readTag() (*Tag, error) {
 	t := &Tag{}
-	err := r.children(func(_ xml.StartElement, sp space, local string) (bool, error) {
-		if sp != nsWP {
-			return false, nil
-		}
-		var err error
-		switch local {
-		case "term_id":
-			t.TermID, err = r.int()
-		case "tag_slug":
-			t.Slug, err = r.scalar()
-		case "tag_name":
-			t.Name, err = r.textField(false)
-		case "tag_description":
-			t.Description, err = r.textField(false)
-		case "termmeta":
-			t.Meta, err = r.appendMeta(t.Meta)
-		default:
-			return false, nil
-		}
-		return true, err
-	})
-	return t, err
+	return t, r.readFields([]field{
+		{name: "term_id", num: &t.TermID},
+		{name: "tag_slug", str: &t.Slug, trim: true},
+		{name: "tag_name", str: &t.Name},
+		{name: "tag_description", str: &t.Description},
+	}, "termmeta", &t.Meta)
 }
 
 func (r *Reader) readTerm() (*Term, error) {
 	t := &Term{}
-	err := r.children(func(_ xml.StartElement, sp space, local string) (bool, error) {
-		if sp != nsWP {
-			return false, nil
-		}
-		var err error
-		switch local {
-		case "term_id":
-			t.TermID, err = r.int()
-		case "term_taxonomy":
-			t.Taxonomy, err = r.scalar()
-		case "term_slug":
-			t.Slug, err = r.scalar()
-		case "term_parent":
-			t.Parent, err = r.scalar()
-		case "term_name":
-			t.Name, err = r.textField(false)
-		case "term_description":
-			t.Description, err = r.textField(false)
-		case "termmeta":
-			t.Meta, err = r.appendMeta(t.Meta)
-		default:
-			return false, nil
-		}
-		return true, err
-	})
-	return t, err
+	return t, r.readFields([]field{
+		{name: "term_id", num: &t.TermID},
+		{name: "term_taxonomy", str: &t.Taxonomy, trim: true},
+		{name: "term_slug", str: &t.Slug, trim: true},
+		{name: "term_parent", str: &t.Parent, trim: true},
+		{name: "term_name", str: &t.Name},
+		{name: "term_description", str: &t.Description},
+	}, "termmeta", &t.Meta)
 }
 
 func (r *Reader) readItem() (*Item, error) {
@@ -495,43 +469,20 @@ func (r *Reader) readItemWP(it *Item, local string) (bool, error) {
 
 func (r *Reader) readComment() (Comment, error) {
 	var c Comment
-	err := r.children(func(_ xml.StartElement, sp space, local string) (bool, error) {
-		if sp != nsWP {
-			return false, nil
-		}
-		var err error
-		switch local {
-		case "comment_id":
-			c.ID, err = r.int()
-		case "comment_author":
-			c.Author, err = r.textField(false)
-		case "comment_author_email":
-			c.AuthorEmail, err = r.scalar()
-		case "comment_author_url":
-			c.AuthorURL, err = r.scalar()
-		case "comment_author_IP":
-			c.AuthorIP, err = r.scalar()
-		case "comment_date":
-			c.Date, err = r.date()
-		case "comment_date_gmt":
-			c.DateGMT, err = r.date()
-		case "comment_content":
-			c.Content, err = r.textField(false)
-		case "comment_approved":
-			c.Approved, err = r.scalar()
-		case "comment_type":
-			c.Type, err = r.scalar()
-		case "comment_parent":
-			c.Parent, err = r.int()
-		case "comment_user_id":
-			c.UserID, err = r.int()
-		case "commentmeta":
-			c.Meta, err = r.appendMeta(c.Meta)
-		default:
-			return false, nil
-		}
-		return true, err
-	})
+	err := r.readFields([]field{
+		{name: "comment_id", num: &c.ID},
+		{name: "comment_author", str: &c.Author},
+		{name: "comment_author_email", str: &c.AuthorEmail, trim: true},
+		{name: "comment_author_url", str: &c.AuthorURL, trim: true},
+		{name: "comment_author_IP", str: &c.AuthorIP, trim: true},
+		{name: "comment_date", date: &c.Date},
+		{name: "comment_date_gmt", date: &c.DateGMT},
+		{name: "comment_content", str: &c.Content},
+		{name: "comment_approved", str: &c.Approved, trim: true},
+		{name: "comment_type", str: &c.Type, trim: true},
+		{name: "comment_parent", num: &c.Parent},
+		{name: "comment_user_id", num: &c.UserID},
+	}, "commentmeta", &c.Meta)
 	return c, err
 }
 
