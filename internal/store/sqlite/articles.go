@@ -195,21 +195,41 @@ func (s Store) ListArticles(ctx context.Context, q store.ArticleQuery) ([]*artic
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
+	// Counting and sorting touch only articles' narrow columns: a row's columns after its bodies
+	// (section_id, updated_at) lie on overflow pages, and sorting whole rows reads every body.
 	var total int
-	if err := s.read().QueryRowContext(ctx, `SELECT COUNT(*)`+articleFrom+cond, args...).Scan(&total); err != nil {
+	if err := s.read().QueryRowContext(ctx, `SELECT COUNT(*) FROM articles a`+cond, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("sqlite: list articles: %w", translate(err))
 	}
 	limit := q.Limit
 	if limit <= 0 {
 		limit = -1
 	}
-	list, err := s.queryArticles(ctx, `SELECT `+articleColumns+articleFrom+cond+`
+	ids, err := s.ids(ctx, `SELECT a.id FROM articles a`+cond+`
 		ORDER BY COALESCE(a.published_at, a.updated_at) DESC, a.id DESC LIMIT ? OFFSET ?`,
 		append(args, limit, max(q.Offset, 0))...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("sqlite: list articles: %w", err)
 	}
+	list, err := s.articlesByID(ctx, ids)
+	if err != nil {
+		return nil, 0, fmt.Errorf("sqlite: list articles: %w", err)
+	}
 	return list, total, nil
+}
+
+// ids runs a query returning article IDs and returns them in order.
+func (s Store) ids(ctx context.Context, query string, args ...any) ([]int64, error) {
+	var ids []int64
+	err := s.each(ctx, query, args, func(sc func(...any) error) error {
+		var id int64
+		if err := sc(&id); err != nil {
+			return err
+		}
+		ids = append(ids, id)
+		return nil
+	})
+	return ids, err
 }
 
 // CreateArticle implements store.Articles.
@@ -491,29 +511,33 @@ func (s Store) SearchArticles(ctx context.Context, q store.SearchQuery) ([]store
 	if limit <= 0 {
 		limit = 10
 	}
-	rows, err := s.read().QueryContext(ctx, `SELECT a.id, snippet(articles_fts, -1, char(57344), char(57345), '…', 24)
-		FROM articles_fts f JOIN articles a ON a.id = f.rowid
+	ids, err := s.ids(ctx, `SELECT a.id FROM articles_fts f JOIN articles a ON a.id = f.rowid
 		WHERE articles_fts MATCH ? AND `+liveCond+`
 		ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0, 6.0), a.published_at DESC, a.id DESC LIMIT ? OFFSET ?`,
 		match, live, limit, max(q.Offset, 0))
 	if err != nil {
-		return nil, 0, fmt.Errorf("sqlite: search: %w", translate(err))
+		return nil, 0, fmt.Errorf("sqlite: search: %w", err)
 	}
-	defer rows.Close()
-	var ids []int64
-	snippets := map[int64]string{}
-	for rows.Next() {
-		var id int64
-		var snip string
-		if err := rows.Scan(&id, &snip); err != nil {
-			return nil, 0, fmt.Errorf("sqlite: search: %w", translate(err))
-		}
-		ids, snippets[id] = append(ids, id), snip
+	if len(ids) == 0 {
+		return nil, total, nil
 	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("sqlite: search: %w", translate(err))
+	// Snippets are made for the page's hits alone: in the ranking query SQLite would make one
+	// for every match before sorting.
+	snippets := make(map[int64]string, len(ids))
+	err = s.each(ctx, `SELECT rowid, snippet(articles_fts, -1, char(57344), char(57345), '…', 24)
+		FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN (`+placeholders(len(ids))+`)`,
+		append([]any{match}, int64Args(ids)...), func(sc func(...any) error) error {
+			var id int64
+			var snip string
+			if err := sc(&id, &snip); err != nil {
+				return err
+			}
+			snippets[id] = snip
+			return nil
+		})
+	if err != nil {
+		return nil, 0, fmt.Errorf("sqlite: search: %w", err)
 	}
-	rows.Close()
 	list, err := s.articlesByID(ctx, ids)
 	if err != nil {
 		return nil, 0, fmt.Errorf("sqlite: search: %w", err)
