@@ -13,6 +13,7 @@ import (
 
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/demo"
+	"github.com/broadsheet/broadsheet/internal/mail"
 	"github.com/broadsheet/broadsheet/internal/sanitize"
 	"github.com/broadsheet/broadsheet/internal/store"
 	"github.com/broadsheet/broadsheet/internal/store/sqlite"
@@ -33,9 +34,13 @@ type Main struct {
 	Store    store.Store
 	Renderer *article.Renderer
 	Server   *web.Server
+	// SetupURL is the one-time address that creates the first administrator, printed by Run while
+	// the newsroom has none; empty otherwise.
+	SetupURL string
 
 	ln     net.Listener
 	http   *http.Server
+	notify chan struct{} // wakes the comment notifier
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 }
@@ -85,9 +90,19 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
 	}
 	m.ln = ln
-	m.Server, err = web.New(web.Config{Title: m.Config.Title, Description: m.Config.Description,
-		BaseURL: m.Config.baseURL(ln.Addr().String()), Location: loc}, m.Store, m.Log, m.Now)
+	sender, err := m.Config.mailer()
 	if err != nil {
+		ln.Close()
+		return err
+	}
+	m.notify = make(chan struct{}, 1)
+	m.Server, err = web.New(web.Config{Title: m.Config.Title, Description: m.Config.Description,
+		BaseURL: m.Config.baseURL(ln.Addr().String()), Location: loc, Renderer: m.Renderer, Notify: m.wakeNotifier}, m.Store, m.Log, m.Now)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if err := m.openNewsroom(ctx); err != nil {
 		ln.Close()
 		return err
 	}
@@ -102,7 +117,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	bg, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
-	m.wg.Add(2)
+	m.wg.Add(3)
 	go func() {
 		defer m.wg.Done()
 		if err := m.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -112,6 +127,10 @@ func (m *Main) Run(ctx context.Context) error {
 	go func() {
 		defer m.wg.Done()
 		m.schedule(bg)
+	}()
+	go func() {
+		defer m.wg.Done()
+		m.sendNotices(bg, sender)
 	}()
 	return nil
 }
@@ -150,6 +169,37 @@ func (m *Main) schedule(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+	}
+}
+
+// wakeNotifier asks the comment notifier to look at the outbox now.
+func (m *Main) wakeNotifier() {
+	select {
+	case m.notify <- struct{}{}:
+	default:
+	}
+}
+
+// sendNotices sends queued comment notifications: when woken after a comment, and every 30
+// seconds for those queued by other processes (the command line, an import) or due for a retry.
+// Without a mail server (sender nil) it drops them, so the outbox does not grow.
+func (m *Main) sendNotices(ctx context.Context, sender *mail.SMTP) {
+	t := time.NewTicker(30 * time.Second)
+	defer t.Stop()
+	var s mail.Sender
+	if sender != nil {
+		s = sender
+	}
+	for {
+		if _, err := m.Server.SendNotices(ctx, s); err != nil && ctx.Err() == nil {
+			m.Log.Error("comment notifications", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-m.notify:
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 )
 
@@ -14,6 +15,9 @@ const usage = `Broadsheet is a news publishing engine.
 
 Usage:
   broadsheet [serve] [options]     run the site (the default)
+  broadsheet user add|list|password  manage staff accounts
+
+  broadsheet comments …            moderate comments; export or erase a commenter's data
 
 Run "broadsheet COMMAND --help" for a command's options.
 `
@@ -29,6 +33,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(
 	switch cmd {
 	case "serve":
 		err = serve(ctx, args, stdout, stderr, env)
+	case "comments":
+		err = commentsCmd(ctx, args, stdout, stderr, env)
+	case "user":
+		err = userCmd(ctx, args, os.Stdin, stdout, stderr, env)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -5,10 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/broadsheet/broadsheet/internal/mail"
 )
 
 // Config is the site's configuration: flags, then BROADSHEET_* environment variables, then these
@@ -22,6 +25,9 @@ type Config struct {
 	Description string
 	Timezone    string // IANA name of the newsroom's zone
 	Demo        bool   // fill a new, empty database with the demo newsroom
+	// SMTP is the mail server for comment notifications, as a URL:
+	// smtp://user:password@host:587?from=news@example.org (STARTTLS on 587, TLS on 465).
+	SMTP string
 }
 
 // DefaultConfig is the configuration of a fresh clone.
@@ -46,6 +52,7 @@ func (c *Config) flags(fs *flag.FlagSet, env func(string) string) {
 	str(&c.Title, "title", "BROADSHEET_TITLE", "site title")
 	str(&c.Description, "description", "BROADSHEET_DESCRIPTION", "site description")
 	str(&c.Timezone, "timezone", "BROADSHEET_TIMEZONE", "newsroom time zone for permalinks and dates")
+	str(&c.SMTP, "smtp", "BROADSHEET_SMTP", "mail server for comment notifications, e.g. smtp://user:pass@mail.example.org:587?from=news@example.org")
 	if v := env("BROADSHEET_DEMO"); v != "" {
 		if b, err := strconv.ParseBool(v); err == nil {
 			c.Demo = b
@@ -78,6 +85,42 @@ func (c Config) sqlitePath() (string, error) {
 		return u, nil
 	}
 	return "", fmt.Errorf("database URL %q: unknown scheme; use sqlite:///path/to/site.db", c.DB)
+}
+
+// mailer is the configured mail server, or nil when there is none.
+func (c Config) mailer() (*mail.SMTP, error) {
+	if c.SMTP == "" {
+		return nil, nil
+	}
+	u, err := url.Parse(c.SMTP)
+	if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+		return nil, fmt.Errorf("--smtp %q: want smtp://[user:password@]host[:port]?from=address", redactURL(c.SMTP))
+	}
+	m := &mail.SMTP{Host: u.Hostname(), From: u.Query().Get("from")}
+	if p := u.Port(); p != "" {
+		if m.Port, err = strconv.Atoi(p); err != nil {
+			return nil, fmt.Errorf("--smtp: port %q: %w", p, err)
+		}
+	} else if u.Scheme == "smtps" {
+		m.Port = 465
+	}
+	m.StartTLS = m.Port != 465 && m.Port != 25 && u.Query().Get("starttls") != "false"
+	if u.User != nil {
+		m.Username = u.User.Username()
+		m.Password, _ = u.User.Password()
+	}
+	if m.From == "" {
+		return nil, errors.New("--smtp: name the sender with ?from=news@example.org")
+	}
+	return m, nil
+}
+
+// redactURL hides a URL's password for messages.
+func redactURL(s string) string {
+	if u, err := url.Parse(s); err == nil {
+		return u.Redacted()
+	}
+	return "(unreadable)"
 }
 
 // baseURL is the configured public address, or one made from the listen address.

@@ -247,3 +247,36 @@ func TestAvatar(t *testing.T) {
 		t.Errorf("Identicon is not an SVG: %.60s", svg)
 	}
 }
+
+func TestTrainingAndNotices(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		from, to  Status
+		spam, ham int
+	}{
+		{Pending, Spam, 1, 0},
+		{Pending, Approved, 0, 1},
+		{Spam, Approved, -1, 1},
+		{Approved, Spam, 1, -1},
+		{Approved, Trash, 0, -1},
+		{Pending, Trash, 0, 0},
+		{Spam, Spam, 0, 0},
+	}
+	for _, tt := range tests {
+		if s, h := Training(tt.from, tt.to); s != tt.spam || h != tt.ham {
+			t.Errorf("Training(%s, %s) = %d, %d; want %d, %d", tt.from, tt.to, s, h, tt.spam, tt.ham)
+		}
+	}
+	if got := Notices(&Comment{Status: Pending}, ""); len(got) != 1 || got[0] != NoticeHeld {
+		t.Errorf("new held comment: %v", got)
+	}
+	if got := Notices(&Comment{Status: Approved, ParentID: 3}, Pending); len(got) != 1 || got[0] != NoticeReply {
+		t.Errorf("approved reply: %v", got)
+	}
+	if got := Notices(&Comment{Status: Approved}, Pending); len(got) != 0 {
+		t.Errorf("approved top-level comment: %v", got)
+	}
+	if got := Notices(&Comment{Status: Spam, ParentID: 3}, ""); len(got) != 0 {
+		t.Errorf("spam reply: %v", got)
+	}
+}

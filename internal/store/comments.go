@@ -23,6 +23,14 @@ type CommentQuery struct {
 	Offset int
 }
 
+// Notice is a queued comment notification (see comment.Notices).
+type Notice struct {
+	ID        int64
+	CommentID int64
+	Kind      string
+	Attempts  int
+}
+
 // Comments stores readers' comments and what moderation and spam defence need.
 type Comments interface {
 	// CreateComment inserts c and sets its ID (and CreatedAt when zero). An unknown article or
@@ -68,6 +76,14 @@ type Comments interface {
 	TrainSpam(ctx context.Context, tokens []string, spam bool, delta int) error
 	// Secret returns the site's secret key of that name, creating a random one the first time.
 	Secret(ctx context.Context, name string) ([]byte, error)
+	// QueueNotice adds a notification about a comment to the outbox, due at now.
+	QueueNotice(ctx context.Context, commentID int64, kind string, now time.Time) error
+	// DueNotices returns up to limit notifications due at now, oldest first.
+	DueNotices(ctx context.Context, now time.Time, limit int) ([]Notice, error)
+	// DoneNotice removes a sent (or pointless) notification.
+	DoneNotice(ctx context.Context, id int64) error
+	// RetryNotice counts a failed attempt and makes the notification due again at next.
+	RetryNotice(ctx context.Context, id int64, next time.Time) error
 	// EraseCommenter anonymises every comment by email (name "Anonymous"; email, website, IP and
 	// user agent removed; the text kept, as WordPress's eraser does) and forgets its verification.
 	// Bans stay: keeping abusers out is a legitimate interest. It returns how many comments it

@@ -72,8 +72,12 @@ func (s *Server) showArchive(w http.ResponseWriter, r *http.Request, kind string
 		if page > 1 && len(list) == 0 {
 			return nil, store.ErrNotFound
 		}
+		cards, err := s.cards(r.Context(), list)
+		if err != nil {
+			return nil, err
+		}
 		p := &archivePage{Layout: s.layout(r, ar.name), Kind: ar.kind, Name: ar.name, Intro: ar.intro,
-			Stories: s.cards(list), Pager: s.paginate(ar.path, page, total), FeedURL: ar.path + "feed/"}
+			Stories: cards, Pager: s.paginate(ar.path, page, total), FeedURL: ar.path + "feed/"}
 		if ar.intro != "" {
 			p.Description = ar.intro
 		}

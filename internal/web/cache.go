@@ -26,14 +26,28 @@ type response struct {
 	// the ETag, which costs a 304 and never shows a stale story.
 	cacheControl string
 	location     string // for redirects
-	deps         []string
-	expires      time.Time // zero: until invalidated
+	// splice is set when the page has a per-request form token hole; formArticle names the
+	// story the token is for.
+	splice      *splice
+	formArticle int64
+	deps        []string
+	expires     time.Time // zero: until invalidated
 }
 
 func newResponse(status int, contentType string, body []byte) *response {
+	return newPage(status, contentType, body, "")
+}
+
+// newPage is newResponse for a page that may hold a form-token hole marked by hole.
+func newPage(status int, contentType string, body []byte, hole string) *response {
 	sum := sha256.Sum256(body)
 	r := &response{status: status, contentType: contentType, body: body,
 		etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
+	if hole != "" {
+		if r.splice = newSplice(body, hole); r.splice != nil {
+			return r
+		}
+	}
 	if len(body) > 512 {
 		var buf bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)

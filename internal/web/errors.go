@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/broadsheet/broadsheet/internal/account"
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/store"
 )
@@ -25,6 +26,10 @@ func statusOf(err error) (int, string) {
 		return http.StatusNotFound, "We could not find that page. It may have moved, or the address may be mistyped."
 	case errors.Is(err, store.ErrConflict):
 		return http.StatusConflict, "That clashes with something saved in the meantime."
+	case errors.Is(err, account.ErrForbidden):
+		return http.StatusForbidden, "Your role does not allow that. Ask an administrator if you need it."
+	case errors.As(err, new(*http.MaxBytesError)):
+		return http.StatusRequestEntityTooLarge, "That was too large to accept."
 	}
 	if _, ok := article.AsValidation(err); ok {
 		return http.StatusBadRequest, "Some fields need another look."
@@ -81,4 +86,22 @@ func (s *Server) oldURL(r *http.Request) (*response, error) {
 		return nil, err
 	}
 	return redirectTo(to, "front"), nil
+}
+
+// messagePage shows a short message in the site's look, optionally as a one-button form.
+func (s *Server) messagePage(w http.ResponseWriter, r *http.Request, heading, msg string) {
+	s.showMessage(w, r, &messagePage{Heading: heading, Message: msg})
+}
+
+func (s *Server) showMessage(w http.ResponseWriter, r *http.Request, p *messagePage) {
+	p.Layout = s.layout(r, p.Heading)
+	p.NoIndex = true
+	body, err := s.views.render("message", p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	resp := newResponse(http.StatusOK, "text/html; charset=utf-8", body)
+	resp.cacheControl = "no-store"
+	resp.write(w, r)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/broadsheet/broadsheet/internal/article"
+	"github.com/broadsheet/broadsheet/internal/comment"
 	"github.com/broadsheet/broadsheet/internal/feed"
 	"github.com/broadsheet/broadsheet/internal/store"
 )
@@ -77,4 +78,60 @@ func (s *Server) feedItem(a *article.Article) feed.Item {
 		it.Categories = append(it.Categories, t.Name)
 	}
 	return it
+}
+
+// handleCommentFeed serves the approved comments of the whole site (/comments/feed/) or of one
+// story (/YYYY/MM/DD/slug/feed/), as RSS or, under …/atom/, Atom. Authors appear by name only.
+func (s *Server) handleCommentFeed(w http.ResponseWriter, r *http.Request) {
+	s.cached(w, r, func() (*response, error) {
+		ctx := r.Context()
+		f := feed.Feed{Title: "Comments on " + s.cfg.Title, Link: s.abs("/"), FeedURL: s.abs(r.URL.Path), Language: s.cfg.Language}
+		q := store.CommentQuery{Status: comment.Approved, LiveAt: s.now(), Limit: feedSize}
+		dep := "comments"
+		if slug := r.PathValue("slug"); slug != "" {
+			a, err := s.store.ArticleBySlug(ctx, slug)
+			if err != nil {
+				return nil, err
+			}
+			if !a.Live(s.now()) || strings.TrimSuffix(strings.TrimSuffix(r.URL.Path, "atom/"), "feed/") != s.permalink(a) {
+				return nil, store.ErrNotFound
+			}
+			f.Title, f.Link, q.ArticleID, dep = "Comments on “"+a.Title+"”", s.abs(s.permalink(a)), a.ID, "comments:"+itoa64(a.ID)
+		}
+		list, _, err := s.store.ListComments(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		titles := map[int64]*article.Article{}
+		for _, c := range list {
+			a := titles[c.ArticleID]
+			if a == nil {
+				if a, err = s.store.Article(ctx, c.ArticleID); err != nil {
+					return nil, err
+				}
+				titles[c.ArticleID] = a
+			}
+			p := s.public(c)
+			link := s.abs(s.permalink(a)) + "#comment-" + itoa64(c.ID)
+			f.Items = append(f.Items, feed.Item{ID: link, Title: "Comment on “" + a.Title + "” by " + p.AuthorName, Link: link,
+				Summary: article.Excerpt(c.Content, 300), ContentHTML: p.ContentHTML, Authors: []feed.Person{{Name: p.AuthorName}},
+				Published: c.CreatedAt, Updated: c.CreatedAt})
+			if c.CreatedAt.After(f.Updated) {
+				f.Updated = c.CreatedAt
+			}
+		}
+		var buf bytes.Buffer
+		ct := "application/rss+xml; charset=utf-8"
+		if strings.HasSuffix(r.URL.Path, "/atom/") {
+			ct, err = "application/atom+xml; charset=utf-8", feed.WriteAtom(&buf, f)
+		} else {
+			err = feed.WriteRSS(&buf, f)
+		}
+		if err != nil {
+			return nil, err
+		}
+		resp := newResponse(http.StatusOK, ct, buf.Bytes())
+		resp.deps = []string{dep, "front"}
+		return resp, nil
+	})
 }

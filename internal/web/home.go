@@ -29,7 +29,10 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		p.LD = websiteLD{Context: "https://schema.org", Type: "WebSite", Name: s.cfg.Title, URL: s.abs("/"),
 			PotentialAction: &searchAction{Type: "SearchAction", Target: s.abs("/search?q={search_term_string}"),
 				QueryInput: "required name=search_term_string"}}
-		cards := s.cards(list)
+		cards, err := s.cards(r.Context(), list)
+		if err != nil {
+			return nil, err
+		}
 		if page == 1 && len(cards) > 0 {
 			p.Lead, cards = &cards[0], cards[1:]
 		} else {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -19,6 +20,7 @@ type Layout struct {
 	Feeds       []feedLink
 	OpenGraph   *openGraph
 	LD          any // JSON-LD, rendered as application/ld+json
+	Scripts     []string // static script files the page enhances itself with
 	Year        int
 }
 
@@ -51,6 +53,7 @@ type storyCard struct {
 	ImageURL   string
 	ImageAlt   string
 	Reason     string // why a related story is related, for its title attribute
+	Comments   int    // approved comments
 }
 
 type pager struct {
@@ -72,6 +75,16 @@ type storyPage struct {
 	Body     any // template.HTML of the sanitised body
 	Related  []storyCard
 	Modified bool
+	Comments commentSection
+}
+
+type messagePage struct {
+	Layout
+	Heading string
+	Message string
+	// Action and Button make the page a one-button form (POST to Action).
+	Action string
+	Button string
 }
 
 type archivePage struct {
@@ -124,12 +137,22 @@ func (s *Server) card(a *article.Article) storyCard {
 		Section: a.Section, Authors: a.Authors, ImageURL: a.ImageURL, ImageAlt: a.ImageAlt}
 }
 
-func (s *Server) cards(list []*article.Article) []storyCard {
+// cards turns a listing into cards with their comment counts.
+func (s *Server) cards(ctx context.Context, list []*article.Article) ([]storyCard, error) {
+	ids := make([]int64, len(list))
+	for i, a := range list {
+		ids[i] = a.ID
+	}
+	counts, err := s.store.CommentCounts(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]storyCard, len(list))
 	for i, a := range list {
 		out[i] = s.card(a)
+		out[i].Comments = counts[a.ID]
 	}
-	return out
+	return out, nil
 }
 
 // paginate builds the pager for page of total items under path, or a not-found error when page
@@ -151,7 +174,7 @@ func (s *Server) paginate(path string, page, total int) pager {
 
 // listDeps are the cache dependencies of a listing: its own key and every story it shows.
 func listDeps(key string, list []*article.Article) []string {
-	deps := []string{key, "front"}
+	deps := []string{key, "front", "comments"}
 	for _, a := range list {
 		deps = append(deps, "article:"+itoa64(a.ID))
 	}

@@ -4,6 +4,8 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -12,7 +14,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/broadsheet/broadsheet/internal/account"
 	"github.com/broadsheet/broadsheet/internal/article"
+	"github.com/broadsheet/broadsheet/internal/comment"
 	"github.com/broadsheet/broadsheet/internal/store"
 )
 
@@ -35,6 +39,17 @@ type Config struct {
 	RelatedCount int
 	// CacheBytes bounds the page cache (default 64 MiB).
 	CacheBytes int
+	// CommentSettings returns the discussion settings in force (default comment.DefaultSettings).
+	CommentSettings func() comment.Settings
+	// Notify, when set, is called after a comment is stored, to wake the notification sender.
+	Notify func()
+	// Renderer turns the editor's Markdown into safe HTML for saves and previews (default: the
+	// product's sanitiser).
+	Renderer *article.Renderer
+	// Sessions bounds staff sessions (default account.DefaultSessionPolicy).
+	Sessions account.SessionPolicy
+	// Throttle limits password guessing (default account.DefaultThrottle).
+	Throttle account.Throttle
 }
 
 // Server is the site as an http.Handler.
@@ -48,6 +63,13 @@ type Server struct {
 	cache  *pageCache
 	mux    *http.ServeMux
 	h      http.Handler
+	secret []byte // signs comment forms, links and avatars
+	hole   string // the form-token marker of cached pages, random per process
+
+	// The newsroom's settings: the configuration New was given, before stored settings, and
+	// what the Server shares with the copies applySettings makes.
+	base Config
+	live *liveSite
 }
 
 // New builds the site: it parses every template and fingerprints every static file once, and
@@ -79,18 +101,37 @@ func New(cfg Config, st store.Store, log *slog.Logger, now func() time.Time) (*S
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, store: st, log: log, now: now, assets: a,
+	secret, err := st.Secret(context.Background(), "comments")
+	if err != nil {
+		return nil, err
+	}
+	hole := make([]byte, 12)
+	rand.Read(hole)
+	s := &Server{cfg: cfg, store: st, log: log, now: now, assets: a, secret: secret,
+		hole:  "bs-form-token-" + hex.EncodeToString(hole),
 		cache: newPageCache(st, now, cfg.CacheBytes), mux: http.NewServeMux()}
 	if s.views, err = parseViews(s.funcs()); err != nil {
 		return nil, err
 	}
+	s.newsroomDefaults()
 	s.routes()
-	s.h = s.logRequests(s.secure(s.recoverPanics(s.mux)))
+	s.h = s.handler()
 	return s, nil
 }
 
+// handler is the chain every request goes through. Cross-origin protection refuses every
+// state-changing request a browser sends from another site (the CSRF defence).
+func (s *Server) handler() http.Handler {
+	cop := http.NewCrossOriginProtection()
+	if u, err := url.Parse(s.cfg.BaseURL); err == nil && u.Host != "" {
+		cop.AddTrustedOrigin(u.Scheme + "://" + u.Host)
+	}
+	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
+	return s.logRequests(s.secure(s.recoverPanics(cop.Handler(s.mux))))
+}
+
 // ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.h.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.current().h.ServeHTTP(w, r) }
 
 // Invalidate catches the page cache up with the change log now, rather than at the next request.
 func (s *Server) Invalidate(ctx context.Context) error {
@@ -109,9 +150,9 @@ func (s *Server) cached(w http.ResponseWriter, r *http.Request, render func() (*
 		s.fail(w, r, err)
 		return
 	}
-	key := r.URL.Path + "?" + r.URL.RawQuery
+	key := cacheKey(r)
 	if resp := s.cache.get(key); resp != nil {
-		resp.write(w, r)
+		s.send(w, r, resp)
 		return
 	}
 	resp, err := render()
@@ -122,7 +163,29 @@ func (s *Server) cached(w http.ResponseWriter, r *http.Request, render func() (*
 	if resp.status == http.StatusOK || resp.status == http.StatusMovedPermanently {
 		s.cache.put(key, resp, from)
 	}
+	s.send(w, r, resp)
+}
+
+// send writes a response, filling a page's form-token hole with a fresh token.
+func (s *Server) send(w http.ResponseWriter, r *http.Request, resp *response) {
+	if resp.splice != nil {
+		resp.writeSpliced(w, r, comment.NewFormToken(s.secret, resp.formArticle, s.now()))
+		return
+	}
 	resp.write(w, r)
+}
+
+// cacheKey is the URL path with the query parameters pages use, in a fixed order: tracking
+// parameters (utm_source and the like) neither split nor pollute the cache.
+func cacheKey(r *http.Request) string {
+	q := r.URL.Query()
+	key := r.URL.Path
+	for _, name := range []string{"page", "replytocom", "cpage"} {
+		if v := q.Get(name); v != "" {
+			key += "&" + name + "=" + url.QueryEscape(v)
+		}
+	}
+	return key
 }
 
 // abs makes a site path absolute with the base URL.

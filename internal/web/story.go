@@ -3,28 +3,34 @@ package web
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"html/template"
 	"net/http"
 	"strings"
 
 	"github.com/broadsheet/broadsheet/internal/article"
+	"github.com/broadsheet/broadsheet/internal/comment"
 	"github.com/broadsheet/broadsheet/internal/store"
 )
 
-// handleStory serves GET /{year}/{month}/{day}/{slug}/: the story page. A former slug or a
-// wrong date redirects to the story's permalink.
+// handleStory serves GET /{year}/{month}/{day}/{slug}/: the story page with its comments. A
+// former slug or a wrong date redirects to the permalink; ?replytocom=ID opens the form as a
+// reply (the no-JavaScript way); ?held=TOKEN shows its author a comment awaiting moderation.
 func (s *Server) handleStory(w http.ResponseWriter, r *http.Request) {
-	s.showArticle(w, r, r.PathValue("slug"), article.Story)
+	s.showArticle(w, r, r.PathValue("slug"))
 }
 
 // handlePage serves GET /{slug}/: a standing page, or a story reached by its bare slug (the
 // WordPress /%postname%/ permalink), which redirects.
 func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
-	s.showArticle(w, r, r.PathValue("slug"), article.Page)
+	s.showArticle(w, r, r.PathValue("slug"))
 }
 
-func (s *Server) showArticle(w http.ResponseWriter, r *http.Request, slug string, kind article.Kind) {
-	s.cached(w, r, func() (*response, error) {
+func (s *Server) showArticle(w http.ResponseWriter, r *http.Request, slug string) {
+	q := r.URL.Query()
+	replyTo, _ := strconv.ParseInt(q.Get("replytocom"), 10, 64)
+	cpage, _ := strconv.Atoi(q.Get("cpage"))
+	render := func() (*response, error) {
 		a, err := s.store.ArticleBySlug(r.Context(), slug)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && !a.Live(s.now())) {
 			return s.oldURL(r)
@@ -35,17 +41,31 @@ func (s *Server) showArticle(w http.ResponseWriter, r *http.Request, slug string
 		if want := s.permalink(a); want != r.URL.Path {
 			return redirectTo(want, "article:"+itoa64(a.ID)), nil
 		}
-		return s.renderStory(r, a)
-	})
+		heldID, _ := comment.CheckHeldToken(s.secret, q.Get("held"), s.now())
+		return s.renderStory(r, a, heldID, &commentForm{Token: s.hole, ParentID: replyTo}, cpage)
+	}
+	if q.Has("held") {
+		// A reader's own held comment: rendered for them alone, never cached.
+		resp, err := render()
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.send(w, r, resp)
+		return
+	}
+	s.cached(w, r, render)
 }
 
-func (s *Server) renderStory(r *http.Request, a *article.Article) (*response, error) {
+// renderStory renders a story page; heldID shows that pending comment to its author, and form
+// is the comment form's state.
+func (s *Server) renderStory(r *http.Request, a *article.Article, heldID int64, form *commentForm, cpage int) (*response, error) {
 	url := s.abs(s.permalink(a))
 	p := &storyPage{Layout: s.layout(r, a.Title), Article: a, URL: url,
 		Body: template.HTML(a.BodyHTML), Modified: a.UpdatedAt.Sub(a.PublishedAt) > 60e9}
 	p.Description = article.Excerpt(a.Description(a.BodyText), 200)
 	p.Canonical = url
-	deps := []string{"article:" + itoa64(a.ID)}
+	deps := []string{"article:" + itoa64(a.ID), "comments:" + itoa64(a.ID)}
 	if a.Kind == article.Story {
 		related, err := s.related(r, a)
 		if err != nil {
@@ -53,6 +73,16 @@ func (s *Server) renderStory(r *http.Request, a *article.Article) (*response, er
 		}
 		p.Related = related.cards
 		deps = append(deps, related.deps...)
+	}
+	var err error
+	if p.Comments, err = s.commentsFor(r.Context(), a, heldID, form, cpage); err != nil {
+		return nil, err
+	}
+	if p.Comments.Open {
+		p.Scripts = []string{"comments.js"}
+	}
+	if a.Kind == article.Story {
+		p.Feeds = append(p.Feeds, feedLink{"application/rss+xml", "Comments on " + a.Title, url + "feed/"})
 	}
 	tags := make([]string, len(a.Tags))
 	for i, t := range a.Tags {
@@ -62,9 +92,17 @@ func (s *Server) renderStory(r *http.Request, a *article.Article) (*response, er
 		Image: s.absImage(a.ImageURL), ImageAlt: a.ImageAlt, Published: a.PublishedAt, Modified: a.UpdatedAt,
 		Section: a.Section.Name, Tags: tags}
 	if a.Kind == article.Story {
-		p.LD = s.newsArticleLD(a, url, p.Description, tags)
+		ld := s.newsArticleLD(a, url, p.Description, tags)
+		ld.CommentCount = p.Comments.Count
+		p.LD = ld
 	}
-	return s.page("story", p, deps)
+	body, err := s.views.render("story", p)
+	if err != nil {
+		return nil, err
+	}
+	resp := newPage(http.StatusOK, "text/html; charset=utf-8", body, s.hole)
+	resp.deps, resp.formArticle = deps, a.ID
+	return resp, nil
 }
 
 // absImage makes a featured image URL absolute for metadata.
@@ -149,6 +187,7 @@ type newsArticleLD struct {
 	ArticleSection   string     `json:"articleSection,omitempty"`
 	Keywords         string     `json:"keywords,omitempty"`
 	InLanguage       string     `json:"inLanguage,omitempty"`
+	CommentCount     int        `json:"commentCount"`
 }
 
 type ldPerson struct {

@@ -16,7 +16,7 @@ import (
 var templateFiles embed.FS
 
 // pageNames lists every page template; parseViews fails at start-up if one is missing or broken.
-var pageNames = []string{"home", "story", "archive", "search", "error"}
+var pageNames = []string{"home", "story", "archive", "search", "error", "message"}
 
 // views holds one parsed template set per page, each with the shared layout and partials.
 type views struct {
@@ -37,6 +37,9 @@ func parseViews(funcs template.FuncMap) (*views, error) {
 		}
 		v.pages[name] = t
 	}
+	if err := v.parseAdmin(funcs); err != nil {
+		return nil, err
+	}
 	return v, nil
 }
 
@@ -49,6 +52,19 @@ func (v *views) render(name string, data any) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
 		return nil, fmt.Errorf("web: render %s: %w", name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// fragment executes one named template of a page's set, for answers that update part of a page.
+func (v *views) fragment(page, name string, data any) ([]byte, error) {
+	t := v.pages[page]
+	if t == nil {
+		return nil, fmt.Errorf("web: no template %q", page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		return nil, fmt.Errorf("web: render %s/%s: %w", page, name, err)
 	}
 	return buf.Bytes(), nil
 }
@@ -68,6 +84,9 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return t.In(s.cfg.Location).Format("2 January 2006, 15:04 MST")
 		},
+		"avatar":      avatarURL,
+		"commentHTML": commentHTML,
+		"inc":         func(i int) int { return i + 1 },
 		"iso": func(t time.Time) string { return t.In(s.cfg.Location).Format(time.RFC3339) },
 		"highlight": func(snippet string) template.HTML {
 			esc := template.HTMLEscapeString(snippet)

@@ -469,3 +469,58 @@ func (s Store) EraseCommenter(ctx context.Context, email string) (int, error) {
 	}
 	return int(n), nil
 }
+
+// QueueNotice implements store.Comments.
+func (s Store) QueueNotice(ctx context.Context, commentID int64, kind string, now time.Time) error {
+	err := s.write(ctx, func(q querier) error {
+		_, err := q.ExecContext(ctx, `INSERT INTO comment_notices (comment_id, kind, created_at, next_at) VALUES (?, ?, ?, ?)`,
+			commentID, kind, micros(now), micros(now))
+		return translate(err)
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: queue %s notice of comment %d: %w", kind, commentID, err)
+	}
+	return nil
+}
+
+// DueNotices implements store.Comments.
+func (s Store) DueNotices(ctx context.Context, now time.Time, limit int) ([]store.Notice, error) {
+	var list []store.Notice
+	err := s.each(ctx, `SELECT id, comment_id, kind, attempts FROM comment_notices WHERE next_at <= ? ORDER BY next_at, id LIMIT ?`,
+		[]any{now.UnixMicro(), limit}, func(sc func(...any) error) error {
+			var n store.Notice
+			if err := sc(&n.ID, &n.CommentID, &n.Kind, &n.Attempts); err != nil {
+				return err
+			}
+			list = append(list, n)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: due notices: %w", err)
+	}
+	return list, nil
+}
+
+// DoneNotice implements store.Comments.
+func (s Store) DoneNotice(ctx context.Context, id int64) error {
+	err := s.write(ctx, func(q querier) error {
+		_, err := q.ExecContext(ctx, `DELETE FROM comment_notices WHERE id = ?`, id)
+		return translate(err)
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: notice %d: %w", id, err)
+	}
+	return nil
+}
+
+// RetryNotice implements store.Comments.
+func (s Store) RetryNotice(ctx context.Context, id int64, next time.Time) error {
+	err := s.write(ctx, func(q querier) error {
+		_, err := q.ExecContext(ctx, `UPDATE comment_notices SET attempts = attempts + 1, next_at = ? WHERE id = ?`, micros(next), id)
+		return translate(err)
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: notice %d: %w", id, err)
+	}
+	return nil
+}

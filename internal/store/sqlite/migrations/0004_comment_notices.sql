@@ -4,7 +4,7 @@
 CREATE TABLE comment_notices (
     id         INTEGER PRIMARY KEY,
     comment_id INTEGER NOT NULL REFERENCES comments (id) ON DELETE CASCADE,
-    kind       TEXT NOT NULL CHECK (kind IN ('held', 'reply')),
+    kind       TEXT NOT NULL CHECK (kind IN ('held', 'reply', 'verify')),
     created_at INTEGER NOT NULL,
     attempts   INTEGER NOT NULL DEFAULT 0,
     next_at    INTEGER NOT NULL

@@ -1,0 +1,367 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/broadsheet/broadsheet/internal/article"
+	"github.com/broadsheet/broadsheet/internal/comment"
+	"github.com/broadsheet/broadsheet/internal/moderation"
+	"github.com/broadsheet/broadsheet/internal/store"
+)
+
+// maxCommentBody bounds a comment form post: the longest comment WordPress takes, four bytes a
+// character, plus the other fields.
+const maxCommentBody = 4*comment.MaxContent + 16<<10
+
+// commentForm is the "Leave a Reply" form as a page shows it: empty, or sent back with the
+// reader's input and what was wrong.
+type commentForm struct {
+	ArticleID int64
+	ParentID  int64
+	ReplyTo   string // the name of the comment replied to
+	Token     string // a form token, or the server's hole marker in cached pages
+	Content   string
+	Name      string
+	Email     string
+	URL       string
+	Notify    bool
+	Verify    bool
+	Errors    comment.ValidationError
+	Message   string // a rejection shown above the form
+}
+
+// commentSection is what the story page shows under the story.
+type commentSection struct {
+	Open     bool
+	Closed   string // why the form is missing
+	Count    int
+	Thread   []*comment.Public
+	Form     commentForm
+	Pages    int
+	Page     int
+	PageURLs []string
+}
+
+// commentsFor builds the comment section of a story: approved comments (and the reader's own
+// held one, when heldID is set) threaded, and the form.
+func (s *Server) commentsFor(ctx context.Context, a *article.Article, heldID int64, form *commentForm, page int) (commentSection, error) {
+	list, _, err := s.store.ListComments(ctx, store.CommentQuery{ArticleID: a.ID, Status: comment.Approved, Oldest: true})
+	if err != nil {
+		return commentSection{}, err
+	}
+	held := false
+	if heldID != 0 {
+		if c, err := s.store.Comment(ctx, heldID); err == nil && c.ArticleID == a.ID && c.Status == comment.Pending {
+			list, held = append(list, c), true
+		}
+	}
+	pub := make([]*comment.Public, 0, len(list))
+	for _, c := range list {
+		if c.Type == comment.Regular || c.Type == "" { // pingbacks and trackbacks are kept, not shown
+			pub = append(pub, s.public(c))
+		}
+	}
+	set := s.commentSettings()
+	sec := commentSection{Thread: comment.Thread(pub, set.MaxDepth, set.NewestFirst)}
+	sec.Count = comment.Count(sec.Thread)
+	if held {
+		sec.Count-- // the held comment is not counted until it is approved
+	}
+	if per := set.PerPage; per > 0 && len(sec.Thread) > per {
+		sec.Pages = (len(sec.Thread) + per - 1) / per
+		sec.Page = min(max(page, 1), sec.Pages)
+		for i := 1; i <= sec.Pages; i++ {
+			sec.PageURLs = append(sec.PageURLs, s.permalink(a)+"?cpage="+itoa(i)+"#comments")
+		}
+		sec.Thread = sec.Thread[(sec.Page-1)*per : min(sec.Page*per, len(sec.Thread))]
+	}
+	if err := set.CheckOpen(comment.Facts{Now: s.now(), Published: a.PublishedAt, Open: a.CommentsOpen}); err != nil {
+		sec.Closed = err.Error()
+	} else {
+		sec.Open = true
+	}
+	if form != nil {
+		sec.Form = *form
+	} else {
+		sec.Form = commentForm{Token: s.hole}
+	}
+	sec.Form.ArticleID = a.ID
+	if sec.Form.ParentID != 0 {
+		for _, c := range pub {
+			if c.ID == sec.Form.ParentID && !c.Pending {
+				sec.Form.ReplyTo = c.AuthorName
+			}
+		}
+		if sec.Form.ReplyTo == "" {
+			sec.Form.ParentID = 0
+		}
+	}
+	return sec, nil
+}
+
+// public is the reader-facing view of a comment. It copies no email, IP or user agent.
+func (s *Server) public(c *comment.Comment) *comment.Public {
+	p := &comment.Public{ID: c.ID, ArticleID: c.ArticleID, ParentID: c.ParentID, AuthorName: c.AuthorName,
+		AuthorURL: c.AuthorURL, Staff: c.StaffID != 0, Featured: c.Featured, ContentHTML: comment.Render(c.Content),
+		CreatedAt: c.CreatedAt, Pending: c.Status == comment.Pending}
+	if p.AuthorName == "" {
+		p.AuthorName = "Anonymous"
+	}
+	key := c.AuthorEmail
+	if key == "" {
+		key = "name:" + c.AuthorName
+	}
+	p.Avatar = comment.AvatarKey(s.secret, key)
+	return p
+}
+
+// commentSettings are the discussion settings in force.
+func (s *Server) commentSettings() comment.Settings {
+	if s.cfg.CommentSettings != nil {
+		return s.cfg.CommentSettings()
+	}
+	return comment.DefaultSettings()
+}
+
+// handlePostComment serves POST /comments: the "Leave a Reply" form. Every rejection shows the
+// form again with the reader's text; success answers 303 See Other to the comment (or JSON for
+// the page's script).
+func (s *Server) handlePostComment(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxCommentBody)
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			s.errorPage(w, r, http.StatusRequestEntityTooLarge,
+				"Your comment is longer than this site accepts (65,525 characters). Please shorten it and post again.")
+			return
+		}
+		s.fail(w, r, badRequest("The form could not be read. Please go back and post again."))
+		return
+	}
+	f := r.PostForm
+	in := comment.Input{Name: f.Get("author"), Email: f.Get("email"), URL: f.Get("url"), Content: f.Get("comment"),
+		Notify: f.Get("notify") != "", IP: clientIP(r), UserAgent: truncate(r.UserAgent(), 500)}
+	in.ArticleID, _ = strconv.ParseInt(f.Get("article_id"), 10, 64)
+	in.ParentID, _ = strconv.ParseInt(f.Get("parent_id"), 10, 64)
+	in.Clean()
+	form := &commentForm{ParentID: in.ParentID, Content: in.Content, Name: in.Name, Email: in.Email, URL: in.URL,
+		Notify: in.Notify, Verify: f.Get("verify") != ""}
+	ctx := r.Context()
+	a, err := s.store.Article(ctx, in.ArticleID)
+	if err != nil || !a.Live(s.now()) {
+		s.fail(w, r, badRequest("That story does not take comments."))
+		return
+	}
+	c, err := s.acceptComment(ctx, a, in, f.Get("token"), f.Get("fax") != "", form.Verify)
+	if err != nil {
+		var v comment.ValidationError
+		if errors.As(err, &v) {
+			form.Errors, form.Message = v, "Please correct the fields marked below."
+		} else {
+			form.Message = err.Error()
+		}
+		code, ok := rejectionStatus(err)
+		if !ok {
+			s.fail(w, r, err)
+			return
+		}
+		form.Token = comment.NewFormToken(s.secret, a.ID, s.now())
+		s.commentRejected(w, r, a, form, code)
+		return
+	}
+	s.commentAccepted(w, r, a, c)
+}
+
+// rejectionStatus maps a rejected comment to its HTTP status; ok is false for a server fault.
+func rejectionStatus(err error) (int, bool) {
+	var v comment.ValidationError
+	switch {
+	case errors.As(err, &v), errors.Is(err, comment.ErrToken), errors.Is(err, comment.ErrTooFast), errors.Is(err, comment.ErrParent):
+		return http.StatusBadRequest, true
+	case errors.Is(err, comment.ErrClosed), errors.Is(err, comment.ErrBanned):
+		return http.StatusForbidden, true
+	case errors.Is(err, comment.ErrFlood):
+		return http.StatusTooManyRequests, true
+	case errors.Is(err, comment.ErrDuplicate):
+		return http.StatusConflict, true
+	}
+	return 0, false
+}
+
+// acceptComment runs the whole policy and stores the comment with the status it earns.
+func (s *Server) acceptComment(ctx context.Context, a *article.Article, in comment.Input, token string, honeypot, verify bool) (*comment.Comment, error) {
+	set := s.commentSettings()
+	now := s.now()
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	facts := comment.Facts{Now: now, Published: a.PublishedAt, Open: a.CommentsOpen, Staff: in.StaffID != 0}
+	if err := set.CheckOpen(facts); err != nil {
+		return nil, err
+	}
+	nonce, err := set.CheckFormToken(s.secret, token, a.ID, now)
+	if err != nil && !facts.Staff {
+		return nil, err
+	}
+	if _, err := s.store.Banned(ctx, in.Email, in.IP, now); err == nil {
+		return nil, comment.ErrBanned
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	if in.ParentID != 0 {
+		p, err := s.store.Comment(ctx, in.ParentID)
+		if err != nil || p.ArticleID != a.ID || p.Status != comment.Approved {
+			return nil, comment.ErrParent
+		}
+	}
+	if facts.LastPostedAt, err = s.store.LastCommentAt(ctx, in.IP, in.Email); err != nil {
+		return nil, err
+	}
+	if err := set.CheckFlood(facts); err != nil {
+		return nil, err
+	}
+	if dup, err := s.store.DuplicateComment(ctx, a.ID, in.Name, in.Email, in.Content); err != nil {
+		return nil, err
+	} else if dup {
+		return nil, comment.ErrDuplicate
+	}
+	if facts.Trusted, err = s.store.Trusted(ctx, in.Email); err != nil {
+		return nil, err
+	}
+	tokens := comment.SpamTokens(in)
+	counts, spamN, hamN, err := s.store.SpamCounts(ctx, tokens)
+	if err != nil {
+		return nil, err
+	}
+	facts.SpamScore = comment.SpamScore(tokens, counts, spamN, hamN)
+	facts.SpamTrained = spamN > 0 && hamN > 0
+	d := set.Decide(in, facts)
+	if honeypot {
+		d = comment.Decision{Status: comment.Spam, Reasons: []string{"the hidden honeypot field was filled (a robot)"}}
+	}
+	c := &comment.Comment{ArticleID: a.ID, ParentID: in.ParentID, Type: comment.Regular, Status: d.Status,
+		AuthorName: in.Name, AuthorEmail: in.Email, AuthorURL: in.NormalURL(), AuthorIP: in.IP, UserAgent: in.UserAgent,
+		StaffID: in.StaffID, Content: in.Content, CreatedAt: now, Notify: in.Notify, Reasons: d.Reasons, SpamScore: facts.SpamScore}
+	err = s.store.InTx(ctx, func(tx store.Store) error {
+		if nonce != "" {
+			if err := tx.UseNonce(ctx, nonce, now.Add(set.FormLifetime), now); err != nil {
+				if errors.Is(err, store.ErrConflict) {
+					return comment.ErrToken
+				}
+				return err
+			}
+		}
+		if err := tx.CreateComment(ctx, c); err != nil {
+			return err
+		}
+		if verify && c.Status != comment.Spam && !facts.Trusted {
+			if err := tx.QueueNotice(ctx, c.ID, comment.NoticeVerify, now); err != nil {
+				return err
+			}
+		}
+		return moderation.Created(ctx, tx, c, now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.log.InfoContext(ctx, "comment", slog.Int64("id", c.ID), slog.Int64("article", a.ID),
+		slog.String("status", string(c.Status)), slog.String("reasons", strings.Join(c.Reasons, "; ")))
+	if s.cfg.Notify != nil {
+		s.cfg.Notify()
+	}
+	return c, nil
+}
+
+// commentReply is the JSON answer to the page's script.
+type commentReply struct {
+	ID      int64  `json:"id,omitempty"`
+	Status  string `json:"status,omitempty"`
+	HTML    string `json:"html,omitempty"`
+	Message string `json:"message"`
+	URL     string `json:"url,omitempty"`
+	// Errors maps form fields to messages.
+	Errors map[string]string `json:"errors,omitempty"`
+}
+
+func wantsJSON(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "application/json")
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(v)
+}
+
+// commentAccepted answers a stored comment: back to the story at the comment, with a signed
+// token that shows a held comment to its author alone.
+func (s *Server) commentAccepted(w http.ResponseWriter, r *http.Request, a *article.Article, c *comment.Comment) {
+	to := s.permalink(a)
+	msg := "Thank you for your comment."
+	if c.Status != comment.Approved {
+		// Spam is answered like a held comment: a robot learns nothing.
+		to += "?held=" + comment.HeldToken(s.secret, c.ID, s.now().Add(7*24*time.Hour))
+		msg = "Your comment is awaiting moderation."
+	}
+	to += "#comment-" + itoa64(c.ID)
+	if wantsJSON(r) {
+		reply := commentReply{ID: c.ID, Status: "approved", Message: msg, URL: to}
+		if c.Status != comment.Approved {
+			reply.Status = "pending"
+		}
+		if c.Status != comment.Spam {
+			p := s.public(c)
+			p.Depth = 1
+			body, err := s.views.fragment("story", "comment", p)
+			if err == nil {
+				reply.HTML = string(body)
+			}
+		}
+		writeJSON(w, http.StatusCreated, reply)
+		return
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// commentRejected shows the story again with the form, the reader's input and the reason.
+func (s *Server) commentRejected(w http.ResponseWriter, r *http.Request, a *article.Article, form *commentForm, code int) {
+	if wantsJSON(r) {
+		writeJSON(w, code, commentReply{Message: form.Message, Errors: form.Errors})
+		return
+	}
+	resp, err := s.renderStory(r, a, 0, form, 0)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	resp.status = code
+	resp.write(w, r)
+}
+
+// handleAvatar serves GET /avatars/{key}: the identicon of a commenter, made from the keyed
+// hash alone, so no email address is involved in the URL or the image.
+func (s *Server) handleAvatar(w http.ResponseWriter, r *http.Request) {
+	key := strings.TrimSuffix(r.PathValue("key"), ".svg")
+	if len(key) != 24 || strings.Trim(key, "0123456789abcdef") != "" {
+		s.notFound(w, r)
+		return
+	}
+	resp := newResponse(http.StatusOK, "image/svg+xml", comment.Identicon(key))
+	resp.cacheControl = "public, max-age=31536000, immutable"
+	resp.write(w, r)
+}
+
+// avatarURL is the identicon address of a public comment.
+func avatarURL(p *comment.Public) string { return "/avatars/" + p.Avatar + ".svg" }
+
+// commentHTML renders a comment's text for templates; it is already safe HTML.
+func commentHTML(p *comment.Public) template.HTML { return template.HTML(p.ContentHTML) }

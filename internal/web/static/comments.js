@@ -1,0 +1,137 @@
+// Broadsheet comments: progressive enhancement of the "Leave a Reply" form. Without this file the
+// form, reply links and posting all work; with it, replies open inline, the reader's details
+// can be remembered in this browser (only when they tick the box), and posting does not reload
+// the page.
+(function () {
+  "use strict";
+  var respond = document.getElementById("respond");
+  var form = document.getElementById("commentform");
+  if (!respond || !form) return;
+  var home = respond.parentNode, homeNext = respond.nextSibling;
+  var title = document.getElementById("reply-title");
+  var cancel = document.getElementById("cancel-comment-reply-link");
+  var parentInput = document.getElementById("comment_parent");
+  var consent = document.getElementById("comment-cookies-consent");
+  var fields = ["author", "email", "url"];
+  var storeKey = "broadsheet-commenter";
+
+  // Remembered details: kept in this browser's storage, never in a cookie, and only with consent.
+  try {
+    var saved = JSON.parse(localStorage.getItem(storeKey) || "null");
+    if (saved) {
+      fields.forEach(function (f) {
+        var el = document.getElementById(f);
+        if (el && !el.value && saved[f]) el.value = saved[f];
+      });
+      consent.checked = true;
+    }
+  } catch (e) { /* storage unavailable: nothing to restore */ }
+
+  function setTitle(name) {
+    title.firstChild.nodeValue = name ? "Leave a Reply to " + name + " " : "Leave a Reply ";
+  }
+
+  function moveForm(link) {
+    var li = document.getElementById("comment-" + link.getAttribute("data-commentid"));
+    if (!li) return false;
+    var body = li.querySelector(".comment-body");
+    body.parentNode.insertBefore(respond, body.nextSibling);
+    parentInput.value = link.getAttribute("data-commentid");
+    setTitle(link.getAttribute("data-author"));
+    cancel.hidden = false;
+    document.getElementById("comment").focus();
+    return true;
+  }
+
+  function resetForm() {
+    home.insertBefore(respond, homeNext);
+    parentInput.value = "0";
+    setTitle("");
+    cancel.hidden = true;
+  }
+
+  document.addEventListener("click", function (ev) {
+    var link = ev.target.closest && ev.target.closest(".comment-reply-link");
+    if (link && moveForm(link)) ev.preventDefault();
+  });
+  cancel.addEventListener("click", function (ev) { ev.preventDefault(); resetForm(); });
+
+  function showErrors(data) {
+    form.querySelectorAll(".field-error.js, .form-error.js").forEach(function (el) { el.remove(); });
+    var top = document.createElement("p");
+    top.className = "form-error js";
+    top.setAttribute("role", "alert");
+    top.textContent = data.message || "Your comment could not be posted.";
+    form.insertBefore(top, form.firstChild);
+    Object.keys(data.errors || {}).forEach(function (f) {
+      var id = f === "content" ? "comment" : f === "name" ? "author" : f;
+      var el = document.getElementById(id);
+      if (!el) return;
+      var msg = document.createElement("span");
+      msg.className = "field-error js";
+      msg.textContent = data.errors[f];
+      el.setAttribute("aria-invalid", "true");
+      el.parentNode.appendChild(msg);
+    });
+  }
+
+  form.addEventListener("submit", function (ev) {
+    if (!window.fetch || !window.FormData) return;
+    ev.preventDefault();
+    var button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    try {
+      if (consent.checked) {
+        var keep = {};
+        fields.forEach(function (f) { keep[f] = document.getElementById(f).value; });
+        localStorage.setItem(storeKey, JSON.stringify(keep));
+      } else {
+        localStorage.removeItem(storeKey);
+      }
+    } catch (e) { /* storage unavailable */ }
+    fetch(form.action, {
+      method: "POST",
+      body: new URLSearchParams(new FormData(form)),
+      headers: { "Accept": "application/json" },
+      credentials: "same-origin"
+    }).then(function (res) {
+      return res.json().then(function (data) { return { ok: res.ok, data: data }; });
+    }).then(function (r) {
+      button.disabled = false;
+      if (!r.ok) { showErrors(r.data); return; }
+      if (!r.data.html) { window.location.href = r.data.url; return; }
+      var tmp = document.createElement("ol");
+      tmp.innerHTML = r.data.html;
+      var li = tmp.firstElementChild;
+      var parentId = parentInput.value;
+      var list;
+      if (parentId !== "0") {
+        var parentLi = document.getElementById("comment-" + parentId);
+        list = parentLi.querySelector(":scope > ol.children");
+        if (!list) { list = document.createElement("ol"); list.className = "children"; parentLi.appendChild(list); }
+      } else {
+        list = document.querySelector(".comment-list");
+        if (!list) {
+          list = document.createElement("ol");
+          list.className = "comment-list";
+          home.insertBefore(list, respond.parentNode === home ? respond : homeNext);
+        }
+      }
+      list.appendChild(li);
+      document.getElementById("comment").value = "";
+      resetForm();
+      // The token was used: the next comment needs a fresh form, so reload it quietly.
+      return fetch(window.location.pathname, { credentials: "same-origin" }).then(function (res) { return res.text(); }).then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var fresh = doc.querySelector("#commentform input[name=token]");
+        if (fresh) form.querySelector("input[name=token]").value = fresh.value;
+        li.scrollIntoView({ block: "center" });
+        li.focus && li.setAttribute("tabindex", "-1");
+        li.focus && li.focus();
+      });
+    }).catch(function () {
+      button.disabled = false;
+      form.submit(); // fall back to an ordinary post; the server keeps the text on any error
+    });
+  });
+})();
