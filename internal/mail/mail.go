@@ -1,6 +1,6 @@
-// Package mail sends the site's outgoing email, such as comment notifications: a Message, an
-// SMTP sender built on net/smtp, and a bounded Queue that sends in the background with retries so
-// that a slow mail server never delays a reader's answer.
+// Package mail sends the site's outgoing email, such as comment notifications: a Message and an
+// SMTP sender built on net/smtp. Callers send from the background (the comment notifier reads a
+// durable outbox), so a slow mail server never delays a reader's answer.
 package mail
 
 import (
