@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -28,6 +29,8 @@ type Config struct {
 	// SMTP is the mail server for comment notifications, as a URL:
 	// smtp://user:password@host:587?from=news@example.org (STARTTLS on 587, TLS on 465).
 	SMTP string
+	// TrustedProxies lists the reverse proxies (CIDR prefixes) whose X-Forwarded-For is believed.
+	TrustedProxies string
 }
 
 // DefaultConfig is the configuration of a fresh clone.
@@ -53,6 +56,7 @@ func (c *Config) flags(fs *flag.FlagSet, env func(string) string) {
 	str(&c.Description, "description", "BROADSHEET_DESCRIPTION", "site description")
 	str(&c.Timezone, "timezone", "BROADSHEET_TIMEZONE", "newsroom time zone for permalinks and dates")
 	str(&c.SMTP, "smtp", "BROADSHEET_SMTP", "mail server for comment notifications, e.g. smtp://user:pass@mail.example.org:587?from=news@example.org")
+	str(&c.TrustedProxies, "trusted-proxy", "BROADSHEET_TRUSTED_PROXIES", "comma-separated reverse proxy addresses or CIDR prefixes whose X-Forwarded-For names the reader, e.g. 127.0.0.1/32")
 	if v := env("BROADSHEET_DEMO"); v != "" {
 		if b, err := strconv.ParseBool(v); err == nil {
 			c.Demo = b
@@ -113,6 +117,30 @@ func (c Config) mailer() (*mail.SMTP, error) {
 		return nil, errors.New("--smtp: name the sender with ?from=news@example.org")
 	}
 	return m, nil
+}
+
+// proxies parses TrustedProxies.
+func (c Config) proxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(c.TrustedProxies, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			a, err := netip.ParseAddr(f)
+			if err != nil {
+				return nil, fmt.Errorf("--trusted-proxy %q: %w", f, err)
+			}
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-proxy %q: %w", f, err)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // redactURL hides a URL's password for messages.

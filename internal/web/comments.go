@@ -148,7 +148,7 @@ func (s *Server) handlePostComment(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostForm
 	in := comment.Input{Name: f.Get("author"), Email: f.Get("email"), URL: f.Get("url"), Content: f.Get("comment"),
-		Notify: f.Get("notify") != "", IP: clientIP(r), UserAgent: truncate(r.UserAgent(), 500)}
+		Notify: f.Get("notify") != "", IP: s.readerIP(r), UserAgent: truncate(r.UserAgent(), 500)}
 	in.ArticleID, _ = strconv.ParseInt(f.Get("article_id"), 10, 64)
 	in.ParentID, _ = strconv.ParseInt(f.Get("parent_id"), 10, 64)
 	in.Clean()

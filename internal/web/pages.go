@@ -19,7 +19,7 @@ type Layout struct {
 	Query       string
 	Feeds       []feedLink
 	OpenGraph   *openGraph
-	LD          any // JSON-LD, rendered as application/ld+json
+	LD          any      // JSON-LD, rendered as application/ld+json
 	Scripts     []string // static script files the page enhances itself with
 	Year        int
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -41,6 +42,8 @@ type Config struct {
 	CacheBytes int
 	// CommentSettings returns the discussion settings in force (default comment.DefaultSettings).
 	CommentSettings func() comment.Settings
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header names the reader.
+	TrustedProxies []netip.Prefix
 	// Notify, when set, is called after a comment is stored, to wake the notification sender.
 	Notify func()
 	// Renderer turns the editor's Markdown into safe HTML for saves and previews (default: the

@@ -47,7 +47,7 @@ func TestSpliceGzip(t *testing.T) {
 }
 
 func BenchmarkSpliceGzip(b *testing.B) {
-	sp := newSplice([]byte(strings.Repeat("story text ", 3000) + tokenHole + strings.Repeat("more ", 3000)), tokenHole)
+	sp := newSplice([]byte(strings.Repeat("story text ", 3000)+tokenHole+strings.Repeat("more ", 3000)), tokenHole)
 	for b.Loop() {
 		sp.gzip("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
 	}

@@ -3,9 +3,9 @@ package web
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"html/template"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/broadsheet/broadsheet/internal/article"

@@ -87,7 +87,7 @@ func (s *Server) funcs() template.FuncMap {
 		"avatar":      avatarURL,
 		"commentHTML": commentHTML,
 		"inc":         func(i int) int { return i + 1 },
-		"iso": func(t time.Time) string { return t.In(s.cfg.Location).Format(time.RFC3339) },
+		"iso":         func(t time.Time) string { return t.In(s.cfg.Location).Format(time.RFC3339) },
 		"highlight": func(snippet string) template.HTML {
 			esc := template.HTMLEscapeString(snippet)
 			esc = strings.ReplaceAll(esc, string(store.HighlightStart), "<mark>")
