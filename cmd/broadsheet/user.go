@@ -1,0 +1,222 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/broadsheet/broadsheet/internal/account"
+	"github.com/broadsheet/broadsheet/internal/store"
+	"github.com/broadsheet/broadsheet/internal/web"
+)
+
+// openNewsroom puts the stored settings in force and, while the newsroom has no administrator,
+// creates the one-time setup address and prints it for the person who started the server.
+func (m *Main) openNewsroom(ctx context.Context) error {
+	if err := m.Server.LoadSettings(ctx); err != nil {
+		return err
+	}
+	users, err := m.Store.Users(ctx)
+	if err != nil {
+		return err
+	}
+	if account.KeepsAdministrator(users, 0, "") {
+		return nil
+	}
+	token, hash := account.NewToken("")
+	expires := m.Now().Add(account.SetupTokenLife)
+	if err := m.Store.CreateSetupToken(ctx, hash, expires); err != nil {
+		return err
+	}
+	m.SetupURL = m.Config.baseURL(m.ln.Addr().String()) + "/admin/setup?token=" + token
+	fmt.Fprintf(m.Out, "The newsroom has no administrator yet. Open this address to create one; it works once, until %s:\n\n  %s\n\n"+
+		"(or run: broadsheet user add --role administrator --email you@example.org --name \"Your Name\")\n",
+		expires.Format("2 Jan 2006 15:04 MST"), m.SetupURL)
+	return nil
+}
+
+const userUsage = `Usage:
+  broadsheet user add --email E --name N [--role R] [options]   create a staff account
+  broadsheet user list [options]                               list the staff
+  broadsheet user password --email E [options]                 set a new password
+
+The password is asked for on the terminal, or read as one line from standard input when it
+is not a terminal (echo "$PASSWORD" | broadsheet user add …). Roles: administrator, editor,
+author (the default), contributor, moderator.
+`
+
+// userCmd runs "broadsheet user": add, list or password.
+func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		fmt.Fprint(stderr, userUsage)
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+			return flag.ErrHelp
+		}
+		return usageError{errors.New("name a subcommand: add, list or password")}
+	}
+	sub, args := args[0], args[1:]
+	cfg := DefaultConfig()
+	fs := newFlagSet("user "+sub, "broadsheet user "+sub+" [options]", stderr)
+	cfg.flags(fs, env)
+	email := fs.String("email", "", "the user's email address")
+	name := fs.String("name", "", "the user's name, as the newsroom sees it")
+	role := fs.String("role", string(account.Author), "administrator, editor, author, contributor or moderator")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+	switch sub {
+	case "add", "list", "password":
+	default:
+		fmt.Fprint(stderr, userUsage)
+		return usageError{fmt.Errorf("unknown subcommand %q", sub)}
+	}
+	cfg.Demo = false
+	m := NewMain(cfg)
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	defer m.Close()
+	switch sub {
+	case "add":
+		return addUser(ctx, m.Store, stdin, stdout, stderr, *email, *name, account.Role(*role), m.Now())
+	case "password":
+		return setPassword(ctx, m.Store, stdin, stdout, stderr, *email)
+	}
+	return listUsers(ctx, m.Store, stdout)
+}
+
+// addUser creates a staff account with a byline (see web.AddStaff).
+func addUser(ctx context.Context, st store.Store, stdin io.Reader, stdout, stderr io.Writer, email, name string, role account.Role, now time.Time) error {
+	u := &account.User{Email: account.NormalizeEmail(email), Name: strings.TrimSpace(name), Role: role, CreatedAt: now}
+	if err := u.Validate(); err != nil {
+		return usageError{fieldsError(err)}
+	}
+	password, err := readPassword(stdin, stderr, true)
+	if err != nil {
+		return err
+	}
+	if err := account.ValidatePassword(password, u.Email); err != nil {
+		return usageError{fieldsError(err)}
+	}
+	if u.PasswordHash, err = account.HashPassword(password); err != nil {
+		return err
+	}
+	err = st.InTx(ctx, func(tx store.Store) error { return web.AddStaff(ctx, tx, u) })
+	if errors.Is(err, store.ErrConflict) {
+		return fmt.Errorf("a user with the email %s exists already", u.Email)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Added %s <%s> as %s (user %d).\n", u.Name, u.Email, u.Role, u.ID)
+	return nil
+}
+
+// setPassword gives a user a new password and ends their sessions.
+func setPassword(ctx context.Context, st store.Store, stdin io.Reader, stdout, stderr io.Writer, email string) error {
+	u, err := st.UserByEmail(ctx, account.NormalizeEmail(email))
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no user has the email %q", email)
+	}
+	if err != nil {
+		return err
+	}
+	password, err := readPassword(stdin, stderr, true)
+	if err != nil {
+		return err
+	}
+	if err := account.ValidatePassword(password, u.Email); err != nil {
+		return usageError{fieldsError(err)}
+	}
+	if u.PasswordHash, err = account.HashPassword(password); err != nil {
+		return err
+	}
+	if err := st.UpdateUser(ctx, u); err != nil {
+		return err
+	}
+	if err := st.DeleteSessions(ctx, u.ID); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Set a new password for %s; their sessions have ended.\n", u.Email)
+	return nil
+}
+
+// listUsers prints the staff, one per line.
+func listUsers(ctx context.Context, st store.Store, stdout io.Writer) error {
+	users, err := st.Users(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tEMAIL\tNAME\tROLE\tSINCE")
+	for _, u := range users {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", u.ID, u.Email, u.Name, u.Role, u.CreatedAt.Format("2006-01-02"))
+	}
+	return tw.Flush()
+}
+
+// fieldsError turns a validation error into one sentence for the command line.
+func fieldsError(err error) error {
+	var v account.ValidationError
+	if !errors.As(err, &v) {
+		return err
+	}
+	var parts []string
+	for _, k := range []string{"email", "name", "role", "password"} {
+		if m, ok := v[k]; ok {
+			parts = append(parts, "--"+k+": "+m)
+		}
+	}
+	return errors.New(strings.Join(parts, " "))
+}
+
+// readPassword asks for a password on the terminal (twice when confirm is set), or reads one
+// line from stdin when it is not a terminal.
+func readPassword(stdin io.Reader, stderr io.Writer, confirm bool) (string, error) {
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		ask := func(prompt string) (string, error) {
+			fmt.Fprint(stderr, prompt)
+			b, err := term.ReadPassword(int(f.Fd()))
+			fmt.Fprintln(stderr)
+			return string(b), err
+		}
+		p, err := ask("Password: ")
+		if err != nil {
+			return "", fmt.Errorf("read password: %w", err)
+		}
+		if confirm {
+			again, err := ask("Password again: ")
+			if err != nil {
+				return "", fmt.Errorf("read password: %w", err)
+			}
+			if again != p {
+				return "", errors.New("the two passwords differ")
+			}
+		}
+		return p, nil
+	}
+	line, err := bufio.NewReader(io.LimitReader(stdin, account.MaxPasswordLen+2)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read password from standard input: %w", err)
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", usageError{errors.New("no password on standard input")}
+	}
+	return line, nil
+}

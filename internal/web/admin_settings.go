@@ -1,0 +1,305 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/broadsheet/broadsheet/internal/account"
+	"github.com/broadsheet/broadsheet/internal/comment"
+)
+
+// siteSettings are the settings an administrator changes in the admin. The store keeps them as
+// text under the keys of settingKeys; an empty site field means "the value the server was
+// started with" (its flag or environment variable).
+type siteSettings struct {
+	Title       string
+	Description string
+	BaseURL     string
+	Timezone    string
+	// CommentsOpen is whether a new story accepts comments.
+	CommentsOpen bool
+	// Discussion are the defaults the comment section and its moderation use.
+	Discussion comment.Settings
+}
+
+// The keys of the stored settings.
+const (
+	keyTitle           = "site.title"
+	keyDescription     = "site.description"
+	keyBaseURL         = "site.base_url"
+	keyTimezone        = "site.timezone"
+	keyCommentsOpen    = "stories.comments_open"
+	keyHoldAll         = "discussion.hold_all"
+	keyHoldUnverified  = "discussion.hold_unverified"
+	keyLinkLimit       = "discussion.link_limit"
+	keyModerationWords = "discussion.moderation_words"
+	keyDisallowedWords = "discussion.disallowed_words"
+	keyCloseAfterDays  = "discussion.close_after_days"
+	keyMaxDepth        = "discussion.max_depth"
+	keyPerPage         = "discussion.per_page"
+	keyNewestFirst     = "discussion.newest_first"
+)
+
+// defaultSettings are the settings of a site nobody has configured.
+func defaultSettings() siteSettings {
+	return siteSettings{CommentsOpen: true, Discussion: comment.DefaultSettings()}
+}
+
+// readSettings gives the stored text its types; a missing or unreadable value keeps its default.
+func readSettings(kv map[string]string) siteSettings {
+	st := defaultSettings()
+	st.Title, st.Description, st.BaseURL, st.Timezone = kv[keyTitle], kv[keyDescription], kv[keyBaseURL], kv[keyTimezone]
+	flag := func(key string, p *bool) {
+		if b, err := strconv.ParseBool(kv[key]); err == nil {
+			*p = b
+		}
+	}
+	num := func(key string, p *int) {
+		if n, err := strconv.Atoi(kv[key]); err == nil {
+			*p = n
+		}
+	}
+	d := &st.Discussion
+	flag(keyCommentsOpen, &st.CommentsOpen)
+	flag(keyHoldAll, &d.HoldAll)
+	flag(keyHoldUnverified, &d.HoldUnverified)
+	flag(keyNewestFirst, &d.NewestFirst)
+	num(keyLinkLimit, &d.LinkLimit)
+	num(keyCloseAfterDays, &d.CloseAfterDays)
+	num(keyMaxDepth, &d.MaxDepth)
+	num(keyPerPage, &d.PerPage)
+	if v, ok := kv[keyModerationWords]; ok {
+		d.ModerationWords = wordList(v)
+	}
+	if v, ok := kv[keyDisallowedWords]; ok {
+		d.DisallowedWords = wordList(v)
+	}
+	return st
+}
+
+// kv is the settings as the store keeps them.
+func (st siteSettings) kv() map[string]string {
+	d := st.Discussion
+	return map[string]string{keyTitle: st.Title, keyDescription: st.Description, keyBaseURL: st.BaseURL,
+		keyTimezone: st.Timezone, keyCommentsOpen: strconv.FormatBool(st.CommentsOpen),
+		keyHoldAll: strconv.FormatBool(d.HoldAll), keyHoldUnverified: strconv.FormatBool(d.HoldUnverified),
+		keyNewestFirst: strconv.FormatBool(d.NewestFirst), keyLinkLimit: itoa(d.LinkLimit),
+		keyCloseAfterDays: itoa(d.CloseAfterDays), keyMaxDepth: itoa(d.MaxDepth), keyPerPage: itoa(d.PerPage),
+		keyModerationWords: strings.Join(d.ModerationWords, "\n"), keyDisallowedWords: strings.Join(d.DisallowedWords, "\n")}
+}
+
+// wordList splits a list of words or phrases, one per line, dropping blanks.
+func wordList(s string) []string {
+	var out []string
+	for _, line := range strings.Split(s, "\n") {
+		if w := strings.TrimSpace(line); w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// apply overlays the site fields on base, the configuration the server was started with.
+func (st siteSettings) apply(base Config) (Config, error) {
+	cfg := base
+	if st.Title != "" {
+		cfg.Title = st.Title
+	}
+	if st.Description != "" {
+		cfg.Description = st.Description
+	}
+	if st.BaseURL != "" {
+		cfg.BaseURL = strings.TrimRight(st.BaseURL, "/")
+	}
+	if st.Timezone != "" {
+		loc, err := time.LoadLocation(st.Timezone)
+		if err != nil {
+			return base, fmt.Errorf("web: time zone %q: %w", st.Timezone, err)
+		}
+		cfg.Location = loc
+	}
+	return cfg, nil
+}
+
+// liveSite is what a Server shares with the copies applySettings makes of it: the copy that
+// answers requests, and the settings in force.
+type liveSite struct {
+	mu       sync.Mutex // serialises applySettings
+	server   atomic.Pointer[Server]
+	settings atomic.Pointer[siteSettings]
+}
+
+// discussion returns the discussion settings in force; it is the default Config.CommentSettings.
+func (l *liveSite) discussion() comment.Settings {
+	if st := l.settings.Load(); st != nil {
+		return st.Discussion
+	}
+	return comment.DefaultSettings()
+}
+
+// current is the Server answering requests: s, or its copy with the latest settings.
+func (s *Server) current() *Server {
+	if n := s.live.server.Load(); n != nil {
+		return n
+	}
+	return s
+}
+
+// settings returns the settings in force.
+func (s *Server) settings() siteSettings {
+	if st := s.live.settings.Load(); st != nil {
+		return *st
+	}
+	return defaultSettings()
+}
+
+// LoadSettings reads the stored settings and puts them in force; the server calls it once at
+// start, and the settings page whenever they change.
+func (s *Server) LoadSettings(ctx context.Context) error {
+	kv, err := s.store.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	return s.applySettings(readSettings(kv))
+}
+
+// applySettings puts st in force. The site's title, description, address and time zone are part
+// of every page and of the template functions, so the Server is copied with the new
+// configuration, its routes and templates rebuilt, and swapped in whole: a request sees either
+// the old site or the new one. The page cache is emptied.
+func (s *Server) applySettings(st siteSettings) error {
+	s.live.mu.Lock()
+	defer s.live.mu.Unlock()
+	cfg, err := st.apply(s.base)
+	if err != nil {
+		return err
+	}
+	n := *s
+	n.cfg = cfg
+	n.mux = http.NewServeMux()
+	if n.views, err = parseViews(n.funcs()); err != nil {
+		return err
+	}
+	n.routes()
+	n.h = n.handler()
+	s.live.settings.Store(&st)
+	s.live.server.Store(&n)
+	s.cache.purge()
+	return nil
+}
+
+// settingsForm is the settings form as typed.
+type settingsForm struct {
+	Title, Description, BaseURL, Timezone         string
+	CommentsOpen, HoldAll, HoldUnverified, Newest bool
+	LinkLimit, CloseAfterDays, MaxDepth, PerPage  string
+	ModerationWords, DisallowedWords              string
+}
+
+// settingsPage edits the site's settings.
+type settingsPage struct {
+	adminLayout
+	Form   settingsForm
+	Errors map[string]string
+	Base   Config // what an empty site field falls back to
+	Zones  []string
+}
+
+func formOfSettings(st siteSettings) settingsForm {
+	d := st.Discussion
+	return settingsForm{Title: st.Title, Description: st.Description, BaseURL: st.BaseURL, Timezone: st.Timezone,
+		CommentsOpen: st.CommentsOpen, HoldAll: d.HoldAll, HoldUnverified: d.HoldUnverified, Newest: d.NewestFirst,
+		LinkLimit: itoa(d.LinkLimit), CloseAfterDays: itoa(d.CloseAfterDays), MaxDepth: itoa(d.MaxDepth),
+		PerPage: itoa(d.PerPage), ModerationWords: strings.Join(d.ModerationWords, "\n"),
+		DisallowedWords: strings.Join(d.DisallowedWords, "\n")}
+}
+
+// parseSettings validates a settings form over the settings in force.
+func parseSettings(f settingsForm, cur siteSettings) (siteSettings, map[string]string) {
+	errs := map[string]string{}
+	st := cur
+	st.Title, st.Description = strings.TrimSpace(f.Title), strings.TrimSpace(f.Description)
+	st.BaseURL, st.Timezone = strings.TrimRight(strings.TrimSpace(f.BaseURL), "/"), strings.TrimSpace(f.Timezone)
+	if utf8.RuneCountInString(st.Title) > 200 || strings.ContainsAny(st.Title, "\r\n\x00") {
+		errs["title"] = "Use a title of at most 200 characters on one line."
+	}
+	if utf8.RuneCountInString(st.Description) > 500 || strings.ContainsRune(st.Description, 0) {
+		errs["description"] = "Use a description of at most 500 characters."
+	}
+	if st.BaseURL != "" {
+		u, err := url.Parse(st.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			errs["base_url"] = "Use the site's full address, such as https://news.example.org."
+		}
+	}
+	if st.Timezone != "" {
+		if _, err := time.LoadLocation(st.Timezone); err != nil || strings.Contains(st.Timezone, "..") {
+			errs["timezone"] = "Use a time zone name such as Europe/London or UTC."
+		}
+	}
+	d := &st.Discussion
+	st.CommentsOpen, d.HoldAll, d.HoldUnverified, d.NewestFirst = f.CommentsOpen, f.HoldAll, f.HoldUnverified, f.Newest
+	num := func(field, v string, lo, hi int, p *int, msg string) {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < lo || n > hi {
+			errs[field] = msg
+			return
+		}
+		*p = n
+	}
+	num("link_limit", f.LinkLimit, 0, 100, &d.LinkLimit, "Use a number from 0 (no limit) to 100.")
+	num("close_after_days", f.CloseAfterDays, 0, 36500, &d.CloseAfterDays, "Use a number of days, 0 for never.")
+	num("max_depth", f.MaxDepth, 2, 10, &d.MaxDepth, "Use a depth from 2 to 10.")
+	num("per_page", f.PerPage, 0, 1000, &d.PerPage, "Use a number from 0 (all on one page) to 1,000.")
+	d.ModerationWords, d.DisallowedWords = wordList(f.ModerationWords), wordList(f.DisallowedWords)
+	return st, errs
+}
+
+// handleSettings serves GET /admin/settings/.
+func (s *Server) handleSettings(w http.ResponseWriter, r *http.Request, u *account.User) {
+	s.showSettings(w, r, u, http.StatusOK, formOfSettings(s.settings()), nil)
+}
+
+func (s *Server) showSettings(w http.ResponseWriter, r *http.Request, u *account.User, status int, f settingsForm, errs map[string]string) {
+	p := &settingsPage{adminLayout: s.adminLayout(r, u, "Settings"), Form: f, Errors: errs, Base: s.base, Zones: commonZones}
+	if len(errs) > 0 {
+		p.Error = "The settings were not saved: please correct the fields marked below."
+	}
+	s.adminPage(w, r, status, "admin_settings", p)
+}
+
+// handleSaveSettings serves POST /admin/settings/: the settings are stored and in force at once.
+func (s *Server) handleSaveSettings(w http.ResponseWriter, r *http.Request, u *account.User) {
+	if err := s.parseForm(w, r); err != nil {
+		s.adminFail(w, r, u, err)
+		return
+	}
+	v := r.PostForm
+	f := settingsForm{Title: v.Get("title"), Description: v.Get("description"), BaseURL: v.Get("base_url"),
+		Timezone: v.Get("timezone"), CommentsOpen: v.Get("comments_open") != "", HoldAll: v.Get("hold_all") != "",
+		HoldUnverified: v.Get("hold_unverified") != "", Newest: v.Get("newest_first") != "",
+		LinkLimit: v.Get("link_limit"), CloseAfterDays: v.Get("close_after_days"), MaxDepth: v.Get("max_depth"),
+		PerPage: v.Get("per_page"), ModerationWords: v.Get("moderation_words"), DisallowedWords: v.Get("disallowed_words")}
+	st, errs := parseSettings(f, s.settings())
+	if len(errs) > 0 {
+		s.showSettings(w, r, u, http.StatusUnprocessableEntity, f, errs)
+		return
+	}
+	if err := s.store.SaveSettings(r.Context(), st.kv()); err != nil {
+		s.adminFail(w, r, u, err)
+		return
+	}
+	if err := s.applySettings(st); err != nil {
+		s.adminFail(w, r, u, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/settings/?msg=settings", http.StatusSeeOther)
+}
