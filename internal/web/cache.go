@@ -50,7 +50,7 @@ func newPage(status int, contentType string, body []byte, hole string) *response
 	}
 	if len(body) > 512 {
 		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
 		zw.Write(body)
 		zw.Close()
 		if buf.Len() < len(body) {

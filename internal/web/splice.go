@@ -28,7 +28,7 @@ func newSplice(body []byte, hole string) *splice {
 	}
 	sp := &splice{head: body[:i], tail: body[i+len(hole):]}
 	var buf bytes.Buffer
-	zw, _ := flate.NewWriter(&buf, flate.BestCompression)
+	zw, _ := flate.NewWriter(&buf, flate.DefaultCompression)
 	zw.Write(sp.head)
 	zw.Flush()
 	sp.zHead = bytes.Clone(buf.Bytes())
