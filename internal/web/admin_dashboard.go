@@ -17,6 +17,7 @@ type dashboardPage struct {
 	Counts          []countCard
 	PendingComments int
 	ShowComments    bool
+	ModerationURL   string // the moderation queue, once it has a page
 	Recent          []storyRow
 	Chart           chart
 }
@@ -79,6 +80,10 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, u *acco
 			p.Recent = append(p.Recent, storyRow{Article: a, Edit: "/admin/stories/" + itoa64(a.ID) + "/"})
 		}
 	}
+	p.ModerationURL = "/admin/comments/"
+	if !s.hasAdminPage(p.ModerationURL) {
+		p.ModerationURL = "" // until the moderation queue has its page
+	}
 	if p.ShowComments = account.Can(u, account.ModerateComments, nil); p.ShowComments {
 		counts, err := s.store.CommentStatusCounts(ctx)
 		if err != nil {
@@ -108,7 +113,7 @@ func (s *Server) chart(ctx context.Context, withComments bool) (chart, error) {
 			Sub(time.Date(first.Year(), first.Month(), first.Day(), 12, 0, 0, 0, time.UTC)).Hours() / 24)
 	}
 	stories, comments := make([]int, chartDays), make([]int, chartDays)
-	times, err := s.store.PublishedTimes(ctx, first, now)
+	times, err := s.store.PublishedTimes(ctx, first, now.Add(time.Microsecond))
 	if err != nil {
 		return chart{}, err
 	}

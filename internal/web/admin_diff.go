@@ -1,6 +1,7 @@
 package web
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -11,21 +12,78 @@ type diffPart struct {
 	Text string
 }
 
-// maxEdits bounds the word-level diff's work: past it, the changed middle is compared line by
-// line, and past that again shown as replaced whole.
-const maxEdits = 1000
+// maxWordEdits bounds the word-level refinement of one changed block: past it, the block is
+// shown as deleted and inserted whole.
+const maxWordEdits = 500
 
-// diffText compares two texts word by word (whitespace and punctuation are words of their own)
-// and returns the runs that turn a into b. It is deterministic and bounded: O((n+m)·d) time for d
-// edits, with d at most maxEdits.
+// diffText compares two texts as an editor reads them: line by line (a Markdown paragraph is a
+// line), anchored on the lines that occur once in each text, and then word by word inside each
+// changed block. It is deterministic and its cost is bounded: O(n log n) for the lines, and
+// O(w·maxWordEdits) for a changed block of w words.
 func diffText(a, b string) []diffPart {
-	return merge(diffTokens(words(a), words(b), true))
+	var out []diffPart
+	for _, h := range diffLines(lines(a), lines(b)) {
+		if h.op == "eq" {
+			out = append(out, diffPart{"eq", strings.Join(h.a, "")})
+			continue
+		}
+		old, new := strings.Join(h.a, ""), strings.Join(h.b, "")
+		if parts, ok := myers(words(old), words(new)); ok {
+			out = append(out, parts...)
+		} else {
+			out = append(out, diffPart{"del", old}, diffPart{"ins", new})
+		}
+	}
+	return merge(out)
 }
 
-// diffTokens compares token lists: common ends are kept, the middle goes to Myers' algorithm.
-// When the middle needs more than maxEdits edits it is split into lines (if fine is set) and
-// compared again, else shown as deleted and inserted whole.
-func diffTokens(a, b []string, fine bool) []diffPart {
+// lineHunk is a run of lines kept ("eq", a and b alike) or changed (a replaced by b).
+type lineHunk struct {
+	op   string
+	a, b []string
+}
+
+// diffLines pairs the lines that occur exactly once in each of a and b, keeps the longest
+// chain of such pairs in the same order in both (patience sorting), and between the anchors
+// keeps the common first and last lines; what is left between is a change.
+func diffLines(a, b []string) []lineHunk {
+	type counts struct{ a, b, ai, bi int }
+	seen := map[string]*counts{}
+	for i, l := range a {
+		c := seen[l]
+		if c == nil {
+			c = &counts{}
+			seen[l] = c
+		}
+		c.a, c.ai = c.a+1, i
+	}
+	for j, l := range b {
+		if c := seen[l]; c != nil {
+			c.b, c.bi = c.b+1, j
+		}
+	}
+	var pairs [][2]int // unique in both, in a's order
+	for i, l := range a {
+		if c := seen[l]; c.a == 1 && c.b == 1 {
+			pairs = append(pairs, [2]int{i, c.bi})
+		}
+	}
+	anchors := increasing(pairs)
+	var out []lineHunk
+	i, j := 0, 0
+	for _, p := range append(anchors, [2]int{len(a), len(b)}) {
+		out = append(out, between(a[i:p[0]], b[j:p[1]])...)
+		if p[0] < len(a) {
+			out = append(out, lineHunk{op: "eq", a: a[p[0] : p[0]+1], b: b[p[1] : p[1]+1]})
+		}
+		i, j = p[0]+1, p[1]+1
+	}
+	return out
+}
+
+// between compares the lines between two anchors: common first and last lines are kept, the
+// rest is one change.
+func between(a, b []string) []lineHunk {
 	pre := 0
 	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
 		pre++
@@ -34,43 +92,56 @@ func diffTokens(a, b []string, fine bool) []diffPart {
 	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
 		suf++
 	}
-	var out []diffPart
-	for _, t := range a[:pre] {
-		out = append(out, diffPart{"eq", t})
+	var out []lineHunk
+	if pre > 0 {
+		out = append(out, lineHunk{op: "eq", a: a[:pre], b: b[:pre]})
 	}
-	ma, mb := a[pre:len(a)-suf], b[pre:len(b)-suf]
-	if mid, ok := myers(ma, mb); ok {
-		out = append(out, mid...)
-	} else if fine {
-		out = append(out, diffTokens(lines(strings.Join(ma, "")), lines(strings.Join(mb, "")), false)...)
-	} else {
-		out = append(out, diffPart{"del", strings.Join(ma, "")}, diffPart{"ins", strings.Join(mb, "")})
+	if ma, mb := a[pre:len(a)-suf], b[pre:len(b)-suf]; len(ma)+len(mb) > 0 {
+		out = append(out, lineHunk{op: "change", a: ma, b: mb})
 	}
-	for _, t := range a[len(a)-suf:] {
-		out = append(out, diffPart{"eq", t})
+	if suf > 0 {
+		out = append(out, lineHunk{op: "eq", a: a[len(a)-suf:], b: b[len(b)-suf:]})
 	}
 	return out
 }
 
-// myers is Myers' O(ND) difference algorithm; ok is false when it needs more than maxEdits edits.
+// increasing returns the longest subsequence of pairs (sorted by their first element) whose
+// second elements increase, by patience sorting; ties go to the earliest pairs.
+func increasing(pairs [][2]int) [][2]int {
+	var tops []int // index in pairs of the top of each pile
+	prev := make([]int, len(pairs))
+	for k, p := range pairs {
+		pile, _ := slices.BinarySearchFunc(tops, p[1], func(t, target int) int { return pairs[t][1] - target })
+		prev[k] = -1
+		if pile > 0 {
+			prev[k] = tops[pile-1]
+		}
+		if pile == len(tops) {
+			tops = append(tops, k)
+		} else {
+			tops[pile] = k
+		}
+	}
+	if len(tops) == 0 {
+		return nil
+	}
+	out := make([][2]int, len(tops))
+	for k, i := tops[len(tops)-1], len(tops)-1; k >= 0; k, i = prev[k], i-1 {
+		out[i] = pairs[k]
+	}
+	return out
+}
+
+// myers is Myers' O(ND) difference algorithm over tokens; ok is false when the texts need more
+// than maxWordEdits edits. It keeps each round's frontier (2d+1 numbers) for the walk back.
 func myers(a, b []string) ([]diffPart, bool) {
 	n, m := len(a), len(b)
-	if n == 0 || m == 0 {
-		var out []diffPart
-		for _, t := range a {
-			out = append(out, diffPart{"del", t})
-		}
-		for _, t := range b {
-			out = append(out, diffPart{"ins", t})
-		}
-		return out, true
-	}
-	limit := min(n+m, maxEdits)
+	limit := min(n+m, maxWordEdits)
 	off := limit + 1
 	v := make([]int, 2*limit+3)
 	var trace [][]int
 	for d := 0; d <= limit; d++ {
-		trace = append(trace, append([]int(nil), v...))
+		trace = append(trace, slices.Clone(v[off-d-1:off+d+2]))
 		for k := -d; k <= d; k += 2 {
 			var x int
 			if k == -d || (k != d && v[off+k-1] < v[off+k+1]) {
@@ -84,7 +155,7 @@ func myers(a, b []string) ([]diffPart, bool) {
 			}
 			v[off+k] = x
 			if x >= n && y >= m {
-				return backtrack(a, b, trace, off, d), true
+				return backtrack(a, b, trace), true
 			}
 		}
 	}
@@ -92,19 +163,17 @@ func myers(a, b []string) ([]diffPart, bool) {
 }
 
 // backtrack walks the saved frontiers back from the end to list the edits in order.
-func backtrack(a, b []string, trace [][]int, off, d int) []diffPart {
+func backtrack(a, b []string, trace [][]int) []diffPart {
 	var rev []diffPart
 	x, y := len(a), len(b)
-	for ; d > 0; d-- {
-		v := trace[d]
+	for d := len(trace) - 1; d > 0; d-- {
+		at := func(k int) int { return trace[d][k+d+1] } // the frontier before round d
 		k := x - y
-		var pk int
-		if k == -d || (k != d && v[off+k-1] < v[off+k+1]) {
+		pk := k - 1
+		if k == -d || (k != d && at(k-1) < at(k+1)) {
 			pk = k + 1
-		} else {
-			pk = k - 1
 		}
-		px := v[off+pk]
+		px := at(pk)
 		py := px - pk
 		for x > px && y > py {
 			x, y = x-1, y-1
@@ -122,30 +191,43 @@ func backtrack(a, b []string, trace [][]int, off, d int) []diffPart {
 		x, y = x-1, y-1
 		rev = append(rev, diffPart{"eq", a[x]})
 	}
-	out := make([]diffPart, len(rev))
-	for i, p := range rev {
-		out[len(rev)-1-i] = p
-	}
-	return out
+	slices.Reverse(rev)
+	return rev
 }
 
-// merge joins neighbouring runs of one kind, and puts a deletion before the insertion that
-// replaces it, so the parts read naturally.
+// merge joins neighbouring runs of one kind, puts a deletion before the insertion that replaces
+// it, and drops empty runs, so the parts read naturally.
 func merge(parts []diffPart) []diffPart {
-	var out []diffPart
+	type run struct {
+		op   string
+		text strings.Builder
+	}
+	var runs []*run
+	add := func(op, text string) {
+		if n := len(runs); n > 0 && runs[n-1].op == op {
+			runs[n-1].text.WriteString(text)
+			return
+		}
+		r := &run{op: op}
+		r.text.WriteString(text)
+		runs = append(runs, r)
+	}
 	for _, p := range parts {
 		if p.Text == "" {
 			continue
 		}
-		if n := len(out); n > 0 && out[n-1].Op == p.Op {
-			out[n-1].Text += p.Text
+		if n := len(runs); p.Op == "del" && n > 1 && runs[n-1].op == "ins" && runs[n-2].op == "del" {
+			runs[n-2].text.WriteString(p.Text)
 			continue
 		}
-		if n := len(out); n > 1 && p.Op == "del" && out[n-1].Op == "ins" && out[n-2].Op == "del" {
-			out[n-2].Text += p.Text
-			continue
-		}
-		out = append(out, p)
+		add(p.Op, p.Text)
+	}
+	if len(runs) == 0 {
+		return nil
+	}
+	out := make([]diffPart, len(runs))
+	for i, r := range runs {
+		out[i] = diffPart{r.op, r.text.String()}
 	}
 	return out
 }
@@ -153,10 +235,9 @@ func merge(parts []diffPart) []diffPart {
 // words splits text into words, runs of spaces, and single other characters, keeping all of it.
 func words(s string) []string {
 	var out []string
-	start := -1
-	kind := 0 // 1 letters and digits, 2 spaces
+	start, kind := -1, 0
 	for i, r := range s {
-		k := 3
+		k := 3 // punctuation and symbols: a token each
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '’':
 			k = 1
@@ -179,5 +260,8 @@ func words(s string) []string {
 
 // lines splits text into lines, each with its newline.
 func lines(s string) []string {
+	if s == "" {
+		return nil
+	}
 	return strings.SplitAfter(s, "\n")
 }

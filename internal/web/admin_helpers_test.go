@@ -192,14 +192,14 @@ func parseHTML(t testing.TB, body string) *html.Node {
 	return doc
 }
 
-// formValues returns the values the form with id (or the first form, for "") would submit
-// without a button: inputs, textareas and selected options, as a browser reads them.
+// formValues returns the values the form with id (or, for a path, with that action) would
+// submit without a button: inputs, textareas and selected options, as a browser reads them.
 func formValues(t testing.TB, body, id string) url.Values {
 	t.Helper()
 	doc := parseHTML(t, body)
 	var form *html.Node
 	for n := range doc.Descendants() {
-		if n.Type == html.ElementNode && n.Data == "form" && (id == "" || attrOf(n, "id") == id) {
+		if n.Type == html.ElementNode && n.Data == "form" && (attrOf(n, "id") == id || (strings.HasPrefix(id, "/") && attrOf(n, "action") == id)) {
 			form = n
 			break
 		}

@@ -59,7 +59,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	email := account.NormalizeEmail(r.PostForm.Get("email"))
 	password := r.PostForm.Get("password")
 	p := &loginPage{Email: email, Next: localPath(r.PostForm.Get("next")), Draft: r.PostForm.Get("draft")}
-	now, ip := s.now(), clientIP(r)
+	now, ip := s.now(), s.readerIP(r)
 	byEmail, byIP, err := s.store.LoginFailures(ctx, email, ip, s.cfg.Throttle.Since(now))
 	if err != nil {
 		s.adminFail(w, r, nil, err)

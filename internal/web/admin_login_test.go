@@ -209,7 +209,7 @@ func TestExpiredSessionKeepsTheDraft(t *testing.T) {
 	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "Your session has ended") {
 		t.Fatalf("save with an expired session = %d, want the sign-in form\n%.500s", resp.StatusCode, body)
 	}
-	login := formValues(t, body, "")
+	login := formValues(t, body, "/admin/login")
 	if login.Get("draft") == "" || login.Get("next") != "/admin/stories/new" {
 		t.Fatalf("sign-in form lacks the draft: %v", login)
 	}

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/broadsheet/broadsheet/internal/account"
@@ -81,7 +82,7 @@ func (s *Server) adminLayout(r *http.Request, u *account.User, title string) adm
 		{"/admin/settings/", "Settings", account.ManageSettings},
 	}
 	for _, it := range items {
-		if !account.Can(u, it.act, nil) {
+		if !account.Can(u, it.act, nil) || !s.hasAdminPage(it.url) {
 			continue
 		}
 		cur := r.URL.Path == it.url || (it.url != "/admin/" && it.url != "/admin/stories/" && strings.HasPrefix(r.URL.Path, it.url))
@@ -91,6 +92,13 @@ func (s *Server) adminLayout(r *http.Request, u *account.User, title string) adm
 		l.Nav = append(l.Nav, adminNav{URL: it.url, Label: it.label, Current: cur})
 	}
 	return l
+}
+
+// hasAdminPage reports whether routes.go serves the admin page at path, so that the navigation
+// shows a section (comment moderation) only once it exists.
+func (s *Server) hasAdminPage(path string) bool {
+	_, pattern := s.mux.Handler(&http.Request{Method: http.MethodGet, URL: &url.URL{Path: path}})
+	return strings.HasPrefix(pattern, "GET /admin/")
 }
 
 // flash is the message an action's redirect shows, by the ?msg= key it carries; a key, not the

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -113,7 +112,7 @@ func (s *Server) startSession(ctx context.Context, w http.ResponseWriter, r *htt
 	now := s.now()
 	token, hash := account.NewToken("")
 	sess := &account.Session{TokenHash: hash, UserID: u.ID, CreatedAt: now, LastSeen: now,
-		IP: clientIP(r), UserAgent: truncate(r.UserAgent(), 200)}
+		IP: s.readerIP(r), UserAgent: truncate(r.UserAgent(), 200)}
 	if err := s.store.CreateSession(ctx, sess); err != nil {
 		return err
 	}
@@ -141,16 +140,6 @@ func (s *Server) endSession(ctx context.Context, w http.ResponseWriter, r *http.
 func (s *Server) clearSessionCookie(w http.ResponseWriter) {
 	http.SetCookie(w, &http.Cookie{Name: s.sessionCookie(), Value: "", Path: "/", HttpOnly: true,
 		Secure: s.secureCookies(), SameSite: http.SameSiteLaxMode, MaxAge: -1})
-}
-
-// clientIP is the address the request came from. Behind a reverse proxy this is the proxy's
-// address: sign-in throttling per address then counts the proxy as one client.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // localPath returns next when it is a path inside the admin, so that a sign-in never redirects

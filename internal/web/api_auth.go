@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/broadsheet/broadsheet/internal/account"
 	"github.com/broadsheet/broadsheet/internal/article"
@@ -163,6 +164,7 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	var (
 		syn *json.SyntaxError
 		typ *json.UnmarshalTypeError
+		tim *time.ParseError
 	)
 	switch {
 	case err == nil:
@@ -176,6 +178,9 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return apiErr{status: http.StatusBadRequest, msg: "Send a JSON object in the request body."}
 	case errors.As(err, &syn):
 		return apiErr{status: http.StatusBadRequest, msg: "The body is not valid JSON: " + syn.Error() + "."}
+	case errors.As(err, &tim):
+		// The one time a request carries is a story's published_at.
+		return apiErr{status: http.StatusBadRequest, msg: "Send times in RFC 3339 form, such as 2026-03-22T09:30:00Z.", field: "published_at"}
 	case errors.As(err, &typ):
 		return apiErr{status: http.StatusBadRequest, msg: "The field has the wrong type: want " + typ.Type.String() + ".", field: typ.Field}
 	}

@@ -270,6 +270,9 @@ func (s *Server) handleAPICreateStory(w http.ResponseWriter, r *http.Request, u 
 	if err := s.saveStory(r.Context(), u, nil, a); err != nil {
 		return err
 	}
+	if a, err = s.store.Article(r.Context(), a.ID); err != nil {
+		return err
+	}
 	w.Header().Set("Location", "/api/v1/stories/"+itoa64(a.ID))
 	s.writeJSON(w, http.StatusCreated, s.apiStory(a))
 	return nil
@@ -291,6 +294,9 @@ func (s *Server) handleAPIUpdateStory(w http.ResponseWriter, r *http.Request, u 
 		return err
 	}
 	if err := s.saveStory(r.Context(), u, before, a); err != nil {
+		return err
+	}
+	if a, err = s.store.Article(r.Context(), a.ID); err != nil {
 		return err
 	}
 	s.writeJSON(w, http.StatusOK, s.apiStory(a))
