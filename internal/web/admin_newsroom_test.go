@@ -128,8 +128,12 @@ func TestUsersAdmin(t *testing.T) {
 		t.Fatalf("added user = %+v, %v", wes, err)
 	}
 	for name, edit := range map[string]func(url.Values){
-		"email":     func(v url.Values) {},
-		"password":  func(v url.Values) { v.Set("email", "new@example.org"); v.Set("password", "short"); v.Set("password2", "short") },
+		"email": func(v url.Values) {},
+		"password": func(v url.Values) {
+			v.Set("email", "new@example.org")
+			v.Set("password", "short")
+			v.Set("password2", "short")
+		},
 		"password2": func(v url.Values) { v.Set("email", "new@example.org"); v.Set("password2", "a different password") },
 		"role":      func(v url.Values) { v.Set("email", "new@example.org"); v.Set("role", "owner") },
 	} {
