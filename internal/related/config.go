@@ -1,0 +1,98 @@
+package related
+
+import "time"
+
+// Config tunes an Index. The zero value of a field means its default, so
+// Config{} behaves like DefaultConfig() except where a zero is documented as
+// meaningful (RecencyWeight, NoNewer).
+type Config struct {
+	// MaxTerms is how many terms each story keeps in the index: its heaviest
+	// by field-weighted frequency (entities boosted), ties going to longer
+	// words. Bounding it bounds memory per story. Zero means 128; negative
+	// means no bound.
+	MaxTerms int
+	// QueryTerms, when positive, is how many of a story's kept terms a search
+	// uses: the most salient by BM25 weight times inverse document frequency,
+	// as Lucene's more-like-this does. Zero or negative means all, which
+	// costs little: the search skips the postings of terms that cannot change
+	// the top k.
+	QueryTerms int
+	// Candidates bounds the work of a search: once the terms left cannot
+	// bring an unseen story into the top k, only this many of the stories
+	// with the best partial scores are scored in full. Zero means 200;
+	// negative means every story that can still reach the top k, which makes
+	// the search exact but slower on large indexes.
+	Candidates int
+	// SeedTerms is how many of a search's terms, those that can add most to
+	// a score, find candidates; the others only complete the candidates'
+	// scores. Zero means 24; negative means as many as an exact search needs.
+	// It applies only when Candidates is positive.
+	SeedTerms int
+	// K1 is the BM25 term-frequency saturation: a term's weight approaches
+	// its limit after about K1 occurrences. Zero means 1.2.
+	K1 float64
+	// B is the BM25 length normalisation, from 0 (none) to 1 (full). Zero
+	// means 0.75; use a tiny positive value for "almost none".
+	B float64
+	// EntityBoost multiplies the weight of entity terms (names). Zero means 1.5.
+	EntityBoost float64
+	// MaxDocFreq drops, at query time, terms found in more than this fraction
+	// of the indexed stories: they tell no stories apart. Zero means 0.5.
+	MaxDocFreq float64
+	// HalfLife is the time after which the recency factor of a story, relative
+	// to the date of the story it is related to, has lost half of
+	// RecencyWeight. Zero means 30 days.
+	HalfLife time.Duration
+	// RecencyWeight is the share of the score that depends on closeness in
+	// time: a candidate's score is multiplied by
+	// (1 - RecencyWeight) + RecencyWeight * 2^(-|Δt| / HalfLife).
+	// Zero disables recency; DefaultConfig uses 0.3. Stories without a date
+	// are not affected.
+	RecencyWeight float64
+	// NoNewer, when true, never relates a story to a story dated after it.
+	// Stories without a date are not affected.
+	NoNewer bool
+	// ReasonTerms is how many shared terms explain each result. Zero means 3.
+	ReasonTerms int
+}
+
+// DefaultConfig returns the configuration the product uses.
+func DefaultConfig() Config {
+	return Config{
+		MaxTerms:      128,
+		Candidates:    200,
+		SeedTerms:     24,
+		K1:            1.2,
+		B:             0.75,
+		EntityBoost:   1.5,
+		MaxDocFreq:    0.5,
+		HalfLife:      30 * 24 * time.Hour,
+		RecencyWeight: 0.3,
+		ReasonTerms:   3,
+	}
+}
+
+// withDefaults fills the zero fields that have defaults.
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	orDefault(&c.MaxTerms, d.MaxTerms)
+	orDefault(&c.Candidates, d.Candidates)
+	orDefault(&c.SeedTerms, d.SeedTerms)
+	orDefault(&c.K1, d.K1)
+	orDefault(&c.B, d.B)
+	orDefault(&c.EntityBoost, d.EntityBoost)
+	orDefault(&c.MaxDocFreq, d.MaxDocFreq)
+	orDefault(&c.HalfLife, d.HalfLife)
+	orDefault(&c.ReasonTerms, d.ReasonTerms)
+	if c.QueryTerms <= 0 {
+		c.QueryTerms = -1
+	}
+	return c
+}
+
+func orDefault[T comparable](v *T, d T) {
+	var zero T
+	if *v == zero {
+		*v = d
+	}
+}

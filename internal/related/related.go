@@ -1,0 +1,192 @@
+// Package related finds the stories most related to a story: content-based,
+// entity-aware, time-aware and explainable.
+//
+// A caller analyses each story into weighted terms (package text does this
+// for the product) and adds it to an Index as a Document. Each story keeps
+// its MaxTerms heaviest terms in an in-memory inverted index; a search takes
+// the story's most salient terms (BM25 saturation times inverse document
+// frequency, like Lucene's more-like-this), accumulates scores over their
+// postings, applies a recency factor relative to the story's own date and
+// keeps the best k with a heap. Every result carries its reason: the shared
+// terms that contributed most.
+//
+// Stories are added, updated and removed one at a time, without a rebuild.
+// Corpus statistics (document frequencies, lengths) are kept exactly, and all
+// weights that depend on them are computed at query time, so an index built
+// by any sequence of changes answers exactly like one built from scratch from
+// the same stories.
+package related
+
+import (
+	"cmp"
+	"errors"
+	"math"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Term is a weighted term of a story. It has the same fields as text.Term,
+// so the product converts one into the other with related.Term(t).
+type Term struct {
+	// Key identifies the term across stories (a stem, or a phrase).
+	Key string
+	// Surface is how the term is displayed in a reason ("Xi Jinping").
+	Surface string
+	// Entity marks a name; names are boosted and listed first in reasons.
+	Entity bool
+	// Weight is the term's field-weighted frequency in the story.
+	Weight float64
+}
+
+// Document is a story as the index sees it.
+type Document interface {
+	// ID identifies the story.
+	ID() int64
+	// Date is when the story was published; the zero Time means unknown.
+	Date() time.Time
+	// Terms are the story's analysed terms, in any order. A key listed twice
+	// counts once, with the weights summed.
+	Terms() []Term
+}
+
+// NewDocument returns a Document with the given fields.
+func NewDocument(id int64, date time.Time, terms []Term) Document {
+	return document{id, date, terms}
+}
+
+type document struct {
+	id    int64
+	date  time.Time
+	terms []Term
+}
+
+func (d document) ID() int64       { return d.id }
+func (d document) Date() time.Time { return d.date }
+func (d document) Terms() []Term   { return d.terms }
+
+// Result is one related story.
+type Result struct {
+	// ID identifies the related story.
+	ID int64
+	// Date is the related story's date, truncated to the second, or the zero
+	// Time when unknown.
+	Date time.Time
+	// Score orders results; it is comparable only within one search.
+	Score float64
+	// Reason holds the surface forms of the shared terms that contributed
+	// most, entities first.
+	Reason []string
+}
+
+// Why returns the reason as one line: "Putin · Xi Jinping · Ukraine".
+func (r Result) Why() string { return strings.Join(r.Reason, " · ") }
+
+var (
+	// ErrNotFound is returned when a story is not in the index.
+	ErrNotFound = errors.New("related: story not in the index")
+	// ErrExists is returned by Add when a story is already in the index.
+	ErrExists = errors.New("related: story already in the index")
+	// ErrFull is returned when the index holds too many distinct terms.
+	ErrFull = errors.New("related: too many distinct terms")
+)
+
+// noDate marks a story without a date.
+const noDate = math.MinInt64
+
+// prepared is one term of a story before it enters the index.
+type prepared struct {
+	key, surface string
+	entity       bool
+	tf           uint16 // in 1/tfUnit
+}
+
+// prepare merges, boosts, quantises and prunes the terms of a story and
+// returns the kept terms with the story's length. It depends on the story
+// alone, never on the rest of the index.
+func (c *Config) prepare(terms []Term) ([]prepared, float64) {
+	type weighted struct {
+		prepared
+		w float64
+		i int
+	}
+	ws := make([]weighted, 0, len(terms))
+	var dl float64
+	for _, t := range terms {
+		if t.Key == "" || !(t.Weight > 0) || math.IsInf(t.Weight, 0) {
+			continue
+		}
+		dl += t.Weight
+		ws = append(ws, weighted{prepared{key: t.Key, surface: t.Surface, entity: t.Entity}, t.Weight, len(ws)})
+	}
+	byKey := func(a, b weighted) int {
+		if c := strings.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.i, b.i)
+	}
+	if !slices.IsSortedFunc(ws, byKey) {
+		slices.SortFunc(ws, byKey)
+	}
+	merged := ws[:0]
+	for _, w := range ws {
+		if n := len(merged); n > 0 && merged[n-1].key == w.key {
+			merged[n-1].w += w.w
+			merged[n-1].entity = merged[n-1].entity || w.entity
+			continue
+		}
+		merged = append(merged, w)
+	}
+	ps := make([]prepared, len(merged))
+	for i, w := range merged {
+		p := w.prepared
+		if p.surface == "" {
+			p.surface = p.key
+		}
+		if p.entity {
+			w.w *= c.EntityBoost
+		}
+		p.tf = uint16(min(max(math.Round(w.w*tfUnit), 1), math.MaxUint16))
+		ps[i] = p
+	}
+	if c.MaxTerms >= 0 && len(ps) > c.MaxTerms {
+		// Rank by frequency, then length, then key; sort small handles.
+		type handle struct {
+			tf, n uint16
+			i     int32
+		}
+		hs := make([]handle, len(ps))
+		for i, p := range ps {
+			hs[i] = handle{p.tf, uint16(min(len(p.key), math.MaxUint16)), int32(i)}
+		}
+		slices.SortFunc(hs, func(a, b handle) int {
+			if a.tf != b.tf {
+				return cmp.Compare(b.tf, a.tf)
+			}
+			if a.n != b.n {
+				return cmp.Compare(b.n, a.n)
+			}
+			return cmp.Compare(a.i, b.i) // ps is sorted by key
+		})
+		kept := make([]prepared, c.MaxTerms)
+		for i := range kept {
+			kept[i] = ps[hs[i].i]
+		}
+		ps = kept
+	}
+	return ps, dl
+}
+
+func unixDate(t time.Time) int64 {
+	if t.IsZero() {
+		return noDate
+	}
+	return t.Unix()
+}
+
+func timeOf(sec int64) time.Time {
+	if sec == noDate {
+		return time.Time{}
+	}
+	return time.Unix(sec, 0).UTC()
+}

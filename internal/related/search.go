@@ -1,0 +1,631 @@
+package related
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Related returns up to k stories related to the indexed story id, best
+// first, never the story itself nor the stories in exclude. It returns
+// ErrNotFound if id is not indexed.
+//
+// Results are ordered by score, then by date (newer first), then by ID.
+func (ix *Index) Related(id int64, k int, exclude ...int64) ([]Result, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	slot, ok := ix.slots[id]
+	if !ok {
+		return nil, fmt.Errorf("related: story %d: %w", id, ErrNotFound)
+	}
+	st := &ix.docs[slot]
+	q := query{self: int64(slot), id: id, date: ix.dates[slot], dl: float64(ix.dls[slot]), terms: make([]queryTerm, len(st.refs))}
+	for i, ref := range st.refs {
+		q.terms[i] = queryTerm{id: refID(ref), tf: st.tfs[i], entity: refEntity(ref)}
+	}
+	return ix.search(&q, k, exclude), nil
+}
+
+// Similar returns up to k indexed stories related to doc, which need not be
+// indexed (a draft, say), as Related does. The story with doc's ID is never
+// a result; if it is indexed, it still counts in the corpus statistics.
+func (ix *Index) Similar(doc Document, k int, exclude ...int64) []Result {
+	ps, dl := ix.cfg.prepare(doc.Terms())
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	q := query{self: -1, id: doc.ID(), date: unixDate(doc.Date()), dl: float64(lengthOf(dl)) / lengthUnit}
+	for _, p := range ps {
+		if id, ok := ix.dict[p.key]; ok {
+			q.terms = append(q.terms, queryTerm{id: id, tf: p.tf, entity: p.entity})
+		}
+	}
+	return ix.search(&q, k, exclude)
+}
+
+// query is a story to find relations for.
+type query struct {
+	self  int64 // its slot, or -1 when it is not indexed
+	id    int64
+	date  int64
+	dl    float64
+	terms []queryTerm
+}
+
+type queryTerm struct {
+	id     uint32
+	tf     uint16
+	entity bool
+	idf    float64
+	weight float64 // the term's BM25 weight in the query story times its IDF
+	w      float32 // weight·(K1+1): what a story's saturated frequency is multiplied by
+	bound  float64 // the most the term adds to any story's score
+}
+
+// scratch holds per-search buffers, pooled.
+type scratch struct {
+	acc     []float32 // partial score by slot; 0 when untouched
+	factor  []float64 // recency factor by slot; 0 unknown, -1 not allowed, 2 allowed
+	touched []uint32
+	cands   []uint32
+	best    []scoredSlot
+	top     []float64
+	heap    []candidate
+	order   []int32
+	parts   []float32
+}
+
+// Safety margins for comparing float32 sums with float64 bounds.
+const (
+	boundSlack = 1 + 1e-4
+	thetaSlack = 1 - 1e-4
+)
+
+// search runs q; the caller holds the read lock.
+//
+// Scores are exact sums over the query's selected terms. The search visits
+// the postings of the terms that can contribute most first and, as soon as
+// the terms left cannot lift an unseen story into the top k, only completes
+// the scores of the stories that still can (the MaxScore strategy), which
+// gives the same top k as scoring every story.
+func (ix *Index) search(q *query, k int, exclude []int64) []Result {
+	if k <= 0 || ix.live == 0 {
+		return nil
+	}
+	sel := ix.selectTerms(q)
+	if len(sel) == 0 {
+		return nil
+	}
+	sc, _ := ix.scratch.Get().(*scratch)
+	if sc == nil {
+		sc = &scratch{}
+	}
+	defer ix.scratch.Put(sc)
+	if len(sc.acc) < len(ix.docs) {
+		n := len(ix.docs) + len(ix.docs)/8
+		sc.acc, sc.factor = make([]float32, n), make([]float64, n)
+	}
+	acc, factor := sc.acc, sc.factor
+	c1, c2 := ix.lengthNorm()
+
+	// rest[i] bounds what terms i… add to one story.
+	rest := make([]float64, len(sel)+1)
+	for i := len(sel) - 1; i >= 0; i-- {
+		rest[i] = rest[i+1] + sel[i].bound
+	}
+	// allowed reports whether slot may be a result, caching the answer as a
+	// factor of -1 (no) or 2 (yes, recency not computed yet).
+	allowed := func(s uint32) bool {
+		if f := factor[s]; f != 0 {
+			return f > 0
+		}
+		if ix.allowed(q, s, exclude) {
+			factor[s] = 2
+			return true
+		}
+		factor[s] = -1
+		return false
+	}
+	recency := func(s uint32) float64 {
+		if factor[s] == 2 {
+			factor[s] = ix.recency(q, s)
+		}
+		return factor[s]
+	}
+	// upper bounds the recency factor of an allowed slot.
+	upper := func(s uint32) float64 { return min(factor[s], 1) }
+	// theta returns a lower bound of the k-th best final score: the k-th
+	// best of partial score times recency among the slots with the best
+	// partial scores.
+	theta := func(slots []uint32) float64 {
+		best := sc.best[:0]
+		for _, s := range slots {
+			if acc[s] != 0 && allowed(s) {
+				best = pushBest(best, 2*k, scoredSlot{float64(acc[s]), s})
+			}
+		}
+		sc.best = best
+		top := sc.top[:0]
+		for _, b := range best {
+			top = pushTop(top, k, b.score*recency(b.slot))
+		}
+		sc.top = top
+		if len(top) < k {
+			return 0
+		}
+		return top[0] * thetaSlack
+	}
+
+	touched := sc.touched[:0]
+	self := q.self
+	var th, best float64
+	lastRest := math.Inf(1)
+	i := 0
+	for ; i < len(sel); i++ {
+		if th > 0 && rest[i] < th || i == ix.cfg.SeedTerms && ix.cfg.Candidates > 0 {
+			break
+		}
+		t := &sel[i]
+		info := &ix.terms[t.id]
+		dls := ix.dls
+		for j, s := range info.slots {
+			if int64(s) == self {
+				continue
+			}
+			a := acc[s]
+			if a == 0 {
+				touched = append(touched, s)
+			}
+			a += contribution(t.w, info.tfs[j], c1, c2, dls[s])
+			acc[s] = a
+			if float64(a) > best {
+				best = float64(a)
+			}
+		}
+		if next := rest[i+1]; next < best && next < lastRest*0.8 {
+			th, lastRest = theta(touched), next
+		}
+	}
+
+	final := touched
+	if i < len(sel) {
+		// No unseen story can reach the top k: complete the candidates.
+		cands := sc.cands[:0]
+		for _, s := range touched {
+			if allowed(s) && (float64(acc[s])+rest[i])*boundSlack*upper(s) >= th {
+				cands = append(cands, s)
+			} else {
+				acc[s] = 0
+			}
+		}
+		if limit := ix.cfg.Candidates; limit > 0 {
+			cands = ix.bestCandidates(cands, acc, limit, sc)
+			ix.complete(cands, sel[i:], acc, c1, c2, sc)
+			i = len(sel)
+		}
+		for ; i < len(sel) && len(cands) > 0; i++ {
+			t := &sel[i]
+			info := &ix.terms[t.id]
+			if len(cands)*8 < len(info.slots) {
+				for _, s := range cands {
+					if tf := ix.docs[s].find(t.id); tf > 0 {
+						acc[s] += contribution(t.w, tf, c1, c2, ix.dls[s])
+					}
+				}
+			} else {
+				for j, s := range info.slots {
+					if acc[s] != 0 {
+						acc[s] += contribution(t.w, info.tfs[j], c1, c2, ix.dls[s])
+					}
+				}
+			}
+			if i+1 < len(sel) {
+				th = max(th, theta(cands))
+				kept := cands[:0]
+				for _, s := range cands {
+					if (float64(acc[s])+rest[i+1])*boundSlack*upper(s) >= th {
+						kept = append(kept, s)
+					} else {
+						acc[s] = 0
+					}
+				}
+				cands = kept
+			}
+		}
+		final = cands
+		sc.cands = cands[:0]
+	}
+
+	h := resultHeap{k: k}
+	for _, s := range final {
+		if acc[s] != 0 && allowed(s) {
+			h.push(candidate{slot: s, score: float64(acc[s]) * recency(s), date: ix.dates[s], id: ix.ids[s]})
+		}
+	}
+	for _, s := range touched {
+		acc[s], factor[s] = 0, 0
+	}
+	sc.touched = touched[:0]
+
+	out := h.sorted()
+	results := make([]Result, len(out))
+	for n, c := range out {
+		results[n] = Result{ID: c.id, Date: timeOf(c.date), Score: c.score, Reason: ix.reason(sel, c.slot, c1, c2)}
+	}
+	return results
+}
+
+// bestCandidates keeps the limit candidates with the best partial scores,
+// ties going to newer stories, then to smaller IDs, and clears the others.
+func (ix *Index) bestCandidates(cands []uint32, acc []float32, limit int, sc *scratch) []uint32 {
+	if len(cands) <= limit {
+		return cands
+	}
+	h := resultHeap{k: limit, c: sc.heap[:0]}
+	for _, s := range cands {
+		h.push(candidate{slot: s, score: float64(acc[s]), date: ix.dates[s], id: ix.ids[s]})
+	}
+	for _, s := range cands {
+		acc[s] = -acc[s] // mark all, then unmark the kept
+	}
+	for _, c := range h.c {
+		acc[c.slot] = -acc[c.slot]
+	}
+	for _, s := range cands {
+		if acc[s] < 0 {
+			acc[s] = 0
+		}
+	}
+	kept := cands[:0]
+	for _, c := range h.c {
+		kept = append(kept, c.slot)
+	}
+	sc.heap = h.c[:0]
+	return kept
+}
+
+// complete adds to the partial score of each candidate the contributions of
+// the terms rest, in their order, by merging each candidate's terms with
+// rest sorted by term ID.
+func (ix *Index) complete(cands []uint32, rest []queryTerm, acc []float32, c1, c2 float32, sc *scratch) {
+	if len(rest) == 0 {
+		return
+	}
+	order := sc.order[:0]
+	for n := range rest {
+		order = append(order, int32(n))
+	}
+	slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(rest[a].id, rest[b].id) })
+	sc.order = order
+	if cap(sc.parts) < len(rest) {
+		sc.parts = make([]float32, len(rest))
+	}
+	parts := sc.parts[:len(rest)]
+	for _, s := range cands {
+		st := &ix.docs[s]
+		dl := ix.dls[s]
+		a, b := 0, 0
+		lo, hi := len(rest), -1
+		for a < len(st.refs) && b < len(order) {
+			id, want := refID(st.refs[a]), rest[order[b]].id
+			switch {
+			case id < want:
+				a++
+			case id > want:
+				b++
+			default:
+				n := order[b]
+				parts[n] = contribution(rest[n].w, st.tfs[a], c1, c2, dl)
+				lo, hi = min(lo, int(n)), max(hi, int(n))
+				a++
+				b++
+			}
+		}
+		sum := acc[s]
+		for n := lo; n <= hi; n++ {
+			if parts[n] != 0 {
+				sum += parts[n]
+				parts[n] = 0
+			}
+		}
+		acc[s] = sum
+	}
+}
+
+// selectTerms returns the query's terms that are shared with another story
+// and not too common, weighted, at most QueryTerms of them by weight, in the
+// order the search visits them.
+func (ix *Index) selectTerms(q *query) []queryTerm {
+	cfg := &ix.cfg
+	n := float64(ix.live)
+	k1, b := cfg.K1, cfg.B
+	avgdl := ix.avgdl()
+	var sel []queryTerm
+	for _, t := range q.terms {
+		df := len(ix.terms[t.id].slots)
+		others := df
+		if q.self >= 0 {
+			others--
+		}
+		if others < 1 || ix.live >= maxDocFreqMin && float64(others) > cfg.MaxDocFreq*n {
+			continue
+		}
+		t.idf = math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
+		tf := float64(t.tf) / tfUnit
+		t.weight = t.idf * tf * (k1 + 1) / (tf + k1*(1-b+b*q.dl/avgdl))
+		sel = append(sel, t)
+	}
+	byKey := func(a, b queryTerm) int { return strings.Compare(ix.terms[a.id].key, ix.terms[b.id].key) }
+	if cfg.QueryTerms >= 0 && len(sel) > cfg.QueryTerms {
+		slices.SortFunc(sel, func(a, b queryTerm) int {
+			if a.weight != b.weight {
+				return cmp.Compare(b.weight, a.weight)
+			}
+			return byKey(a, b)
+		})
+		sel = sel[:cfg.QueryTerms]
+	}
+	c1, _ := ix.lengthNorm()
+	for i := range sel {
+		t := &sel[i]
+		t.w = float32(t.weight * (k1 + 1))
+		m := float64(ix.terms[t.id].maxTF) / tfUnit
+		t.bound = float64(t.w) * m / (m + float64(c1)) * boundSlack
+	}
+	slices.SortFunc(sel, func(a, b queryTerm) int {
+		if a.bound != b.bound {
+			return cmp.Compare(b.bound, a.bound)
+		}
+		return byKey(a, b)
+	})
+	return sel
+}
+
+func (ix *Index) avgdl() float64 {
+	if ix.live == 0 || ix.sumDL == 0 {
+		return 1
+	}
+	return float64(ix.sumDL) / lengthUnit / float64(ix.live)
+}
+
+// lengthNorm returns the constants of BM25's length normalisation:
+// a story of length dl saturates tf as tf / (tf + c1 + c2·dl).
+func (ix *Index) lengthNorm() (c1, c2 float32) {
+	k1, b := ix.cfg.K1, ix.cfg.B
+	return float32(k1 * (1 - b)), float32(k1 * b / ix.avgdl())
+}
+
+// contribution is what a term of query weight w adds to the score of a story
+// of length dl where its frequency is tf. The conversions forbid fused
+// multiply-adds, so every path computes the same bits.
+func contribution(w float32, tf uint16, c1, c2, dl float32) float32 {
+	t := float32(tf) / tfUnit
+	return float32(w*t) / (float32(t+c1) + float32(c2*dl))
+}
+
+// allowed reports whether slot may be a result of q.
+func (ix *Index) allowed(q *query, slot uint32, exclude []int64) bool {
+	id := ix.ids[slot]
+	if id == q.id || slices.Contains(exclude, id) {
+		return false
+	}
+	qd, d := q.date, ix.dates[slot]
+	return !ix.cfg.NoNewer || qd == noDate || d == noDate || d <= qd
+}
+
+// recency returns the factor the score of slot is multiplied by.
+func (ix *Index) recency(q *query, slot uint32) float64 {
+	qd, d := q.date, ix.dates[slot]
+	if qd == noDate || d == noDate || ix.cfg.RecencyWeight <= 0 {
+		return 1
+	}
+	dt := math.Abs(float64(qd-d)) / ix.cfg.HalfLife.Seconds()
+	return 1 - ix.cfg.RecencyWeight + ix.cfg.RecencyWeight*math.Exp2(-dt)
+}
+
+type scoredSlot struct {
+	score float64
+	slot  uint32
+}
+
+// pushBest keeps the n best scored slots in the min-heap best.
+func pushBest(best []scoredSlot, n int, v scoredSlot) []scoredSlot {
+	if len(best) < n {
+		best = append(best, v)
+		for i := len(best) - 1; i > 0; {
+			p := (i - 1) / 2
+			if best[p].score <= best[i].score {
+				break
+			}
+			best[p], best[i] = best[i], best[p]
+			i = p
+		}
+		return best
+	}
+	if v.score <= best[0].score {
+		return best
+	}
+	best[0] = v
+	for i := 0; ; {
+		m, l, r := i, 2*i+1, 2*i+2
+		if l < len(best) && best[l].score < best[m].score {
+			m = l
+		}
+		if r < len(best) && best[r].score < best[m].score {
+			m = r
+		}
+		if m == i {
+			return best
+		}
+		best[i], best[m] = best[m], best[i]
+		i = m
+	}
+}
+
+// pushTop keeps the k largest values in the min-heap top.
+func pushTop(top []float64, k int, v float64) []float64 {
+	if len(top) < k {
+		top = append(top, v)
+		for i := len(top) - 1; i > 0; {
+			p := (i - 1) / 2
+			if top[p] <= top[i] {
+				break
+			}
+			top[p], top[i] = top[i], top[p]
+			i = p
+		}
+		return top
+	}
+	if v <= top[0] {
+		return top
+	}
+	top[0] = v
+	for i := 0; ; {
+		m, l, r := i, 2*i+1, 2*i+2
+		if l < len(top) && top[l] < top[m] {
+			m = l
+		}
+		if r < len(top) && top[r] < top[m] {
+			m = r
+		}
+		if m == i {
+			return top
+		}
+		top[i], top[m] = top[m], top[i]
+		i = m
+	}
+}
+
+// reason returns the surfaces of the query terms that contributed most to
+// the score of slot, entities first, leaving out words that are part of a
+// shared phrase.
+func (ix *Index) reason(sel []queryTerm, slot uint32, c1, c2 float32) []string {
+	type shared struct {
+		key, surface string
+		entity       bool
+		score        float32
+	}
+	st := &ix.docs[slot]
+	var all []shared
+	for _, t := range sel {
+		if tf := st.find(t.id); tf > 0 {
+			term := &ix.terms[t.id]
+			all = append(all, shared{term.key, term.surface(), t.entity, contribution(t.w, tf, c1, c2, ix.dls[slot])})
+		}
+	}
+	slices.SortFunc(all, func(a, b shared) int {
+		if a.score != b.score {
+			return cmp.Compare(b.score, a.score)
+		}
+		return strings.Compare(a.key, b.key)
+	})
+	inPhrase := func(c shared) bool {
+		if strings.Contains(c.key, " ") {
+			return false
+		}
+		for _, p := range all {
+			if strings.Contains(p.key, " ") && slices.ContainsFunc(strings.Fields(p.surface), func(w string) bool {
+				return strings.EqualFold(w, c.surface)
+			}) {
+				return true
+			}
+		}
+		return false
+	}
+	var picked []shared
+	for _, c := range all {
+		if len(picked) == ix.cfg.ReasonTerms {
+			break
+		}
+		if !inPhrase(c) {
+			picked = append(picked, c)
+		}
+	}
+	slices.SortStableFunc(picked, func(a, b shared) int {
+		switch {
+		case a.entity == b.entity:
+			return 0
+		case a.entity:
+			return -1
+		}
+		return 1
+	})
+	out := make([]string, len(picked))
+	for i, c := range picked {
+		out[i] = c.surface
+	}
+	return out
+}
+
+// candidate is a scored story.
+type candidate struct {
+	slot  uint32
+	score float64
+	date  int64
+	id    int64
+}
+
+// better reports whether a ranks before b: higher score, then newer, then
+// smaller ID.
+func better(a, b candidate) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	if a.date != b.date {
+		return a.date > b.date
+	}
+	return a.id < b.id
+}
+
+// resultHeap keeps the best k candidates, the worst at the root.
+type resultHeap struct {
+	k int
+	c []candidate
+}
+
+func (h *resultHeap) push(c candidate) {
+	if len(h.c) < h.k {
+		h.c = append(h.c, c)
+		for i := len(h.c) - 1; i > 0; {
+			parent := (i - 1) / 2
+			if !better(h.c[parent], h.c[i]) {
+				break
+			}
+			h.c[parent], h.c[i] = h.c[i], h.c[parent]
+			i = parent
+		}
+		return
+	}
+	if !better(c, h.c[0]) {
+		return
+	}
+	h.c[0] = c
+	for i := 0; ; {
+		worst, l, r := i, 2*i+1, 2*i+2
+		if l < len(h.c) && better(h.c[worst], h.c[l]) {
+			worst = l
+		}
+		if r < len(h.c) && better(h.c[worst], h.c[r]) {
+			worst = r
+		}
+		if worst == i {
+			break
+		}
+		h.c[i], h.c[worst] = h.c[worst], h.c[i]
+		i = worst
+	}
+}
+
+func (h *resultHeap) sorted() []candidate {
+	slices.SortFunc(h.c, func(a, b candidate) int {
+		if better(a, b) {
+			return -1
+		}
+		if better(b, a) {
+			return 1
+		}
+		return 0
+	})
+	return h.c
+}
