@@ -1,0 +1,176 @@
+package relatedeval
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestJudge(t *testing.T) {
+	t.Parallel()
+	rel := func(r int) bool { return r%2 == 0 } // even stories are relevant
+	tests := []struct {
+		name    string
+		results []int
+		k       int
+		total   int
+		want    quality
+	}{
+		{"all relevant", []int{2, 4, 6}, 3, 10, quality{precision: 1, ndcg: 1, mrr: 1, coverage: 1}},
+		{"none relevant", []int{1, 3}, 2, 10, quality{coverage: 1}},
+		{"second relevant", []int{1, 2}, 2, 1, quality{precision: 0.5, ndcg: 1 / math.Log2(3), mrr: 0.5, coverage: 1}},
+		{"short list", []int{2}, 2, 5, quality{precision: 0.5, ndcg: 1 / (1 + 1/math.Log2(3)), mrr: 1}},
+		{"no relevant story exists", []int{1}, 1, 0, quality{coverage: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := judge(tt.results, tt.k, rel, tt.total)
+			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(quality{}), cmp.Comparer(func(a, b float64) bool { return math.Abs(a-b) < 1e-12 })); diff != "" {
+				t.Errorf("judge(%v, %d) (-want +got):\n%s", tt.results, tt.k, diff)
+			}
+		})
+	}
+}
+
+func TestPercentile(t *testing.T) {
+	t.Parallel()
+	ds := []time.Duration{5, 1, 4, 2, 3, 6, 7, 8, 9, 10}
+	for _, tt := range []struct {
+		p    float64
+		want time.Duration
+	}{{50, 5}, {99, 10}, {10, 1}, {100, 10}} {
+		if got := percentile(ds, tt.p); got != tt.want {
+			t.Errorf("percentile(%v) = %v, want %v", tt.p, got, tt.want)
+		}
+	}
+	if got := percentile(nil, 50); got != 0 {
+		t.Errorf("percentile(nil) = %v, want 0", got)
+	}
+}
+
+func TestCommand(t *testing.T) {
+	t.Parallel()
+	corpus := filepath.Join("testdata", "mini.jsonl")
+	var out, errOut bytes.Buffer
+	if err := Command(t.Context(), []string{"--corpus", corpus, "--k", "2", "--json"}, &out, &errOut); err != nil {
+		t.Fatalf("Command: %v (stderr %s)", err, errOut.String())
+	}
+	var rep report
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out.String())
+	}
+	if rep.Stories != 12 || rep.Labels != 3 || rep.K != 2 {
+		t.Errorf("report = %d stories, %d labels, k=%d; want 12, 3, 2", rep.Stories, rep.Labels, rep.K)
+	}
+	var names []string
+	for _, e := range rep.Engines {
+		names = append(names, e.Engine)
+		for _, v := range []float64{e.PrecisionAtK, e.NDCGAtK, e.MRR, e.Coverage} {
+			if v < 0 || v > 1 {
+				t.Errorf("%s: measure %v outside [0, 1]", e.Engine, v)
+			}
+		}
+	}
+	if diff := cmp.Diff([]string{"broadsheet", "tag overlap (Hugo)", "tf-idf cosine (exact)"}, names); diff != "" {
+		t.Errorf("engines (-want +got):\n%s", diff)
+	}
+	if rep.Engines[0].PrecisionAtK < 0.5 {
+		t.Errorf("broadsheet precision@2 = %v on a corpus of obvious topics", rep.Engines[0].PrecisionAtK)
+	}
+
+	out.Reset()
+	if err := Command(t.Context(), []string{"--corpus", corpus}, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"12 stories, 3 labels, k=5", "tag overlap (Hugo)", "P@5", "recall@10"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestCommandSynthetic(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	args := []string{"--corpus", filepath.Join("testdata", "mini.jsonl"), "--synthetic", "300", "--queries", "20", "--json"}
+	if err := Command(t.Context(), args, &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	var rep syntheticReport
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out.String())
+	}
+	if rep.Stories != 300 || rep.Sources != 12 || rep.ResultsPerQuery <= 0 {
+		t.Errorf("report = %+v, want 300 stories from 12 sources with results", rep)
+	}
+}
+
+func TestCommandErrors(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.jsonl")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "bad.jsonl.gz") // not gzip despite its name
+	if err := os.WriteFile(bad, []byte("{\"id\":\"a\",\"category\":\"c\"}\nnot json\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no corpus", nil, "--corpus is required"},
+		{"bad k", []string{"--corpus", empty, "--k", "0"}, "--k 0"},
+		{"unknown flag", []string{"--nope"}, "flag provided but not defined"},
+		{"extra argument", []string{"--corpus", empty, "extra"}, `unexpected argument "extra"`},
+		{"missing file", []string{"--corpus", filepath.Join(dir, "missing.jsonl")}, "no such file"},
+		{"empty corpus", []string{"--corpus", empty}, "no labelled stories"},
+		{"malformed line", []string{"--corpus", bad}, "line 2: malformed JSON"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := Command(t.Context(), tt.args, &bytes.Buffer{}, &bytes.Buffer{})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Command(%q) error = %v, want one containing %q", tt.args, err, tt.want)
+			}
+		})
+	}
+}
+
+// TestRealCorpora runs the evaluation on the shared corpora, when present.
+// It checks that the command works on real data; the figures it prints are
+// measured, never asserted.
+func TestRealCorpora(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	t.Parallel()
+	data := filepath.Join("..", "..", "..", "..", "shared", "data")
+	for _, path := range []string{
+		filepath.Join(data, "bbc-news", "bbc-news.jsonl"),
+		filepath.Join(data, "reuters-21578", "reuters-21578.jsonl.gz"),
+	} {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			t.Parallel()
+			if _, err := os.Stat(path); err != nil {
+				t.Skipf("shared corpus not available: %v", err)
+			}
+			var out bytes.Buffer
+			if err := Command(t.Context(), []string{"--corpus", path, "--limit", "400"}, &out, &bytes.Buffer{}); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("\n%s", out.String())
+		})
+	}
+}

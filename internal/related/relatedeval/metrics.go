@@ -1,0 +1,105 @@
+package relatedeval
+
+import (
+	"math"
+	"runtime"
+	"slices"
+	"time"
+)
+
+// quality holds ranking measures averaged over queries.
+type quality struct {
+	precision float64 // precision@k: relevant results / k
+	ndcg      float64 // nDCG@k with binary relevance
+	mrr       float64 // reciprocal rank of the first relevant result within k
+	coverage  float64 // share of queries with k results
+}
+
+// judge scores one result list: relevant reports whether a result is
+// relevant and total is how many relevant stories exist for the query.
+func judge(results []int, k int, relevant func(int) bool, total int) quality {
+	var q quality
+	var dcg, idcg float64
+	hits := 0
+	for i, r := range results {
+		if i >= k {
+			break
+		}
+		if relevant(r) {
+			hits++
+			dcg += 1 / math.Log2(float64(i+2))
+			if q.mrr == 0 {
+				q.mrr = 1 / float64(i+1)
+			}
+		}
+	}
+	for i := range min(k, total) {
+		idcg += 1 / math.Log2(float64(i+2))
+	}
+	q.precision = float64(hits) / float64(k)
+	if idcg > 0 {
+		q.ndcg = dcg / idcg
+	}
+	if len(results) >= k {
+		q.coverage = 1
+	}
+	return q
+}
+
+func (q *quality) add(o quality) {
+	q.precision += o.precision
+	q.ndcg += o.ndcg
+	q.mrr += o.mrr
+	q.coverage += o.coverage
+}
+
+func (q *quality) scale(f float64) {
+	q.precision *= f
+	q.ndcg *= f
+	q.mrr *= f
+	q.coverage *= f
+}
+
+// recall returns the share of want found in got.
+func recall(got, want []int) float64 {
+	if len(want) == 0 {
+		return 1
+	}
+	n := 0
+	for _, w := range want {
+		if slices.Contains(got, w) {
+			n++
+		}
+	}
+	return float64(n) / float64(len(want))
+}
+
+// percentile returns the p-th percentile (0 < p ≤ 100) of ds by the
+// nearest-rank method; ds is sorted in place.
+func percentile(ds []time.Duration, p float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	slices.Sort(ds)
+	i := int(math.Ceil(p/100*float64(len(ds)))) - 1
+	return ds[max(0, min(i, len(ds)-1))]
+}
+
+// heapInUse returns the live heap after a full collection.
+func heapInUse() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// measureBuild runs build and returns its duration and the heap it retains.
+func measureBuild[T any](build func() (T, error)) (T, time.Duration, int64, error) {
+	before := heapInUse()
+	start := time.Now()
+	v, err := build()
+	d := time.Since(start)
+	after := heapInUse()
+	runtime.KeepAlive(v)
+	return v, d, int64(after) - int64(before), err
+}

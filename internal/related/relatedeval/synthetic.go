@@ -1,0 +1,173 @@
+package relatedeval
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/broadsheet/broadsheet/internal/related"
+	"github.com/broadsheet/broadsheet/internal/text"
+)
+
+// syntheticReport is the result of a scale run.
+type syntheticReport struct {
+	Corpus          string  `json:"corpus"`
+	Sources         int     `json:"source_stories"`
+	Stories         int     `json:"stories"`
+	TermsPerStory   float64 `json:"terms_per_story"`
+	BuildSeconds    float64 `json:"build_seconds"`
+	BytesPerStory   float64 `json:"bytes_per_story"`
+	QueryP50Ms      float64 `json:"query_p50_ms"`
+	QueryP99Ms      float64 `json:"query_p99_ms"`
+	UpdateP50Ms     float64 `json:"update_p50_ms"`
+	UpdateP99Ms     float64 `json:"update_p99_ms"`
+	ResultsPerQuery float64 `json:"results_per_query"`
+}
+
+// resampler makes new stories from the paragraphs of real ones: the title
+// and first half of one story followed by the second half of another story
+// with the same label.
+type resampler struct {
+	titles  [][]related.Term
+	paras   [][][]related.Term
+	byLabel [][]int // source index → indices of sources with its label
+	rng     *rand.Rand
+	start   time.Time
+}
+
+func newResampler(stories []story, seed uint64) *resampler {
+	a := text.NewAnalyzer(text.English())
+	r := &resampler{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), start: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)}
+	groups := make(map[string][]int)
+	for i, s := range stories {
+		r.titles = append(r.titles, convert(a.Analyze(text.Prose(s.title, titleWeight))))
+		var ps [][]related.Term
+		for _, p := range strings.Split(s.body, "\n") {
+			if strings.TrimSpace(p) != "" {
+				ps = append(ps, convert(a.Analyze(text.Prose(p, bodyWeight))))
+			}
+		}
+		r.paras = append(r.paras, ps)
+		groups[s.label] = append(groups[s.label], i)
+	}
+	r.byLabel = make([][]int, len(stories))
+	for i, s := range stories {
+		r.byLabel[i] = groups[s.label]
+	}
+	return r
+}
+
+func convert(ts []text.Term) []related.Term {
+	out := make([]related.Term, len(ts))
+	for i, t := range ts {
+		out[i] = related.Term(t)
+	}
+	return out
+}
+
+// story returns a new story with the given ID.
+func (r *resampler) story(id int64) related.Document {
+	a := r.rng.IntN(len(r.titles))
+	group := r.byLabel[a]
+	b := group[r.rng.IntN(len(group))]
+	var parts [][]related.Term
+	parts = append(parts, r.titles[a])
+	pa, pb := r.paras[a], r.paras[b]
+	parts = append(parts, pa[:(len(pa)+1)/2]...)
+	parts = append(parts, pb[len(pb)/2:]...)
+	merged := make(map[string]related.Term)
+	for _, p := range parts {
+		for _, t := range p {
+			m, ok := merged[t.Key]
+			if !ok {
+				m = t
+			} else {
+				m.Weight += t.Weight
+				m.Entity = m.Entity || t.Entity
+			}
+			merged[t.Key] = m
+		}
+	}
+	terms := make([]related.Term, 0, len(merged))
+	for _, t := range merged {
+		terms = append(terms, t)
+	}
+	slices.SortFunc(terms, func(x, y related.Term) int { return strings.Compare(x.Key, y.Key) })
+	date := r.start.Add(time.Duration(r.rng.Int64N(int64(3 * 365 * 24 * time.Hour))))
+	return related.NewDocument(id, date, terms)
+}
+
+func runSynthetic(ctx context.Context, stories []story, o options) (*syntheticReport, error) {
+	gen := newResampler(stories, o.seed)
+	rep := &syntheticReport{Corpus: o.corpus, Sources: len(stories), Stories: o.synthetic}
+	ix := related.New(related.DefaultConfig())
+	before := heapInUse()
+	var build time.Duration
+	var terms int
+	for i := range o.synthetic {
+		if i%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		doc := gen.story(int64(i))
+		terms += len(doc.Terms())
+		var err error
+		build += timed(func() { err = ix.Add(doc) })
+		if err != nil {
+			return nil, err
+		}
+	}
+	after := heapInUse()
+	runtime.KeepAlive(ix)
+	rep.TermsPerStory = float64(terms) / float64(o.synthetic)
+	rep.BuildSeconds = build.Seconds()
+	rep.BytesPerStory = float64(int64(after)-int64(before)) / float64(o.synthetic)
+
+	lat := make([]time.Duration, o.queries)
+	var results int
+	for i := range lat {
+		id := gen.rng.Int64N(int64(o.synthetic))
+		var rs []related.Result
+		var err error
+		lat[i] = timed(func() { rs, err = ix.Related(id, 5) })
+		if err != nil {
+			return nil, err
+		}
+		results += len(rs)
+	}
+	rep.QueryP50Ms, rep.QueryP99Ms = ms(percentile(lat, 50)), ms(percentile(lat, 99))
+	rep.ResultsPerQuery = float64(results) / float64(len(lat))
+
+	upd := make([]time.Duration, o.queries)
+	for i := range upd {
+		doc := gen.story(gen.rng.Int64N(int64(o.synthetic)))
+		var err error
+		upd[i] = timed(func() { err = ix.Update(doc) })
+		if err != nil {
+			return nil, err
+		}
+	}
+	rep.UpdateP50Ms, rep.UpdateP99Ms = ms(percentile(upd, 50)), ms(percentile(upd, 99))
+	return rep, nil
+}
+
+func (r *syntheticReport) write(w io.Writer, asJSON bool) error {
+	if asJSON {
+		return writeJSON(w, r)
+	}
+	_, err := fmt.Fprintf(w, `synthetic corpus: %d stories resampled from %d stories of %s (%s, GOMAXPROCS=%d)
+terms per story:  %.1f
+build:            %.2fs (index only, analysis excluded)
+memory:           %.0f bytes per story
+query:            p50 %.3fms, p99 %.3fms (%.1f results per query)
+update:           p50 %.3fms, p99 %.3fms
+`, r.Stories, r.Sources, r.Corpus, runtime.Version(), runtime.GOMAXPROCS(0), r.TermsPerStory, r.BuildSeconds,
+		r.BytesPerStory, r.QueryP50Ms, r.QueryP99Ms, r.ResultsPerQuery, r.UpdateP50Ms, r.UpdateP99Ms)
+	return err
+}
