@@ -1,0 +1,160 @@
+package importer
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// The kinds of thing a Summary counts.
+const (
+	KindStory     = "stories"
+	KindPage      = "pages"
+	KindComment   = "comments"
+	KindPingback  = "pingbacks"
+	KindTrackback = "trackbacks"
+	KindAuthor    = "bylines"
+	KindSection   = "sections"
+	KindTag       = "tags"
+	KindUser      = "staff accounts"
+)
+
+// kinds is the order in which a summary lists its counts.
+func kinds() []string {
+	return []string{KindStory, KindPage, KindComment, KindPingback, KindTrackback, KindAuthor, KindSection, KindTag, KindUser}
+}
+
+// maxExamples is how many examples a Skip keeps.
+const maxExamples = 3
+
+// Summary is what the import of one file did.
+type Summary struct {
+	File   string
+	Format Format
+	// Source is the site, forum or feed the file came from, as its import keys name it.
+	Source string
+	// Created and Updated count records by kind (KindStory, KindComment, …). Updated counts
+	// records an earlier import of the same source created.
+	Created, Updated map[string]int
+	// Redirects counts the old URLs kept.
+	Redirects int
+	// Skipped lists the records left out, grouped by reason.
+	Skipped []Skip
+	// Unmatched lists the Disqus threads no story was found for; their comments are skipped.
+	Unmatched []Thread
+	// Bytes is the size of the file read, Duration the time it took.
+	Bytes    int64
+	Duration time.Duration
+}
+
+// Skip is a reason records were left out, with how many and a few of them.
+type Skip struct {
+	Reason   string
+	Count    int
+	Examples []string
+}
+
+// Thread is a Disqus thread left unmatched.
+type Thread struct {
+	URL   string
+	Title string
+	Posts int
+}
+
+func newSummary(file string, f Format) *Summary {
+	return &Summary{File: file, Format: f, Created: map[string]int{}, Updated: map[string]int{}}
+}
+
+// skip records that example was left out for reason.
+func (s *Summary) skip(reason, example string) {
+	for i := range s.Skipped {
+		if k := &s.Skipped[i]; k.Reason == reason {
+			k.Count++
+			if len(k.Examples) < maxExamples && example != "" {
+				k.Examples = append(k.Examples, example)
+			}
+			return
+		}
+	}
+	k := Skip{Reason: reason, Count: 1}
+	if example != "" {
+		k.Examples = []string{example}
+	}
+	s.Skipped = append(s.Skipped, k)
+}
+
+// count records one record of kind, created or updated.
+func (s *Summary) count(kind string, created bool) {
+	if created {
+		s.Created[kind]++
+	} else {
+		s.Updated[kind]++
+	}
+}
+
+// Items is the number of records created or updated.
+func (s *Summary) Items() int {
+	n := 0
+	for _, v := range s.Created {
+		n += v
+	}
+	for _, v := range s.Updated {
+		n += v
+	}
+	return n
+}
+
+// WriteTo writes the summary for a person to read.
+func (s *Summary) WriteTo(w io.Writer) (int64, error) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s (%s", s.File, s.Format)
+	if s.Source != "" {
+		fmt.Fprintf(&b, " of %s", s.Source)
+	}
+	fmt.Fprintf(&b, "): %s in %s\n", bytesText(s.Bytes), s.Duration.Round(time.Millisecond))
+	for _, k := range kinds() {
+		c, u := s.Created[k], s.Updated[k]
+		if c == 0 && u == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "  %-15s %7d new", k, c)
+		if u > 0 {
+			fmt.Fprintf(&b, ", %d updated", u)
+		}
+		b.WriteByte('\n')
+	}
+	fmt.Fprintf(&b, "  %-15s %7d\n", "old URLs kept", s.Redirects)
+	for _, k := range s.Skipped {
+		fmt.Fprintf(&b, "  skipped %d: %s", k.Count, k.Reason)
+		if len(k.Examples) > 0 {
+			fmt.Fprintf(&b, " (%s", strings.Join(k.Examples, "; "))
+			if k.Count > len(k.Examples) {
+				b.WriteString("; …")
+			}
+			b.WriteByte(')')
+		}
+		b.WriteByte('\n')
+	}
+	if len(s.Unmatched) > 0 {
+		fmt.Fprintf(&b, "  %d Disqus threads match no story; their comments were skipped:\n", len(s.Unmatched))
+		for _, t := range s.Unmatched {
+			fmt.Fprintf(&b, "    %s (%d comments)\n", t.URL, t.Posts)
+		}
+	}
+	n, err := io.WriteString(w, b.String())
+	return int64(n), err
+}
+
+// bytesText is a size for people: "1.2 MB".
+func bytesText(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f kB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
