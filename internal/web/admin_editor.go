@@ -89,6 +89,7 @@ type editorPage struct {
 	Conflict *conflictView
 	Autosave *store.Revision // an autosave newer than the saved story
 	Resumed  bool
+	MaxBytes int // the longest body the server accepts, for the script's check before sending
 }
 
 // editorButtons are the actions the user may take on the story.
@@ -121,7 +122,7 @@ var commonZones = []string{"UTC", "Europe/London", "Europe/Paris", "Europe/Berli
 // editor builds the editor page for before (nil for a new story) showing form.
 func (s *Server) editor(r *http.Request, u *account.User, before *article.Article, f storyForm) (*editorPage, error) {
 	ctx := r.Context()
-	p := &editorPage{Story: before, Form: f, Errors: map[string]string{}, Action: "/admin/stories/new"}
+	p := &editorPage{Story: before, Form: f, Errors: map[string]string{}, Action: "/admin/stories/new", MaxBytes: article.MaxBodyBytes}
 	title := "New story"
 	var err error
 	if p.Sections, err = s.store.Sections(ctx); err != nil {

@@ -23,6 +23,16 @@
     });
   });
 
+  // "Go back" links return through the history, so the browser restores the form as it was.
+  document.querySelectorAll("a[data-back]").forEach(function (a) {
+    a.addEventListener("click", function (e) {
+      if (history.length > 1) {
+        e.preventDefault();
+        history.back();
+      }
+    });
+  });
+
   var form = document.getElementById("editor");
   if (!form) return;
   var body = form.querySelector("#body");
@@ -37,7 +47,7 @@
   var seq = 0;
   var refresh = debounce(function () {
     var n = ++seq;
-    var data = new FormData();
+    var data = new URLSearchParams();
     data.append("body", body.value);
     post("/admin/preview", data).then(function (r) {
       if (!r.ok) throw new Error(r.status);
@@ -92,7 +102,21 @@
   fields.forEach(function (el) {
     el.addEventListener("input", function () { dirty = true; keep(); });
   });
-  form.addEventListener("submit", function () { sent = true; keep(); });
+  // A story over the server's limit is not sent at all: the text stays where it is.
+  form.addEventListener("submit", function (e) {
+    var maxBytes = Number(form.dataset.maxBytes || 0);
+    var size = new Blob([body.value]).size;
+    if (maxBytes && size > maxBytes) {
+      e.preventDefault();
+      status.textContent = "The story is " + (size / 1048576).toFixed(1) + " MB; the limit is " +
+        (maxBytes / 1048576).toFixed(0) + " MB. Nothing was sent: shorten it, then save.";
+      status.setAttribute("role", "alert");
+      body.focus();
+      return;
+    }
+    sent = true;
+    keep();
+  });
   window.addEventListener("beforeunload", function (e) {
     if (dirty && !sent) e.preventDefault();
   });
@@ -100,7 +124,7 @@
     setInterval(function () {
       if (!dirty) return;
       dirty = false;
-      var data = new FormData();
+      var data = new URLSearchParams();
       data.append("title", title.value);
       data.append("standfirst", standfirst.value);
       data.append("body", body.value);
