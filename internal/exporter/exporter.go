@@ -179,7 +179,7 @@ func item(a *article.Article, opt Options) *wxr.Item {
 		Title:           escapeText(a.Title),
 		Link:            link,
 		GUID:            opt.BaseURL + "/?p=" + strconv.FormatInt(a.ID, 10),
-		Content:         "<!-- wp:html -->\n" + a.BodyHTML + "\n<!-- /wp:html -->",
+		Content:         "<!-- wp:html -->\n" + strings.TrimRight(a.BodyHTML, "\n") + "\n<!-- /wp:html -->",
 		Excerpt:         escapeText(a.Standfirst),
 		PostID:          a.ID,
 		PostModified:    a.UpdatedAt.In(opt.Location),
@@ -226,6 +226,7 @@ func item(a *article.Article, opt Options) *wxr.Item {
 	}
 	if a.ImageURL != "" {
 		it.Postmeta = append(it.Postmeta, wxr.Meta{Key: "_thumbnail_id", Value: strconv.FormatInt(AttachmentIDBase+a.ID, 10)})
+		it.Postmeta = append(it.Postmeta, wxr.Meta{Key: MetaImage, Value: a.ImageURL})
 	}
 	return it
 }

@@ -9,6 +9,9 @@ const (
 	MetaAuthors = "_broadsheet_authors"
 	// MetaNotes holds the story's updates and corrections as a JSON list of Note.
 	MetaNotes = "_broadsheet_notes"
+	// MetaImage holds the featured image's address as the story has it, which may be a path on
+	// the site; the attachment has it absolute, as WordPress needs.
+	MetaImage = "_broadsheet_image"
 )
 
 // Record is one line of Broadsheet JSON Lines. Its first six fields are the article corpus

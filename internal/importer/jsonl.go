@@ -100,7 +100,7 @@ func (r *run) record(rec *exporter.Record) error {
 	} else if r.sum.Source != source && !strings.HasSuffix(r.sum.Source, ", …") {
 		r.sum.Source += ", …"
 	}
-	a := &article.Article{Kind: article.Story, Title: plainTitle(rec.Title), Slug: rec.Slug,
+	a := &article.Article{Kind: article.Story, Title: strings.Join(strings.Fields(rec.Title), " "), Slug: rec.Slug,
 		Status: article.Published, Standfirst: rec.Standfirst, CommentsOpen: true,
 		ImageURL: rec.ImageURL, ImageAlt: rec.ImageAlt}
 	if rec.Kind == string(article.Page) {

@@ -191,6 +191,9 @@ func (w *wxrRun) post(it *wxr.Item) error {
 			thumb = 0
 		}
 	}
+	if v, ok := metaOK(it.Postmeta, exporter.MetaImage); ok && a.ImageURL != "" {
+		a.ImageURL = v
+	}
 	if v, ok := metaOK(it.Postmeta, exporter.MetaNotes); ok {
 		var notes []exporter.Note
 		if json.Unmarshal([]byte(v), &notes) == nil {
