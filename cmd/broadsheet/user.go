@@ -106,14 +106,8 @@ func addUser(ctx context.Context, st store.Store, stdin io.Reader, stdout, stder
 	if err := u.Validate(); err != nil {
 		return usageError{fieldsError(err)}
 	}
-	password, err := readPassword(stdin, stderr, true)
-	if err != nil {
-		return err
-	}
-	if err := account.ValidatePassword(password, u.Email); err != nil {
-		return usageError{fieldsError(err)}
-	}
-	if u.PasswordHash, err = account.HashPassword(password); err != nil {
+	var err error
+	if u.PasswordHash, err = newPasswordHash(stdin, stderr, u.Email); err != nil {
 		return err
 	}
 	err = st.InTx(ctx, func(tx store.Store) error { return web.AddStaff(ctx, tx, u) })
@@ -136,14 +130,7 @@ func setPassword(ctx context.Context, st store.Store, stdin io.Reader, stdout, s
 	if err != nil {
 		return err
 	}
-	password, err := readPassword(stdin, stderr, true)
-	if err != nil {
-		return err
-	}
-	if err := account.ValidatePassword(password, u.Email); err != nil {
-		return usageError{fieldsError(err)}
-	}
-	if u.PasswordHash, err = account.HashPassword(password); err != nil {
+	if u.PasswordHash, err = newPasswordHash(stdin, stderr, u.Email); err != nil {
 		return err
 	}
 	if err := st.UpdateUser(ctx, u); err != nil {
@@ -183,6 +170,18 @@ func fieldsError(err error) error {
 		}
 	}
 	return errors.New(strings.Join(parts, " "))
+}
+
+// newPasswordHash reads a new password for the account with email, checks it and hashes it.
+func newPasswordHash(stdin io.Reader, stderr io.Writer, email string) (string, error) {
+	password, err := readPassword(stdin, stderr, true)
+	if err != nil {
+		return "", err
+	}
+	if err := account.ValidatePassword(password, email); err != nil {
+		return "", usageError{fieldsError(err)}
+	}
+	return account.HashPassword(password)
 }
 
 // readPassword asks for a password on the terminal (twice when confirm is set), or reads one

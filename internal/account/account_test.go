@@ -253,3 +253,15 @@ func FuzzDecodeHash(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkCheckPassword is the cost of one sign-in: OWASP's argon2id parameters are meant to
+// take tens of milliseconds, which throttling multiplies for a guesser.
+func BenchmarkCheckPassword(b *testing.B) {
+	h, err := HashPassword("correct horse battery staple")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		CheckPassword(h, "correct horse battery staple")
+	}
+}

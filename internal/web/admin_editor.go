@@ -294,12 +294,7 @@ func (s *Server) submitStory(w http.ResponseWriter, r *http.Request, u *account.
 	var conflict *editConflict
 	switch {
 	case len(errs) == 0 && err == nil:
-		msg := map[string]string{"publish": "published", "schedule": "scheduled", "unpublish": "unpublished",
-			"submit": "submitted"}[action]
-		if msg == "" {
-			msg = map[bool]string{true: "created", false: "saved"}[before == nil]
-		}
-		http.Redirect(w, r, "/admin/stories/"+itoa64(after.ID)+"/?msg="+msg, http.StatusSeeOther)
+		http.Redirect(w, r, "/admin/stories/"+itoa64(after.ID)+"/?msg="+savedFlash(action, before == nil), http.StatusSeeOther)
 		return
 	case errors.As(err, &conflict):
 		s.showConflict(w, r, u, conflict.current, f)
@@ -331,6 +326,24 @@ func (s *Server) submitStory(w http.ResponseWriter, r *http.Request, u *account.
 	p.Errors = errs
 	p.Error = "The story was not saved: please correct the fields marked below."
 	s.showEditor(w, r, http.StatusUnprocessableEntity, p)
+}
+
+// savedFlash is the flash key that confirms a successful action.
+func savedFlash(action string, created bool) string {
+	switch action {
+	case "publish":
+		return "published"
+	case "schedule":
+		return "scheduled"
+	case "unpublish":
+		return "unpublished"
+	case "submit":
+		return "submitted"
+	}
+	if created {
+		return "created"
+	}
+	return "saved"
 }
 
 // formField names the editor field that shows an article.ValidationError key.

@@ -524,3 +524,26 @@ func TestTagSuggestions(t *testing.T) {
 		t.Errorf("suggestions for %q (-want +got):\n%s", "port", diff)
 	}
 }
+
+// FuzzStoryFields feeds arbitrary dates, times, zones and tag lists to the editor's parsers:
+// they answer a value or messages, never panic, and a time they accept lies in its zone's day.
+func FuzzStoryFields(f *testing.F) {
+	f.Add("2026-03-22", "11:00", "Europe/London", "Harbour, Port Ellery")
+	f.Add("2026-02-30", "25:61", "../../etc/passwd", ",,,")
+	f.Add("", "", "", "\xff, \x00")
+	f.Fuzz(func(t *testing.T, date, clock, zone, tags string) {
+		when, errs := parseWhen(date, clock, zone, time.UTC)
+		if len(errs) == 0 && !when.IsZero() && when.Format("2006-01-02") != strings.TrimSpace(date) {
+			t.Errorf("parseWhen(%q, %q, %q) = %v, a different day", date, clock, zone, when)
+		}
+		list, msg := parseTags(tags)
+		for _, tag := range list {
+			if !article.ValidSlug(tag.Slug) && msg == "" {
+				t.Errorf("parseTags(%q) accepted %+v with an invalid slug", tags, tag)
+			}
+		}
+		if len(list) > 50 {
+			t.Errorf("parseTags(%q) returned %d tags", tags, len(list))
+		}
+	})
+}
