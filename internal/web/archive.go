@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/broadsheet/broadsheet/internal/article"
@@ -47,8 +48,13 @@ func (s *Server) handleTag(w http.ResponseWriter, r *http.Request) { s.showArchi
 // handleAuthor serves GET /author/{slug}/.
 func (s *Server) handleAuthor(w http.ResponseWriter, r *http.Request) { s.showArchive(w, r, "author") }
 
-// handleCategory serves GET /category/{slug}/, WordPress's name for a section, with a redirect.
+// handleCategory serves GET /category/{slug}/, WordPress's name for a section, with a redirect:
+// where an import kept it (a child category became a tag), else to the section.
 func (s *Server) handleCategory(w http.ResponseWriter, r *http.Request) {
+	if resp, err := s.oldURL(r); err == nil {
+		resp.write(w, r)
+		return
+	}
 	http.Redirect(w, r, "/section/"+r.PathValue("slug")+"/", http.StatusMovedPermanently)
 }
 
@@ -60,6 +66,9 @@ func (s *Server) showArchive(w http.ResponseWriter, r *http.Request, kind string
 	}
 	s.cached(w, r, func() (*response, error) {
 		ar, err := s.findArchive(r.Context(), kind, r.PathValue("slug"))
+		if errors.Is(err, store.ErrNotFound) {
+			return s.oldURL(r) // a tag's or byline's old slug, kept by an import
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -57,6 +58,8 @@ func (s *Server) commentsFor(ctx context.Context, a *article.Article, heldID int
 	if err != nil {
 		return commentSection{}, err
 	}
+	// Pingbacks and trackbacks (kept by imports) are not readers' comments.
+	list = slices.DeleteFunc(list, func(c *comment.Comment) bool { return c.Type == comment.Pingback || c.Type == comment.Trackback })
 	held := false
 	if heldID != 0 {
 		if c, err := s.store.Comment(ctx, heldID); err == nil && c.ArticleID == a.ID && c.Status == comment.Pending {

@@ -2,13 +2,23 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/store"
 )
 
-// handleHome serves GET /: the latest stories, paginated with ?page=N.
+// handleHome serves GET /: the latest stories, paginated with ?page=N. WordPress's plain links
+// (/?p=123, ?page_id=, ?cat=, ?tag=, ?feed=) lead where an import kept them.
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
+	for _, k := range [...]string{"p", "page_id", "cat", "tag", "feed"} {
+		if v := r.URL.Query().Get(k); v != "" {
+			if to, err := s.store.Redirect(r.Context(), "/?"+k+"="+url.QueryEscape(v)); err == nil {
+				redirectTo(to, "front").write(w, r)
+				return
+			}
+		}
+	}
 	page, err := pageParam(r)
 	if err != nil {
 		s.fail(w, r, err)
