@@ -18,6 +18,8 @@ Usage:
   broadsheet user add|list|password  manage staff accounts
 
   broadsheet comments …            moderate comments; export or erase a commenter's data
+  broadsheet import FILE…          import WordPress, Disqus, RSS/Atom or JSON Lines files
+  broadsheet export --format wxr|jsonl  export the site (WordPress WXR or JSON Lines)
 
 Run "broadsheet COMMAND --help" for a command's options.
 `
@@ -35,6 +37,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(
 		err = serve(ctx, args, stdout, stderr, env)
 	case "comments":
 		err = commentsCmd(ctx, args, stdout, stderr, env)
+	case "import":
+		err = importCmd(ctx, args, stdout, stderr, env)
+	case "export":
+		err = exportCmd(ctx, args, stdout, stderr, env)
 	case "user":
 		err = userCmd(ctx, args, os.Stdin, stdout, stderr, env)
 	case "help":

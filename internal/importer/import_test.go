@@ -316,6 +316,9 @@ func TestSecondSiteKeepsTheFirst(t *testing.T) {
 	if got := sums[0].Created[importer.KindStory]; got != 6 {
 		t.Errorf("second site created %d stories, want 6", got)
 	}
+	if r := sums[0].Renamed; len(r) != 1 || r[0].Count != 7 || r[0].Examples[0] != "election-night → election-night-2" {
+		t.Errorf("Renamed = %+v, want the 7 articles whose slugs the first site holds", r)
+	}
 	if a := bySlug(t, st, "election-night-2"); a.Title != "Election night: the count" {
 		t.Errorf("the second site's story took slug %q; want election-night-2", a.Slug)
 	}

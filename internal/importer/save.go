@@ -46,8 +46,12 @@ func (r *run) saveArticle(source, key, link string, a *article.Article) (created
 	if fallback == "" {
 		fallback = string(article.Story)
 	}
-	if a.Slug, err = r.uniqueSlug(slugOf(a.Slug, a.Title, fallback), a.ID); err != nil {
+	asked := slugOf(a.Slug, a.Title, fallback)
+	if a.Slug, err = r.uniqueSlug(asked, a.ID); err != nil {
 		return false, false, err
+	}
+	if a.Slug != asked {
+		r.sum.rename(asked, a.Slug)
 	}
 	if err := r.opt.Renderer.Prepare(a); err != nil {
 		if v, isV := article.AsValidation(err); isV {

@@ -41,6 +41,9 @@ type Summary struct {
 	Redirects int
 	// Skipped lists the records left out, grouped by reason.
 	Skipped []Skip
+	// Renamed lists the articles whose slug another article held, so that they were imported
+	// under another (slug-2); their old addresses lead to the article that was there first.
+	Renamed []Skip
 	// Unmatched lists the Disqus threads no story was found for; their comments are skipped.
 	Unmatched []Thread
 	// Bytes is the size of the file read, Duration the time it took.
@@ -84,6 +87,19 @@ func (s *Summary) skip(reason, example string) {
 	s.Skipped = append(s.Skipped, k)
 }
 
+// rename records that an article was given slug instead of the one it asked for.
+func (s *Summary) rename(asked, slug string) {
+	example := asked + " → " + slug
+	if len(s.Renamed) == 0 {
+		s.Renamed = []Skip{{Reason: "address taken by another article, imported under another slug"}}
+	}
+	k := &s.Renamed[0]
+	k.Count++
+	if len(k.Examples) < maxExamples {
+		k.Examples = append(k.Examples, example)
+	}
+}
+
 // count records one record of kind, created or updated.
 func (s *Summary) count(kind string, created bool) {
 	if created {
@@ -125,16 +141,11 @@ func (s *Summary) WriteTo(w io.Writer) (int64, error) {
 		b.WriteByte('\n')
 	}
 	fmt.Fprintf(&b, "  %-15s %7d\n", "old URLs kept", s.Redirects)
+	for _, k := range s.Renamed {
+		writeSkip(&b, "renamed", k)
+	}
 	for _, k := range s.Skipped {
-		fmt.Fprintf(&b, "  skipped %d: %s", k.Count, k.Reason)
-		if len(k.Examples) > 0 {
-			fmt.Fprintf(&b, " (%s", strings.Join(k.Examples, "; "))
-			if k.Count > len(k.Examples) {
-				b.WriteString("; …")
-			}
-			b.WriteByte(')')
-		}
-		b.WriteByte('\n')
+		writeSkip(&b, "skipped", k)
 	}
 	if len(s.Unmatched) > 0 {
 		fmt.Fprintf(&b, "  %d Disqus threads match no story; their comments were skipped:\n", len(s.Unmatched))
@@ -144,6 +155,19 @@ func (s *Summary) WriteTo(w io.Writer) (int64, error) {
 	}
 	n, err := io.WriteString(w, b.String())
 	return int64(n), err
+}
+
+// writeSkip writes one line of skipped or renamed records with their examples.
+func writeSkip(b *strings.Builder, what string, k Skip) {
+	fmt.Fprintf(b, "  %s %d: %s", what, k.Count, k.Reason)
+	if len(k.Examples) > 0 {
+		fmt.Fprintf(b, " (%s", strings.Join(k.Examples, "; "))
+		if k.Count > len(k.Examples) {
+			b.WriteString("; …")
+		}
+		b.WriteByte(')')
+	}
+	b.WriteByte('\n')
 }
 
 // bytesText is a size for people: "1.2 MB".

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/broadsheet/broadsheet/internal/exporter"
+)
+
+const exportUsage = `broadsheet export [--data DIR | --db URL] --format wxr|jsonl [--out FILE] [--private]
+
+Writes every story and page with its comments: as a WordPress export (wxr, which WordPress's
+importer accepts) or as Broadsheet JSON Lines (jsonl). Commenters' email and IP addresses are
+included only with --private: the file then holds personal data.`
+
+// exportCmd runs "broadsheet export".
+func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) string) error {
+	cfg := DefaultConfig()
+	cfg.Demo = false
+	fs := newFlagSet("export", exportUsage, stderr)
+	cfg.flags(fs, env)
+	format := fs.String("format", "wxr", "wxr (WordPress export) or jsonl (JSON Lines)")
+	out := fs.String("out", "-", "file to write, - for standard output")
+	private := fs.Bool("private", false, "include commenters' email and IP addresses (personal data: keep the file safe)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+	write := map[string]func(context.Context, exporter.Store, io.Writer, exporter.Options) (exporter.Counts, error){
+		"wxr": exporter.WriteWXR, "jsonl": exporter.WriteJSONL}[*format]
+	if write == nil {
+		return usageError{fmt.Errorf("unknown format %q; use wxr or jsonl", *format)}
+	}
+	loc, err := cfg.location()
+	if err != nil {
+		return err
+	}
+	m := NewMain(cfg)
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	defer m.Close()
+	opt := exporter.Options{BaseURL: cfg.baseURL(cfg.Addr), Title: cfg.Title, Description: cfg.Description,
+		Location: loc, Now: m.Now, Private: *private}
+	if *out == "-" {
+		bw := bufio.NewWriterSize(stdout, 64<<10)
+		n, err := write(ctx, m.Store, bw, opt)
+		if err == nil {
+			err = bw.Flush()
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "Exported %d stories and pages with %d comments.\n", n.Articles, n.Comments)
+		return nil
+	}
+	// Write beside the destination and rename, so that a failed export leaves no half file.
+	tmp, err := os.CreateTemp(filepath.Dir(*out), ".export-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	bw := bufio.NewWriterSize(tmp, 64<<10)
+	n, err := write(ctx, m.Store, bw, opt)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), *out)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Exported %d stories and pages with %d comments to %s.\n", n.Articles, n.Comments, *out)
+	if *private {
+		fmt.Fprintln(stdout, "The file holds commenters' email and IP addresses: keep it private.")
+	}
+	return nil
+}

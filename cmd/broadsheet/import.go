@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/broadsheet/broadsheet/internal/importer"
+)
+
+const importUsage = `broadsheet import [--data DIR | --db URL] [--dry-run] [--users] FILE…
+
+Imports WordPress exports (WXR), Disqus exports, RSS or Atom feeds and Broadsheet JSON Lines,
+recognised by their content (gzip-compressed files too), in one transaction: all or nothing.
+Importing a file again updates what it created.`
+
+// importCmd runs "broadsheet import": files into the site, with a progress bar on a terminal and
+// a summary of each file.
+func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) string) error {
+	cfg := DefaultConfig()
+	cfg.Demo = false
+	fs := newFlagSet("import", importUsage, stderr)
+	cfg.flags(fs, env)
+	dryRun := fs.Bool("dry-run", false, "read and check everything, report what would happen, save nothing")
+	users := fs.Bool("users", false, "create staff accounts (role author, no password) for WordPress authors")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	if fs.NArg() == 0 {
+		return usageError{errors.New("name the files to import\nusage: " + importUsage)}
+	}
+	loc, err := cfg.location()
+	if err != nil {
+		return err
+	}
+	var files []importer.File
+	for _, name := range fs.Args() {
+		f, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		var size int64
+		if st, err := f.Stat(); err == nil {
+			size = st.Size()
+		}
+		files = append(files, importer.File{Name: name, R: f, Size: size})
+	}
+	m := NewMain(cfg)
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	defer m.Close()
+	bar := newProgressBar(stderr, isTerminal(stderr), time.Now)
+	sums, err := importer.Import(ctx, m.Store, files, importer.Options{Renderer: m.Renderer, Location: loc,
+		Now: m.Now, DryRun: *dryRun, Users: *users, Progress: bar.update})
+	bar.finish()
+	if err != nil {
+		return fmt.Errorf("%w\nNothing was imported: the database is as it was", err)
+	}
+	for _, s := range sums {
+		if _, err := s.WriteTo(stdout); err != nil {
+			return err
+		}
+	}
+	if *dryRun {
+		fmt.Fprintln(stdout, "Dry run: nothing was saved.")
+	}
+	return nil
+}
+
+// isTerminal reports whether w is a terminal, where a progress bar can redraw itself.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// progressBar shows an import's progress: a bar redrawn in place on a terminal, a log line every
+// few seconds otherwise.
+type progressBar struct {
+	w      io.Writer
+	tty    bool
+	now    func() time.Time
+	last   time.Time
+	shown  bool
+	latest importer.Progress
+}
+
+func newProgressBar(w io.Writer, tty bool, now func() time.Time) *progressBar {
+	return &progressBar{w: w, tty: tty, now: now}
+}
+
+// update takes the latest progress and shows it when it is time to.
+func (b *progressBar) update(p importer.Progress) {
+	fileChanged := p.File != b.latest.File
+	if fileChanged && b.latest.File != "" {
+		b.show(b.latest, true)
+	}
+	b.latest = p
+	every := 5 * time.Second
+	if b.tty {
+		every = 100 * time.Millisecond
+	}
+	if now := b.now(); fileChanged || now.Sub(b.last) >= every {
+		b.last = now
+		b.show(p, false)
+	}
+}
+
+// finish shows the final state of the last file.
+func (b *progressBar) finish() {
+	if b.latest.File != "" {
+		b.show(b.latest, true)
+	}
+	b.latest = importer.Progress{}
+}
+
+func (b *progressBar) show(p importer.Progress, final bool) {
+	line := progressLine(p, b.tty)
+	switch {
+	case b.tty:
+		fmt.Fprintf(b.w, "\r%s\x1b[K", line)
+		if final {
+			fmt.Fprintln(b.w)
+		}
+	case final || p.Items > 0 || p.Done > 0:
+		fmt.Fprintln(b.w, line)
+	}
+}
+
+// progressLine describes progress in one line: the file, a bar (on a terminal), the share done,
+// bytes, items, the rates and the time left.
+func progressLine(p importer.Progress, bar bool) string {
+	var s strings.Builder
+	s.WriteString(p.File + " ")
+	secs := p.Elapsed.Seconds()
+	frac := -1.0
+	if p.Total > 0 {
+		frac = min(float64(p.Done)/float64(p.Total), 1)
+	}
+	if bar {
+		const width = 24
+		fill := 0
+		if frac >= 0 {
+			fill = int(frac * width)
+		}
+		s.WriteString("[" + strings.Repeat("#", fill) + strings.Repeat(".", width-fill) + "] ")
+	}
+	if frac >= 0 {
+		fmt.Fprintf(&s, "%3.0f%% %s of %s", frac*100, mb(p.Done), mb(p.Total))
+	} else {
+		s.WriteString(mb(p.Done))
+	}
+	fmt.Fprintf(&s, ", %d items", p.Items)
+	if secs > 0.2 {
+		fmt.Fprintf(&s, ", %.0f items/s, %s/s", float64(p.Items)/secs, mb(int64(float64(p.Done)/secs)))
+		if frac > 0 && frac < 1 {
+			left := time.Duration(secs * (1 - frac) / frac * float64(time.Second))
+			fmt.Fprintf(&s, ", %s left", left.Round(time.Second))
+		}
+	}
+	return s.String()
+}
+
+// mb is a size in megabytes for the progress line.
+func mb(n int64) string {
+	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+}
