@@ -14,12 +14,12 @@ import (
 const usage = `Broadsheet is a news publishing engine.
 
 Usage:
-  broadsheet [serve] [options]     run the site (the default)
-  broadsheet user add|list|password  manage staff accounts
-
-  broadsheet comments …            moderate comments; export or erase a commenter's data
-  broadsheet import FILE…          import WordPress, Disqus, RSS/Atom or JSON Lines files
+  broadsheet [serve] [options]          run the site (the default)
+  broadsheet user add|list|password     manage staff accounts
+  broadsheet comments …                 moderate comments; export or erase a commenter's data
+  broadsheet import FILE…               import WordPress, Disqus, RSS/Atom or JSON Lines files
   broadsheet export --format wxr|jsonl  export the site (WordPress WXR or JSON Lines)
+  broadsheet related eval …             measure the related-stories engine on a labelled corpus
 
 Run "broadsheet COMMAND --help" for a command's options.
 `
@@ -43,6 +43,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(
 		err = exportCmd(ctx, args, stdout, stderr, env)
 	case "user":
 		err = userCmd(ctx, args, os.Stdin, stdout, stderr, env)
+	case "related":
+		err = relatedCmd(ctx, args, stdout, stderr, env)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
