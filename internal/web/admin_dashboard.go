@@ -16,6 +16,7 @@ type dashboardPage struct {
 	adminLayout
 	Counts          []countCard
 	PendingComments int
+	Pending         []commentRow // the latest comments awaiting moderation
 	ShowComments    bool
 	ModerationURL   string // the moderation queue, once it has a page
 	Recent          []storyRow
@@ -91,6 +92,10 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, u *acco
 			return
 		}
 		p.PendingComments = counts[comment.Pending]
+		if p.Pending, err = s.recentPending(ctx, 5); err != nil {
+			s.adminFail(w, r, u, err)
+			return
+		}
 	}
 	c, err := s.chart(ctx, p.ShowComments)
 	if err != nil {

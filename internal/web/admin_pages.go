@@ -16,7 +16,7 @@ import (
 // newsroom's own frame, and none with the public site's.
 var adminPageNames = []string{"admin_login", "admin_setup", "admin_dashboard", "admin_stories", "admin_editor",
 	"admin_revisions", "admin_revision", "admin_terms", "admin_users", "admin_user", "admin_profile",
-	"admin_settings", "admin_error"}
+	"admin_settings", "admin_error", "admin_comments", "admin_comment", "admin_comment_bans", "admin_comment_privacy"}
 
 // parseAdmin parses the admin pages into v.
 func (v *views) parseAdmin(funcs template.FuncMap) error {
@@ -59,6 +59,7 @@ type adminLayout struct {
 type adminNav struct {
 	URL, Label string
 	Current    bool
+	Badge      int // a count beside the label: the comments awaiting moderation
 }
 
 // adminLayout fills the frame: the navigation shows only what u may use.
@@ -89,7 +90,11 @@ func (s *Server) adminLayout(r *http.Request, u *account.User, title string) adm
 		if it.url == "/admin/stories/" {
 			cur = strings.HasPrefix(r.URL.Path, it.url) && r.URL.Path != "/admin/stories/new"
 		}
-		l.Nav = append(l.Nav, adminNav{URL: it.url, Label: it.label, Current: cur})
+		nav := adminNav{URL: it.url, Label: it.label, Current: cur}
+		if it.act == account.ModerateComments {
+			nav.Badge = s.pendingCount(r.Context())
+		}
+		l.Nav = append(l.Nav, nav)
 	}
 	return l
 }

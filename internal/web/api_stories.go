@@ -194,15 +194,9 @@ func (s *Server) storyFromAPI(ctx context.Context, u *account.User, in apiStoryI
 func (s *Server) handleAPIStories(w http.ResponseWriter, r *http.Request, u *account.User) error {
 	ctx := r.Context()
 	q := r.URL.Query()
-	page, err := pageParam(r)
+	page, per, err := apiPaging(r)
 	if err != nil {
-		return apiErr{status: http.StatusBadRequest, msg: "Send page as a positive number.", field: "page"}
-	}
-	per := 25
-	if v := q.Get("per_page"); v != "" {
-		if per, err = strconv.Atoi(v); err != nil || per < 1 || per > 100 {
-			return apiErr{status: http.StatusBadRequest, msg: "Send per_page from 1 to 100.", field: "per_page"}
-		}
+		return err
 	}
 	aq := store.ArticleQuery{Text: truncate(q.Get("q"), 200), Limit: per, Offset: (page - 1) * per}
 	if v := q.Get("status"); v != "" {

@@ -92,6 +92,21 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /admin/settings/{$}", s.staff(account.ManageSettings, s.handleSettings))
 	m.HandleFunc("POST /admin/settings/{$}", s.staff(account.ManageSettings, s.handleSaveSettings))
 
+	// Comments: the moderation queues, one comment's page, staff replies, bans, and the privacy
+	// tools, which only administrators (ManageSettings) may use.
+	m.HandleFunc("GET /admin/comments/{$}", s.staff(account.ModerateComments, s.handleComments))
+	m.HandleFunc("POST /admin/comments/{$}", s.staff(account.ModerateComments, s.handleModerate))
+	m.HandleFunc("GET /admin/comments/{id}/{$}", s.staff(account.ModerateComments, s.handleComment))
+	m.HandleFunc("POST /admin/comments/{id}/{$}", s.staff(account.ModerateComments, s.handleSaveComment))
+	m.HandleFunc("POST /admin/comments/{id}/reply", s.staff(account.ModerateComments, s.handleStaffReply))
+	m.HandleFunc("POST /admin/comments/{id}/feature", s.staff(account.ModerateComments, s.handleFeatureComment))
+	m.HandleFunc("GET /admin/comments/bans", s.staff(account.ModerateComments, s.handleBans))
+	m.HandleFunc("POST /admin/comments/bans", s.staff(account.ModerateComments, s.handleSaveBan))
+	m.HandleFunc("POST /admin/comments/bans/{id}/delete", s.staff(account.ModerateComments, s.handleDeleteBan))
+	m.HandleFunc("GET /admin/comments/privacy", s.staff(account.ManageSettings, s.handlePrivacy))
+	m.HandleFunc("POST /admin/comments/privacy/export", s.staff(account.ManageSettings, s.handlePrivacyExport))
+	m.HandleFunc("POST /admin/comments/privacy/erase", s.staff(account.ManageSettings, s.handlePrivacyErase))
+
 	m.HandleFunc("GET /api/v1/me", s.api(account.ViewAdmin, s.handleAPIMe))
 	m.HandleFunc("GET /api/v1/stories", s.api(account.CreateStory, s.handleAPIStories))
 	m.HandleFunc("POST /api/v1/stories", s.api(account.CreateStory, s.handleAPICreateStory))
@@ -116,6 +131,12 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /api/v1/users", s.api(account.ManageUsers, s.handleAPICreateUser))
 	m.HandleFunc("GET /api/v1/settings", s.api(account.ManageSettings, s.handleAPISettings))
 	m.HandleFunc("PUT /api/v1/settings", s.api(account.ManageSettings, s.handleAPISaveSettings))
+	m.HandleFunc("GET /api/v1/comments", s.api(account.ModerateComments, s.handleAPIComments))
+	m.HandleFunc("POST /api/v1/comments/status", s.api(account.ModerateComments, s.handleAPICommentStatus))
+	m.HandleFunc("GET /api/v1/comments/{id}", s.api(account.ModerateComments, s.handleAPIComment))
+	m.HandleFunc("PATCH /api/v1/comments/{id}", s.api(account.ModerateComments, s.handleAPIUpdateComment))
+	m.HandleFunc("DELETE /api/v1/comments/{id}", s.api(account.ModerateComments, s.handleAPIDeleteComment))
+	m.HandleFunc("POST /api/v1/comments/{id}/replies", s.api(account.ModerateComments, s.handleAPIReply))
 
 	m.HandleFunc("GET /{slug}/{$}", s.handlePage)
 	m.HandleFunc("/", s.notFound)
