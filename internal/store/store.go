@@ -127,7 +127,9 @@ type Taxonomy interface {
 	SaveAuthor(ctx context.Context, a *article.Author) error
 }
 
-// RelatedLink is one entry of a story's stored "More Related Stories" list.
+// RelatedLink is one entry of a story's stored "More Related Stories" list. Storing a list logs
+// "related:ID" in the change log, and storing rules "rules:ID", not "article:ID": neither is an
+// edit of the story.
 type RelatedLink struct {
 	ArticleID int64
 	Score     float64
@@ -141,14 +143,23 @@ type Related interface {
 	SetRelated(ctx context.Context, id int64, links []RelatedLink) error
 	// RelatedArticles returns the live articles of id's stored list, in order, with their links.
 	RelatedArticles(ctx context.Context, id int64, liveAt time.Time) ([]*article.Article, []RelatedLink, error)
+	// ReferencingArticles returns the articles whose stored list includes id.
+	ReferencingArticles(ctx context.Context, id int64) ([]int64, error)
+	// RelatedRules returns an editor's pinned related stories of id, in order, and the ones
+	// excluded from its list.
+	RelatedRules(ctx context.Context, id int64) (pins, excludes []int64, err error)
+	// SetRelatedRules replaces the pins and exclusions of id. An unknown article answers
+	// ErrNotFound; a story cannot pin or exclude itself (ErrConflict).
+	SetRelatedRules(ctx context.Context, id int64, pins, excludes []int64) error
 	// SharingArticles returns up to limit live articles other than a that share a tag or its
-	// section with it, newest first: the fallback list.
+	// section with it, those sharing the most tags first, then newest first: the fallback list.
 	SharingArticles(ctx context.Context, a *article.Article, liveAt time.Time, limit int) ([]*article.Article, error)
 }
 
 // Change is one entry of the change log every write appends to, whoever the writer is (this
 // process, the CLI, an import). Key names what changed: "article:12", "section:3", "tag:5",
-// "author:2", "comments:12", or "front" for anything that changes listings and feeds.
+// "author:2", "comments:12", "related:12" (its stored list), "rules:12" (its pins and
+// exclusions), or "front" for anything that changes listings and feeds.
 type Change struct {
 	Seq int64
 	Key string

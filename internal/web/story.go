@@ -65,7 +65,7 @@ func (s *Server) renderStory(r *http.Request, a *article.Article, heldID int64, 
 		Body: template.HTML(a.BodyHTML), Modified: a.UpdatedAt.Sub(a.PublishedAt) > 60e9}
 	p.Description = article.Excerpt(a.Description(a.BodyText), 200)
 	p.Canonical = url
-	deps := []string{"article:" + itoa64(a.ID), "comments:" + itoa64(a.ID)}
+	deps := []string{"article:" + itoa64(a.ID), "comments:" + itoa64(a.ID), "related:" + itoa64(a.ID)}
 	if a.Kind == article.Story {
 		related, err := s.related(r, a)
 		if err != nil {

@@ -99,3 +99,73 @@ func (s Store) LatestChange(ctx context.Context) (int64, error) {
 	}
 	return seq, nil
 }
+
+// ReferencingArticles implements store.Related.
+func (s Store) ReferencingArticles(ctx context.Context, id int64) ([]int64, error) {
+	var ids []int64
+	err := s.each(ctx, `SELECT DISTINCT article_id FROM related_links WHERE related_id = ? ORDER BY article_id`, []any{id},
+		func(sc func(...any) error) error {
+			var x int64
+			if err := sc(&x); err != nil {
+				return err
+			}
+			ids = append(ids, x)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: lists with %d: %w", id, err)
+	}
+	return ids, nil
+}
+
+// RelatedRules implements store.Related.
+func (s Store) RelatedRules(ctx context.Context, id int64) (pins, excludes []int64, err error) {
+	err = s.each(ctx, `SELECT related_id, kind FROM related_rules WHERE article_id = ? ORDER BY kind, position, related_id`, []any{id},
+		func(sc func(...any) error) error {
+			var x int64
+			var kind string
+			if err := sc(&x, &kind); err != nil {
+				return err
+			}
+			if kind == "pin" {
+				pins = append(pins, x)
+			} else {
+				excludes = append(excludes, x)
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqlite: related rules of %d: %w", id, err)
+	}
+	return pins, excludes, nil
+}
+
+// SetRelatedRules implements store.Related.
+func (s Store) SetRelatedRules(ctx context.Context, id int64, pins, excludes []int64) error {
+	err := s.write(ctx, func(q querier) error {
+		if _, err := q.ExecContext(ctx, `DELETE FROM related_rules WHERE article_id = ?`, id); err != nil {
+			return translate(err)
+		}
+		add := func(kind string, ids []int64) error {
+			for i, x := range ids {
+				if x == id {
+					return fmt.Errorf("a story cannot %s itself: %w", kind, store.ErrConflict)
+				}
+				if _, err := q.ExecContext(ctx, `INSERT INTO related_rules (article_id, related_id, kind, position) VALUES (?, ?, ?, ?)
+					ON CONFLICT (article_id, related_id) DO UPDATE SET kind = excluded.kind, position = excluded.position`,
+					id, x, kind, i); err != nil {
+					return translate(err)
+				}
+			}
+			return nil
+		}
+		if err := add("exclude", excludes); err != nil {
+			return err
+		}
+		return add("pin", pins)
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: related rules of %d: %w", id, err)
+	}
+	return nil
+}

@@ -106,7 +106,12 @@ func changeChecks() []check {
 				t.Fatalf("SetRelated(%d) = %v", b.ID, err)
 			}
 			keys, seq = changesSince(t, s, seq)
-			wantKeys(t, "storing a related list", keys, key("article", b.ID))
+			wantKeys(t, "storing a related list", keys, key("related", b.ID))
+			if err := s.SetRelatedRules(ctx, b.ID, []int64{a.ID}, nil); err != nil {
+				t.Fatalf("SetRelatedRules(%d) = %v", b.ID, err)
+			}
+			keys, seq = changesSince(t, s, seq)
+			wantKeys(t, "storing related rules", keys, key("rules", b.ID))
 
 			if err := s.DeleteArticle(ctx, b.ID); err != nil {
 				t.Fatalf("DeleteArticle(%d) = %v", b.ID, err)

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -77,6 +78,39 @@ func relatedChecks() []check {
 			}
 			if list, got, err := s.RelatedArticles(ctx, c.ID, at(0)); err != nil || len(list) != 0 || len(got) != 0 {
 				t.Errorf("RelatedArticles(%d) never set = %v, %v, %v; want none", c.ID, list, got, err)
+			}
+		}},
+		{"Rules", func(t *testing.T, s store.Store) {
+			ctx := t.Context()
+			a, b, c, d := story("a"), story("b"), story("c"), story("d")
+			create(t, s, a, b, c, d)
+			if err := s.SetRelatedRules(ctx, a.ID, []int64{c.ID, b.ID}, []int64{d.ID}); err != nil {
+				t.Fatalf("SetRelatedRules(%d) = %v", a.ID, err)
+			}
+			pins, excludes, err := s.RelatedRules(ctx, a.ID)
+			if err != nil || !cmp.Equal(pins, []int64{c.ID, b.ID}) || !cmp.Equal(excludes, []int64{d.ID}) {
+				t.Errorf("RelatedRules(%d) = %v, %v, %v; want [%d %d], [%d]", a.ID, pins, excludes, err, c.ID, b.ID, d.ID)
+			}
+			if err := s.SetRelatedRules(ctx, a.ID, nil, []int64{b.ID}); err != nil {
+				t.Fatalf("SetRelatedRules(%d) again = %v", a.ID, err)
+			}
+			if pins, excludes, err := s.RelatedRules(ctx, a.ID); err != nil || len(pins) != 0 || !cmp.Equal(excludes, []int64{b.ID}) {
+				t.Errorf("RelatedRules(%d) after a replace = %v, %v, %v", a.ID, pins, excludes, err)
+			}
+			if err := s.SetRelatedRules(ctx, a.ID, []int64{a.ID}, nil); !errors.Is(err, store.ErrConflict) {
+				t.Errorf("pinning a story to itself = %v, want ErrConflict", err)
+			}
+			if err := s.SetRelatedRules(ctx, a.ID, []int64{999999}, nil); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("pinning an unknown story = %v, want ErrNotFound", err)
+			}
+			if err := s.SetRelated(ctx, b.ID, []store.RelatedLink{{ArticleID: a.ID, Score: 1}}); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.SetRelated(ctx, c.ID, []store.RelatedLink{{ArticleID: a.ID, Score: 1}, {ArticleID: d.ID, Score: 0.5}}); err != nil {
+				t.Fatal(err)
+			}
+			if ids, err := s.ReferencingArticles(ctx, a.ID); err != nil || !cmp.Equal(ids, []int64{b.ID, c.ID}) {
+				t.Errorf("ReferencingArticles(%d) = %v, %v; want [%d %d]", a.ID, ids, err, b.ID, c.ID)
 			}
 		}},
 		{"Sharing", func(t *testing.T, s store.Store) {
