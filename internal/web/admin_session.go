@@ -26,6 +26,7 @@ func (s *Server) newsroomDefaults() {
 		s.cfg.Throttle = account.DefaultThrottle()
 	}
 	s.live = &liveSite{}
+	s.gate = &renderGate{}
 	if s.cfg.CommentSettings == nil {
 		s.cfg.CommentSettings = s.live.discussion
 	}

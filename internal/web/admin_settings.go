@@ -174,7 +174,8 @@ func (s *Server) LoadSettings(ctx context.Context) error {
 // applySettings puts st in force. The site's title, description, address and time zone are part
 // of every page and of the template functions, so the Server is copied with the new
 // configuration, its routes and templates rebuilt, and swapped in whole: a request sees either
-// the old site or the new one. The page cache is emptied.
+// the old site or the new one. The page cache is emptied once the old copy's renders are done,
+// and the old copy caches nothing more, so no page with the old settings outlives the change.
 func (s *Server) applySettings(st siteSettings) error {
 	s.live.mu.Lock()
 	defer s.live.mu.Unlock()
@@ -185,15 +186,27 @@ func (s *Server) applySettings(st siteSettings) error {
 	n := *s
 	n.cfg = cfg
 	n.mux = http.NewServeMux()
+	n.gate = &renderGate{}
 	if n.views, err = parseViews(n.funcs()); err != nil {
 		return err
 	}
 	n.routes()
 	n.h = n.handler()
+	old := s.current()
 	s.live.settings.Store(&st)
 	s.live.server.Store(&n)
+	// Pages the old copy renders from now on are not cached; those it cached are dropped.
+	old.gate.mu.Lock()
+	old.gate.retired = true
 	s.cache.purge()
+	old.gate.mu.Unlock()
 	return nil
+}
+
+// renderGate stands between a Server copy's page renders and the page cache.
+type renderGate struct {
+	mu      sync.RWMutex // held for reading while a page renders and enters the cache
+	retired bool         // set, under mu, once a newer copy answers: no more caching
 }
 
 // settingsForm is the settings form as typed.

@@ -73,6 +73,8 @@ type Server struct {
 	// what the Server shares with the copies applySettings makes.
 	base Config
 	live *liveSite
+	// gate lets applySettings wait for this copy's renders and retire it from the cache.
+	gate *renderGate
 }
 
 // New builds the site: it parses every template and fingerprints every static file once, and
@@ -158,13 +160,15 @@ func (s *Server) cached(w http.ResponseWriter, r *http.Request, render func() (*
 		s.send(w, r, resp)
 		return
 	}
+	s.gate.mu.RLock()
 	resp, err := render()
+	if err == nil && !s.gate.retired && (resp.status == http.StatusOK || resp.status == http.StatusMovedPermanently) {
+		s.cache.put(key, resp, from)
+	}
+	s.gate.mu.RUnlock()
 	if err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	if resp.status == http.StatusOK || resp.status == http.StatusMovedPermanently {
-		s.cache.put(key, resp, from)
 	}
 	s.send(w, r, resp)
 }
