@@ -14,6 +14,7 @@ import (
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/demo"
 	"github.com/broadsheet/broadsheet/internal/mail"
+	"github.com/broadsheet/broadsheet/internal/recommend"
 	"github.com/broadsheet/broadsheet/internal/sanitize"
 	"github.com/broadsheet/broadsheet/internal/store"
 	"github.com/broadsheet/broadsheet/internal/store/sqlite"
@@ -33,6 +34,8 @@ type Main struct {
 
 	Store    store.Store
 	Renderer *article.Renderer
+	// Related keeps the stored "More Related Stories" lists in step with the stories.
+	Related *recommend.Recommender
 	Server   *web.Server
 	// SetupURL is the one-time address that creates the first administrator, printed by Run while
 	// the newsroom has none; empty otherwise.
@@ -123,7 +126,14 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	bg, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
-	m.wg.Add(3)
+	m.Related = recommend.New(m.Store, recommend.Config{}, m.Now, m.Log)
+	m.wg.Add(4)
+	go func() {
+		defer m.wg.Done()
+		if err := m.Related.Follow(bg, time.Second, nil); err != nil {
+			m.Log.Error("related stories", "err", err)
+		}
+	}()
 	go func() {
 		defer m.wg.Done()
 		if err := m.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

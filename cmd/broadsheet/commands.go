@@ -19,6 +19,7 @@ Usage:
   broadsheet comments …                 moderate comments; export or erase a commenter's data
   broadsheet import FILE…               import WordPress, Disqus, RSS/Atom or JSON Lines files
   broadsheet export --format wxr|jsonl  export the site (WordPress WXR or JSON Lines)
+  broadsheet related rebuild            recompute every story's related stories
   broadsheet related eval …             measure the related-stories engine on a labelled corpus
 
 Run "broadsheet COMMAND --help" for a command's options.

@@ -461,3 +461,40 @@ func TestBadDatabaseFiles(t *testing.T) {
 		t.Errorf("--help: exit %d, output %q", code, stderr.String())
 	}
 }
+
+// TestRelatedStoriesFromTheEngine waits for the first start's related lists and checks a story
+// page shows them with their reasons, and that a command-line rebuild works on the same site.
+func TestRelatedStoriesFromTheEngine(t *testing.T) {
+	t.Parallel()
+	m, _ := startMain(t)
+	list, _, err := m.Store.ListArticles(t.Context(), store.ArticleQuery{LiveAt: m.Now(), Kind: article.Story, Limit: 1})
+	if err != nil || len(list) == 0 {
+		t.Fatalf("ListArticles: %v", err)
+	}
+	a := list[0]
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		_, links, err := m.Store.RelatedArticles(t.Context(), a.ID, m.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(links) > 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	doc := parse(t, mustGet(t, m, a.Path(time.UTC), http.StatusOK))
+	rel := find(doc, byClass("related"))
+	if len(rel) != 1 {
+		t.Fatal("no More Related Stories section")
+	}
+	titled := find(rel[0], func(n *html.Node) bool { return n.Data == "a" && attr(n, "title") != "" })
+	if len(titled) == 0 {
+		t.Error("related links carry no reason in their title")
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(t.Context(), []string{"related", "rebuild", "--data", m.Config.Data}, &stdout, &stderr, func(string) string { return "" })
+	if code != 0 || !strings.Contains(stdout.String(), "Rebuilt the related stories") {
+		t.Errorf("related rebuild: exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+	}
+}
