@@ -36,7 +36,7 @@ type Main struct {
 	Renderer *article.Renderer
 	// Related keeps the stored "More Related Stories" lists in step with the stories.
 	Related *recommend.Recommender
-	Server   *web.Server
+	Server  *web.Server
 	// SetupURL is the one-time address that creates the first administrator, printed by Run while
 	// the newsroom has none; empty otherwise.
 	SetupURL string
