@@ -187,16 +187,24 @@ func TestBrowserWriteScheduleRead(t *testing.T) {
 // signInBrowser adds an editor and signs them in in the browser.
 func signInBrowser(t *testing.T, ctx context.Context, m *Main, now time.Time) {
 	t.Helper()
+	signInAs(t, ctx, m, &account.User{Email: "edna@example.org", Name: "Edna Editor", Role: account.Editor, CreatedAt: now}, "/admin/login")
+}
+
+// signInAs adds u, with the password "a strong password", and signs them in in the browser from
+// the admin page start (a page other than the sign-in form sends them there and back).
+func signInAs(t *testing.T, ctx context.Context, m *Main, u *account.User, start string) {
+	t.Helper()
 	h, err := account.HashPassword("a strong password")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ed := &account.User{Email: "edna@example.org", Name: "Edna Editor", Role: account.Editor, PasswordHash: h, CreatedAt: now}
-	if err := m.Store.InTx(t.Context(), func(tx store.Store) error { return web.AddStaff(t.Context(), tx, ed) }); err != nil {
+	u.PasswordHash = h
+	if err := m.Store.InTx(t.Context(), func(tx store.Store) error { return web.AddStaff(t.Context(), tx, u) }); err != nil {
 		t.Fatal(err)
 	}
-	step(t, ctx, "sign-in form", chromedp.Navigate(m.URL()+"/admin/login"))
-	step(t, ctx, "type the email", chromedp.SendKeys(chromedp.ID("email"), ed.Email))
+	step(t, ctx, "open "+start, chromedp.Navigate(m.URL()+start))
+	step(t, ctx, "sign-in form", chromedp.WaitVisible(chromedp.ID("email")))
+	step(t, ctx, "type the email", chromedp.SendKeys(chromedp.ID("email"), u.Email))
 	step(t, ctx, "type the password", chromedp.SendKeys(chromedp.ID("password"), "a strong password"))
 	clickAndLoad(t, ctx, "sign in", `form[action="/admin/login"] button[type=submit]`)
 }
