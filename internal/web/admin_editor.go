@@ -90,6 +90,7 @@ type editorPage struct {
 	Autosave *store.Revision // an autosave newer than the saved story
 	Resumed  bool
 	MaxBytes int // the longest body the server accepts, for the script's check before sending
+	Related  *relatedPanel
 }
 
 // editorButtons are the actions the user may take on the story.
@@ -165,6 +166,11 @@ func (s *Server) editor(r *http.Request, u *account.User, before *article.Articl
 			p.Buttons.SaveLabel = "Save"
 		}
 		p.ReadOnly = !p.Buttons.Save && !p.Buttons.Publish
+		if before.Kind == article.Story {
+			if p.Related, err = s.relatedPanel(ctx, before); err != nil {
+				return nil, err
+			}
+		}
 		revs, err := s.store.Revisions(ctx, before.ID)
 		if err != nil {
 			return nil, err

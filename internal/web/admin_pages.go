@@ -126,6 +126,8 @@ func flash(key string) string {
 		return "Submitted for review. An editor will take it from here."
 	case "restored":
 		return "Revision restored and saved."
+	case "related":
+		return "Related stories saved. The list below updates within a few seconds."
 	case "deleted":
 		return "Deleted."
 	case "revoked":

@@ -62,6 +62,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /admin/stories/{id}/{$}", s.staff(account.CreateStory, s.handleSaveStory))
 	m.HandleFunc("GET /admin/stories/{id}/preview", s.staff(account.CreateStory, s.handlePreviewStory))
 	m.HandleFunc("POST /admin/stories/{id}/autosave", s.staff(account.CreateStory, s.handleAutosave))
+	m.HandleFunc("POST /admin/stories/{id}/related", s.staff(account.CreateStory, s.handleSaveRelated))
 	m.HandleFunc("POST /admin/stories/{id}/delete", s.staff(account.CreateStory, s.handleDeleteStory))
 	m.HandleFunc("GET /admin/stories/{id}/revisions/{$}", s.staff(account.CreateStory, s.handleRevisions))
 	m.HandleFunc("GET /admin/stories/{id}/revisions/{rev}", s.staff(account.CreateStory, s.handleRevision))
