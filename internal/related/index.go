@@ -1,7 +1,6 @@
 package related
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -16,7 +15,8 @@ const (
 	untracked     = 1<<surfaceBits - 1 // a surface beyond the first 127 of a term
 	surfaceShift  = 24
 	entityBit     = 1 << 31
-	tfUnit        = 16 // term frequencies are kept in 1/16ths, in a uint16
+	tfUnit        = 4 // term frequencies are kept in quarters, in a byte
+	maxSlot       = 1<<24 - 1
 	lengthUnit    = 16 // story lengths are kept in 1/16ths, so their sum is exact
 	maxDocFreqMin = 10 // MaxDocFreq applies to indexes of at least this many stories
 )
@@ -47,7 +47,7 @@ type Index struct {
 // story holds an indexed story's terms, sorted by term ID.
 type story struct {
 	refs []uint32 // term ID | surface index << surfaceShift | entityBit
-	tfs  []uint16 // in 1/tfUnit
+	tfs  []uint8  // in 1/tfUnit
 	dl   uint32   // in 1/lengthUnit
 }
 
@@ -56,7 +56,7 @@ func refSurface(ref uint32) uint32 { return ref >> surfaceShift & untracked }
 func refEntity(ref uint32) bool    { return ref&entityBit != 0 }
 
 // find returns the term frequency of term id in the story, or 0.
-func (s *story) find(id uint32) uint16 {
+func (s *story) find(id uint32) uint8 {
 	lo, hi := 0, len(s.refs)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
@@ -74,47 +74,38 @@ func (s *story) find(id uint32) uint16 {
 
 type termInfo struct {
 	key      string
-	slots    []uint32 // postings: the stories that keep the term
-	tfs      []uint16 // and its frequency in each
-	maxTF    uint16   // the largest of tfs
-	surfaces []surfaceCount
+	postings []posting // the stories that keep the term
+	maxTF    uint8     // the largest frequency in postings
+	surfaces []string  // the ways stories write the term, first 127 kept
 }
 
-type surfaceCount struct {
-	surface string
-	n       int32
-}
+// posting packs a slot (24 bits) and the term's frequency in it (8 bits).
+type posting uint32
 
-// surface returns the term's most used surface, the smallest on ties.
-func (t *termInfo) surface() string {
-	best := -1
+func (p posting) slot() uint32 { return uint32(p) >> 8 }
+func (p posting) tf() uint8    { return uint8(p) }
+
+// internSurface returns the index of surface among the term's surfaces,
+// adding it if there is room, or untracked.
+func (t *termInfo) internSurface(surface string) uint32 {
 	for i, s := range t.surfaces {
-		if s.n <= 0 {
-			continue
-		}
-		if best < 0 || s.n > t.surfaces[best].n || s.n == t.surfaces[best].n && s.surface < t.surfaces[best].surface {
-			best = i
-		}
-	}
-	if best < 0 {
-		return t.key
-	}
-	return t.surfaces[best].surface
-}
-
-// countSurface counts one more use of surface and returns its index.
-func (t *termInfo) countSurface(surface string) uint32 {
-	for i := range t.surfaces {
-		if t.surfaces[i].surface == surface {
-			t.surfaces[i].n++
+		if s == surface {
 			return uint32(i)
 		}
 	}
 	if len(t.surfaces) >= untracked {
 		return untracked
 	}
-	t.surfaces = append(t.surfaces, surfaceCount{surface: strings.Clone(surface), n: 1})
+	t.surfaces = append(t.surfaces, strings.Clone(surface))
 	return uint32(len(t.surfaces) - 1)
+}
+
+// surfaceAt returns the surface at index i, or the key if i is untracked.
+func (t *termInfo) surfaceAt(i uint32) string {
+	if i < uint32(len(t.surfaces)) {
+		return t.surfaces[i]
+	}
+	return t.key
 }
 
 // New returns an empty Index; zero fields of cfg take their defaults.
@@ -142,7 +133,8 @@ func (ix *Index) Contains(id int64) bool {
 }
 
 // Add adds a story. It returns ErrExists if the story is already indexed,
-// and ErrFull if the index would hold more than 16,777,215 distinct terms.
+// and ErrFull if the index would hold more than 16,777,215 distinct terms or
+// stories.
 func (ix *Index) Add(doc Document) error {
 	ps, dl := ix.cfg.prepare(doc.Terms())
 	ix.mu.Lock()
@@ -186,12 +178,15 @@ func (ix *Index) insert(doc Document, ps []prepared, dl float64) error {
 		ix.free = ix.free[:n-1]
 	} else {
 		slot = uint32(len(ix.docs))
+		if slot > maxSlot {
+			return fmt.Errorf("related: add story %d: %w", doc.ID(), ErrFull)
+		}
 		ix.docs = append(ix.docs, story{})
 		ix.ids = append(ix.ids, 0)
 		ix.dates = append(ix.dates, 0)
 		ix.dls = append(ix.dls, 0)
 	}
-	st := story{refs: make([]uint32, len(ps)), tfs: make([]uint16, len(ps)), dl: lengthOf(dl)}
+	st := story{refs: make([]uint32, len(ps)), tfs: make([]uint8, len(ps)), dl: lengthOf(dl)}
 	for i, p := range ps {
 		id, ok := ix.dict[p.key]
 		if !ok {
@@ -201,10 +196,9 @@ func (ix *Index) insert(doc Document, ps []prepared, dl float64) error {
 			ix.terms = append(ix.terms, termInfo{key: key})
 		}
 		t := &ix.terms[id]
-		t.slots = grow(t.slots, slot)
-		t.tfs = grow(t.tfs, p.tf)
+		t.postings = grow(t.postings, posting(slot<<8|uint32(p.tf)))
 		t.maxTF = max(t.maxTF, p.tf)
-		st.refs[i] = id | t.countSurface(p.surface)<<surfaceShift
+		st.refs[i] = id | t.internSurface(p.surface)<<surfaceShift
 		if p.entity {
 			st.refs[i] |= entityBit
 		}
@@ -233,17 +227,14 @@ func grow[T any](s []T, v T) []T {
 }
 
 func sortByID(st *story) {
-	type pair struct {
-		ref uint32
-		tf  uint16
+	keys := make([]uint64, len(st.refs))
+	for i, ref := range st.refs {
+		keys[i] = uint64(refID(ref))<<40 | uint64(ref>>surfaceShift)<<8 | uint64(st.tfs[i])
 	}
-	pairs := make([]pair, len(st.refs))
-	for i := range pairs {
-		pairs[i] = pair{st.refs[i], st.tfs[i]}
-	}
-	slices.SortFunc(pairs, func(a, b pair) int { return cmp.Compare(refID(a.ref), refID(b.ref)) })
-	for i, p := range pairs {
-		st.refs[i], st.tfs[i] = p.ref, p.tf
+	slices.Sort(keys)
+	for i, k := range keys {
+		st.refs[i] = uint32(k>>40) | uint32(k>>8&0xff)<<surfaceShift
+		st.tfs[i] = uint8(k)
 	}
 }
 
@@ -255,22 +246,22 @@ func (ix *Index) remove(slot uint32) {
 	st := &ix.docs[slot]
 	for i, ref := range st.refs {
 		t := &ix.terms[refID(ref)]
-		for j := len(t.slots) - 1; j >= 0; j-- {
-			if t.slots[j] == slot {
-				last := len(t.slots) - 1
-				t.slots[j], t.tfs[j] = t.slots[last], t.tfs[last]
-				t.slots, t.tfs = t.slots[:last], t.tfs[:last]
+		for j := len(t.postings) - 1; j >= 0; j-- {
+			if t.postings[j].slot() == slot {
+				last := len(t.postings) - 1
+				t.postings[j] = t.postings[last]
+				t.postings = t.postings[:last]
 				break
 			}
 		}
 		switch {
-		case len(t.slots) == 0:
-			t.slots, t.tfs, t.maxTF = nil, nil, 0
+		case len(t.postings) == 0:
+			t.postings, t.maxTF = nil, 0
 		case st.tfs[i] == t.maxTF:
-			t.maxTF = slices.Max(t.tfs)
-		}
-		if s := refSurface(ref); s != untracked {
-			t.surfaces[s].n--
+			t.maxTF = 0
+			for _, p := range t.postings {
+				t.maxTF = max(t.maxTF, p.tf())
+			}
 		}
 	}
 	delete(ix.slots, ix.ids[slot])

@@ -98,7 +98,7 @@ const noDate = math.MinInt64
 type prepared struct {
 	key, surface string
 	entity       bool
-	tf           uint16 // in 1/tfUnit
+	tf           uint8 // in 1/tfUnit
 }
 
 // prepare merges, boosts, quantises and prunes the terms of a story and
@@ -146,31 +146,20 @@ func (c *Config) prepare(terms []Term) ([]prepared, float64) {
 		if p.entity {
 			w.w *= c.EntityBoost
 		}
-		p.tf = uint16(min(max(math.Round(w.w*tfUnit), 1), math.MaxUint16))
+		p.tf = uint8(min(max(math.Round(w.w*tfUnit), 1), math.MaxUint8))
 		ps[i] = p
 	}
 	if c.MaxTerms >= 0 && len(ps) > c.MaxTerms {
-		// Rank by frequency, then length, then key; sort small handles.
-		type handle struct {
-			tf, n uint16
-			i     int32
-		}
-		hs := make([]handle, len(ps))
+		// Rank by frequency, then length, then key (ps is sorted by key),
+		// packed in one integer: tf | key length | inverted index.
+		ranks := make([]uint64, len(ps))
 		for i, p := range ps {
-			hs[i] = handle{p.tf, uint16(min(len(p.key), math.MaxUint16)), int32(i)}
+			ranks[i] = uint64(p.tf)<<48 | uint64(min(len(p.key), math.MaxUint16))<<32 | uint64(math.MaxUint32-uint32(i))
 		}
-		slices.SortFunc(hs, func(a, b handle) int {
-			if a.tf != b.tf {
-				return cmp.Compare(b.tf, a.tf)
-			}
-			if a.n != b.n {
-				return cmp.Compare(b.n, a.n)
-			}
-			return cmp.Compare(a.i, b.i) // ps is sorted by key
-		})
+		slices.Sort(ranks)
 		kept := make([]prepared, c.MaxTerms)
 		for i := range kept {
-			kept[i] = ps[hs[i].i]
+			kept[i] = ps[math.MaxUint32-uint32(ranks[len(ranks)-1-i])]
 		}
 		ps = kept
 	}

@@ -123,9 +123,9 @@ func TestRelatedReason(t *testing.T) {
 	if len(rs) != 1 || rs[0].ID != 2 {
 		t.Fatalf("Related(1) = %+v, want story 2 only", rs)
 	}
-	// Entities come first; "Xi" is left out as part of "Xi Jinping"; the
-	// surface used most across stories wins, the smaller on ties.
-	if got, want := rs[0].Why(), "Putin · Xi Jinping · talk"; got != want {
+	// Entities come first; "Xi" is left out as part of "Xi Jinping"; terms
+	// are written as in the story asked about.
+	if got, want := rs[0].Why(), "Putin · Xi Jinping · talks"; got != want {
 		t.Errorf("Why() = %q, want %q", got, want)
 	}
 	if rs[0].Score <= 0 || rs[0].Date != day0 {

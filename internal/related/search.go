@@ -23,7 +23,8 @@ func (ix *Index) Related(id int64, k int, exclude ...int64) ([]Result, error) {
 	st := &ix.docs[slot]
 	q := query{self: int64(slot), id: id, date: ix.dates[slot], dl: float64(ix.dls[slot]), terms: make([]queryTerm, len(st.refs))}
 	for i, ref := range st.refs {
-		q.terms[i] = queryTerm{id: refID(ref), tf: st.tfs[i], entity: refEntity(ref)}
+		id := refID(ref)
+		q.terms[i] = queryTerm{id: id, tf: st.tfs[i], entity: refEntity(ref), surface: ix.terms[id].surfaceAt(refSurface(ref))}
 	}
 	return ix.search(&q, k, exclude), nil
 }
@@ -38,7 +39,7 @@ func (ix *Index) Similar(doc Document, k int, exclude ...int64) []Result {
 	q := query{self: -1, id: doc.ID(), date: unixDate(doc.Date()), dl: float64(lengthOf(dl)) / lengthUnit}
 	for _, p := range ps {
 		if id, ok := ix.dict[p.key]; ok {
-			q.terms = append(q.terms, queryTerm{id: id, tf: p.tf, entity: p.entity})
+			q.terms = append(q.terms, queryTerm{id: id, tf: p.tf, entity: p.entity, surface: p.surface})
 		}
 	}
 	return ix.search(&q, k, exclude)
@@ -54,13 +55,14 @@ type query struct {
 }
 
 type queryTerm struct {
-	id     uint32
-	tf     uint16
-	entity bool
-	idf    float64
-	weight float64 // the term's BM25 weight in the query story times its IDF
-	w      float32 // weight·(K1+1): what a story's saturated frequency is multiplied by
-	bound  float64 // the most the term adds to any story's score
+	id      uint32
+	tf      uint8
+	entity  bool
+	surface string // as the query story writes it
+	idf     float64
+	weight  float64 // the term's BM25 weight in the query story times its IDF
+	w       float32 // weight·(K1+1): what a story's saturated frequency is multiplied by
+	bound   float64 // the most the term adds to any story's score
 }
 
 // scratch holds per-search buffers, pooled.
@@ -72,7 +74,8 @@ type scratch struct {
 	best    []scoredSlot
 	top     []float64
 	heap    []candidate
-	order   []int32
+	table   []uint32
+	pos     []int32
 	parts   []float32
 }
 
@@ -114,9 +117,18 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 	for i := len(sel) - 1; i >= 0; i-- {
 		rest[i] = rest[i+1] + sel[i].bound
 	}
+	// The query story itself accumulates a score too; it is never allowed.
+	self := int64(-1)
+	if s, ok := ix.slots[q.id]; ok {
+		self = int64(s)
+	}
+	simple := !ix.cfg.NoNewer && len(exclude) == 0
 	// allowed reports whether slot may be a result, caching the answer as a
 	// factor of -1 (no) or 2 (yes, recency not computed yet).
 	allowed := func(s uint32) bool {
+		if simple {
+			return int64(s) != self
+		}
 		if f := factor[s]; f != 0 {
 			return f > 0
 		}
@@ -128,13 +140,20 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 		return false
 	}
 	recency := func(s uint32) float64 {
-		if factor[s] == 2 {
-			factor[s] = ix.recency(q, s)
+		if f := factor[s]; f > 0 && f <= 1 {
+			return f
 		}
-		return factor[s]
+		f := ix.recency(q, s)
+		factor[s] = f
+		return f
 	}
 	// upper bounds the recency factor of an allowed slot.
-	upper := func(s uint32) float64 { return min(factor[s], 1) }
+	upper := func(s uint32) float64 {
+		if f := factor[s]; f > 0 && f <= 1 {
+			return f
+		}
+		return 1
+	}
 	// theta returns a lower bound of the k-th best final score: the k-th
 	// best of partial score times recency among the slots with the best
 	// partial scores.
@@ -158,7 +177,6 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 	}
 
 	touched := sc.touched[:0]
-	self := q.self
 	var th, best float64
 	lastRest := math.Inf(1)
 	i := 0
@@ -169,15 +187,13 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 		t := &sel[i]
 		info := &ix.terms[t.id]
 		dls := ix.dls
-		for j, s := range info.slots {
-			if int64(s) == self {
-				continue
-			}
+		for _, p := range info.postings {
+			s := p.slot()
 			a := acc[s]
 			if a == 0 {
 				touched = append(touched, s)
 			}
-			a += contribution(t.w, info.tfs[j], c1, c2, dls[s])
+			a += contribution(t.w, p.tf(), c1, c2, dls[s])
 			acc[s] = a
 			if float64(a) > best {
 				best = float64(a)
@@ -207,16 +223,16 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 		for ; i < len(sel) && len(cands) > 0; i++ {
 			t := &sel[i]
 			info := &ix.terms[t.id]
-			if len(cands)*8 < len(info.slots) {
+			if len(cands)*8 < len(info.postings) {
 				for _, s := range cands {
 					if tf := ix.docs[s].find(t.id); tf > 0 {
 						acc[s] += contribution(t.w, tf, c1, c2, ix.dls[s])
 					}
 				}
 			} else {
-				for j, s := range info.slots {
-					if acc[s] != 0 {
-						acc[s] += contribution(t.w, info.tfs[j], c1, c2, ix.dls[s])
+				for _, p := range info.postings {
+					if s := p.slot(); acc[s] != 0 {
+						acc[s] += contribution(t.w, p.tf(), c1, c2, ix.dls[s])
 					}
 				}
 			}
@@ -286,18 +302,29 @@ func (ix *Index) bestCandidates(cands []uint32, acc []float32, limit int, sc *sc
 }
 
 // complete adds to the partial score of each candidate the contributions of
-// the terms rest, in their order, by merging each candidate's terms with
-// rest sorted by term ID.
+// the terms rest, in their order, looking each of the candidate's terms up
+// in a small hash table of rest.
 func (ix *Index) complete(cands []uint32, rest []queryTerm, acc []float32, c1, c2 float32, sc *scratch) {
 	if len(rest) == 0 {
 		return
 	}
-	order := sc.order[:0]
-	for n := range rest {
-		order = append(order, int32(n))
+	size := 16
+	for size < 2*len(rest) {
+		size *= 2
 	}
-	slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(rest[a].id, rest[b].id) })
-	sc.order = order
+	mask := uint32(size - 1)
+	if cap(sc.table) < size {
+		sc.table, sc.pos = make([]uint32, size), make([]int32, size)
+	}
+	table, pos := sc.table[:size], sc.pos[:size] // term ID + 1 → position in rest
+	clear(table)
+	for n, t := range rest {
+		h := hashID(t.id) & mask
+		for table[h] != 0 {
+			h = (h + 1) & mask
+		}
+		table[h], pos[h] = t.id+1, int32(n)
+	}
 	if cap(sc.parts) < len(rest) {
 		sc.parts = make([]float32, len(rest))
 	}
@@ -305,21 +332,16 @@ func (ix *Index) complete(cands []uint32, rest []queryTerm, acc []float32, c1, c
 	for _, s := range cands {
 		st := &ix.docs[s]
 		dl := ix.dls[s]
-		a, b := 0, 0
 		lo, hi := len(rest), -1
-		for a < len(st.refs) && b < len(order) {
-			id, want := refID(st.refs[a]), rest[order[b]].id
-			switch {
-			case id < want:
-				a++
-			case id > want:
-				b++
-			default:
-				n := order[b]
-				parts[n] = contribution(rest[n].w, st.tfs[a], c1, c2, dl)
-				lo, hi = min(lo, int(n)), max(hi, int(n))
-				a++
-				b++
+		for a, ref := range st.refs {
+			id := refID(ref)
+			for h := hashID(id) & mask; table[h] != 0; h = (h + 1) & mask {
+				if table[h] == id+1 {
+					n := int(pos[h])
+					parts[n] = contribution(rest[n].w, st.tfs[a], c1, c2, dl)
+					lo, hi = min(lo, n), max(hi, n)
+					break
+				}
 			}
 		}
 		sum := acc[s]
@@ -333,6 +355,8 @@ func (ix *Index) complete(cands []uint32, rest []queryTerm, acc []float32, c1, c
 	}
 }
 
+func hashID(id uint32) uint32 { return id * 0x9e3779b1 >> 7 }
+
 // selectTerms returns the query's terms that are shared with another story
 // and not too common, weighted, at most QueryTerms of them by weight, in the
 // order the search visits them.
@@ -343,7 +367,7 @@ func (ix *Index) selectTerms(q *query) []queryTerm {
 	avgdl := ix.avgdl()
 	var sel []queryTerm
 	for _, t := range q.terms {
-		df := len(ix.terms[t.id].slots)
+		df := len(ix.terms[t.id].postings)
 		others := df
 		if q.self >= 0 {
 			others--
@@ -399,7 +423,7 @@ func (ix *Index) lengthNorm() (c1, c2 float32) {
 // contribution is what a term of query weight w adds to the score of a story
 // of length dl where its frequency is tf. The conversions forbid fused
 // multiply-adds, so every path computes the same bits.
-func contribution(w float32, tf uint16, c1, c2, dl float32) float32 {
+func contribution(w float32, tf uint8, c1, c2, dl float32) float32 {
 	t := float32(tf) / tfUnit
 	return float32(w*t) / (float32(t+c1) + float32(c2*dl))
 }
@@ -497,9 +521,9 @@ func pushTop(top []float64, k int, v float64) []float64 {
 	}
 }
 
-// reason returns the surfaces of the query terms that contributed most to
-// the score of slot, entities first, leaving out words that are part of a
-// shared phrase.
+// reason returns the query story's surfaces of the terms that contributed
+// most to the score of slot, entities first, leaving out words that are part
+// of a shared phrase.
 func (ix *Index) reason(sel []queryTerm, slot uint32, c1, c2 float32) []string {
 	type shared struct {
 		key, surface string
@@ -511,7 +535,7 @@ func (ix *Index) reason(sel []queryTerm, slot uint32, c1, c2 float32) []string {
 	for _, t := range sel {
 		if tf := st.find(t.id); tf > 0 {
 			term := &ix.terms[t.id]
-			all = append(all, shared{term.key, term.surface(), t.entity, contribution(t.w, tf, c1, c2, ix.dls[slot])})
+			all = append(all, shared{term.key, t.surface, t.entity, contribution(t.w, tf, c1, c2, ix.dls[slot])})
 		}
 	}
 	slices.SortFunc(all, func(a, b shared) int {

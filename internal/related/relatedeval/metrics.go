@@ -93,13 +93,54 @@ func heapInUse() uint64 {
 	return m.HeapAlloc
 }
 
-// measureBuild runs build and returns its duration and the heap it retains.
-func measureBuild[T any](build func() (T, error)) (T, time.Duration, int64, error) {
+// measureBuild runs build and returns its times and the heap it retains.
+func measureBuild[T any](build func() (T, error)) (T, stopwatch, int64, error) {
 	before := heapInUse()
-	start := time.Now()
-	v, err := build()
-	d := time.Since(start)
+	var v T
+	var err error
+	sw := processTimed(func() { v, err = build() })
 	after := heapInUse()
-	runtime.KeepAlive(v)
-	return v, d, int64(after) - int64(before), err
+	return v, sw, int64(after) - int64(before), err
+}
+
+// stopwatch measures wall-clock and CPU time. On a shared machine, CPU time
+// shows the cost of the work itself, without the time spent waiting for a
+// core.
+type stopwatch struct {
+	wall, cpu time.Duration
+	hasCPU    bool
+}
+
+// threadTimed runs f on the calling goroutine's locked OS thread and returns
+// its wall-clock time and that thread's CPU time.
+func threadTimed(f func()) stopwatch {
+	c0, ok0 := threadCPU()
+	start := time.Now()
+	f()
+	wall := time.Since(start)
+	c1, ok1 := threadCPU()
+	return stopwatch{wall: wall, cpu: c1 - c0, hasCPU: ok0 && ok1}
+}
+
+// processTimed runs f and returns its wall-clock time and the CPU time of
+// the whole process meanwhile.
+func processTimed(f func()) stopwatch {
+	c0, ok0 := processCPU()
+	start := time.Now()
+	f()
+	wall := time.Since(start)
+	c1, ok1 := processCPU()
+	return stopwatch{wall: wall, cpu: c1 - c0, hasCPU: ok0 && ok1}
+}
+
+// latencies collects the stopwatches of many calls.
+type latencies struct {
+	wall, cpu []time.Duration
+}
+
+func (l *latencies) add(s stopwatch) {
+	l.wall = append(l.wall, s.wall)
+	if s.hasCPU {
+		l.cpu = append(l.cpu, s.cpu)
+	}
 }

@@ -21,11 +21,16 @@ type syntheticReport struct {
 	Stories         int     `json:"stories"`
 	TermsPerStory   float64 `json:"terms_per_story"`
 	BuildSeconds    float64 `json:"build_seconds"`
+	BuildCPUSeconds float64 `json:"build_cpu_seconds"`
 	BytesPerStory   float64 `json:"bytes_per_story"`
 	QueryP50Ms      float64 `json:"query_p50_ms"`
 	QueryP99Ms      float64 `json:"query_p99_ms"`
+	QueryCPUP50Ms   float64 `json:"query_cpu_p50_ms"`
+	QueryCPUP99Ms   float64 `json:"query_cpu_p99_ms"`
 	UpdateP50Ms     float64 `json:"update_p50_ms"`
 	UpdateP99Ms     float64 `json:"update_p99_ms"`
+	UpdateCPUP50Ms  float64 `json:"update_cpu_p50_ms"`
+	UpdateCPUP99Ms  float64 `json:"update_cpu_p99_ms"`
 	ResultsPerQuery float64 `json:"results_per_query"`
 }
 
@@ -80,7 +85,7 @@ func (r *resampler) story(id int64) related.Document {
 	pa, pb := r.paras[a], r.paras[b]
 	parts = append(parts, pa[:(len(pa)+1)/2]...)
 	parts = append(parts, pb[len(pb)/2:]...)
-	merged := make(map[string]related.Term)
+	merged := make(map[string]related.Term, 256)
 	for _, p := range parts {
 		for _, t := range p {
 			m, ok := merged[t.Key]
@@ -107,53 +112,69 @@ func runSynthetic(ctx context.Context, stories []story, o options) (*syntheticRe
 	rep := &syntheticReport{Corpus: o.corpus, Sources: len(stories), Stories: o.synthetic}
 	ix := related.New(related.DefaultConfig())
 	before := heapInUse()
-	var build time.Duration
+	var build stopwatch
 	var terms int
-	for i := range o.synthetic {
-		if i%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
+	batch := make([]related.Document, 0, 1000)
+	for i := 0; i < o.synthetic; i += cap(batch) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
-		doc := gen.story(int64(i))
-		terms += len(doc.Terms())
+		batch = batch[:0]
+		for j := i; j < min(i+cap(batch), o.synthetic); j++ {
+			doc := gen.story(int64(j))
+			terms += len(doc.Terms())
+			batch = append(batch, doc)
+		}
 		var err error
-		build += timed(func() { err = ix.Add(doc) })
+		sw := processTimed(func() {
+			for _, doc := range batch {
+				if err = ix.Add(doc); err != nil {
+					return
+				}
+			}
+		})
 		if err != nil {
 			return nil, err
 		}
+		build.wall += sw.wall
+		build.cpu += sw.cpu
 	}
+	batch = nil
 	after := heapInUse()
 	runtime.KeepAlive(ix)
 	rep.TermsPerStory = float64(terms) / float64(o.synthetic)
-	rep.BuildSeconds = build.Seconds()
+	rep.BuildSeconds, rep.BuildCPUSeconds = build.wall.Seconds(), build.cpu.Seconds()
 	rep.BytesPerStory = float64(int64(after)-int64(before)) / float64(o.synthetic)
 
-	lat := make([]time.Duration, o.queries)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	var lat latencies
 	var results int
-	for i := range lat {
+	for range o.queries {
 		id := gen.rng.Int64N(int64(o.synthetic))
 		var rs []related.Result
 		var err error
-		lat[i] = timed(func() { rs, err = ix.Related(id, 5) })
+		lat.add(threadTimed(func() { rs, err = ix.Related(id, 5) }))
 		if err != nil {
 			return nil, err
 		}
 		results += len(rs)
 	}
-	rep.QueryP50Ms, rep.QueryP99Ms = ms(percentile(lat, 50)), ms(percentile(lat, 99))
-	rep.ResultsPerQuery = float64(results) / float64(len(lat))
+	rep.QueryP50Ms, rep.QueryP99Ms = ms(percentile(lat.wall, 50)), ms(percentile(lat.wall, 99))
+	rep.QueryCPUP50Ms, rep.QueryCPUP99Ms = ms(percentile(lat.cpu, 50)), ms(percentile(lat.cpu, 99))
+	rep.ResultsPerQuery = float64(results) / float64(o.queries)
 
-	upd := make([]time.Duration, o.queries)
-	for i := range upd {
+	var upd latencies
+	for range o.queries {
 		doc := gen.story(gen.rng.Int64N(int64(o.synthetic)))
 		var err error
-		upd[i] = timed(func() { err = ix.Update(doc) })
+		upd.add(threadTimed(func() { err = ix.Update(doc) }))
 		if err != nil {
 			return nil, err
 		}
 	}
-	rep.UpdateP50Ms, rep.UpdateP99Ms = ms(percentile(upd, 50)), ms(percentile(upd, 99))
+	rep.UpdateP50Ms, rep.UpdateP99Ms = ms(percentile(upd.wall, 50)), ms(percentile(upd.wall, 99))
+	rep.UpdateCPUP50Ms, rep.UpdateCPUP99Ms = ms(percentile(upd.cpu, 50)), ms(percentile(upd.cpu, 99))
 	return rep, nil
 }
 
@@ -163,11 +184,13 @@ func (r *syntheticReport) write(w io.Writer, asJSON bool) error {
 	}
 	_, err := fmt.Fprintf(w, `synthetic corpus: %d stories resampled from %d stories of %s (%s, GOMAXPROCS=%d)
 terms per story:  %.1f
-build:            %.2fs (index only, analysis excluded)
+build:            %.2fs, %.2fs cpu (index only, analysis excluded)
 memory:           %.0f bytes per story
-query:            p50 %.3fms, p99 %.3fms (%.1f results per query)
-update:           p50 %.3fms, p99 %.3fms
-`, r.Stories, r.Sources, r.Corpus, runtime.Version(), runtime.GOMAXPROCS(0), r.TermsPerStory, r.BuildSeconds,
-		r.BytesPerStory, r.QueryP50Ms, r.QueryP99Ms, r.ResultsPerQuery, r.UpdateP50Ms, r.UpdateP99Ms)
+query (k=5):      p50 %.3fms, p99 %.3fms; cpu p50 %.3fms, p99 %.3fms (%.1f results per query)
+update:           p50 %.3fms, p99 %.3fms; cpu p50 %.3fms, p99 %.3fms
+`, r.Stories, r.Sources, r.Corpus, runtime.Version(), runtime.GOMAXPROCS(0), r.TermsPerStory,
+		r.BuildSeconds, r.BuildCPUSeconds, r.BytesPerStory,
+		r.QueryP50Ms, r.QueryP99Ms, r.QueryCPUP50Ms, r.QueryCPUP99Ms, r.ResultsPerQuery,
+		r.UpdateP50Ms, r.UpdateP99Ms, r.UpdateCPUP50Ms, r.UpdateCPUP99Ms)
 	return err
 }
