@@ -267,3 +267,12 @@ func BenchmarkAnalyze(b *testing.B) {
 		a.Analyze(Prose("Harbour Council Approves New Ferry Link", 3), Prose(body, 1))
 	}
 }
+
+func TestStoryFields(t *testing.T) {
+	t.Parallel()
+	got := StoryFields("Title", "", "Body", []string{"Tag"}, "World")
+	want := []Field{Prose("Title", TitleWeight), Prose("Body", BodyWeight), Keywords(TagWeight, "Tag"), Keywords(SectionWeight, "World")}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("StoryFields (-want +got):\n%s", diff)
+	}
+}

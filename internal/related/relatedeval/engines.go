@@ -10,13 +10,6 @@ import (
 	"github.com/broadsheet/broadsheet/internal/text"
 )
 
-// Field weights the evaluation gives to a story's title and body, as the
-// product does.
-const (
-	titleWeight = 3
-	bodyWeight  = 1
-)
-
 // corpus is a labelled corpus after text analysis.
 type corpus struct {
 	stories  []story
@@ -24,13 +17,9 @@ type corpus struct {
 	keywords [][]string       // title term keys, for the tag-overlap baseline
 }
 
+// analyse returns the terms of a story, weighted as the product weighs them.
 func analyse(a *text.Analyzer, s story) []related.Term {
-	ts := a.Analyze(text.Prose(s.title, titleWeight), text.Prose(s.body, bodyWeight))
-	out := make([]related.Term, len(ts))
-	for i, t := range ts {
-		out[i] = related.Term(t)
-	}
-	return out
+	return convert(a.Analyze(text.StoryFields(s.title, "", s.body, nil, "")...))
 }
 
 func titleKeywords(a *text.Analyzer, s story) []string {

@@ -50,11 +50,11 @@ func newResampler(stories []story, seed uint64) *resampler {
 	r := &resampler{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), start: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)}
 	groups := make(map[string][]int)
 	for i, s := range stories {
-		r.titles = append(r.titles, convert(a.Analyze(text.Prose(s.title, titleWeight))))
+		r.titles = append(r.titles, convert(a.Analyze(text.Prose(s.title, text.TitleWeight))))
 		var ps [][]related.Term
 		for _, p := range strings.Split(s.body, "\n") {
 			if strings.TrimSpace(p) != "" {
-				ps = append(ps, convert(a.Analyze(text.Prose(p, bodyWeight))))
+				ps = append(ps, convert(a.Analyze(text.Prose(p, text.BodyWeight))))
 			}
 		}
 		r.paras = append(r.paras, ps)
