@@ -58,13 +58,44 @@ func (s Store) RelatedArticles(ctx context.Context, id int64, liveAt time.Time) 
 
 // SharingArticles implements store.Related.
 func (s Store) SharingArticles(ctx context.Context, a *article.Article, liveAt time.Time, limit int) ([]*article.Article, error) {
-	list, err := s.queryArticles(ctx, `SELECT `+articleColumns+articleFrom+`
-		WHERE a.id != ? AND a.kind = 'story' AND `+liveCond+` AND (
-			(a.section_id IS NOT NULL AND a.section_id = ?) OR
-			a.id IN (SELECT t2.article_id FROM article_tags t1 JOIN article_tags t2 ON t2.tag_id = t1.tag_id WHERE t1.article_id = ?))
-		ORDER BY (SELECT COUNT(*) FROM article_tags t1 JOIN article_tags t2 ON t2.tag_id = t1.tag_id
-			WHERE t1.article_id = ? AND t2.article_id = a.id) DESC, a.published_at DESC, a.id DESC LIMIT ?`,
-		a.ID, liveAt.UnixMicro(), a.Section.ID, a.ID, a.ID, limit)
+	// Stories sharing tags, most shared first, then (when they are too few) the newest of the
+	// section: two index-driven queries rather than one that counts tags for a whole section.
+	live := liveAt.UnixMicro()
+	var ids []int64
+	err := s.each(ctx, `SELECT t2.article_id FROM article_tags t1
+		JOIN article_tags t2 ON t2.tag_id = t1.tag_id AND t2.article_id != t1.article_id
+		JOIN articles a ON a.id = t2.article_id
+		WHERE t1.article_id = ? AND a.kind = 'story' AND `+liveCond+`
+		GROUP BY t2.article_id ORDER BY COUNT(*) DESC, a.published_at DESC, a.id DESC LIMIT ?`,
+		[]any{a.ID, live, limit}, func(sc func(...any) error) error {
+			var id int64
+			if err := sc(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: sharing with %d: %w", a.ID, err)
+	}
+	if len(ids) < limit && a.Section.ID != 0 {
+		err := s.each(ctx, `SELECT a.id FROM articles a WHERE a.section_id = ? AND a.id != ? AND a.kind = 'story'
+			AND `+liveCond+` AND a.id NOT IN (`+placeholders(len(ids)+1)+`)
+			ORDER BY a.published_at DESC, a.id DESC LIMIT ?`,
+			append(append([]any{a.Section.ID, a.ID, live}, int64Args(append(ids, a.ID))...), limit-len(ids)),
+			func(sc func(...any) error) error {
+				var id int64
+				if err := sc(&id); err != nil {
+					return err
+				}
+				ids = append(ids, id)
+				return nil
+			})
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: sharing with %d: %w", a.ID, err)
+		}
+	}
+	list, err := s.articlesByID(ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: sharing with %d: %w", a.ID, err)
 	}
