@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/broadsheet/broadsheet/internal/account"
+	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/comment"
 	"github.com/broadsheet/broadsheet/internal/mail"
 	"github.com/broadsheet/broadsheet/internal/mail/mailtest"
@@ -31,14 +32,17 @@ type commentSite struct {
 	wakes   *atomic.Int32
 }
 
-func newCommentSite(t *testing.T) *commentSite {
+func newCommentSite(t testing.TB) *commentSite {
 	t.Helper()
 	wakes := &atomic.Int32{}
 	n := newNewsroom(t, func(c *Config) { c.Notify = func() { wakes.Add(1) } })
 	writer := n.addUser("Walt Writer", account.Author)
-	b := n.signIn(writer)
-	id := saved(t, b, "/admin/stories/new", newStoryForm(t, b, "Harbour wall to be rebuilt", "The council voted."), "publish")
-	a := loadArticle(t, n.st, id)
+	a := &article.Article{Kind: article.Story, Slug: "harbour-wall-to-be-rebuilt", Title: "Harbour wall to be rebuilt",
+		Body: "The council voted.", BodyHTML: "<p>The council voted.</p>\n", BodyText: "The council voted.",
+		Authors: []article.Author{{ID: writer.AuthorID}}, Status: article.Published, PublishedAt: n.clock.now(), CommentsOpen: true}
+	if err := n.st.CreateArticle(t.Context(), a); err != nil {
+		t.Fatal(err)
+	}
 	return &commentSite{newsroom: n, writer: writer, path: a.Path(time.UTC), storyID: a.ID, wakes: wakes}
 }
 
@@ -634,6 +638,25 @@ func TestReplyNotificationAfterApprovalOnly(t *testing.T) {
 	moderate(t, mod, url.Values{"row": {"approve:" + itoa64(another)}})
 	if got := recipients(cs.sendNotices(ms)); slices.Contains(got, zoe) {
 		t.Errorf("after unsubscribing the reader still gets mail: %v", got)
+	}
+}
+
+// BenchmarkModerationQueue measures the pending queue's page, 25 of 500 held comments, with
+// the navigation's badge.
+func BenchmarkModerationQueue(b *testing.B) {
+	cs := newCommentSite(b)
+	ed := cs.signIn(cs.addUser("Edna Editor", account.Editor))
+	for i := range 500 {
+		c := &comment.Comment{ArticleID: cs.storyID, Status: comment.Pending, AuthorName: "Reader " + itoa(i),
+			AuthorEmail: "reader" + itoa(i) + "@example.org", AuthorIP: "192.0.2.1", Content: "A held comment, number " + itoa(i) + ".",
+			Reasons: []string{"first comment from an unverified email address"}, SpamScore: 0.5,
+			CreatedAt: cs.clock.now().Add(time.Duration(i) * time.Second)}
+		if err := cs.st.CreateComment(b.Context(), c); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for b.Loop() {
+		ed.mustGet("/admin/comments/", http.StatusOK)
 	}
 }
 
