@@ -189,14 +189,16 @@ func (s *Server) handleAPIUpdateComment(w http.ResponseWriter, r *http.Request, 
 	}
 	ctx := r.Context()
 	if in.Content != nil || in.Name != nil || in.URL != nil || in.Featured != nil {
-		f := commentEdit{Content: c.Content, Name: c.AuthorName, URL: c.AuthorURL}
-		for _, set := range []struct{ to, from *string }{{&f.Content, in.Content}, {&f.Name, in.Name}, {&f.URL, in.URL}} {
-			if set.from != nil {
-				*set.to = *set.from
+		if in.Content != nil || in.Name != nil || in.URL != nil {
+			f := commentEdit{Content: c.Content, Name: c.AuthorName, URL: c.AuthorURL}
+			for _, set := range []struct{ to, from *string }{{&f.Content, in.Content}, {&f.Name, in.Name}, {&f.URL, in.URL}} {
+				if set.from != nil {
+					*set.to = *set.from
+				}
 			}
-		}
-		if errs := editComment(c, f); len(errs) > 0 {
-			return article.ValidationError(errs)
+			if errs := editComment(c, f); len(errs) > 0 {
+				return article.ValidationError(errs)
+			}
 		}
 		if in.Featured != nil {
 			c.Featured = *in.Featured
