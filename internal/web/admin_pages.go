@@ -206,8 +206,7 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) error {
 	if r.PostForm != nil {
 		return nil
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
+	if err := parseLimitedForm(w, r, maxFormBytes); err != nil {
 		if errors.As(err, new(*http.MaxBytesError)) {
 			return err
 		}

@@ -138,8 +138,7 @@ func (s *Server) commentSettings() comment.Settings {
 // form again with the reader's text; success answers 303 See Other to the comment (or JSON for
 // the page's script).
 func (s *Server) handlePostComment(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxCommentBody)
-	if err := r.ParseForm(); err != nil {
+	if err := parseLimitedForm(w, r, maxCommentBody); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			s.errorPage(w, r, http.StatusRequestEntityTooLarge,
