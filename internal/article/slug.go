@@ -24,27 +24,33 @@ func Slugify(title string) string {
 	}
 	folded = strings.ReplaceAll(folded, "ß", "ss")
 	var b strings.Builder
-	n, dash := 0, false
+	dash := false
 	for _, r := range folded {
-		if n >= MaxSlugLen {
-			break
-		}
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			if dash && b.Len() > 0 {
 				b.WriteByte('-')
-				n++
 			}
 			dash = false
 			b.WriteRune(unicode.ToLower(r))
-			n++
 		case r == '\'' || r == '’':
 			// "Putin's" reads better as "putins" than as "putin-s".
 		default:
 			dash = true
 		}
 	}
-	return strings.Trim(b.String(), "-")
+	slug := []rune(b.String())
+	if len(slug) > MaxSlugLen {
+		// Cut at the last word boundary that fits, unless that loses more than half.
+		cut := MaxSlugLen
+		if slug[cut] != '-' {
+			if i := strings.LastIndexByte(string(slug[:cut]), '-'); i >= 0 && len([]rune(string(slug[:cut])[:i])) > MaxSlugLen/2 {
+				cut = len([]rune(string(slug[:cut])[:i]))
+			}
+		}
+		slug = slug[:cut]
+	}
+	return strings.Trim(string(slug), "-")
 }
 
 // ValidSlug reports whether s could have come from Slugify: non-empty, no leading, trailing or

@@ -1,0 +1,205 @@
+package article
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestSlugify(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"Talks Between Xi And Putin Fail To End Ukraine War", "talks-between-xi-and-putin-fail-to-end-ukraine-war"},
+		{"Putin’s plan: “peace”?", "putins-plan-peace"},
+		{"Crème brûlée at the Café", "creme-brulee-at-the-cafe"},
+		{"Straße in München", "strasse-in-munchen"},
+		{"Путин и Си Цзиньпин", "путин-и-си-цзиньпин"},
+		{"习近平会见普京", "习近平会见普京"},
+		{"  --Hello--World--  ", "hello-world"},
+		{"100% up in 2026!", "100-up-in-2026"},
+		{"!!!", ""},
+		{"", ""},
+		{strings.Repeat("word ", 40), strings.TrimRight(strings.Repeat("word-", 16), "-")},
+	}
+	for _, tt := range tests {
+		if got := Slugify(tt.in); got != tt.want {
+			t.Errorf("Slugify(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if tt.want != "" && !ValidSlug(Slugify(tt.in)) {
+			t.Errorf("Slugify(%q) = %q is not a ValidSlug", tt.in, Slugify(tt.in))
+		}
+	}
+	for _, bad := range []string{"", "-a", "a-", "a--b", "Upper", "has space", "semi;colon", strings.Repeat("a", MaxSlugLen+1)} {
+		if ValidSlug(bad) {
+			t.Errorf("ValidSlug(%q) = true, want false", bad)
+		}
+	}
+}
+
+func TestUniqueSlug(t *testing.T) {
+	t.Parallel()
+	taken := map[string]bool{"news": true, "news-2": true}
+	got, err := UniqueSlug("news", "story", func(s string) (bool, error) { return taken[s], nil })
+	if err != nil || got != "news-3" {
+		t.Errorf("UniqueSlug(news) = %q, %v; want news-3", got, err)
+	}
+	if got, _ := UniqueSlug("", "story-7", func(string) (bool, error) { return false, nil }); got != "story-7" {
+		t.Errorf("UniqueSlug(\"\") = %q, want the fallback", got)
+	}
+	boom := errors.New("boom")
+	if _, err := UniqueSlug("x", "y", func(string) (bool, error) { return false, boom }); !errors.Is(err, boom) {
+		t.Errorf("UniqueSlug error = %v, want boom", err)
+	}
+}
+
+func TestLiveAndPermalink(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 3, 22, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		status Status
+		at     time.Time
+		want   bool
+	}{
+		{Published, now.Add(-time.Hour), true},
+		{Published, time.Time{}, true},
+		{Scheduled, now.Add(-time.Second), true},
+		{Scheduled, now, true},
+		{Scheduled, now.Add(time.Second), false},
+		{Scheduled, time.Time{}, false},
+		{Draft, now.Add(-time.Hour), false},
+		{Pending, now.Add(-time.Hour), false},
+		{Unpublished, now.Add(-time.Hour), false},
+	}
+	for _, tt := range tests {
+		if got := IsLive(tt.status, tt.at, now); got != tt.want {
+			t.Errorf("IsLive(%s, %v) = %v, want %v", tt.status, tt.at, got, tt.want)
+		}
+	}
+	late := time.Date(2026, 3, 22, 23, 30, 0, 0, time.UTC)
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	a := &Article{Kind: Story, Slug: "late-news", PublishedAt: late}
+	if got := a.Path(time.UTC); got != "/2026/03/22/late-news/" {
+		t.Errorf("Path(UTC) = %q", got)
+	}
+	if got := a.Path(tokyo); got != "/2026/03/23/late-news/" {
+		t.Errorf("Path(Tokyo) = %q, want the newsroom's date", got)
+	}
+	if got := (&Article{Kind: Page, Slug: "about", PublishedAt: late}).Path(time.UTC); got != "/about/" {
+		t.Errorf("page Path = %q", got)
+	}
+}
+
+func TestExcerptAndDescription(t *testing.T) {
+	t.Parallel()
+	if got := Excerpt("one two three four five six", 13); got != "one two…" {
+		t.Errorf("Excerpt = %q", got)
+	}
+	if got := Excerpt("  short \n text ", 50); got != "short text" {
+		t.Errorf("Excerpt = %q", got)
+	}
+	if got := Excerpt("ééééééééééé", 5); got != "ééééé…" {
+		t.Errorf("Excerpt of runes = %q", got)
+	}
+	a := &Article{Standfirst: " The standfirst. "}
+	if got := a.Description("body"); got != "The standfirst." {
+		t.Errorf("Description = %q", got)
+	}
+	a.Standfirst = ""
+	if got := a.Description("The body text."); got != "The body text." {
+		t.Errorf("Description without standfirst = %q", got)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	t.Parallel()
+	ok := Article{Title: "A headline", Status: Draft}
+	tests := []struct {
+		name   string
+		change func(*Article)
+		want   ValidationError
+	}{
+		{"valid", func(*Article) {}, nil},
+		{"no title", func(a *Article) { a.Title = "  " }, ValidationError{"title": "A story needs a headline."}},
+		{"long title", func(a *Article) { a.Title = strings.Repeat("é", MaxTitleLen+1) }, ValidationError{"title": "The headline is too long (300 characters at most)."}},
+		{"bad slug", func(a *Article) { a.Slug = "Bad Slug" }, ValidationError{"slug": "Use lower-case letters, digits and single hyphens."}},
+		{"bad status", func(a *Article) { a.Status = "gone" }, ValidationError{"status": "Unknown status."}},
+		{"scheduled without time", func(a *Article) { a.Status = Scheduled }, ValidationError{"published_at": "A scheduled story needs a date and time."}},
+		{"image without alt", func(a *Article) { a.ImageURL = "https://example.org/a.jpg" }, ValidationError{"image_alt": "Describe the image for readers who cannot see it."}},
+		{"javascript image", func(a *Article) { a.ImageURL, a.ImageAlt = "javascript:alert(1)", "x" }, ValidationError{"image_url": "Use an http(s) address or a path starting with /."}},
+		{"invalid UTF-8", func(a *Article) { a.Body = "a\xffb" }, ValidationError{"body": "The text contains invalid characters."}},
+		{"huge body", func(a *Article) { a.Body = strings.Repeat("x", MaxBodyBytes+1) }, ValidationError{"body": "The body is too long (2 MB at most)."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			a := ok
+			tt.change(&a)
+			got, _ := AsValidation(a.Validate())
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Validate() (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// sanitizer is a stand-in policy for the renderer test: it marks what it was given, so the test
+// sees that rendering goes through it.
+type sanitizer struct{}
+
+func (sanitizer) Article(h string) string { return "<!--clean-->" + h }
+func (sanitizer) Text(h string) string    { return strings.Join(strings.Fields(stripTags(h)), " ") }
+
+func stripTags(s string) string {
+	var b strings.Builder
+	in := false
+	for _, r := range s {
+		switch {
+		case r == '<':
+			in = true
+		case r == '>':
+			in = false
+			b.WriteByte(' ')
+		case !in:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func TestRendererPrepare(t *testing.T) {
+	t.Parallel()
+	r := NewRenderer(sanitizer{})
+	a := &Article{Title: "Xi meets Putin", Status: Draft, Body: "First *para*.\n\n> A quote.\n\n| a | b |\n|---|---|\n| 1 | 2 |"}
+	if err := r.Prepare(a); err != nil {
+		t.Fatal(err)
+	}
+	if a.Slug != "xi-meets-putin" || a.Kind != Story {
+		t.Errorf("Prepare left slug %q, kind %q", a.Slug, a.Kind)
+	}
+	for _, want := range []string{"<!--clean-->", "<em>para</em>", "<blockquote>", "<table>"} {
+		if !strings.Contains(a.BodyHTML, want) {
+			t.Errorf("BodyHTML lacks %q:\n%s", want, a.BodyHTML)
+		}
+	}
+	if a.BodyText != "First para . A quote. a b 1 2" {
+		t.Errorf("BodyText = %q", a.BodyText)
+	}
+	if err := r.Prepare(&Article{Status: Draft}); err == nil {
+		t.Error("Prepare accepted a story without a headline")
+	}
+}
+
+// FuzzSlugify checks that every title gives an empty slug or a valid one.
+func FuzzSlugify(f *testing.F) {
+	for _, s := range []string{"Hello World", "Putin’s plan", "Straße", "习近平", "a\xffb", strings.Repeat("ab ", 60)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, title string) {
+		if s := Slugify(title); s != "" && !ValidSlug(s) {
+			t.Errorf("Slugify(%q) = %q, not a valid slug", title, s)
+		}
+	})
+}
