@@ -1,0 +1,89 @@
+package main
+
+import (
+	"encoding/xml"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+
+	"github.com/broadsheet/broadsheet/internal/article"
+	"github.com/broadsheet/broadsheet/internal/store"
+)
+
+// TestFeedsAndSitemaps reads every feed of the site with an independent parser and the sitemaps
+// with encoding/xml, and checks they list the live stories at their permalinks.
+func TestFeedsAndSitemaps(t *testing.T) {
+	t.Parallel()
+	m, _ := startMain(t)
+	live, _, err := m.Store.ListArticles(t.Context(), store.ArticleQuery{LiveAt: m.Now(), Kind: article.Story})
+	if err != nil {
+		t.Fatal(err)
+	}
+	permalinks := map[string]string{}
+	for _, a := range live {
+		permalinks[m.URL()+a.Path(time.UTC)] = a.Title
+	}
+	sec := live[0].Section
+	parser := gofeed.NewParser()
+	for _, path := range []string{"/feed/", "/feed/atom/", "/feed.json", "/section/" + sec.Slug + "/feed/", "/section/" + sec.Slug + "/feed/atom/",
+		"/author/" + live[0].Authors[0].Slug + "/feed/", "/tag/" + live[0].Tags[0].Slug + "/feed/"} {
+		resp, body := get(t, m, path)
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: status %d", path, resp.StatusCode)
+			continue
+		}
+		f, err := parser.ParseString(body)
+		if err != nil {
+			t.Errorf("%s does not parse: %v", path, err)
+			continue
+		}
+		if len(f.Items) == 0 {
+			t.Errorf("%s has no items", path)
+		}
+		for _, it := range f.Items {
+			title, ok := permalinks[it.Link]
+			if !ok || it.Title != title {
+				t.Errorf("%s: item %q links to %q, not a live story's permalink", path, it.Title, it.Link)
+			}
+			if it.PublishedParsed == nil || len(it.Authors) == 0 || it.Authors[0].Email != "" {
+				t.Errorf("%s: item %q lacks a date or a byline, or shows an email", path, it.Title)
+			}
+		}
+		if path == "/feed/" && len(f.Items) != len(live) {
+			t.Errorf("/feed/ has %d items, want the %d live stories", len(f.Items), len(live))
+		}
+	}
+
+	var index struct {
+		Maps []struct {
+			Loc string `xml:"loc"`
+		} `xml:"sitemap"`
+	}
+	if err := xml.Unmarshal([]byte(mustGet(t, m, "/sitemap.xml", http.StatusOK)), &index); err != nil || len(index.Maps) < 2 {
+		t.Fatalf("sitemap index: %v, %d sitemaps", err, len(index.Maps))
+	}
+	var urls struct {
+		URLs []struct {
+			Loc string `xml:"loc"`
+		} `xml:"url"`
+	}
+	if err := xml.Unmarshal([]byte(mustGet(t, m, strings.TrimPrefix(index.Maps[0].Loc, m.URL()), http.StatusOK)), &urls); err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, u := range urls.URLs {
+		if _, ok := permalinks[u.Loc]; ok {
+			found++
+		}
+	}
+	if found != len(live) {
+		t.Errorf("the sitemap lists %d of the %d live stories", found, len(live))
+	}
+	news := mustGet(t, m, "/news-sitemap.xml", http.StatusOK)
+	if !strings.Contains(news, "<news:publication_date>") || !strings.Contains(news, "sitemap-news/0.9") {
+		t.Errorf("news sitemap lacks Google News fields:\n%.400s", news)
+	}
+}
