@@ -29,12 +29,12 @@ type Config struct {
 	// It applies only when Candidates is positive.
 	SeedTerms int
 	// K1 is the BM25 term-frequency saturation: a term's weight approaches
-	// its limit after about K1 occurrences. Zero means 1.2.
+	// its limit after about K1 occurrences. Zero means 1.5.
 	K1 float64
 	// B is the BM25 length normalisation, from 0 (none) to 1 (full). Zero
 	// means 0.75; use a tiny positive value for "almost none".
 	B float64
-	// EntityBoost multiplies the weight of entity terms (names). Zero means 1.5.
+	// EntityBoost multiplies the weight of entity terms (names). Zero means 1.25.
 	EntityBoost float64
 	// MaxDocFreq drops, at query time, terms found in more than this fraction
 	// of the indexed stories: they tell no stories apart. Zero means 0.5.
@@ -62,9 +62,9 @@ func DefaultConfig() Config {
 		MaxTerms:      128,
 		Candidates:    200,
 		SeedTerms:     24,
-		K1:            1.2,
+		K1:            1.5,
 		B:             0.75,
-		EntityBoost:   1.5,
+		EntityBoost:   1.25,
 		MaxDocFreq:    0.5,
 		HalfLife:      30 * 24 * time.Hour,
 		RecencyWeight: 0.3,
