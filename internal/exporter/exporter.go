@@ -52,7 +52,7 @@ type Counts struct {
 const AttachmentIDBase = 1_000_000_000_000
 
 // pageSize is how many articles an export reads at a time.
-const pageSize = 100
+const pageSize = 500
 
 func (o *Options) defaults() {
 	if o.Location == nil {

@@ -49,7 +49,7 @@ func (r *run) disqus(src io.Reader) error {
 			r.sum.skip("empty comment", "post "+p.ID)
 			return nil
 		}
-		id, _, err := r.saveComment(source, "post:"+p.ID, c)
+		id, _, err := r.saveComment(source, "post:"+p.ID, c, false)
 		if err != nil {
 			return err
 		}

@@ -166,7 +166,7 @@ func (r *run) record(rec *exporter.Record) error {
 			}
 		}
 	}
-	_, ok, err := r.saveArticle(source, rec.ID, rec.URL, a)
+	created, ok, err := r.saveArticle(source, rec.ID, rec.URL, a)
 	if err != nil || !ok {
 		return err
 	}
@@ -200,7 +200,7 @@ func (r *run) record(rec *exporter.Record) error {
 		}
 		list = append(list, ic)
 	}
-	return r.saveThread(source, list, nil)
+	return r.saveThread(source, list, nil, created)
 }
 
 // sectionName is a corpus category as a section's name: "business" becomes "Business".

@@ -236,9 +236,14 @@ func dedupeTags(tags []article.Tag) []article.Tag {
 }
 
 // saveComment creates the comment keyed by source and key, or updates the one an earlier import
-// created from it. It returns the comment's ID and whether it was created.
-func (r *run) saveComment(source, key string, c *comment.Comment) (int64, bool, error) {
-	k, err := r.tx.ImportKey(r.ctx, source, key)
+// created from it. It returns the comment's ID and whether it was created. fresh says that the
+// comment's story was created by this import, so that no earlier import can have kept it: keys
+// go with their comments, and comments with their stories.
+func (r *run) saveComment(source, key string, c *comment.Comment, fresh bool) (int64, bool, error) {
+	k, err := store.ImportKey{}, store.ErrNotFound
+	if !fresh {
+		k, err = r.tx.ImportKey(r.ctx, source, key)
+	}
 	switch {
 	case err == nil:
 		old, err := r.tx.Comment(r.ctx, k.CommentID)
@@ -288,7 +293,7 @@ type importedComment struct {
 // saveThread saves the comments of one story so that every parent is saved before its replies,
 // whatever their order in the file. A reply whose parent is neither in list nor kept from an
 // earlier import becomes a top-level comment.
-func (r *run) saveThread(source string, list []importedComment, ids map[string]int64) error {
+func (r *run) saveThread(source string, list []importedComment, ids map[string]int64, fresh bool) error {
 	if ids == nil {
 		ids = map[string]int64{}
 	}
@@ -312,7 +317,7 @@ func (r *run) saveThread(source string, list []importedComment, ids map[string]i
 					ic.c.ParentID = k.CommentID
 				}
 			}
-			id, _, err := r.saveComment(source, ic.key, ic.c)
+			id, _, err := r.saveComment(source, ic.key, ic.c, fresh)
 			if err != nil {
 				return fmt.Errorf("comment %s: %w", ic.id, err)
 			}

@@ -207,7 +207,7 @@ func (w *wxrRun) post(it *wxr.Item) error {
 		a.PublishedAt = it.PostDate
 	}
 	key := postKey(it)
-	_, ok, err := w.saveArticle(w.source, key, strings.TrimSpace(it.Link), a)
+	created, ok, err := w.saveArticle(w.source, key, strings.TrimSpace(it.Link), a)
 	if err != nil || !ok {
 		return err
 	}
@@ -219,7 +219,7 @@ func (w *wxrRun) post(it *wxr.Item) error {
 			return err
 		}
 	}
-	return w.comments(it, a, key)
+	return w.comments(it, a, key, created)
 }
 
 // postKey is a post's import key: its ID or, in a file without IDs, its GUID, link or title.
@@ -383,7 +383,7 @@ func wpCommentStatus(s string) (comment.Status, bool) {
 }
 
 // comments imports a post's comments with their threads.
-func (w *wxrRun) comments(it *wxr.Item, a *article.Article, postKey string) error {
+func (w *wxrRun) comments(it *wxr.Item, a *article.Article, postKey string, fresh bool) error {
 	list := make([]importedComment, 0, len(it.Comments))
 	for i := range it.Comments {
 		wc := &it.Comments[i]
@@ -433,7 +433,7 @@ func (w *wxrRun) comments(it *wxr.Item, a *article.Article, postKey string) erro
 		}
 		list = append(list, ic)
 	}
-	return w.saveThread(w.source, list, nil)
+	return w.saveThread(w.source, list, nil, fresh)
 }
 
 // spamScore is the score an imported comment starts with: what its moderation said.
