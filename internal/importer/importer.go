@@ -30,6 +30,10 @@
 //     with a 301 to the new address, through the store's redirects. Only published and
 //     scheduled stories get them: drafts had no public address.
 //
+// A source is told apart by its address (a WordPress site's base URL, a Disqus forum, a feed's
+// link): two different sites exported from the same address (http://localhost) are taken for
+// one, and the second import updates the first's stories.
+//
 // Disqus threads are matched to stories by their link (the permalink, or an old URL an import
 // kept) or by their identifier; feed items become published stories whose link is kept in the
 // import key as their canonical source.
