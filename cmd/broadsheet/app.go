@@ -172,14 +172,23 @@ func (m *Main) PublishDue(ctx context.Context) error {
 	return nil
 }
 
-// schedule publishes scheduled stories at their time, checking every second: a cheap read that
-// only writes when a story is due.
+// keepChanges is how much of the change log the server keeps.
+const keepChanges = 100_000
+
+// schedule publishes scheduled stories at their time, checking every second (a cheap read that
+// only writes when a story is due), and keeps the change log short.
 func (m *Main) schedule(ctx context.Context) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
-	for {
+	for tick := 0; ; tick++ {
 		if err := m.PublishDue(ctx); err != nil && ctx.Err() == nil {
 			m.Log.Error("scheduled publishing", "err", err)
+		}
+		if tick%60 == 0 {
+			// Readers of the change log that fall further behind start afresh.
+			if err := m.Store.PruneChanges(ctx, keepChanges); err != nil && ctx.Err() == nil {
+				m.Log.Error("prune the change log", "err", err)
+			}
 		}
 		select {
 		case <-ctx.Done():

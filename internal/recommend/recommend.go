@@ -304,6 +304,9 @@ func (r *Recommender) Len() int {
 	return r.ix.Len()
 }
 
+// maxChanges is how many change-log entries Follow reads at once; more waiting means a rebuild.
+const maxChanges = 10_000
+
 // Follow loads the index, then applies every article change the store's change log records —
 // from this process, the command line or an import — until ctx ends. wake, when it receives,
 // makes it look at once; otherwise it looks every interval.
@@ -323,13 +326,23 @@ func (r *Recommender) Follow(ctx context.Context, interval time.Duration, wake <
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		changes, latest, err := r.st.ChangesSince(ctx, seq)
-		if err != nil {
+		changes, latest, err := r.st.ChangesSince(ctx, seq, maxChanges)
+		switch {
+		case err != nil:
 			if ctx.Err() != nil {
 				return nil
 			}
 			r.log.Error("related stories: read changes", slog.Any("err", err))
-		} else {
+		case len(changes) > 0 && (changes[0].Seq != seq+1 || changes[len(changes)-1].Seq != latest):
+			// Missed changes (an import, a pruned log): start afresh.
+			start := time.Now()
+			if err := r.Rebuild(ctx, nil); err != nil && ctx.Err() == nil {
+				r.log.Error("related stories: rebuild", slog.Any("err", err))
+				break
+			}
+			r.log.Info("related stories rebuilt after many changes", slog.Int("stories", r.Len()), slog.Duration("took", time.Since(start)))
+			seq = latest
+		default:
 			if ids := changedArticles(changes); len(ids) > 0 {
 				if err := r.Refresh(ctx, ids...); err != nil && ctx.Err() == nil {
 					r.log.Error("related stories: refresh", slog.Any("err", err))

@@ -167,8 +167,13 @@ type Change struct {
 
 // Changes reads the change log, which caches use to invalidate exactly what changed.
 type Changes interface {
-	// ChangesSince returns the changes after seq, oldest first, and the latest sequence number.
-	ChangesSince(ctx context.Context, seq int64) ([]Change, int64, error)
+	// ChangesSince returns at most limit changes after seq, oldest first, and the latest sequence
+	// number. Sequence numbers are consecutive, so a reader has missed changes — and must start
+	// afresh — when the first change returned is not seq+1 (PruneChanges forgot it) or when
+	// latest is beyond the last change returned (more than limit were waiting).
+	ChangesSince(ctx context.Context, seq int64, limit int) ([]Change, int64, error)
+	// PruneChanges forgets all but the newest keep changes.
+	PruneChanges(ctx context.Context, keep int) error
 	// LatestChange returns the latest sequence number (0 for none).
 	LatestChange(ctx context.Context) (int64, error)
 }

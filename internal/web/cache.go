@@ -102,35 +102,69 @@ func (r *response) write(w http.ResponseWriter, req *http.Request) {
 // store's change log, whichever process wrote them. Before every lookup it reads the log's tail,
 // so a page is never served stale after a committed edit.
 type pageCache struct {
-	changes store.Changes
+	changes changeLog
 	now     func() time.Time
 	maxSize int // bytes
 
 	mu      sync.Mutex
+	started bool                           // the first sync happened
 	seq     int64                          // the change log position applied
+	floor   int64                          // pages rendered before this position are not kept
 	pages   map[string]*response           // by cache key
 	byDep   map[string]map[string]struct{} // dependency → cache keys
 	touched map[string]int64               // dependency → seq of its latest change
 	size    int
 }
 
-func newPageCache(changes store.Changes, now func() time.Time, maxSize int) *pageCache {
+// changeLog is what the cache reads of the store's change log.
+type changeLog interface {
+	ChangesSince(ctx context.Context, seq int64, limit int) ([]store.Change, int64, error)
+	LatestChange(ctx context.Context) (int64, error)
+}
+
+func newPageCache(changes changeLog, now func() time.Time, maxSize int) *pageCache {
 	return &pageCache{changes: changes, now: now, maxSize: maxSize,
 		pages: map[string]*response{}, byDep: map[string]map[string]struct{}{}, touched: map[string]int64{}}
 }
+
+// maxChanges is how many change-log entries one sync reads. More waiting (an import, a server
+// that was busy) means starting afresh: emptying the cache is cheaper than reading them all.
+const maxChanges = 10_000
 
 // sync applies the changes logged since the last sync and returns the position reached: pages
 // rendered after this call reflect at least that position.
 func (c *pageCache) sync(ctx context.Context) (int64, error) {
 	c.mu.Lock()
-	seq := c.seq
+	seq, started := c.seq, c.started
 	c.mu.Unlock()
-	changes, latest, err := c.changes.ChangesSince(ctx, seq)
+	if !started {
+		// An empty cache needs no history: start at the log's end.
+		latest, err := c.changes.LatestChange(ctx)
+		if err != nil {
+			return 0, err
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if !c.started {
+			c.started, c.seq, c.floor = true, latest, latest
+		}
+		return c.seq, nil
+	}
+	changes, latest, err := c.changes.ChangesSince(ctx, seq, maxChanges)
 	if err != nil {
 		return 0, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if latest <= c.seq {
+		return c.seq, nil
+	}
+	if len(changes) > 0 && (changes[0].Seq != seq+1 || changes[len(changes)-1].Seq != latest) {
+		// Missed changes: pruned from the log, or too many to read. Start afresh.
+		c.purgeLocked()
+		c.seq, c.floor = latest, latest
+		return latest, nil
+	}
 	for _, ch := range changes {
 		if ch.Seq <= c.seq {
 			continue
@@ -140,7 +174,7 @@ func (c *pageCache) sync(ctx context.Context) (int64, error) {
 			c.removeLocked(key)
 		}
 	}
-	c.seq = max(c.seq, latest)
+	c.seq = latest
 	return latest, nil
 }
 
@@ -161,6 +195,9 @@ func (c *pageCache) get(key string) *response {
 func (c *pageCache) put(key string, r *response, from int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if from < c.floor {
+		return
+	}
 	for _, d := range r.deps {
 		if c.touched[d] > from {
 			return
@@ -211,7 +248,11 @@ func (c *pageCache) removeLocked(key string) {
 func (c *pageCache) purge() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.pages, c.byDep, c.size = map[string]*response{}, map[string]map[string]struct{}{}, 0
+	c.purgeLocked()
+}
+
+func (c *pageCache) purgeLocked() {
+	c.pages, c.byDep, c.touched, c.size = map[string]*response{}, map[string]map[string]struct{}{}, map[string]int64{}, 0
 }
 
 // len is the number of cached pages.

@@ -12,8 +12,9 @@ import (
 
 // memLog is an in-memory change log, standing in for a store's.
 type memLog struct {
-	mu  sync.Mutex
-	log []store.Change
+	mu     sync.Mutex
+	log    []store.Change
+	pruned int // entries before this index are forgotten
 }
 
 func (m *memLog) add(key string) {
@@ -22,10 +23,17 @@ func (m *memLog) add(key string) {
 	m.log = append(m.log, store.Change{Seq: int64(len(m.log) + 1), Key: key})
 }
 
-func (m *memLog) ChangesSince(_ context.Context, seq int64) ([]store.Change, int64, error) {
+func (m *memLog) ChangesSince(_ context.Context, seq int64, limit int) ([]store.Change, int64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return append([]store.Change(nil), m.log[seq:]...), int64(len(m.log)), nil
+	if int(seq) < m.pruned {
+		seq = int64(m.pruned)
+	}
+	list := m.log[seq:]
+	if len(list) > limit {
+		list = list[:limit]
+	}
+	return append([]store.Change(nil), list...), int64(len(m.log)), nil
 }
 
 func (m *memLog) LatestChange(context.Context) (int64, error) {
@@ -126,5 +134,37 @@ func TestAcceptsGzip(t *testing.T) {
 		if got := acceptsGzip(r); got != tt.want {
 			t.Errorf("acceptsGzip(%q) = %v, want %v", tt.header, got, tt.want)
 		}
+	}
+}
+
+// TestPageCacheStartsAfreshAfterMissedChanges: when the log was pruned past the cache's position,
+// or more changes wait than a sync reads, every page goes and no render from before is kept.
+func TestPageCacheStartsAfreshAfterMissedChanges(t *testing.T) {
+	t.Parallel()
+	log := &memLog{}
+	log.add("front")
+	c := newPageCache(log, time.Now, 1<<20)
+	from, _ := c.sync(t.Context())
+	c.put("/a", page("a", "article:1"), from)
+	c.put("/b", page("b", "article:2"), from)
+	for range maxChanges + 5 {
+		log.add("comments:9") // touches neither page, but too many to read
+	}
+	late, _ := c.sync(t.Context())
+	if c.len() != 0 {
+		t.Errorf("%d pages survived a sync that could not read every change", c.len())
+	}
+	c.put("/a", page("a", "article:1"), from)
+	if c.get("/a") != nil {
+		t.Error("a page rendered before the fresh start was kept")
+	}
+	c.put("/a", page("a", "article:1"), late)
+	log.mu.Lock()
+	log.log = append(log.log, store.Change{Seq: int64(len(log.log) + 1), Key: "article:7"}, store.Change{Seq: int64(len(log.log) + 2), Key: "article:8"})
+	log.pruned = len(log.log) - 1 // the first new change is forgotten
+	log.mu.Unlock()
+	c.sync(t.Context())
+	if c.get("/a") != nil {
+		t.Error("a page survived a sync that missed pruned changes")
 	}
 }

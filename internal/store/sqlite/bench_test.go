@@ -170,7 +170,7 @@ func BenchmarkStore(b *testing.B) {
 			b.Fatal(err)
 		}
 		for b.Loop() {
-			if got, last, err := db.ChangesSince(ctx, seq); err != nil || len(got) != 0 || last != seq {
+			if got, last, err := db.ChangesSince(ctx, seq, 1000); err != nil || len(got) != 0 || last != seq {
 				b.Fatalf("ChangesSince(%d) = %d changes, %d, %v; want none", seq, len(got), last, err)
 			}
 		}

@@ -103,22 +103,34 @@ func (s Store) SharingArticles(ctx context.Context, a *article.Article, liveAt t
 }
 
 // ChangesSince implements store.Changes.
-func (s Store) ChangesSince(ctx context.Context, seq int64) ([]store.Change, int64, error) {
+func (s Store) ChangesSince(ctx context.Context, seq int64, limit int) ([]store.Change, int64, error) {
 	var list []store.Change
 	latest := seq
-	err := s.each(ctx, `SELECT seq, key FROM change_log WHERE seq > ? ORDER BY seq`, []any{seq},
-		func(sc func(...any) error) error {
+	err := s.each(ctx, `SELECT seq, key, (SELECT MAX(seq) FROM change_log) FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?`,
+		[]any{seq, limit}, func(sc func(...any) error) error {
 			var c store.Change
-			if err := sc(&c.Seq, &c.Key); err != nil {
+			if err := sc(&c.Seq, &c.Key, &latest); err != nil {
 				return err
 			}
-			list, latest = append(list, c), c.Seq
+			list = append(list, c)
 			return nil
 		})
 	if err != nil {
 		return nil, 0, fmt.Errorf("sqlite: changes since %d: %w", seq, err)
 	}
 	return list, latest, nil
+}
+
+// PruneChanges implements store.Changes.
+func (s Store) PruneChanges(ctx context.Context, keep int) error {
+	err := s.write(ctx, func(q querier) error {
+		_, err := q.ExecContext(ctx, `DELETE FROM change_log WHERE seq <= (SELECT MAX(seq) FROM change_log) - ?`, keep)
+		return translate(err)
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: prune changes: %w", err)
+	}
+	return nil
 }
 
 // LatestChange implements store.Changes.

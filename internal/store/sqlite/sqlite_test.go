@@ -266,14 +266,14 @@ func TestTwoHandlesSeeEachOthersChanges(t *testing.T) {
 		t.Fatalf("LatestChange() = %v", err)
 	}
 	// Warm the server's readers so that a stale snapshot would show.
-	if _, _, err := server.ChangesSince(ctx, seq); err != nil {
+	if _, _, err := server.ChangesSince(ctx, seq, 1000); err != nil {
 		t.Fatalf("ChangesSince(%d) = %v", seq, err)
 	}
 	a := &article.Article{Kind: article.Story, Slug: "from-cli", Title: "From the CLI", Status: article.Published, PublishedAt: time.Now()}
 	if err := cli.CreateArticle(ctx, a); err != nil {
 		t.Fatalf("CreateArticle through the second handle = %v", err)
 	}
-	list, last, err := server.ChangesSince(ctx, seq)
+	list, last, err := server.ChangesSince(ctx, seq, 1000)
 	if err != nil {
 		t.Fatalf("ChangesSince(%d) = %v", seq, err)
 	}

@@ -14,7 +14,7 @@ import (
 // the latest one, and returns the set of keys and that latest number.
 func changesSince(t *testing.T, s store.Store, seq int64) (map[string]bool, int64) {
 	t.Helper()
-	list, last, err := s.ChangesSince(t.Context(), seq)
+	list, last, err := s.ChangesSince(t.Context(), seq, 1000)
 	if err != nil {
 		t.Fatalf("ChangesSince(%d) = %v", seq, err)
 	}
@@ -54,12 +54,39 @@ func changeChecks() []check {
 	key := func(kind string, id int64) string { return fmt.Sprintf("%s:%d", kind, id) }
 	return []check{
 		{"Empty", func(t *testing.T, s store.Store) {
-			list, last, err := s.ChangesSince(t.Context(), 0)
+			list, last, err := s.ChangesSince(t.Context(), 0, 1000)
 			if err != nil || len(list) != 0 || last != 0 {
 				t.Errorf("ChangesSince(0) on an empty store = %v, %d, %v; want none, 0", list, last, err)
 			}
 			if seq := latest(t, s); seq != 0 {
 				t.Errorf("LatestChange() on an empty store = %d, want 0", seq)
+			}
+		}},
+		{"LimitAndPrune", func(t *testing.T, s store.Store) {
+			ctx := t.Context()
+			start := latest(t, s)
+			for i := range 6 {
+				create(t, s, story(fmt.Sprintf("limit-%d", i)))
+			}
+			all, last, err := s.ChangesSince(ctx, start, 1000)
+			if err != nil || len(all) < 6 {
+				t.Fatalf("ChangesSince = %d changes, %v", len(all), err)
+			}
+			for i, c := range all {
+				if c.Seq != start+int64(i)+1 {
+					t.Fatalf("change %d has seq %d, want consecutive numbers from %d", i, c.Seq, start+1)
+				}
+			}
+			few, l, err := s.ChangesSince(ctx, start, 2)
+			if err != nil || len(few) != 2 || few[0].Seq != start+1 || l != last {
+				t.Errorf("ChangesSince(limit 2) = %v, latest %d, %v; want the first 2 and latest %d", few, l, err, last)
+			}
+			if err := s.PruneChanges(ctx, 3); err != nil {
+				t.Fatal(err)
+			}
+			kept, l, err := s.ChangesSince(ctx, start, 1000)
+			if err != nil || len(kept) != 3 || kept[0].Seq != last-2 || l != last {
+				t.Errorf("after PruneChanges(3): %v, latest %d, %v; want the last 3 of %d", kept, l, err, last)
 			}
 		}},
 		{"Writes", func(t *testing.T, s store.Store) {
