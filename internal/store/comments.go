@@ -12,6 +12,7 @@ import (
 type CommentQuery struct {
 	ArticleID int64
 	Status    comment.Status
+	Type      comment.Type
 	Email     string
 	IP        string
 	Text      string // a substring of the text or the author's name
@@ -46,7 +47,8 @@ type Comments interface {
 	DeleteComment(ctx context.Context, id int64) error
 	// ListComments returns the page of comments q selects and the total count.
 	ListComments(ctx context.Context, q CommentQuery) ([]*comment.Comment, int, error)
-	// CommentCounts returns the number of approved comments of each article.
+	// CommentCounts returns the number of approved reader comments (not pingbacks or trackbacks)
+	// of each article.
 	CommentCounts(ctx context.Context, articleIDs []int64) (map[int64]int, error)
 	// CommentStatusCounts returns how many comments each status holds.
 	CommentStatusCounts(ctx context.Context) (map[comment.Status]int, error)

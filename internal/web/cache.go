@@ -6,8 +6,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"html"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -64,8 +66,22 @@ func newPage(status int, contentType string, body []byte, hole string) *response
 func redirectTo(path string, deps ...string) *response {
 	r := newResponse(http.StatusMovedPermanently, "text/html; charset=utf-8",
 		[]byte(`<a href="`+html.EscapeString(path)+`">Moved Permanently</a>.`))
-	r.location, r.deps = path, deps
+	r.location, r.deps = escapeNonASCII(path), deps
 	return r
+}
+
+// escapeNonASCII percent-encodes the bytes of path outside ASCII, as a Location header needs
+// ("/tag/städte/" → "/tag/st%C3%A4dte/").
+func escapeNonASCII(path string) string {
+	var b strings.Builder
+	for i := 0; i < len(path); i++ {
+		if c := path[i]; c >= 0x80 || c < 0x20 || c == ' ' {
+			fmt.Fprintf(&b, "%%%02X", c)
+		} else {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 // write sends r, honouring If-None-Match and Accept-Encoding.

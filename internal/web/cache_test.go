@@ -168,3 +168,18 @@ func TestPageCacheStartsAfreshAfterMissedChanges(t *testing.T) {
 		t.Error("a page survived a sync that missed pruned changes")
 	}
 }
+
+func TestRedirectLocationIsEscaped(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"/tag/städte/":        "/tag/st%C3%A4dte/",
+		"/2026/03/22/plain/":  "/2026/03/22/plain/",
+		"/?p=12":              "/?p=12",
+		"/search?q=a b":       "/search?q=a%20b",
+		"/x\r\nSet-Cookie: a": "/x%0D%0ASet-Cookie:%20a",
+	} {
+		if got := redirectTo(in).location; got != want {
+			t.Errorf("redirectTo(%q).location = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -54,7 +54,8 @@ type commentSection struct {
 // commentsFor builds the comment section of a story: approved comments (and the reader's own
 // held one, when heldID is set) threaded, and the form.
 func (s *Server) commentsFor(ctx context.Context, a *article.Article, heldID int64, form *commentForm, page int) (commentSection, error) {
-	list, _, err := s.store.ListComments(ctx, store.CommentQuery{ArticleID: a.ID, Status: comment.Approved, Oldest: true})
+	list, _, err := s.store.ListComments(ctx, store.CommentQuery{ArticleID: a.ID, Status: comment.Approved,
+		Type: comment.Regular, Oldest: true}) // pingbacks and trackbacks are kept, not shown
 	if err != nil {
 		return commentSection{}, err
 	}
@@ -68,9 +69,7 @@ func (s *Server) commentsFor(ctx context.Context, a *article.Article, heldID int
 	}
 	pub := make([]*comment.Public, 0, len(list))
 	for _, c := range list {
-		if c.Type == comment.Regular || c.Type == "" { // pingbacks and trackbacks are kept, not shown
-			pub = append(pub, s.public(c))
-		}
+		pub = append(pub, s.public(c))
 	}
 	set := s.commentSettings()
 	sec := commentSection{Thread: comment.Thread(pub, set.MaxDepth, set.NewestFirst)}

@@ -86,7 +86,7 @@ func (s *Server) handleCommentFeed(w http.ResponseWriter, r *http.Request) {
 	s.cached(w, r, func() (*response, error) {
 		ctx := r.Context()
 		f := feed.Feed{Title: "Comments on " + s.cfg.Title, Link: s.abs("/"), FeedURL: s.abs(r.URL.Path), Language: s.cfg.Language}
-		q := store.CommentQuery{Status: comment.Approved, LiveAt: s.now(), Limit: feedSize}
+		q := store.CommentQuery{Status: comment.Approved, Type: comment.Regular, LiveAt: s.now(), Limit: feedSize}
 		dep := "comments"
 		if slug := r.PathValue("slug"); slug != "" {
 			a, err := s.store.ArticleBySlug(ctx, slug)

@@ -156,6 +156,9 @@ func (s Store) ListComments(ctx context.Context, q store.CommentQuery) ([]*comme
 	if q.Status != "" {
 		where, args = append(where, "c.status = ?"), append(args, string(q.Status))
 	}
+	if q.Type != "" {
+		where, args = append(where, "c.type = ?"), append(args, string(q.Type))
+	}
 	if q.Email != "" {
 		where, args = append(where, "c.author_email = ? COLLATE NOCASE"), append(args, q.Email)
 	}
@@ -207,7 +210,7 @@ func (s Store) CommentCounts(ctx context.Context, articleIDs []int64) (map[int64
 	if len(articleIDs) == 0 {
 		return counts, nil
 	}
-	err := s.each(ctx, `SELECT article_id, COUNT(*) FROM comments WHERE status = 'approved' AND article_id IN (`+
+	err := s.each(ctx, `SELECT article_id, COUNT(*) FROM comments WHERE status = 'approved' AND type = 'comment' AND article_id IN (`+
 		placeholders(len(articleIDs))+`) GROUP BY article_id`, int64Args(articleIDs),
 		func(sc func(...any) error) error {
 			var id int64

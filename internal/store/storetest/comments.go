@@ -320,15 +320,19 @@ func commentChecks() []check {
 			status := func(id int64, st comment.Status) *comment.Comment {
 				return withComment(remark(id, string(st)), func(c *comment.Comment) { c.Status = st })
 			}
+			ping := withComment(status(a.ID, comment.Approved), func(c *comment.Comment) { c.Type, c.Content = comment.Pingback, "ping" })
 			post(t, s, status(a.ID, comment.Approved), status(a.ID, comment.Approved), status(a.ID, comment.Pending),
-				status(a.ID, comment.Spam), status(a.ID, comment.Trash), status(b.ID, comment.Approved), status(b.ID, comment.Pending))
+				status(a.ID, comment.Spam), status(a.ID, comment.Trash), status(b.ID, comment.Approved), status(b.ID, comment.Pending), ping)
+			if list, _, err := s.ListComments(ctx, store.CommentQuery{Type: comment.Pingback}); err != nil || len(list) != 1 || list[0].ID != ping.ID {
+				t.Errorf("ListComments(pingbacks) = %v, %v; want the one pingback", texts(list), err)
+			}
 			counts, err := s.CommentCounts(ctx, []int64{a.ID, b.ID, quiet.ID, 404})
 			if err != nil {
 				t.Fatalf("CommentCounts = %v", err)
 			}
 			want := map[int64]int{a.ID: 2, b.ID: 1}
 			if diff := cmp.Diff(want, counts, cmpopts.IgnoreMapEntries(func(_ int64, n int) bool { return n == 0 })); diff != "" {
-				t.Errorf("CommentCounts (approved only; -want +got):\n%s", diff)
+				t.Errorf("CommentCounts (approved reader comments only; -want +got):\n%s", diff)
 			}
 			if counts, err := s.CommentCounts(ctx, nil); err != nil || len(counts) != 0 {
 				t.Errorf("CommentCounts(no IDs) = %v, %v; want none", counts, err)
@@ -337,7 +341,7 @@ func commentChecks() []check {
 			if err != nil {
 				t.Fatalf("CommentStatusCounts = %v", err)
 			}
-			wantStatus := map[comment.Status]int{comment.Approved: 3, comment.Pending: 2, comment.Spam: 1, comment.Trash: 1}
+			wantStatus := map[comment.Status]int{comment.Approved: 4, comment.Pending: 2, comment.Spam: 1, comment.Trash: 1}
 			if diff := cmp.Diff(wantStatus, byStatus); diff != "" {
 				t.Errorf("CommentStatusCounts (-want +got):\n%s", diff)
 			}
