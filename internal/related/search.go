@@ -63,23 +63,24 @@ type queryTerm struct {
 	weight  float64 // the term's BM25 weight in the query story times its IDF
 	w       float32 // weight·(K1+1): what a story's saturated frequency is multiplied by
 	bound   float64 // the most the term adds to any story's score
+	ws      float32 // w in units: what a story's saturated frequency adds to its integer score
 }
 
 // scratch holds per-search buffers, pooled.
 type scratch struct {
-	acc     []float32 // partial score by slot; 0 when untouched
-	factor  []float64 // recency factor by slot; 0 unknown, -1 not allowed, 2 allowed
-	touched []uint32
-	cands   []uint32
-	best    []scoredSlot
-	top     []float64
-	heap    []candidate
-	table   []uint32
-	pos     []int32
-	parts   []float32
+	acc      []uint32  // partial score by slot, in units of 1/scale; 0 when untouched
+	factor   []float64 // recency factor by slot; 0 unknown, -1 not allowed, 2 allowed
+	touched  []uint32
+	factored []uint32 // slots whose factor is set
+	cands    []uint32
+	best     []scoredSlot
+	top      []float64
+	bound    []uint32
+	table    []uint32
+	pos      []int32
 }
 
-// Safety margins for comparing float32 sums with float64 bounds.
+// Safety margins for comparing rounded sums with bounds.
 const (
 	boundSlack = 1 + 1e-4
 	thetaSlack = 1 - 1e-4
@@ -87,11 +88,15 @@ const (
 
 // search runs q; the caller holds the read lock.
 //
-// Scores are exact sums over the query's selected terms. The search visits
-// the postings of the terms that can contribute most first and, as soon as
-// the terms left cannot lift an unseen story into the top k, only completes
-// the scores of the stories that still can (the MaxScore strategy), which
-// gives the same top k as scoring every story.
+// Scores are sums over the query's selected terms, accumulated as integers
+// (fixed point, scaled so that no sum can overflow) so that they do not
+// depend on the order of addition. The search visits the postings of the
+// terms that can contribute most first. It stops finding new candidates
+// after SeedTerms terms, or as soon as the terms left cannot lift an unseen
+// story into the top k (the MaxScore strategy), and then completes the
+// scores of the Candidates stories with the best partial scores. With
+// Candidates negative it completes every story that can still reach the top
+// k, which gives the same top k as scoring every story.
 func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 	if k <= 0 || ix.live == 0 {
 		return nil
@@ -107,16 +112,24 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 	defer ix.scratch.Put(sc)
 	if len(sc.acc) < len(ix.docs) {
 		n := len(ix.docs) + len(ix.docs)/8
-		sc.acc, sc.factor = make([]float32, n), make([]float64, n)
+		sc.acc, sc.factor = make([]uint32, n), make([]float64, n)
 	}
 	acc, factor := sc.acc, sc.factor
 	c1, c2 := ix.lengthNorm()
 
-	// rest[i] bounds what terms i… add to one story.
+	// rest[i] bounds what terms i… add to one story, in units.
 	rest := make([]float64, len(sel)+1)
 	for i := len(sel) - 1; i >= 0; i-- {
 		rest[i] = rest[i+1] + sel[i].bound
 	}
+	scale := unitScale(rest[0])
+	for i := range rest {
+		rest[i] *= scale
+	}
+	for i := range sel {
+		sel[i].ws = float32(float64(sel[i].w) * scale)
+	}
+
 	// The query story itself accumulates a score too; it is never allowed.
 	self := int64(-1)
 	if s, ok := ix.slots[q.id]; ok {
@@ -132,6 +145,7 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 		if f := factor[s]; f != 0 {
 			return f > 0
 		}
+		sc.factored = append(sc.factored, s)
 		if ix.allowed(q, s, exclude) {
 			factor[s] = 2
 			return true
@@ -140,10 +154,14 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 		return false
 	}
 	recency := func(s uint32) float64 {
-		if f := factor[s]; f > 0 && f <= 1 {
+		f := factor[s]
+		if f > 0 && f <= 1 {
 			return f
 		}
-		f := ix.recency(q, s)
+		if f == 0 {
+			sc.factored = append(sc.factored, s)
+		}
+		f = ix.recency(q, s)
 		factor[s] = f
 		return f
 	}
@@ -185,15 +203,14 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 			break
 		}
 		t := &sel[i]
-		info := &ix.terms[t.id]
 		dls := ix.dls
-		for _, p := range info.postings {
+		for _, p := range ix.terms[t.id].postings {
 			s := p.slot()
 			a := acc[s]
 			if a == 0 {
 				touched = append(touched, s)
 			}
-			a += contribution(t.w, p.tf(), c1, c2, dls[s])
+			a += t.units(p.tf(), c1, c2, dls[s])
 			acc[s] = a
 			if float64(a) > best {
 				best = float64(a)
@@ -206,10 +223,11 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 
 	final := touched
 	if i < len(sel) {
-		// No unseen story can reach the top k: complete the candidates.
+		// No unseen story can reach the top k (or no more are sought):
+		// complete the candidates.
 		cands := sc.cands[:0]
 		for _, s := range touched {
-			if allowed(s) && (float64(acc[s])+rest[i])*boundSlack*upper(s) >= th {
+			if acc[s] != 0 && allowed(s) && (float64(acc[s])+rest[i])*boundSlack*upper(s) >= th {
 				cands = append(cands, s)
 			} else {
 				acc[s] = 0
@@ -222,17 +240,16 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 		}
 		for ; i < len(sel) && len(cands) > 0; i++ {
 			t := &sel[i]
-			info := &ix.terms[t.id]
-			if len(cands)*8 < len(info.postings) {
+			if len(cands)*8 < len(ix.terms[t.id].postings) {
 				for _, s := range cands {
 					if tf := ix.docs[s].find(t.id); tf > 0 {
-						acc[s] += contribution(t.w, tf, c1, c2, ix.dls[s])
+						acc[s] += t.units(tf, c1, c2, ix.dls[s])
 					}
 				}
 			} else {
-				for _, p := range info.postings {
+				for _, p := range ix.terms[t.id].postings {
 					if s := p.slot(); acc[s] != 0 {
-						acc[s] += contribution(t.w, p.tf(), c1, c2, ix.dls[s])
+						acc[s] += t.units(p.tf(), c1, c2, ix.dls[s])
 					}
 				}
 			}
@@ -256,13 +273,16 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 	h := resultHeap{k: k}
 	for _, s := range final {
 		if acc[s] != 0 && allowed(s) {
-			h.push(candidate{slot: s, score: float64(acc[s]) * recency(s), date: ix.dates[s], id: ix.ids[s]})
+			h.push(candidate{slot: s, score: float64(acc[s]) / scale * recency(s), date: ix.dates[s], id: ix.ids[s]})
 		}
 	}
 	for _, s := range touched {
-		acc[s], factor[s] = 0, 0
+		acc[s] = 0
 	}
-	sc.touched = touched[:0]
+	for _, s := range sc.factored {
+		factor[s] = 0
+	}
+	sc.touched, sc.factored = touched[:0], sc.factored[:0]
 
 	out := h.sorted()
 	results := make([]Result, len(out))
@@ -272,39 +292,95 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 	return results
 }
 
+// unitScale returns the power of two that scores are multiplied by before
+// rounding to integers: as large as possible while a score of at most bound
+// fits in 31 bits.
+func unitScale(bound float64) float64 {
+	if !(bound > 0) {
+		return 1
+	}
+	_, exp := math.Frexp(float64(1<<31) / bound)
+	return math.Ldexp(1, exp-1)
+}
+
 // bestCandidates keeps the limit candidates with the best partial scores,
 // ties going to newer stories, then to smaller IDs, and clears the others.
-func (ix *Index) bestCandidates(cands []uint32, acc []float32, limit int, sc *scratch) []uint32 {
+func (ix *Index) bestCandidates(cands []uint32, acc []uint32, limit int, sc *scratch) []uint32 {
 	if len(cands) <= limit {
 		return cands
 	}
-	h := resultHeap{k: limit, c: sc.heap[:0]}
+	// Find the limit-th best score, then keep what is above it and the best
+	// of what equals it.
+	bound := sc.bound[:0]
 	for _, s := range cands {
-		h.push(candidate{slot: s, score: float64(acc[s]), date: ix.dates[s], id: ix.ids[s]})
+		bound = pushMin(bound, limit, acc[s])
 	}
+	sc.bound = bound
+	cut := bound[0]
+	kept := cands[:0]
+	var ties []candidate
 	for _, s := range cands {
-		acc[s] = -acc[s] // mark all, then unmark the kept
-	}
-	for _, c := range h.c {
-		acc[c.slot] = -acc[c.slot]
-	}
-	for _, s := range cands {
-		if acc[s] < 0 {
+		switch a := acc[s]; {
+		case a > cut:
+			kept = append(kept, s)
+		case a == cut:
+			ties = append(ties, candidate{slot: s, date: ix.dates[s], id: ix.ids[s]})
+			acc[s] = 0
+		default:
 			acc[s] = 0
 		}
 	}
-	kept := cands[:0]
-	for _, c := range h.c {
+	slices.SortFunc(ties, func(a, b candidate) int {
+		if better(a, b) {
+			return -1
+		}
+		return 1
+	})
+	for _, c := range ties[:limit-len(kept)] {
+		acc[c.slot] = cut
 		kept = append(kept, c.slot)
 	}
-	sc.heap = h.c[:0]
 	return kept
 }
 
+// pushMin keeps the n largest values in the min-heap h.
+func pushMin(h []uint32, n int, v uint32) []uint32 {
+	if len(h) < n {
+		h = append(h, v)
+		for i := len(h) - 1; i > 0; {
+			p := (i - 1) / 2
+			if h[p] <= h[i] {
+				break
+			}
+			h[p], h[i] = h[i], h[p]
+			i = p
+		}
+		return h
+	}
+	if v <= h[0] {
+		return h
+	}
+	h[0] = v
+	for i := 0; ; {
+		m, l, r := i, 2*i+1, 2*i+2
+		if l < len(h) && h[l] < h[m] {
+			m = l
+		}
+		if r < len(h) && h[r] < h[m] {
+			m = r
+		}
+		if m == i {
+			return h
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+}
+
 // complete adds to the partial score of each candidate the contributions of
-// the terms rest, in their order, looking each of the candidate's terms up
-// in a small hash table of rest.
-func (ix *Index) complete(cands []uint32, rest []queryTerm, acc []float32, c1, c2 float32, sc *scratch) {
+// the terms rest, looking each of the candidate's terms up in a small hash
+// table of rest.
+func (ix *Index) complete(cands []uint32, rest []queryTerm, acc []uint32, c1, c2 float32, sc *scratch) {
 	if len(rest) == 0 {
 		return
 	}
@@ -325,30 +401,17 @@ func (ix *Index) complete(cands []uint32, rest []queryTerm, acc []float32, c1, c
 		}
 		table[h], pos[h] = t.id+1, int32(n)
 	}
-	if cap(sc.parts) < len(rest) {
-		sc.parts = make([]float32, len(rest))
-	}
-	parts := sc.parts[:len(rest)]
 	for _, s := range cands {
 		st := &ix.docs[s]
 		dl := ix.dls[s]
-		lo, hi := len(rest), -1
+		sum := acc[s]
 		for a, ref := range st.refs {
 			id := refID(ref)
 			for h := hashID(id) & mask; table[h] != 0; h = (h + 1) & mask {
 				if table[h] == id+1 {
-					n := int(pos[h])
-					parts[n] = contribution(rest[n].w, st.tfs[a], c1, c2, dl)
-					lo, hi = min(lo, n), max(hi, n)
+					sum += rest[pos[h]].units(st.tfs[a], c1, c2, dl)
 					break
 				}
-			}
-		}
-		sum := acc[s]
-		for n := lo; n <= hi; n++ {
-			if parts[n] != 0 {
-				sum += parts[n]
-				parts[n] = 0
 			}
 		}
 		acc[s] = sum
@@ -426,6 +489,14 @@ func (ix *Index) lengthNorm() (c1, c2 float32) {
 func contribution(w float32, tf uint8, c1, c2, dl float32) float32 {
 	t := float32(tf) / tfUnit
 	return float32(w*t) / (float32(t+c1) + float32(c2*dl))
+}
+
+// units returns the contribution of the term to a story of length dl where
+// its frequency is tf, in units; as contribution, it computes the same bits
+// on every path.
+func (t *queryTerm) units(tf uint8, c1, c2, dl float32) uint32 {
+	f := float32(tf) / tfUnit
+	return uint32(float32(t.ws*f) / (float32(f+c1) + float32(c2*dl)))
 }
 
 // allowed reports whether slot may be a result of q.
