@@ -61,39 +61,24 @@ func (s Store) SharingArticles(ctx context.Context, a *article.Article, liveAt t
 	// Stories sharing tags, most shared first, then (when they are too few) the newest of the
 	// section: two index-driven queries rather than one that counts tags for a whole section.
 	live := liveAt.UnixMicro()
-	var ids []int64
-	err := s.each(ctx, `SELECT t2.article_id FROM article_tags t1
+	ids, err := s.ids(ctx, `SELECT t2.article_id FROM article_tags t1
 		JOIN article_tags t2 ON t2.tag_id = t1.tag_id AND t2.article_id != t1.article_id
 		JOIN articles a ON a.id = t2.article_id
 		WHERE t1.article_id = ? AND a.kind = 'story' AND `+liveCond+`
 		GROUP BY t2.article_id ORDER BY COUNT(*) DESC, a.published_at DESC, a.id DESC LIMIT ?`,
-		[]any{a.ID, live, limit}, func(sc func(...any) error) error {
-			var id int64
-			if err := sc(&id); err != nil {
-				return err
-			}
-			ids = append(ids, id)
-			return nil
-		})
+		a.ID, live, limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: sharing with %d: %w", a.ID, err)
 	}
 	if len(ids) < limit && a.Section.ID != 0 {
-		err := s.each(ctx, `SELECT a.id FROM articles a WHERE a.section_id = ? AND a.id != ? AND a.kind = 'story'
+		more, err := s.ids(ctx, `SELECT a.id FROM articles a WHERE a.section_id = ? AND a.id != ? AND a.kind = 'story'
 			AND `+liveCond+` AND a.id NOT IN (`+placeholders(len(ids)+1)+`)
 			ORDER BY a.published_at DESC, a.id DESC LIMIT ?`,
-			append(append([]any{a.Section.ID, a.ID, live}, int64Args(append(ids, a.ID))...), limit-len(ids)),
-			func(sc func(...any) error) error {
-				var id int64
-				if err := sc(&id); err != nil {
-					return err
-				}
-				ids = append(ids, id)
-				return nil
-			})
+			append(append([]any{a.Section.ID, a.ID, live}, int64Args(append(ids, a.ID))...), limit-len(ids))...)
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: sharing with %d: %w", a.ID, err)
 		}
+		ids = append(ids, more...)
 	}
 	list, err := s.articlesByID(ctx, ids)
 	if err != nil {
@@ -145,16 +130,7 @@ func (s Store) LatestChange(ctx context.Context) (int64, error) {
 
 // ReferencingArticles implements store.Related.
 func (s Store) ReferencingArticles(ctx context.Context, id int64) ([]int64, error) {
-	var ids []int64
-	err := s.each(ctx, `SELECT DISTINCT article_id FROM related_links WHERE related_id = ? ORDER BY article_id`, []any{id},
-		func(sc func(...any) error) error {
-			var x int64
-			if err := sc(&x); err != nil {
-				return err
-			}
-			ids = append(ids, x)
-			return nil
-		})
+	ids, err := s.ids(ctx, `SELECT DISTINCT article_id FROM related_links WHERE related_id = ? ORDER BY article_id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: lists with %d: %w", id, err)
 	}
@@ -212,3 +188,4 @@ func (s Store) SetRelatedRules(ctx context.Context, id int64, pins, excludes []i
 	}
 	return nil
 }
+
