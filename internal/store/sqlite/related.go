@@ -188,4 +188,3 @@ func (s Store) SetRelatedRules(ctx context.Context, id int64, pins, excludes []i
 	}
 	return nil
 }
-
