@@ -28,6 +28,12 @@ type Config struct {
 	// scores. Zero means 24; negative means as many as an exact search needs.
 	// It applies only when Candidates is positive.
 	SeedTerms int
+	// SeedPostings keeps common terms from finding candidates: a term kept
+	// by more stories than this only completes scores, unless no term of the
+	// search is rarer. It bounds the cost of a search on large indexes. Zero
+	// means 5000; negative means no bound. It applies only when Candidates
+	// is positive.
+	SeedPostings int
 	// K1 is the BM25 term-frequency saturation: a term's weight approaches
 	// its limit after about K1 occurrences. Zero means 1.5.
 	K1 float64
@@ -62,6 +68,7 @@ func DefaultConfig() Config {
 		MaxTerms:      128,
 		Candidates:    200,
 		SeedTerms:     24,
+		SeedPostings:  5000,
 		K1:            1.5,
 		B:             0.75,
 		EntityBoost:   1.25,
@@ -78,6 +85,7 @@ func (c Config) withDefaults() Config {
 	orDefault(&c.MaxTerms, d.MaxTerms)
 	orDefault(&c.Candidates, d.Candidates)
 	orDefault(&c.SeedTerms, d.SeedTerms)
+	orDefault(&c.SeedPostings, d.SeedPostings)
 	orDefault(&c.K1, d.K1)
 	orDefault(&c.B, d.B)
 	orDefault(&c.EntityBoost, d.EntityBoost)

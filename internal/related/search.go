@@ -91,9 +91,10 @@ const (
 // Scores are sums over the query's selected terms, accumulated as integers
 // (fixed point, scaled so that no sum can overflow) so that they do not
 // depend on the order of addition. The search visits the postings of the
-// terms that can contribute most first. It stops finding new candidates
-// after SeedTerms terms, or as soon as the terms left cannot lift an unseen
-// story into the top k (the MaxScore strategy), and then completes the
+// terms that can contribute most first (SeedTerms of them, not too common).
+// It stops finding new candidates after those, or as soon as the terms left
+// cannot lift an unseen story into the top k (the MaxScore strategy), and
+// then completes the
 // scores of the Candidates stories with the best partial scores. With
 // Candidates negative it completes every story that can still reach the top
 // k, which gives the same top k as scoring every story.
@@ -104,6 +105,10 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 	sel := ix.selectTerms(q)
 	if len(sel) == 0 {
 		return nil
+	}
+	seeds := len(sel)
+	if ix.cfg.Candidates > 0 {
+		seeds = ix.seedFirst(sel)
 	}
 	sc, _ := ix.scratch.Get().(*scratch)
 	if sc == nil {
@@ -199,7 +204,7 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 	lastRest := math.Inf(1)
 	i := 0
 	for ; i < len(sel); i++ {
-		if th > 0 && rest[i] < th || i == ix.cfg.SeedTerms && ix.cfg.Candidates > 0 {
+		if th > 0 && rest[i] < th || i == seeds {
 			break
 		}
 		t := &sel[i]
@@ -290,6 +295,31 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 		results[n] = Result{ID: c.id, Date: timeOf(c.date), Score: c.score, Reason: ix.reason(sel, c.slot, c1, c2)}
 	}
 	return results
+}
+
+// seedFirst moves to the front of sel, keeping their order, the terms that
+// find candidates: the first SeedTerms of those kept by at most
+// SeedPostings stories, or if there are none, the first SeedTerms. It
+// returns how many there are.
+func (ix *Index) seedFirst(sel []queryTerm) int {
+	n, limit := ix.cfg.SeedTerms, ix.cfg.SeedPostings
+	if n < 0 {
+		n = len(sel)
+	}
+	var seeds, others []queryTerm
+	for _, t := range sel {
+		if len(seeds) < n && (limit < 0 || len(ix.terms[t.id].postings) <= limit) {
+			seeds = append(seeds, t)
+		} else {
+			others = append(others, t)
+		}
+	}
+	if len(seeds) == 0 {
+		return min(n, len(sel))
+	}
+	copy(sel, seeds)
+	copy(sel[len(seeds):], others)
+	return len(seeds)
 }
 
 // unitScale returns the power of two that scores are multiplied by before
