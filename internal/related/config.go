@@ -12,16 +12,15 @@ type Config struct {
 	// means no bound.
 	MaxTerms int
 	// QueryTerms, when positive, is how many of a story's kept terms a search
-	// uses: the most salient by BM25 weight times inverse document frequency,
-	// as Lucene's more-like-this does. Zero or negative means all, which
-	// costs little: the search skips the postings of terms that cannot change
-	// the top k.
+	// uses: the most salient by BM25 weight in the story times inverse
+	// document frequency, as Lucene's more-like-this does. Zero or negative
+	// means all, which costs little (see Candidates).
 	QueryTerms int
-	// Candidates bounds the work of a search: once the terms left cannot
-	// bring an unseen story into the top k, only this many of the stories
-	// with the best partial scores are scored in full. Zero means 200;
-	// negative means every story that can still reach the top k, which makes
-	// the search exact but slower on large indexes.
+	// Candidates bounds the work of a search: once the seed terms (see
+	// SeedTerms) have found candidates, only this many of them, those with
+	// the best partial scores, are scored in full. Zero means 200. Negative
+	// means an exact search: every story that can still reach the top k is
+	// scored in full, which is slower on large indexes.
 	Candidates int
 	// SeedTerms is how many of a search's terms, those that can add most to
 	// a score, find candidates; the others only complete the candidates'

@@ -3,18 +3,21 @@
 //
 // A caller analyses each story into weighted terms (package text does this
 // for the product) and adds it to an Index as a Document. Each story keeps
-// its MaxTerms heaviest terms in an in-memory inverted index; a search takes
-// the story's most salient terms (BM25 saturation times inverse document
-// frequency, like Lucene's more-like-this), accumulates scores over their
-// postings, applies a recency factor relative to the story's own date and
-// keeps the best k with a heap. Every result carries its reason: the shared
-// terms that contributed most.
+// its MaxTerms heaviest terms in an in-memory inverted index (term IDs,
+// 8-bit frequencies, packed postings). A search scores the stories that
+// share terms with the query story by BM25: for each shared term, its
+// inverse document frequency times its saturated, length-normalised
+// frequency in both stories, as Lucene's more-like-this does with a story
+// for a query. Terms found in most stories are dropped. A recency factor
+// relative to the query story's own date follows, and a heap keeps the best
+// k. Every result carries its reason: the shared terms that contributed
+// most, entities first.
 //
 // Stories are added, updated and removed one at a time, without a rebuild.
-// Corpus statistics (document frequencies, lengths) are kept exactly, and all
-// weights that depend on them are computed at query time, so an index built
-// by any sequence of changes answers exactly like one built from scratch from
-// the same stories.
+// Corpus statistics (document frequencies, lengths) are kept exactly, what a
+// story keeps depends on the story alone, and all weights that depend on the
+// corpus are computed at query time, so an index built by any sequence of
+// changes answers exactly like one built from scratch from the same stories.
 package related
 
 import (

@@ -174,3 +174,44 @@ func TestRealCorpora(t *testing.T) {
 		})
 	}
 }
+
+// TestCommandOddStories runs the whole pipeline on stories that are empty,
+// one word long, in other scripts, in mixed languages or 5 MB long.
+func TestCommandOddStories(t *testing.T) {
+	t.Parallel()
+	big := strings.Repeat("The Harbour Council met in Port Vell about the ferry. ", 5<<20/54)
+	records := []map[string]any{
+		{"id": "empty", "title": "", "body": "", "category": "a"},
+		{"id": "word", "title": "Ferry", "body": "", "category": "a"},
+		{"id": "word2", "title": "", "body": "Ferry", "category": "a"},
+		{"id": "zh", "title": "习近平访问莫斯科", "body": "中国国家主席习近平抵达莫斯科，开始对俄罗斯进行国事访问。", "category": "b"},
+		{"id": "ru", "title": "Путин и Си Цзиньпин", "body": "Владимир Путин встретился с Си Цзиньпином в Москве.", "category": "b"},
+		{"id": "ar", "title": "بوتين وشي", "body": "التقى بوتين وشي جين بينغ في موسكو.", "category": "b"},
+		{"id": "mixed", "title": "Putin meets 习近平", "body": "Putin met 习近平 in Москва; the talks ended.", "category": "b"},
+		{"id": "big", "title": "Ferry council", "body": big, "category": "a"},
+	}
+	var in bytes.Buffer
+	for _, r := range records {
+		b, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.Write(b)
+		in.WriteByte('\n')
+	}
+	path := filepath.Join(t.TempDir(), "odd.jsonl")
+	if err := os.WriteFile(path, in.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := Command(t.Context(), []string{"--corpus", path, "--k", "2", "--json"}, &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	var rep report
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out.String())
+	}
+	if rep.Stories != len(records) {
+		t.Errorf("report counts %d stories, want %d", rep.Stories, len(records))
+	}
+}
