@@ -272,7 +272,7 @@ func TestSimilar(t *testing.T) {
 // and removes answers exactly like one built from scratch.
 func TestIncremental(t *testing.T) {
 	t.Parallel()
-	for _, cfg := range []Config{DefaultConfig(), {Candidates: -1}, {MaxTerms: 8, SeedTerms: 2, Candidates: 3, NoNewer: true, RecencyWeight: 0.5}} {
+	for _, cfg := range []Config{DefaultConfig(), {Candidates: -1}, {MaxTerms: 8, SeedTerms: 2, Candidates: 3, NoNewer: true, RecencyWeight: 0.5}, {SeedPostings: 20, Candidates: 10, QueryTerms: 12}} {
 		t.Run(fmt.Sprintf("%+v", cfg), func(t *testing.T) {
 			t.Parallel()
 			pool := synthetic(400, 30, 7)

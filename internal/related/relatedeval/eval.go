@@ -231,12 +231,12 @@ func (r *report) write(w io.Writer, asJSON bool) error {
 	if asJSON {
 		return writeJSON(w, r)
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(w, "corpus %s: %d stories, %d labels, k=%d, analysis %.2fs (%s, GOMAXPROCS=%d)\n",
 		r.Corpus, r.Stories, r.Labels, r.K, r.AnalysisSeconds, runtime.Version(), runtime.GOMAXPROCS(0))
-	fmt.Fprintf(tw, "engine\tP@%d\tnDCG@%d\tMRR\tcoverage\tbuild\tbuild cpu\tp50\tp99\tp50 cpu\tp99 cpu\tbytes/story\t\n", r.K, r.K)
+	fmt.Fprintf(tw, "engine\tP@%d\tnDCG@%d\tMRR\tcoverage\tbuild\tbuild cpu\tp50\tp99\tp50 cpu\tp99 cpu\tbytes/story\n", r.K, r.K)
 	for _, e := range r.Engines {
-		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.2fs\t%.2fs\t%.3fms\t%.3fms\t%.3fms\t%.3fms\t%.0f\t\n",
+		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.3f\t%.3f\t%5.2fs\t%5.2fs\t%6.3fms\t%6.3fms\t%6.3fms\t%6.3fms\t%6.0f\n",
 			e.Engine, e.PrecisionAtK, e.NDCGAtK, e.MRR, e.Coverage, e.BuildSeconds, e.BuildCPUSeconds,
 			e.QueryP50Ms, e.QueryP99Ms, e.QueryCPUP50Ms, e.QueryCPUP99Ms, e.BytesPerStory)
 	}
