@@ -83,7 +83,7 @@ func (a *Analyzer) Words(s string) []string {
 	var keys []string
 	for _, t := range tokenize(s, nil) {
 		w := f.fold(s[t.start:t.end], t.has(tokAcronym))
-		if !a.isWord(w, t, t.has(tokAcronym)) {
+		if !isWord(w, t, a.lang.IsStopWord(w), t.has(tokAcronym)) {
 			continue
 		}
 		if t.has(tokIdeographic) || t.has(tokAcronym) {
@@ -121,6 +121,8 @@ type part struct {
 	keyword bool
 	titled  []bool // per token: its sentence is in title case or capitals
 	folded  []string
+	stop    []bool       // per token: a stop word
+	stats   []*wordStats // per token: the statistics of its folded word
 }
 
 // wordStats gathers the occurrences of one folded word.
@@ -204,8 +206,13 @@ func (s *analysis) newPart(txt string, weight float64, keyword bool) *part {
 		}
 	}
 	p.folded = make([]string, len(p.tokens))
+	p.stop = make([]bool, len(p.tokens))
+	p.stats = make([]*wordStats, len(p.tokens))
 	for i, t := range p.tokens {
-		p.folded[i] = s.f.fold(txt[t.start:t.end], t.has(tokAcronym))
+		w := s.f.fold(txt[t.start:t.end], t.has(tokAcronym))
+		p.folded[i] = w
+		p.stop[i] = s.a.lang.IsStopWord(w)
+		p.stats[i] = s.stats(w)
 	}
 	p.titled = make([]bool, len(p.tokens))
 	for start := 0; start < len(p.tokens); {
@@ -215,7 +222,7 @@ func (s *analysis) newPart(txt string, weight float64, keyword bool) *part {
 		}
 		words, lower := 0, 0
 		for i := start; i < end; i++ {
-			if s.a.lang.IsStopWord(p.folded[i]) || p.tokens[i].has(tokIdeographic) {
+			if p.stop[i] || p.tokens[i].has(tokIdeographic) {
 				continue
 			}
 			words++
@@ -253,9 +260,9 @@ func (s *analysis) countCase(p *part) {
 		orig := p.text[t.start:t.end]
 		switch {
 		case !isCapitalised(orig):
-			s.stats(p.folded[i]).lower++
+			p.stats[i].lower++
 		case !p.titled[i] && !t.has(tokSentenceStart):
-			st := s.stats(p.folded[i])
+			st := p.stats[i]
 			st.capsInside++
 			if isAllCaps(orig) && utf8.RuneCountInString(orig) >= 2 {
 				st.acronym = true
@@ -274,14 +281,14 @@ func (s *analysis) capitalised(p *part, i int) bool {
 	if t.has(tokAcronym) {
 		return true
 	}
-	st := s.words[p.folded[i]]
-	if s.a.lang.IsStopWord(p.folded[i]) && (st == nil || !st.acronym || !isAllCaps(orig)) {
+	st := p.stats[i]
+	if p.stop[i] && (!st.acronym || !isAllCaps(orig)) {
 		return false
 	}
 	if !p.titled[i] && !t.has(tokSentenceStart) {
 		return true
 	}
-	return st != nil && st.capsInside > 0 && st.capsInside >= st.lower
+	return st.capsInside > 0 && st.capsInside >= st.lower
 }
 
 // collect adds the words and entity phrases of p.
@@ -337,10 +344,10 @@ func (s *analysis) collect(p *part) {
 	}
 	for i, t := range p.tokens {
 		w := p.folded[i]
-		if !s.a.isWord(w, t, caps[i] && (t.has(tokAcronym) || isAllCaps(p.text[t.start:t.end]))) {
+		if !isWord(w, t, p.stop[i], caps[i] && (t.has(tokAcronym) || isAllCaps(p.text[t.start:t.end]))) {
 			continue
 		}
-		st := s.stats(w)
+		st := p.stats[i]
 		st.weight += p.weight
 		switch {
 		case single[i]:
@@ -360,7 +367,7 @@ func (s *analysis) collect(p *part) {
 func (s *analysis) countWords(p *part) int {
 	n := 0
 	for i, t := range p.tokens {
-		if s.a.isWord(p.folded[i], t, t.has(tokAcronym)) {
+		if isWord(p.folded[i], t, p.stop[i], t.has(tokAcronym)) {
 			n++
 		}
 	}
@@ -435,7 +442,7 @@ func (s *analysis) terms() []Term {
 // isWord reports whether the folded word w of token t is worth a term: it
 // starts with a letter, has two letters or more and is not a stop word,
 // unless it is an acronym.
-func (a *Analyzer) isWord(w string, t token, acronym bool) bool {
+func isWord(w string, t token, stop, acronym bool) bool {
 	if t.has(tokIdeographic) {
 		return true
 	}
@@ -443,7 +450,7 @@ func (a *Analyzer) isWord(w string, t token, acronym bool) bool {
 	if !unicode.IsLetter(first) || utf8.RuneCountInString(w) < 2 {
 		return false
 	}
-	return acronym || !a.lang.IsStopWord(w)
+	return acronym || !stop
 }
 
 func (a *Analyzer) stemFolded(w string) string {
