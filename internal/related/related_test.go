@@ -133,6 +133,24 @@ func TestRelatedReason(t *testing.T) {
 	}
 }
 
+func TestLargeK(t *testing.T) {
+	t.Parallel()
+	docs := synthetic(300, 20, 9)
+	ix := build(t, Config{Candidates: 5, SeedTerms: 2}, docs)
+	exact := build(t, Config{Candidates: -1}, docs)
+	got, err := ix.Related(1, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := exact.Related(1, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) < 50 && len(got) < len(want) {
+		t.Errorf("Related(1, 50) with 5 candidates = %d results, want %d", len(got), min(50, len(want)))
+	}
+}
+
 func TestTies(t *testing.T) {
 	t.Parallel()
 	// Identical stories score the same: newer first, then smaller ID; a

@@ -199,12 +199,14 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 		return top[0] * thetaSlack
 	}
 
+	// Seeding goes on past the seed terms while candidates are too few.
+	need := max(ix.cfg.Candidates, k)
 	touched := sc.touched[:0]
 	var th, best float64
 	lastRest := math.Inf(1)
 	i := 0
 	for ; i < len(sel); i++ {
-		if th > 0 && rest[i] < th || i == seeds {
+		if th > 0 && rest[i] < th || i >= seeds && len(touched) > need {
 			break
 		}
 		t := &sel[i]
@@ -239,7 +241,7 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 			}
 		}
 		if limit := ix.cfg.Candidates; limit > 0 {
-			cands = ix.bestCandidates(cands, acc, limit, sc)
+			cands = ix.bestCandidates(cands, acc, need, sc)
 			ix.complete(cands, sel[i:], acc, c1, c2, sc)
 			i = len(sel)
 		}
