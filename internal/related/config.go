@@ -24,14 +24,15 @@ type Config struct {
 	Candidates int
 	// SeedTerms is how many of a search's terms, those that can add most to
 	// a score, find candidates; the others only complete the candidates'
-	// scores. Zero means 24; negative means as many as an exact search needs.
-	// It applies only when Candidates is positive.
+	// scores, unless fewer than Candidates stories have been found. Zero
+	// means 24; negative means as many as an exact search needs. It applies
+	// only when Candidates is positive.
 	SeedTerms int
-	// SeedPostings keeps common terms from finding candidates: a term kept
-	// by more stories than this only completes scores, unless no term of the
-	// search is rarer. It bounds the cost of a search on large indexes. Zero
-	// means 5000; negative means no bound. It applies only when Candidates
-	// is positive.
+	// SeedPostings keeps common terms from seeding: a term kept by more
+	// stories than this is used after the rarer terms, if candidates are
+	// still too few, and otherwise only completes scores. It bounds the cost
+	// of a search on large indexes. Zero means 5000; negative means no
+	// bound. It applies only when Candidates is positive.
 	SeedPostings int
 	// K1 is the BM25 term-frequency saturation: a term's weight approaches
 	// its limit after about K1 occurrences. Zero means 1.5.
@@ -42,7 +43,8 @@ type Config struct {
 	// EntityBoost multiplies the weight of entity terms (names). Zero means 1.25.
 	EntityBoost float64
 	// MaxDocFreq drops, at query time, terms found in more than this fraction
-	// of the indexed stories: they tell no stories apart. Zero means 0.5.
+	// of the indexed stories: they tell no stories apart. Zero means 0.5. It
+	// applies to indexes of 10 stories or more.
 	MaxDocFreq float64
 	// HalfLife is the time after which the recency factor of a story, relative
 	// to the date of the story it is related to, has lost half of

@@ -38,7 +38,9 @@ type Term struct {
 	Surface string
 	// Entity marks a name; names are boosted and listed first in reasons.
 	Entity bool
-	// Weight is the term's field-weighted frequency in the story.
+	// Weight is the term's field-weighted frequency in the story. The index
+	// keeps it (times EntityBoost for an entity) in quarters, from 0.25 to
+	// 63.75; BM25 saturation makes larger values count almost alike.
 	Weight float64
 }
 
