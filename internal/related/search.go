@@ -90,14 +90,14 @@ const (
 //
 // Scores are sums over the query's selected terms, accumulated as integers
 // (fixed point, scaled so that no sum can overflow) so that they do not
-// depend on the order of addition. The search visits the postings of the
-// terms that can contribute most first (SeedTerms of them, not too common).
-// It stops finding new candidates after those, or as soon as the terms left
-// cannot lift an unseen story into the top k (the MaxScore strategy), and
-// then completes the
-// scores of the Candidates stories with the best partial scores. With
-// Candidates negative it completes every story that can still reach the top
-// k, which gives the same top k as scoring every story.
+// depend on the order of addition. The search first visits the postings of
+// the seed terms: those that can add most to a score and are not too common
+// (see SeedTerms and SeedPostings), going on while candidates are too few.
+// It stops finding candidates there, or as soon as the terms left cannot
+// lift an unseen story into the top k (the MaxScore strategy), and then
+// completes the scores of the Candidates stories with the best partial
+// scores. With Candidates negative it completes every story that can still
+// reach the top k, which gives the same top k as scoring every story.
 func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 	if k <= 0 || ix.live == 0 {
 		return nil
@@ -450,6 +450,7 @@ func (ix *Index) complete(cands []uint32, rest []queryTerm, acc []uint32, c1, c2
 	}
 }
 
+// hashID spreads term IDs over a power-of-two table (Fibonacci hashing).
 func hashID(id uint32) uint32 { return id * 0x9e3779b1 >> 7 }
 
 // selectTerms returns the query's terms that are shared with another story
