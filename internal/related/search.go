@@ -184,13 +184,13 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 		best := sc.best[:0]
 		for _, s := range slots {
 			if acc[s] != 0 && allowed(s) {
-				best = pushBest(best, 2*k, scoredSlot{float64(acc[s]), s})
+				best = keepLargest(best, 2*k, scoredSlot{float64(acc[s]), s}, lessScore)
 			}
 		}
 		sc.best = best
 		top := sc.top[:0]
 		for _, b := range best {
-			top = pushTop(top, k, b.score*recency(b.slot))
+			top = keepLargest(top, k, b.score*recency(b.slot), cmp.Less[float64])
 		}
 		sc.top = top
 		if len(top) < k {
@@ -345,7 +345,7 @@ func (ix *Index) bestCandidates(cands []uint32, acc []uint32, limit int, sc *scr
 	// of what equals it.
 	bound := sc.bound[:0]
 	for _, s := range cands {
-		bound = pushMin(bound, limit, acc[s])
+		bound = keepLargest(bound, limit, acc[s], cmp.Less[uint32])
 	}
 	sc.bound = bound
 	cut := bound[0]
@@ -373,40 +373,6 @@ func (ix *Index) bestCandidates(cands []uint32, acc []uint32, limit int, sc *scr
 		kept = append(kept, c.slot)
 	}
 	return kept
-}
-
-// pushMin keeps the n largest values in the min-heap h.
-func pushMin(h []uint32, n int, v uint32) []uint32 {
-	if len(h) < n {
-		h = append(h, v)
-		for i := len(h) - 1; i > 0; {
-			p := (i - 1) / 2
-			if h[p] <= h[i] {
-				break
-			}
-			h[p], h[i] = h[i], h[p]
-			i = p
-		}
-		return h
-	}
-	if v <= h[0] {
-		return h
-	}
-	h[0] = v
-	for i := 0; ; {
-		m, l, r := i, 2*i+1, 2*i+2
-		if l < len(h) && h[l] < h[m] {
-			m = l
-		}
-		if r < len(h) && h[r] < h[m] {
-			m = r
-		}
-		if m == i {
-			return h
-		}
-		h[i], h[m] = h[m], h[i]
-		i = m
-	}
 }
 
 // complete adds to the partial score of each candidate the contributions of
@@ -557,70 +523,39 @@ type scoredSlot struct {
 	slot  uint32
 }
 
-// pushBest keeps the n best scored slots in the min-heap best.
-func pushBest(best []scoredSlot, n int, v scoredSlot) []scoredSlot {
-	if len(best) < n {
-		best = append(best, v)
-		for i := len(best) - 1; i > 0; {
-			p := (i - 1) / 2
-			if best[p].score <= best[i].score {
-				break
-			}
-			best[p], best[i] = best[i], best[p]
-			i = p
-		}
-		return best
-	}
-	if v.score <= best[0].score {
-		return best
-	}
-	best[0] = v
-	for i := 0; ; {
-		m, l, r := i, 2*i+1, 2*i+2
-		if l < len(best) && best[l].score < best[m].score {
-			m = l
-		}
-		if r < len(best) && best[r].score < best[m].score {
-			m = r
-		}
-		if m == i {
-			return best
-		}
-		best[i], best[m] = best[m], best[i]
-		i = m
-	}
-}
+func lessScore(a, b scoredSlot) bool { return a.score < b.score }
 
-// pushTop keeps the k largest values in the min-heap top.
-func pushTop(top []float64, k int, v float64) []float64 {
-	if len(top) < k {
-		top = append(top, v)
-		for i := len(top) - 1; i > 0; {
+// keepLargest keeps the n largest values in the min-heap h, ordered by less,
+// and returns it.
+func keepLargest[T any](h []T, n int, v T, less func(a, b T) bool) []T {
+	if len(h) < n {
+		h = append(h, v)
+		for i := len(h) - 1; i > 0; {
 			p := (i - 1) / 2
-			if top[p] <= top[i] {
+			if !less(h[i], h[p]) {
 				break
 			}
-			top[p], top[i] = top[i], top[p]
+			h[p], h[i] = h[i], h[p]
 			i = p
 		}
-		return top
+		return h
 	}
-	if v <= top[0] {
-		return top
+	if !less(h[0], v) {
+		return h
 	}
-	top[0] = v
+	h[0] = v
 	for i := 0; ; {
 		m, l, r := i, 2*i+1, 2*i+2
-		if l < len(top) && top[l] < top[m] {
+		if l < len(h) && less(h[l], h[m]) {
 			m = l
 		}
-		if r < len(top) && top[r] < top[m] {
+		if r < len(h) && less(h[r], h[m]) {
 			m = r
 		}
 		if m == i {
-			return top
+			return h
 		}
-		top[i], top[m] = top[m], top[i]
+		h[i], h[m] = h[m], h[i]
 		i = m
 	}
 }

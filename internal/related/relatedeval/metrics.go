@@ -113,23 +113,18 @@ type stopwatch struct {
 
 // threadTimed runs f on the calling goroutine's locked OS thread and returns
 // its wall-clock time and that thread's CPU time.
-func threadTimed(f func()) stopwatch {
-	c0, ok0 := threadCPU()
-	start := time.Now()
-	f()
-	wall := time.Since(start)
-	c1, ok1 := threadCPU()
-	return stopwatch{wall: wall, cpu: c1 - c0, hasCPU: ok0 && ok1}
-}
+func threadTimed(f func()) stopwatch { return clocked(threadCPU, f) }
 
 // processTimed runs f and returns its wall-clock time and the CPU time of
 // the whole process meanwhile.
-func processTimed(f func()) stopwatch {
-	c0, ok0 := processCPU()
+func processTimed(f func()) stopwatch { return clocked(processCPU, f) }
+
+func clocked(cpu func() (time.Duration, bool), f func()) stopwatch {
+	c0, ok0 := cpu()
 	start := time.Now()
 	f()
 	wall := time.Since(start)
-	c1, ok1 := processCPU()
+	c1, ok1 := cpu()
 	return stopwatch{wall: wall, cpu: c1 - c0, hasCPU: ok0 && ok1}
 }
 
