@@ -75,7 +75,7 @@ type scratch struct {
 	cands    []uint32
 	best     []scoredSlot
 	top      []float64
-	bound    []uint32
+	counts   [1024]int32
 	table    []uint32
 	pos      []int32
 }
@@ -200,13 +200,13 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 	}
 
 	// Seeding goes on past the seed terms while candidates are too few.
-	need := max(ix.cfg.Candidates, k)
+	need, enough := max(ix.cfg.Candidates, k), max(ix.cfg.Candidates/4, k)
 	touched := sc.touched[:0]
 	var th, best float64
 	lastRest := math.Inf(1)
 	i := 0
 	for ; i < len(sel); i++ {
-		if th > 0 && rest[i] < th || i >= seeds && len(touched) > need {
+		if th > 0 && rest[i] < th || i >= seeds && len(touched) > enough {
 			break
 		}
 		t := &sel[i]
@@ -234,7 +234,9 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 		// complete the candidates.
 		cands := sc.cands[:0]
 		for _, s := range touched {
-			if acc[s] != 0 && allowed(s) && (float64(acc[s])+rest[i])*boundSlack*upper(s) >= th {
+			// The recency factor is at most 1: test the bound without it first.
+			if a := float64(acc[s]); a != 0 && (a+rest[i])*boundSlack >= th &&
+				allowed(s) && (a+rest[i])*boundSlack*upper(s) >= th {
 				cands = append(cands, s)
 			} else {
 				acc[s] = 0
@@ -341,35 +343,44 @@ func (ix *Index) bestCandidates(cands []uint32, acc []uint32, limit int, sc *scr
 	if len(cands) <= limit {
 		return cands
 	}
-	// Find the limit-th best score, then keep what is above it and the best
-	// of what equals it.
-	bound := sc.bound[:0]
+	// Count the scores in buckets (a monotone map of the score), find the
+	// bucket that holds the limit-th best, keep the candidates above it and
+	// the best of those in it.
+	var top uint32
 	for _, s := range cands {
-		bound = keepLargest(bound, limit, acc[s], cmp.Less[uint32])
+		top = max(top, acc[s])
 	}
-	sc.bound = bound
-	cut := bound[0]
+	const buckets = 1024
+	bucket := func(a uint32) int { return int(uint64(a) * (buckets - 1) / uint64(top)) }
+	counts := &sc.counts
+	clear(counts[:])
+	for _, s := range cands {
+		counts[bucket(acc[s])]++
+	}
+	cut, above := buckets-1, 0
+	for ; above+int(counts[cut]) < limit; cut-- {
+		above += int(counts[cut])
+	}
 	kept := cands[:0]
-	var ties []candidate
+	var edge []candidate
 	for _, s := range cands {
-		switch a := acc[s]; {
-		case a > cut:
+		switch b := bucket(acc[s]); {
+		case b > cut:
 			kept = append(kept, s)
-		case a == cut:
-			ties = append(ties, candidate{slot: s, date: ix.dates[s], id: ix.ids[s]})
-			acc[s] = 0
-		default:
-			acc[s] = 0
+			continue
+		case b == cut:
+			edge = append(edge, candidate{slot: s, score: float64(acc[s]), date: ix.dates[s], id: ix.ids[s]})
 		}
+		acc[s] = 0
 	}
-	slices.SortFunc(ties, func(a, b candidate) int {
+	slices.SortFunc(edge, func(a, b candidate) int {
 		if better(a, b) {
 			return -1
 		}
 		return 1
 	})
-	for _, c := range ties[:limit-len(kept)] {
-		acc[c.slot] = cut
+	for _, c := range edge[:limit-len(kept)] {
+		acc[c.slot] = uint32(c.score)
 		kept = append(kept, c.slot)
 	}
 	return kept
