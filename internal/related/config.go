@@ -24,7 +24,7 @@ type Config struct {
 	Candidates int
 	// SeedTerms is how many of a search's terms, those that can add most to
 	// a score, find candidates; the others only complete the candidates'
-	// scores, unless fewer than Candidates stories have been found. Zero
+	// scores, unless fewer than Candidates/4 stories have been found. Zero
 	// means 24; negative means as many as an exact search needs. It applies
 	// only when Candidates is positive.
 	SeedTerms int
