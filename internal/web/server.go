@@ -138,12 +138,6 @@ func (s *Server) handler() http.Handler {
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.current().h.ServeHTTP(w, r) }
 
-// Invalidate catches the page cache up with the change log now, rather than at the next request.
-func (s *Server) Invalidate(ctx context.Context) error {
-	_, err := s.cache.sync(ctx)
-	return err
-}
-
 // Purge empties the page cache.
 func (s *Server) Purge() { s.cache.purge() }
 
