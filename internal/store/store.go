@@ -17,6 +17,9 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrConflict means a uniqueness rule or an optimistic version check failed.
 	ErrConflict = errors.New("conflict")
+	// ErrBusy means another writer (a long import, another process) held the database past the
+	// busy timeout; trying again later may succeed.
+	ErrBusy = errors.New("database busy")
 	// ErrSchemaTooNew means the database was written by a newer Broadsheet.
 	ErrSchemaTooNew = errors.New("database schema is newer than this Broadsheet understands")
 )

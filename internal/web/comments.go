@@ -171,8 +171,14 @@ func (s *Server) handlePostComment(w http.ResponseWriter, r *http.Request) {
 		}
 		code, ok := rejectionStatus(err)
 		if !ok {
-			s.fail(w, r, err)
-			return
+			// A fault on our side: log it, and still give the reader their text back.
+			code, form.Message = statusOf(err)
+			if code == 499 {
+				return // the reader went away
+			}
+			if code >= 500 {
+				s.log.ErrorContext(ctx, "comment failed", slog.Any("err", err))
+			}
 		}
 		form.Token = comment.NewFormToken(s.secret, a.ID, s.now())
 		s.commentRejected(w, r, a, form, code)

@@ -203,7 +203,7 @@ func describe(err error) error {
 	}
 	switch se.Code() & 0xff {
 	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-		return fmt.Errorf("the database is locked by another program; stop it or try again: %w", err)
+		return fmt.Errorf("the database is locked by another program; stop it or try again: %w: %w", store.ErrBusy, err)
 	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM:
 		return fmt.Errorf("the database cannot be written; check the file's and its folder's permissions: %w", err)
 	case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:

@@ -238,8 +238,8 @@ func TestWriteLockedByAnotherProgram(t *testing.T) {
 	a := &article.Article{Kind: article.Story, Slug: "blocked", Title: "Blocked", Status: article.Draft}
 	start := time.Now()
 	err = db.CreateArticle(ctx, a)
-	if err == nil || !strings.Contains(err.Error(), "locked") {
-		t.Errorf("CreateArticle while another program holds the write lock = %v, want a message saying it is locked", err)
+	if err == nil || !strings.Contains(err.Error(), "locked") || !errors.Is(err, store.ErrBusy) {
+		t.Errorf("CreateArticle while another program holds the write lock = %v, want store.ErrBusy saying it is locked", err)
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("CreateArticle waited %v for the lock, want about the 50ms BusyTimeout", d)
