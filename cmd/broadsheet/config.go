@@ -55,7 +55,10 @@ func (c *Config) flags(fs *flag.FlagSet, env func(string) string) {
 	str(&c.Title, "title", "BROADSHEET_TITLE", "site title")
 	str(&c.Description, "description", "BROADSHEET_DESCRIPTION", "site description")
 	str(&c.Timezone, "timezone", "BROADSHEET_TIMEZONE", "newsroom time zone for permalinks and dates")
-	str(&c.SMTP, "smtp", "BROADSHEET_SMTP", "mail server for comment notifications, e.g. smtp://user:pass@mail.example.org:587?from=news@example.org")
+	if v := env("BROADSHEET_SMTP"); v != "" {
+		c.SMTP = v
+	}
+	fs.Var(secretURL{&c.SMTP}, "smtp", "mail server for comment notifications, e.g. smtp://user:pass@mail.example.org:587?from=news@example.org (env BROADSHEET_SMTP)")
 	str(&c.TrustedProxies, "trusted-proxy", "BROADSHEET_TRUSTED_PROXIES", "comma-separated reverse proxy addresses or CIDR prefixes whose X-Forwarded-For names the reader, e.g. 127.0.0.1/32")
 	if v := env("BROADSHEET_DEMO"); v != "" {
 		if b, err := strconv.ParseBool(v); err == nil {
@@ -142,6 +145,18 @@ func (c Config) proxies() ([]netip.Prefix, error) {
 	}
 	return out, nil
 }
+
+// secretURL is a flag holding a URL with a password, which --help shows redacted.
+type secretURL struct{ p *string }
+
+func (s secretURL) String() string {
+	if s.p == nil || *s.p == "" {
+		return ""
+	}
+	return redactURL(*s.p)
+}
+
+func (s secretURL) Set(v string) error { *s.p = v; return nil }
 
 // redactURL hides a URL's password for messages.
 func redactURL(s string) string {

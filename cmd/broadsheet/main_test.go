@@ -498,3 +498,20 @@ func TestRelatedStoriesFromTheEngine(t *testing.T) {
 		t.Errorf("related rebuild: exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
 	}
 }
+
+func TestHelpHidesTheMailPassword(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr bytes.Buffer
+	env := func(k string) string {
+		if k == "BROADSHEET_SMTP" {
+			return "smtp://news:hunter2@mail.example.org:587?from=news@example.org"
+		}
+		return ""
+	}
+	if code := run(t.Context(), []string{"serve", "--help"}, &stdout, &stderr, env); code != 0 {
+		t.Fatalf("serve --help: exit %d", code)
+	}
+	if out := stderr.String(); strings.Contains(out, "hunter2") || !strings.Contains(out, "mail.example.org") {
+		t.Errorf("serve --help shows the mail password or hides the server:\n%s", out)
+	}
+}
