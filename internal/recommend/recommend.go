@@ -230,14 +230,8 @@ func (r *Recommender) Refresh(ctx context.Context, ids ...int64) error {
 	return nil
 }
 
-// List computes the list of story id as it would be stored: pinned stories first, then the
+// list computes the list of story id as it would be stored: pinned stories first, then the
 // engine's results without the excluded ones, K in all.
-func (r *Recommender) List(ctx context.Context, id int64) ([]store.RelatedLink, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.list(ctx, id)
-}
-
 func (r *Recommender) list(ctx context.Context, id int64) ([]store.RelatedLink, error) {
 	pins, excludes, err := r.st.RelatedRules(ctx, id)
 	if err != nil {

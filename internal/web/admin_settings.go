@@ -77,10 +77,10 @@ func readSettings(kv map[string]string) siteSettings {
 	num(keyMaxDepth, &d.MaxDepth)
 	num(keyPerPage, &d.PerPage)
 	if v, ok := kv[keyModerationWords]; ok {
-		d.ModerationWords = wordList(v)
+		d.ModerationWords = comment.Words(v)
 	}
 	if v, ok := kv[keyDisallowedWords]; ok {
-		d.DisallowedWords = wordList(v)
+		d.DisallowedWords = comment.Words(v)
 	}
 	return st
 }
@@ -94,17 +94,6 @@ func (st siteSettings) kv() map[string]string {
 		keyNewestFirst: strconv.FormatBool(d.NewestFirst), keyLinkLimit: itoa(d.LinkLimit),
 		keyCloseAfterDays: itoa(d.CloseAfterDays), keyMaxDepth: itoa(d.MaxDepth), keyPerPage: itoa(d.PerPage),
 		keyModerationWords: strings.Join(d.ModerationWords, "\n"), keyDisallowedWords: strings.Join(d.DisallowedWords, "\n")}
-}
-
-// wordList splits a list of words or phrases, one per line, dropping blanks.
-func wordList(s string) []string {
-	var out []string
-	for _, line := range strings.Split(s, "\n") {
-		if w := strings.TrimSpace(line); w != "" {
-			out = append(out, w)
-		}
-	}
-	return out
 }
 
 // apply overlays the site fields on base, the configuration the server was started with.
@@ -272,7 +261,7 @@ func parseSettings(f settingsForm, cur siteSettings) (siteSettings, map[string]s
 	num("close_after_days", f.CloseAfterDays, 0, 36500, &d.CloseAfterDays, "Use a number of days, 0 for never.")
 	num("max_depth", f.MaxDepth, 2, 10, &d.MaxDepth, "Use a depth from 2 to 10.")
 	num("per_page", f.PerPage, 0, 1000, &d.PerPage, "Use a number from 0 (all on one page) to 1,000.")
-	d.ModerationWords, d.DisallowedWords = wordList(f.ModerationWords), wordList(f.DisallowedWords)
+	d.ModerationWords, d.DisallowedWords = comment.Words(f.ModerationWords), comment.Words(f.DisallowedWords)
 	return st, errs
 }
 

@@ -21,7 +21,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -312,5 +311,3 @@ func int64Args(ids []int64) []any {
 	}
 	return args
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
