@@ -17,6 +17,7 @@ import (
 	"github.com/broadsheet/broadsheet/internal/recommend"
 	"github.com/broadsheet/broadsheet/internal/sanitize"
 	"github.com/broadsheet/broadsheet/internal/store"
+	"github.com/broadsheet/broadsheet/internal/store/postgres"
 	"github.com/broadsheet/broadsheet/internal/store/sqlite"
 	"github.com/broadsheet/broadsheet/internal/web"
 )
@@ -41,6 +42,9 @@ type Main struct {
 	// the newsroom has none; empty otherwise.
 	SetupURL string
 
+	// listening reports whether the change listener is connected; nil without one.
+	listening func() bool
+
 	ln     net.Listener
 	http   *http.Server
 	notify chan struct{} // wakes the comment notifier
@@ -55,15 +59,27 @@ func NewMain(cfg Config) *Main {
 
 // Open opens the store and, on a new database with Demo set, adds the demo newsroom.
 func (m *Main) Open(ctx context.Context) error {
-	path, err := m.Config.sqlitePath()
+	kind, target, err := m.Config.database()
 	if err != nil {
 		return err
 	}
-	db, err := sqlite.Open(ctx, path, sqlite.Options{})
-	if err != nil {
-		return err
+	switch kind {
+	case "postgres":
+		db, err := postgres.Open(ctx, target, postgres.Options{Wait: m.Config.DBWait,
+			OnRetry: func(err error, pause time.Duration) {
+				m.Log.Warn("waiting for PostgreSQL", "retry_in", pause, "err", err)
+			}})
+		if err != nil {
+			return err
+		}
+		m.Store = db
+	default:
+		db, err := sqlite.Open(ctx, target, sqlite.Options{})
+		if err != nil {
+			return err
+		}
+		m.Store = db
 	}
-	m.Store = db
 	m.Renderer = article.NewRenderer(sanitize.New())
 	if m.Config.Demo {
 		n, err := demo.Seed(ctx, m.Store, m.Renderer, m.Now())
@@ -116,7 +132,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.http = &http.Server{
-		Handler:           m.Server,
+		Handler:           m.routes(),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -127,12 +143,28 @@ func (m *Main) Run(ctx context.Context) error {
 	bg, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
 	m.Related = recommend.New(m.Store, recommend.Config{}, m.Now, m.Log)
+	wake := make(chan struct{}, 1)
+	if pg, ok := m.Store.(*postgres.DB); ok {
+		// Other nodes' changes wake the related index at once rather than at its next look.
+		m.listening = pg.Listening
+		pg.OnListenError(func(err error, pause time.Duration) {
+			m.Log.Warn("change notifications lost; listening again", "retry_in", pause, "err", err)
+		})
+		m.wg.Add(1)
+		go func() {
+			defer m.wg.Done()
+			pg.Listen(bg, func(int64) {
+				select {
+				case wake <- struct{}{}:
+				default:
+				}
+			})
+		}()
+	}
 	m.wg.Add(4)
 	go func() {
 		defer m.wg.Done()
-		if err := m.Related.Follow(bg, time.Second, nil); err != nil {
-			m.Log.Error("related stories", "err", err)
-		}
+		m.followRelated(bg, wake)
 	}()
 	go func() {
 		defer m.wg.Done()
@@ -172,6 +204,29 @@ func (m *Main) PublishDue(ctx context.Context) error {
 	return nil
 }
 
+// jobRetry is how often a node that does not hold a long-running job (the related index) tries
+// to take it: how soon the job moves when its holder dies.
+const jobRetry = 5 * time.Second
+
+// followRelated keeps the related index and the stored lists in step with the stories, on one
+// node at a time: the holder of the "related" job keeps the only index in memory, and the other
+// nodes try to take the job over every few seconds.
+func (m *Main) followRelated(ctx context.Context, wake <-chan struct{}) {
+	for {
+		_, err := m.Store.Exclusive(ctx, "related", func(ctx context.Context) error {
+			return m.Related.Follow(ctx, time.Second, wake)
+		})
+		if err != nil && ctx.Err() == nil {
+			m.Log.Error("related stories", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(jobRetry):
+		}
+	}
+}
+
 // keepChanges is how much of the change log the server keeps.
 const keepChanges = 100_000
 
@@ -181,14 +236,21 @@ func (m *Main) schedule(ctx context.Context) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for tick := 0; ; tick++ {
-		if err := m.PublishDue(ctx); err != nil && ctx.Err() == nil {
-			m.Log.Error("scheduled publishing", "err", err)
-		}
-		if tick%60 == 0 {
-			// Readers of the change log that fall further behind start afresh.
-			if err := m.Store.PruneChanges(ctx, keepChanges); err != nil && ctx.Err() == nil {
-				m.Log.Error("prune the change log", "err", err)
+		// One node at a time publishes and prunes; the others skip the round.
+		_, err := m.Store.Exclusive(ctx, "publish", func(ctx context.Context) error {
+			if err := m.PublishDue(ctx); err != nil {
+				return fmt.Errorf("scheduled publishing: %w", err)
 			}
+			if tick%60 == 0 {
+				// Readers of the change log that fall further behind start afresh.
+				if err := m.Store.PruneChanges(ctx, keepChanges); err != nil {
+					return fmt.Errorf("prune the change log: %w", err)
+				}
+			}
+			return nil
+		})
+		if err != nil && ctx.Err() == nil {
+			m.Log.Error("scheduled jobs", "err", err)
 		}
 		select {
 		case <-ctx.Done():
@@ -217,7 +279,12 @@ func (m *Main) sendNotices(ctx context.Context, sender *mail.SMTP) {
 		s = sender
 	}
 	for {
-		if _, err := m.Server.SendNotices(ctx, s); err != nil && ctx.Err() == nil {
+		// One node at a time sends, so that no notice goes out twice.
+		_, err := m.Store.Exclusive(ctx, "mail", func(ctx context.Context) error {
+			_, err := m.Server.SendNotices(ctx, s)
+			return err
+		})
+		if err != nil && ctx.Err() == nil {
 			m.Log.Error("comment notifications", "err", err)
 		}
 		select {

@@ -36,6 +36,7 @@ type Store interface {
 	Settings
 	Editorial
 	Imports
+	Jobs
 	// InTx runs fn in one transaction: all of fn's writes land or none do. fn must use the Store it
 	// is given, not the outer one. An error from fn rolls back and is returned as is.
 	InTx(ctx context.Context, fn func(tx Store) error) error
@@ -179,4 +180,15 @@ type Changes interface {
 	PruneChanges(ctx context.Context, keep int) error
 	// LatestChange returns the latest sequence number (0 for none).
 	LatestChange(ctx context.Context) (int64, error)
+}
+
+// Jobs coordinates the background jobs (scheduled publishing, the mail outbox, the related
+// index, pruning) of the nodes that share a database, so that each runs on one node at a time.
+type Jobs interface {
+	// Exclusive runs fn unless the job name is running elsewhere, and reports whether it ran.
+	// While fn runs, no other Exclusive call with that name — from this process or another node
+	// — runs its fn. fn's context ends with ctx, or as soon as the store can no longer vouch that
+	// it holds the job (its hold on the database was lost); fn must then return. A holder that
+	// dies frees the job for the others within seconds.
+	Exclusive(ctx context.Context, name string, fn func(ctx context.Context) error) (ran bool, err error)
 }

@@ -35,8 +35,8 @@ var migrationFiles embed.FS
 
 // Options tune a database; the zero value is the documented default.
 type Options struct {
-	// MaxConns is the size of the connection pool (default: pgx's, the larger of 4 and the
-	// number of CPUs).
+	// MaxConns is the size of the connection pool (default 16). Each running background job
+	// holds one.
 	MaxConns int32
 	// Wait is how long Open keeps trying to reach a server that does not answer, with growing
 	// pauses between tries (default 30s). A refused password or an unknown database is not
@@ -76,9 +76,10 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: database URL: %w", redactErr(err))
 	}
-	if opt.MaxConns > 0 {
-		cfg.MaxConns = opt.MaxConns
+	if opt.MaxConns == 0 {
+		opt.MaxConns = 16
 	}
+	cfg.MaxConns = opt.MaxConns
 	where := describeTarget(cfg.ConnConfig)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

@@ -471,3 +471,50 @@ func TestPublishDueOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestJobMovesWhenItsHolderDies has one node hold a job and lose its database connection (as
+// when the node dies): its fn is told to stop, and another node takes the job.
+func TestJobMovesWhenItsHolderDies(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	url := pgtest.URL(t)
+	a, b := open(t, url, postgres.Options{}), open(t, url, postgres.Options{})
+	holding := make(chan struct{})
+	stopped := make(chan error)
+	go func() {
+		_, err := a.Exclusive(ctx, "related", func(ctx context.Context) error {
+			close(holding)
+			<-ctx.Done()
+			return ctx.Err()
+		})
+		stopped <- err
+	}()
+	<-holding
+	if ran, _ := b.Exclusive(ctx, "related", func(context.Context) error { return nil }); ran {
+		t.Fatalf("a second node ran the job while the first held it")
+	}
+	// End every connection of the first node's pool that holds an advisory lock.
+	if _, err := raw(t, url).Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_locks
+		WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-stopped:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("the holder's fn ended with %v, want its context cancelled", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the holder's fn was not told to stop after its lock's connection died")
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ran, err := b.Exclusive(ctx, "related", func(context.Context) error { return nil })
+		if ran && err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the second node never took the job: %v, %v", ran, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

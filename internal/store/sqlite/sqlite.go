@@ -22,6 +22,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -48,6 +49,7 @@ type DB struct {
 	Store
 	path string
 	w, r *sql.DB
+	jobs sync.Map // job name → *sync.Mutex, for Exclusive
 }
 
 // Open opens (creating if needed) the database file at path and brings its schema up to date.
