@@ -74,10 +74,14 @@ func fill(t *testing.T, st store.Store) {
 			return st.AddRevision(ctx, &store.Revision{ArticleID: a.ID, Version: 1, UserID: u.ID, UserName: "Edna", At: now,
 				Status: article.Published, Title: a.Title, Body: a.Body})
 		},
-		func() error { return st.SaveSettings(ctx, map[string]string{"comments.hold": "true", "title": "Copied"}) },
+		func() error {
+			return st.SaveSettings(ctx, map[string]string{"comments.hold": "true", "title": "Copied"})
+		},
 		func() error { _, err := st.Secret(ctx, "forms"); return err },
 		func() error { return st.TrainSpam(ctx, []string{"viagra", "cheap"}, true, 1) },
-		func() error { return st.SaveBan(ctx, &comment.Ban{Kind: "email", Value: "spam@example.org", CreatedAt: now}) },
+		func() error {
+			return st.SaveBan(ctx, &comment.Ban{Kind: "email", Value: "spam@example.org", CreatedAt: now})
+		},
 		func() error { return st.QueueNotice(ctx, top.ID, "held", now) },
 		func() error { return st.VerifyEmail(ctx, "ann@example.org", now) },
 		func() error { return st.UseNonce(ctx, "nonce-1", now.Add(time.Hour), now) },
