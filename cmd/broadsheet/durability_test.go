@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/broadsheet/broadsheet/internal/store/sqlite"
+
+	"github.com/broadsheet/broadsheet/internal/store/postgres/pgtest"
 )
 
 // TestMain lets the test binary run as the real program, so that a test can start Broadsheet as
@@ -27,7 +29,7 @@ func TestMain(m *testing.M) {
 		defer stop()
 		os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
 	}
-	os.Exit(m.Run())
+	os.Exit(pgtest.Main(m)) // stops the PostgreSQL cluster the tests started, if any
 }
 
 // TestAcknowledgedCommentsSurviveKill posts comments concurrently to a separate server process,

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/broadsheet/broadsheet/internal/store"
+	"github.com/broadsheet/broadsheet/internal/store/postgres/pgtest"
+)
+
+
+// startNode starts a Main on the PostgreSQL database at url, with its own clock.
+func startNode(t *testing.T, url string) (*Main, *clock) {
+	t.Helper()
+	clk := &clock{t: time.Date(2026, 3, 22, 9, 30, 0, 0, time.UTC)}
+	cfg := DefaultConfig()
+	cfg.Addr = "127.0.0.1:0"
+	cfg.Data = t.TempDir()
+	cfg.DB = url
+	m := NewMain(cfg)
+	m.Now = clk.Now
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatalf("Run on PostgreSQL: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := m.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return m, clk
+}
+
+// TestTwoNodes runs two nodes on one PostgreSQL database: both are ready, an edit through one
+// shows on the other's next page view, and a scheduled story is published once.
+func TestTwoNodes(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	url := pgtest.URL(t)
+	a, clkA := startNode(t, url)
+	b, clkB := startNode(t, url)
+	for _, m := range []*Main{a, b} {
+		if body := mustGet(t, m, "/readyz", 200); body != "ready\n" {
+			t.Errorf("/readyz = %q", body)
+		}
+	}
+	list, _, err := a.Store.ListArticles(ctx, store.ArticleQuery{LiveAt: clkA.Now(), Limit: 1})
+	if err != nil || len(list) == 0 {
+		t.Fatalf("the demo newsroom on PostgreSQL: %d stories, %v", len(list), err)
+	}
+	story := list[0]
+	path := "/" + story.PublishedAt.Format("2006/01/02") + "/" + story.Slug + "/"
+	if body := mustGet(t, b, path, 200); !strings.Contains(body, story.Title) {
+		t.Fatalf("GET %s on the second node lacks the headline %q", path, story.Title)
+	}
+	story.Title = "Edited on the first node"
+	if err := a.Store.UpdateArticle(ctx, story); err != nil {
+		t.Fatal(err)
+	}
+	if body := mustGet(t, b, path, 200); !strings.Contains(body, "Edited on the first node") {
+		t.Errorf("GET %s on the second node after an edit on the first still shows the old headline", path)
+	}
+
+	due := *story
+	due.ID, due.Slug, due.Title, due.Status = 0, "due-later", "Due later", "scheduled"
+	due.PublishedAt = clkA.Now().Add(time.Minute)
+	if err := a.Store.CreateArticle(ctx, &due); err != nil {
+		t.Fatal(err)
+	}
+	clkA.Add(2 * time.Minute)
+	clkB.Add(2 * time.Minute)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		got, err := b.Store.Article(ctx, due.ID)
+		if err == nil && got.Status == "published" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the scheduled story was not published: %v, %v", got, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestDBCopyCommand moves a site from SQLite to PostgreSQL and back with the command line.
+func TestDBCopyCommand(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	src := filepath.Join(dir, "site.db")
+	m := NewMain(Config{Data: dir, Demo: true, Timezone: "UTC", DBWait: time.Second})
+	if err := m.Open(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	m.Close()
+	url := pgtest.URL(t)
+	env := func(string) string { return "" }
+	var stdout, stderr bytes.Buffer
+	if code := run(t.Context(), []string{"db", "copy", "--from", "sqlite://" + src, "--to", url}, &stdout, &stderr, env); code != 0 {
+		t.Fatalf("db copy to PostgreSQL = %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "every table's rows and checksum match") || !strings.Contains(stdout.String(), "articles") {
+		t.Errorf("db copy says:\n%s", stdout.String())
+	}
+	stdout.Reset()
+	if code := run(t.Context(), []string{"db", "copy", "--from", "sqlite://" + src, "--to", url}, &stdout, &stderr, env); code != 1 ||
+		!strings.Contains(stderr.String(), "--force") {
+		t.Errorf("db copy into a site = %d, %q; want 1 and a word about --force", code, stderr.String())
+	}
+	back := filepath.Join(dir, "back.db")
+	stdout.Reset()
+	if code := run(t.Context(), []string{"db", "copy", "--from", url, "--to", "sqlite://" + back}, &stdout, &stderr, env); code != 0 {
+		t.Fatalf("db copy back to SQLite = %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	stderr.Reset()
+	if code := run(t.Context(), []string{"db", "copy", "--from", "sqlite://" + filepath.Join(dir, "missing.db"), "--to", url},
+		&stdout, &stderr, env); code != 1 || !strings.Contains(stderr.String(), "missing.db") {
+		t.Errorf("db copy from a missing file = %d, %q", code, stderr.String())
+	}
+}
+
+// TestServeWithoutPostgreSQL: a server that does not answer is waited for, then the command
+// fails naming it.
+func TestServeWithoutPostgreSQL(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	var stdout, stderr bytes.Buffer
+	env := func(string) string { return "" }
+	code := run(t.Context(), []string{"serve", "--addr", "127.0.0.1:0", "--data", t.TempDir(), "--db-wait", "1s",
+		"--db", "postgres://news:secret-pw@" + addr + "/site"}, &stdout, &stderr, env)
+	if code != 1 || !strings.Contains(stderr.String(), addr) || !strings.Contains(stderr.String(), "no answer after 1s") {
+		t.Errorf("serve with PostgreSQL down = %d, %q; want 1 and a message naming %s", code, stderr.String(), addr)
+	}
+	if strings.Contains(stderr.String(), "secret-pw") {
+		t.Errorf("serve shows the database password: %q", stderr.String())
+	}
+}
