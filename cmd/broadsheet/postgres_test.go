@@ -13,7 +13,6 @@ import (
 	"github.com/broadsheet/broadsheet/internal/store/postgres/pgtest"
 )
 
-
 // startNode starts a Main on the PostgreSQL database at url, with its own clock.
 func startNode(t *testing.T, url string) (*Main, *clock) {
 	t.Helper()
