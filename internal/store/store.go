@@ -172,9 +172,11 @@ type Change struct {
 // Changes reads the change log, which caches use to invalidate exactly what changed.
 type Changes interface {
 	// ChangesSince returns at most limit changes after seq, oldest first, and the latest sequence
-	// number. Sequence numbers are consecutive, so a reader has missed changes — and must start
-	// afresh — when the first change returned is not seq+1 (PruneChanges forgot it) or when
-	// latest is beyond the last change returned (more than limit were waiting).
+	// number. Sequence numbers are consecutive and follow the order in which writes commit, so a
+	// reader that has read up to seq never later finds a change numbered seq or below committed
+	// (it cannot skip one), and has missed changes — and must start afresh — only when the first
+	// change returned is not seq+1 (PruneChanges forgot it) or when latest is beyond the last
+	// change returned (more than limit were waiting).
 	ChangesSince(ctx context.Context, seq int64, limit int) ([]Change, int64, error)
 	// PruneChanges forgets all but the newest keep changes.
 	PruneChanges(ctx context.Context, keep int) error
