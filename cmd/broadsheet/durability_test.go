@@ -29,7 +29,7 @@ func TestMain(m *testing.M) {
 		defer stop()
 		os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
 	}
-	os.Exit(pgtest.Main(m)) // stops the PostgreSQL cluster the tests started, if any
+	os.Exit(pgtest.Main(m, 0)) // stops the PostgreSQL cluster the tests started, if any
 }
 
 // TestAcknowledgedCommentsSurviveKill posts comments concurrently to a separate server process,

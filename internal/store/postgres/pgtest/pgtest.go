@@ -2,16 +2,19 @@
 // BROADSHEET_TEST_POSTGRES environment variable (a URL whose user may create databases), or else
 // on a private, throwaway cluster that it starts from PostgreSQL's server programs (initdb,
 // pg_ctl) on first use, listening on a Unix socket in a temporary folder and on a free port of
-// 127.0.0.1, and stops when the package's tests end. Each test gets a fresh database, copied
-// from a migrated template.
+// 127.0.0.1, and stops when the package's tests end. Each test gets a database of its own in
+// the state migrations leave it: copied from a migrated template, or (since CREATE DATABASE
+// costs seconds on a busy machine) one a finished test used, emptied and reseeded.
 //
 // Without either it skips the test, saying how to run it, unless BROADSHEET_REQUIRE_POSTGRES=1
 // (as CI sets), which makes it fail instead.
 package pgtest
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"net/url"
@@ -32,8 +35,19 @@ import (
 )
 
 // Main runs a package's tests and then stops the cluster, if one was started. Use it from
-// TestMain: func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }.
-func Main(m *testing.M) int {
+// TestMain: func TestMain(m *testing.M) { os.Exit(pgtest.Main(m, 0)) }.
+//
+// A package whose parallel tests mostly wait for the server can let more of them run at once
+// than GOMAXPROCS: parallel, when above zero, is the default of -test.parallel.
+func Main(m *testing.M, parallel int) int {
+	if parallel > 0 {
+		flag.Parse()
+		given := false
+		flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+		if !given {
+			flag.Set("test.parallel", strconv.Itoa(parallel))
+		}
+	}
 	code := m.Run()
 	if c := current.Load(); c != nil {
 		c.stop()
@@ -41,8 +55,8 @@ func Main(m *testing.M) int {
 	return code
 }
 
-// URL returns the URL of a fresh database, migrated to this build's schema, dropped when the
-// test ends.
+// URL returns the URL of a database of the test's own, migrated to this build's schema and
+// holding nothing else; when the test ends it is emptied for another test.
 func URL(t testing.TB) string {
 	t.Helper()
 	return server(t).database(t, true)
@@ -101,6 +115,8 @@ type cluster struct {
 	admin   *pgx.Conn
 	templ   string // name of the migrated template database
 	counter int
+	seeds   map[string][]byte // the rows migrations put in tables, as COPY text
+	free    []string          // migrated databases a finished test emptied
 }
 
 var (
@@ -228,7 +244,60 @@ func (c *cluster) connect(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("migrate the template database: %w", err)
 	}
-	return db.Close()
+	db.Close()
+	return c.readSeeds(ctx)
+}
+
+// readSeeds keeps the rows the migrated template holds, to restore them when a database is
+// reused.
+func (c *cluster) readSeeds(ctx context.Context) error {
+	conn, err := pgx.Connect(ctx, c.urlOf(c.templ))
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, `SELECT tablename FROM pg_tables WHERE schemaname = current_schema()`)
+	if err != nil {
+		return err
+	}
+	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	c.seeds = map[string][]byte{}
+	for _, t := range tables {
+		var buf bytes.Buffer
+		if _, err := conn.PgConn().CopyTo(ctx, &buf, `COPY `+pgx.Identifier{t}.Sanitize()+` TO STDOUT`); err != nil {
+			return err
+		}
+		c.seeds[t] = buf.Bytes()
+	}
+	return nil
+}
+
+// reset empties a used database and puts back the migrations' rows, so that it is as new.
+func (c *cluster) reset(ctx context.Context, name string) error {
+	conn, err := pgx.Connect(ctx, c.urlOf(name))
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	var list []string
+	for t := range c.seeds {
+		list = append(list, pgx.Identifier{t}.Sanitize())
+	}
+	if _, err := conn.Exec(ctx, `TRUNCATE `+strings.Join(list, ", ")+` RESTART IDENTITY`); err != nil {
+		return err
+	}
+	for t, rows := range c.seeds {
+		if len(rows) == 0 {
+			continue
+		}
+		if _, err := conn.PgConn().CopyFrom(ctx, bytes.NewReader(rows), `COPY `+pgx.Identifier{t}.Sanitize()+` FROM STDIN`); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // urlOf is the cluster's URL with another database.
@@ -247,6 +316,13 @@ func (c *cluster) database(t testing.TB, migrated bool) string {
 	t.Helper()
 	ctx := context.Background()
 	c.mu.Lock()
+	if migrated && len(c.free) > 0 {
+		name := c.free[len(c.free)-1]
+		c.free = c.free[:len(c.free)-1]
+		c.mu.Unlock()
+		c.reuseLater(t, name)
+		return c.urlOf(name)
+	}
 	c.counter++
 	name := fmt.Sprintf("bs_%d_%d", os.Getpid(), c.counter)
 	from := "template0"
@@ -258,6 +334,10 @@ func (c *cluster) database(t testing.TB, migrated bool) string {
 	if err != nil {
 		t.Fatalf("CREATE DATABASE %s: %v", name, err)
 	}
+	if migrated {
+		c.reuseLater(t, name)
+		return c.urlOf(name)
+	}
 	t.Cleanup(func() {
 		c.mu.Lock()
 		defer c.mu.Unlock()
@@ -268,12 +348,34 @@ func (c *cluster) database(t testing.TB, migrated bool) string {
 	return c.urlOf(name)
 }
 
+// reuseLater empties the database when the test ends and keeps it for another, or drops it when
+// emptying fails (a connection the test left open, say).
+func (c *cluster) reuseLater(t testing.TB, name string) {
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		err := c.reset(ctx, name)
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if err == nil {
+			c.free = append(c.free, name)
+			return
+		}
+		t.Logf("reuse database %s: %v; dropping it", name, err)
+		if _, err := c.admin.Exec(ctx, `DROP DATABASE `+name+` WITH (FORCE)`); err != nil {
+			t.Errorf("DROP DATABASE %s: %v", name, err)
+		}
+	})
+}
+
 // stop drops the template, and stops and deletes a private cluster.
 func (c *cluster) stop() {
 	if c.admin != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		if c.templ != "" && c.dir == "" {
-			c.admin.Exec(ctx, `DROP DATABASE IF EXISTS `+c.templ+` WITH (FORCE)`)
+			for _, name := range append(c.free, c.templ) {
+				c.admin.Exec(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
+			}
 		}
 		c.admin.Close(ctx)
 		cancel()
