@@ -541,3 +541,36 @@ func FuzzSearchArticles(f *testing.F) {
 		}
 	})
 }
+
+// TestLostConnectionsAnswerBusy ends every connection of a node's pool, as a restarting server
+// does: a query on a lost connection answers store.ErrBusy (a "try again" page, the reader's
+// text kept), and the pool recovers without a restart.
+func TestLostConnectionsAnswerBusy(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	url := pgtest.URL(t)
+	db := open(t, url, postgres.Options{MaxConns: 2})
+	for range 2 { // warm both connections
+		if _, err := db.LatestChange(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := raw(t, url).Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		WHERE datname = current_database() AND pid != pg_backend_pid()`); err != nil {
+		t.Fatal(err)
+	}
+	var failed error
+	for range 4 {
+		if _, err := db.LatestChange(ctx); err != nil {
+			failed = err
+			if !errors.Is(err, store.ErrBusy) {
+				t.Errorf("LatestChange on a lost connection = %v, want store.ErrBusy", err)
+			}
+		}
+	}
+	t.Logf("a lost connection answered: %v", failed)
+	a := &article.Article{Kind: article.Story, Slug: "after", Title: "After", Status: article.Draft}
+	if err := db.CreateArticle(ctx, a); err != nil {
+		t.Errorf("CreateArticle once the connections are gone = %v, want the pool to reconnect", err)
+	}
+}
