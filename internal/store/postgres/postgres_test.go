@@ -522,24 +522,7 @@ func TestJobMovesWhenItsHolderDies(t *testing.T) {
 // FuzzSearchArticles holds SearchArticles to its promise: any reader's text answers results or
 // none, never an error about the query.
 func FuzzSearchArticles(f *testing.F) {
-	for _, q := range []string{"election", `"count near"`, "-election or count", `"`, "*", "!", "&|", ":*", "\x00", "\xff", "’"} {
-		f.Add(q)
-	}
-	db := pgtest.Open(f)
-	a := &article.Article{Kind: article.Story, Slug: "story", Title: "Election night", BodyText: "The count: NEAR the end.",
-		Status: article.Published, PublishedAt: time.Date(2026, 3, 22, 9, 0, 0, 0, time.UTC)}
-	if err := db.CreateArticle(context.Background(), a); err != nil {
-		f.Fatalf("CreateArticle = %v", err)
-	}
-	f.Fuzz(func(t *testing.T, q string) {
-		hits, total, err := db.SearchArticles(t.Context(), store.SearchQuery{Text: q, LiveAt: a.PublishedAt, Limit: 5})
-		if err != nil {
-			t.Fatalf("SearchArticles(%q) = %v, want results or none", q, err)
-		}
-		if len(hits) > total {
-			t.Errorf("SearchArticles(%q) = %d hits, total %d", q, len(hits), total)
-		}
-	})
+	storetest.FuzzSearch(f, pgtest.Open(f))
 }
 
 // TestLostConnectionsAnswerBusy ends every connection of a node's pool, as a restarting server
