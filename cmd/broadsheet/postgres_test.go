@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"log/slog"
 	"net"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,8 +16,8 @@ import (
 	"github.com/broadsheet/broadsheet/internal/store/postgres/pgtest"
 )
 
-// startNode starts a Main on the PostgreSQL database at url, with its own clock.
-func startNode(t *testing.T, url string) (*Main, *clock) {
+// startNode starts a Main on the PostgreSQL database at url, with its own clock, logging to log.
+func startNode(t *testing.T, url string, log io.Writer) (*Main, *clock) {
 	t.Helper()
 	clk := &clock{t: time.Date(2026, 3, 22, 9, 30, 0, 0, time.UTC)}
 	cfg := DefaultConfig()
@@ -23,6 +26,7 @@ func startNode(t *testing.T, url string) (*Main, *clock) {
 	cfg.DB = url
 	m := NewMain(cfg)
 	m.Now = clk.Now
+	m.Log = slog.New(slog.NewTextHandler(log, nil))
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatalf("Run on PostgreSQL: %v", err)
 	}
@@ -34,47 +38,90 @@ func startNode(t *testing.T, url string) (*Main, *clock) {
 	return m, clk
 }
 
-// TestTwoNodes runs two nodes on one PostgreSQL database: both are ready, an edit through one
-// shows on the other's next page view, and a scheduled story is published once.
-func TestTwoNodes(t *testing.T) {
+// waitReady polls /readyz as a load balancer does until the node answers 200 "ready".
+func waitReady(t *testing.T, m *Main) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, body := get(t, m, "/readyz")
+		if resp.StatusCode == 200 && body == "ready\n" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/readyz = %d %q after 30s", resp.StatusCode, body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// lockedBuffer is a log the nodes of a test share.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestThreeNodes runs three nodes on one PostgreSQL database: all are ready, an edit through one
+// shows on the others' next page view, and a scheduled story is published by exactly one.
+func TestThreeNodes(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	url := pgtest.URL(t)
-	a, clkA := startNode(t, url)
-	b, clkB := startNode(t, url)
-	for _, m := range []*Main{a, b} {
-		if body := mustGet(t, m, "/readyz", 200); body != "ready\n" {
-			t.Errorf("/readyz = %q", body)
-		}
+	var log lockedBuffer
+	var nodes []*Main
+	var clocks []*clock
+	for range 3 {
+		m, clk := startNode(t, url, &log)
+		nodes, clocks = append(nodes, m), append(clocks, clk)
 	}
-	list, _, err := a.Store.ListArticles(ctx, store.ArticleQuery{LiveAt: clkA.Now(), Limit: 1})
+	for _, m := range nodes {
+		waitReady(t, m)
+	}
+	a := nodes[0]
+	list, _, err := a.Store.ListArticles(ctx, store.ArticleQuery{LiveAt: clocks[0].Now(), Limit: 1})
 	if err != nil || len(list) == 0 {
 		t.Fatalf("the demo newsroom on PostgreSQL: %d stories, %v", len(list), err)
 	}
 	story := list[0]
 	path := "/" + story.PublishedAt.Format("2006/01/02") + "/" + story.Slug + "/"
-	if body := mustGet(t, b, path, 200); !strings.Contains(body, story.Title) {
-		t.Fatalf("GET %s on the second node lacks the headline %q", path, story.Title)
+	for _, m := range nodes {
+		if body := mustGet(t, m, path, 200); !strings.Contains(body, story.Title) {
+			t.Fatalf("GET %s lacks the headline %q", path, story.Title)
+		}
 	}
 	story.Title = "Edited on the first node"
 	if err := a.Store.UpdateArticle(ctx, story); err != nil {
 		t.Fatal(err)
 	}
-	if body := mustGet(t, b, path, 200); !strings.Contains(body, "Edited on the first node") {
-		t.Errorf("GET %s on the second node after an edit on the first still shows the old headline", path)
+	for i, m := range nodes {
+		if body := mustGet(t, m, path, 200); !strings.Contains(body, "Edited on the first node") {
+			t.Errorf("GET %s on node %d after an edit on the first still shows the old headline", path, i)
+		}
 	}
 
 	due := *story
 	due.ID, due.Slug, due.Title, due.Status = 0, "due-later", "Due later", "scheduled"
-	due.PublishedAt = clkA.Now().Add(time.Minute)
+	due.PublishedAt = clocks[0].Now().Add(time.Minute)
 	if err := a.Store.CreateArticle(ctx, &due); err != nil {
 		t.Fatal(err)
 	}
-	clkA.Add(2 * time.Minute)
-	clkB.Add(2 * time.Minute)
+	for _, clk := range clocks {
+		clk.Add(2 * time.Minute)
+	}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		got, err := b.Store.Article(ctx, due.ID)
+		got, err := nodes[2].Store.Article(ctx, due.ID)
 		if err == nil && got.Status == "published" {
 			break
 		}
@@ -82,6 +129,13 @@ func TestTwoNodes(t *testing.T) {
 			t.Fatalf("the scheduled story was not published: %v, %v", got, err)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(2 * time.Second) // give the other nodes' schedulers a round or two
+	if n := strings.Count(log.String(), "published scheduled story"); n != 1 {
+		t.Errorf("the scheduled story was published %d times, want once:\n%s", n, log.String())
+	}
+	if body := mustGet(t, nodes[1], "/"+due.PublishedAt.Format("2006/01/02")+"/due-later/", 200); !strings.Contains(body, "Due later") {
+		t.Errorf("the published story's page on the second node lacks its headline")
 	}
 }
 
