@@ -74,7 +74,7 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 	}
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: database URL: %w", redactErr(err))
+		return nil, fmt.Errorf("postgres: database URL: %w", err) // pgx shows the password as xxxxx
 	}
 	if opt.MaxConns == 0 {
 		opt.MaxConns = 16
@@ -105,11 +105,6 @@ func describeTarget(c *pgx.ConnConfig) string {
 		host = net.JoinHostPort(host, strconv.Itoa(int(c.Port)))
 	}
 	return fmt.Sprintf("database %q on %s as %q", c.Database, host, c.User)
-}
-
-// redactErr keeps a URL parsing error from quoting the password.
-func redactErr(err error) error {
-	return errors.New(strings.SplitN(err.Error(), "://", 2)[0] + " (the URL is not shown, since it may hold a password)")
 }
 
 // reach waits for the server to answer, with pauses from 100ms doubling to 5s, for at most

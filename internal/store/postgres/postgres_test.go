@@ -557,3 +557,17 @@ func TestLostConnectionsAnswerBusy(t *testing.T) {
 		t.Errorf("CreateArticle once the connections are gone = %v, want the pool to reconnect", err)
 	}
 }
+
+func TestOpenBadURL(t *testing.T) {
+	t.Parallel()
+	for _, url := range []string{"postgres://news:secret-pw@db.example.org:notaport/site", "postgres://news:secret-pw@db.example.org/site?sslmode=bogus"} {
+		db, err := postgres.Open(t.Context(), url, postgres.Options{Wait: time.Millisecond})
+		if err == nil {
+			db.Close()
+			t.Fatalf("Open(%q) succeeded", url)
+		}
+		if strings.Contains(err.Error(), "secret-pw") || !strings.Contains(err.Error(), "database URL") {
+			t.Errorf("Open(bad URL) = %q, want a message about the URL without its password", err)
+		}
+	}
+}
