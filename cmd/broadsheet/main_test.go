@@ -19,6 +19,7 @@ import (
 
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/store"
+	"github.com/broadsheet/broadsheet/internal/store/postgres/pgtest"
 	"github.com/broadsheet/broadsheet/internal/store/sqlite"
 )
 
@@ -48,6 +49,10 @@ func startMain(t testing.TB) (*Main, *clock) {
 	cfg := DefaultConfig()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.Data = t.TempDir()
+	if os.Getenv("BROADSHEET_TEST_MAIN_DB") == "postgres" {
+		// The end-to-end tests and benchmarks on PostgreSQL instead of SQLite.
+		cfg.DB = pgtest.URL(t)
+	}
 	m := NewMain(cfg)
 	m.Now = clk.Now
 	if err := m.Run(context.Background()); err != nil {
