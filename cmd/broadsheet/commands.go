@@ -21,7 +21,7 @@ Usage:
   broadsheet export --format wxr|jsonl  export the site (WordPress WXR or JSON Lines)
   broadsheet related rebuild            recompute every story's related stories
   broadsheet related eval …             measure the related-stories engine on a labelled corpus
-  broadsheet db copy --from URL --to URL  copy a whole site between SQLite and PostgreSQL
+  broadsheet db copy --from … --to …    copy a whole site between SQLite and PostgreSQL
 
 Run "broadsheet COMMAND --help" for a command's options.
 `
