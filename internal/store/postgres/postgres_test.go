@@ -355,8 +355,8 @@ func TestDeadlockIsRetried(t *testing.T) {
 			t.Errorf("InTx in a deadlock = %v, want it run again and succeed", err)
 		}
 	}
-	if n := tries.Load(); n != 3 {
-		t.Errorf("fn ran %d times, want 3: twice, and once more after the deadlock", n)
+	if n := tries.Load(); n < 3 {
+		t.Errorf("fn ran %d times, want at least 3: twice, and again after the deadlock", n)
 	}
 	kv, err := db.Settings(ctx)
 	if err != nil || kv["a"] != kv["b"] || kv["a"] == "0" {
