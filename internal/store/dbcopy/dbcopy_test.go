@@ -24,7 +24,7 @@ import (
 	"github.com/broadsheet/broadsheet/internal/store/sqlite"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m, 8)) }
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m, 4)) }
 
 func openSQLite(t *testing.T) *sqlite.DB {
 	t.Helper()

@@ -25,7 +25,7 @@ import (
 	"github.com/broadsheet/broadsheet/internal/store/storetest"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m, 8)) }
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m, 4)) }
 
 func TestConformance(t *testing.T) {
 	t.Parallel()
