@@ -112,6 +112,8 @@ func flash(key string) string {
 	switch key {
 	case "signed-out":
 		return "You are signed out."
+	case "signed-out-everywhere":
+		return "You are signed out everywhere, and your API tokens are revoked."
 	case "saved":
 		return "Saved."
 	case "created":
@@ -139,7 +141,7 @@ func flash(key string) string {
 	case "user":
 		return "User saved."
 	case "password":
-		return "Password changed. Your other sessions have ended."
+		return "Password changed. Your other sessions have ended and your API tokens are revoked."
 	}
 	return ""
 }

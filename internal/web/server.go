@@ -53,6 +53,15 @@ type Config struct {
 	Sessions account.SessionPolicy
 	// Throttle limits password guessing (default account.DefaultThrottle).
 	Throttle account.Throttle
+	// Passwords checks sign-ins' passwords (default account.NewHasher(0, 0): one hash per CPU at a
+	// time, a brief wait for a turn).
+	Passwords Passwords
+}
+
+// Passwords checks a staff member's password; account.Hasher is the product's. Authenticate
+// answers false for a nil user after the same work, and account.ErrBusy when it cannot check now.
+type Passwords interface {
+	Authenticate(ctx context.Context, u *account.User, password string) (bool, error)
 }
 
 // Server is the site as an http.Handler.
