@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -11,11 +12,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 
+	"github.com/broadsheet/broadsheet/internal/account"
 	"github.com/broadsheet/broadsheet/internal/store/sqlite"
 )
 
@@ -188,4 +191,151 @@ func TestAttackSignInFlood(t *testing.T) {
 	if rss > 200 {
 		t.Errorf("%d concurrent sign-ins took the server to %.0f MB, want under 200 MB", flood, rss)
 	}
+}
+
+// TestAttackKillCycles starts a server process, posts comments and kills it with SIGKILL while
+// posts are in flight, again and again (3 cycles; 100 with -long), on one data directory. Every
+// start passes the start-up check, and every acknowledged comment is there at the end.
+func TestAttackKillCycles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts separate processes; skipped with -short")
+	}
+	t.Parallel()
+	cycles, perCycle := 3, 6
+	if *long {
+		cycles = 100
+	}
+	dir := t.TempDir()
+	c := serveChild(t, dir)
+	var open []string
+	for _, link := range storyLinks(parse(t, fetch(t, c.base+"/"))) {
+		if strings.Contains(fetch(t, c.base+link), `id="commentform"`) {
+			open = append(open, link)
+		}
+	}
+	if len(open) == 0 {
+		t.Fatal("no story takes comments")
+	}
+	// Forms are signed with the site's stored secret, so they stay good across restarts.
+	forms := make([]url.Values, cycles*perCycle)
+	for i := range forms {
+		forms[i] = commentForm(t, fetch(t, c.base+open[i%len(open)]))
+		forms[i].Set("author", fmt.Sprintf("Reader %d", i))
+		forms[i].Set("email", fmt.Sprintf("cycle%d@example.org", i))
+		forms[i].Set("comment", fmt.Sprintf("Comment %d, posted while the server is killed.", i))
+	}
+	waitFillTime()
+	var acked []int64
+	for cycle := range cycles {
+		if cycle > 0 {
+			c = serveChild(t, dir)
+		}
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		for i := cycle * perCycle; i < (cycle+1)*perCycle; i++ {
+			wg.Go(func() {
+				id, ok := postJSON(c.base, forms[i], fmt.Sprintf("203.0.%d.%d", 113+i/250, 1+i%250))
+				if !ok {
+					return
+				}
+				mu.Lock()
+				acked = append(acked, id)
+				if len(acked) == cycle*perCycle+perCycle/2 {
+					c.cmd.Process.Signal(syscall.SIGKILL) // mid-stream
+				}
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+		c.cmd.Process.Signal(syscall.SIGKILL)
+		c.cmd.Wait()
+	}
+	if len(acked) < cycles*perCycle/2 {
+		t.Fatalf("only %d of %d posts were acknowledged", len(acked), cycles*perCycle)
+	}
+	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "site.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatalf("reopen after %d kills: %v", cycles, err)
+	}
+	defer db.Close()
+	if problems, err := db.Check(context.Background(), false); err != nil || len(problems) > 0 {
+		t.Errorf("integrity after %d kills: %v %v", cycles, problems, err)
+	}
+	for _, id := range acked {
+		if _, err := db.Comment(context.Background(), id); err != nil {
+			t.Errorf("acknowledged comment %d lost after SIGKILL: %v", id, err)
+		}
+	}
+	t.Logf("%d SIGKILL cycles: %d comments acknowledged, all present", cycles, len(acked))
+}
+
+// postJSON posts a comment form as the page's script does and returns the new comment's ID
+// when the server acknowledged it.
+func postJSON(base string, form url.Values, addr string) (int64, bool) {
+	req, _ := http.NewRequest(http.MethodPost, base+"/comments", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("X-Forwarded-For", addr)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, false // the kill may cut a request short; only acknowledged ones count
+	}
+	defer resp.Body.Close()
+	var reply struct {
+		ID int64 `json:"id"`
+	}
+	ok := resp.StatusCode == http.StatusCreated && json.NewDecoder(resp.Body).Decode(&reply) == nil && reply.ID > 0
+	return reply.ID, ok
+}
+
+// TestAttackCrossSiteSweep sends every state-changing route the real program's router has, as
+// another website's page would, with an administrator's session cookie and API token: every one
+// is refused before its handler runs. The routes come from the router itself, so a new route
+// cannot be left out.
+func TestAttackCrossSiteSweep(t *testing.T) {
+	t.Parallel()
+	m, _ := startMain(t)
+	cookie := benchSession(t, m)
+	var admin *account.User
+	if users, err := m.Store.Users(t.Context()); err == nil && len(users) > 0 {
+		admin = &users[0]
+	}
+	token, hash := account.NewToken(account.APITokenPrefix)
+	if err := m.Store.CreateAPIToken(t.Context(), &account.APIToken{UserID: admin.ID, Name: "sweep", TokenHash: hash}); err != nil {
+		t.Fatal(err)
+	}
+	wild := regexp.MustCompile(`\{[^}]*\}`)
+	swept := 0
+	for _, pattern := range m.Server.Routes() {
+		method, path, ok := strings.Cut(pattern, " ")
+		if !ok {
+			method, path = http.MethodPost, pattern
+		}
+		if method == http.MethodGet || method == http.MethodHead {
+			continue
+		}
+		path = wild.ReplaceAllString(strings.ReplaceAll(path, "{$}", ""), "1")
+		swept++
+		for _, origin := range []string{"https://evil.example", "null"} {
+			req, _ := http.NewRequest(method, m.URL()+path, strings.NewReader("title=pwned&status=published&content=pwned"))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Origin", origin)
+			req.Header.Set("Sec-Fetch-Site", "cross-site")
+			req.Header.Set("Authorization", "Bearer "+token)
+			req.AddCookie(cookie)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), "came from another website") {
+				t.Errorf("%s %s from %s = %d, want 403 refused as cross-site", method, path, origin, resp.StatusCode)
+			}
+		}
+	}
+	if swept < 50 {
+		t.Errorf("swept %d state-changing routes, want the 50 or more the router has", swept)
+	}
+	t.Logf("%d state-changing routes, each refused from another site", swept)
 }

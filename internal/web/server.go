@@ -66,17 +66,18 @@ type Passwords interface {
 
 // Server is the site as an http.Handler.
 type Server struct {
-	cfg    Config
-	store  store.Store
-	log    *slog.Logger
-	now    func() time.Time
-	views  *views
-	assets *assets
-	cache  *pageCache
-	mux    *http.ServeMux
-	h      http.Handler
-	secret []byte // signs comment forms, links and avatars
-	hole   string // the form-token marker of cached pages, random per process
+	cfg      Config
+	store    store.Store
+	log      *slog.Logger
+	now      func() time.Time
+	views    *views
+	assets   *assets
+	cache    *pageCache
+	mux      *http.ServeMux
+	patterns []string // every route's pattern, as routes registers them
+	h        http.Handler
+	secret   []byte // signs comment forms, links and avatars
+	hole     string // the form-token marker of cached pages, random per process
 
 	// The newsroom's settings: the configuration New was given, before stored settings, and
 	// what the Server shares with the copies applySettings makes.
