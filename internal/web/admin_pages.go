@@ -135,7 +135,7 @@ func flash(key string) string {
 	case "revoked":
 		return "Token revoked."
 	case "everywhere":
-		return "You are signed out everywhere else."
+		return "Signed out everywhere; their API tokens are revoked."
 	case "settings":
 		return "Settings saved. The site uses them now."
 	case "user":

@@ -260,7 +260,8 @@ func (s *Server) handleDeleteUser(w http.ResponseWriter, r *http.Request, u *acc
 	http.Redirect(w, r, "/admin/users/?msg=deleted", http.StatusSeeOther)
 }
 
-// handleEndUserSessions serves POST /admin/users/{id}/logout: the user is signed out everywhere.
+// handleEndUserSessions serves POST /admin/users/{id}/logout: the user is signed out everywhere
+// and their API tokens are revoked.
 func (s *Server) handleEndUserSessions(w http.ResponseWriter, r *http.Request, u *account.User) {
 	x, err := s.loadUser(r)
 	if err == nil {
