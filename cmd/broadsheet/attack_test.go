@@ -19,6 +19,7 @@ import (
 	"testing"
 
 	"github.com/broadsheet/broadsheet/internal/account"
+	"github.com/broadsheet/broadsheet/internal/store"
 	"github.com/broadsheet/broadsheet/internal/store/sqlite"
 )
 
@@ -82,69 +83,107 @@ func (c *child) peakRSS(t *testing.T) (float64, error) {
 	return float64(ru.Maxrss) / 1024, err // Linux reports KiB
 }
 
-// writeHugeWXR writes a WordPress export whose one story has a content:encoded of size bytes.
-func writeHugeWXR(t *testing.T, path string, size int) {
-	t.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?>
+// hugeFile is an import file with one huge element: head, then a paragraph repeated to size,
+// then tail. want is where the importer must say it starts.
+type hugeFile struct {
+	name, head, tail, want string
+	para                   string
+}
+
+var hugeFiles = []hugeFile{
+	{name: "wxr.xml", want: "line 7, column 18", para: "<p>All work and no play makes Jack a dull boy, again and again.</p>\n",
+		head: `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:wp="http://wordpress.org/export/1.2/" xmlns:dc="http://purl.org/dc/elements/1.1/">
 <channel><title>Huge</title><link>https://huge.example</link><wp:wxr_version>1.2</wp:wxr_version>
 <item><title>A fair story</title><wp:post_id>1</wp:post_id><wp:post_type>post</wp:post_type><wp:status>publish</wp:status>
 <content:encoded><![CDATA[<p>Fine.</p>]]></content:encoded></item>
 <item><title>The huge one</title><wp:post_id>2</wp:post_id><wp:post_type>post</wp:post_type><wp:status>publish</wp:status>
-<content:encoded><![CDATA[`)
-	para := []byte("<p>All work and no play makes Jack a dull boy, again and again.</p>\n")
-	for n := 0; n < size; n += len(para) {
-		w.Write(para)
+<content:encoded><![CDATA[`,
+		tail: "]]></content:encoded></item>\n</channel></rss>\n"},
+	{name: "disqus.xml", want: "line 5, column 10", para: "All work and no play makes Jack a dull boy &amp; more. ",
+		head: `<?xml version="1.0" encoding="utf-8"?>
+<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">
+<thread dsq:id="t1"><id>x</id><link>https://huge.example/x/</link><title>X</title></thread>
+<post dsq:id="p1"><id>p1</id><thread dsq:id="t1"/><author><name>A</name><email>a@example.org</email></author>
+<message>`,
+		tail: "</message><createdAt>2024-05-01T20:30:00Z</createdAt></post></disqus>\n"},
+	{name: "feed.rss", want: "line 2, column 82", para: "All work and no play makes Jack a dull boy, again and again. ",
+		head: `<?xml version="1.0"?><rss version="2.0"><channel><title>Huge</title><link>https://huge.example/</link>
+<item><title>The huge one</title><link>https://huge.example/1</link><description>`,
+		tail: "</description></item></channel></rss>\n"},
+	{name: "site.jsonl", want: "line 2, column 1", para: "All work and no play makes Jack a dull boy, again and again. ",
+		head: `{"id": "c-1", "title": "Fine", "body": "Fine."}` + "\n" + `{"id": "c-2", "title": "Huge", "body": "`,
+		tail: "\"}\n"},
+}
+
+// write writes the file with its huge element of size bytes into dir.
+func (h hugeFile) write(t *testing.T, dir string, size int) string {
+	t.Helper()
+	path := filepath.Join(dir, h.name)
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
 	}
-	fmt.Fprint(w, "]]></content:encoded></item>\n</channel></rss>\n")
+	w := bufio.NewWriterSize(f, 1<<20)
+	w.WriteString(h.head)
+	for n := 0; n < size; n += len(h.para) {
+		w.WriteString(h.para)
+	}
+	w.WriteString(h.tail)
 	if err := w.Flush(); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
+	return path
 }
 
-// TestAttackHugeImportElement imports a WXR whose one element is 64 MB (500 MB with -long) in a
-// separate process: it is refused with its line and column, the database keeps nothing of the
-// file, and the process's peak memory stays bounded.
+// TestAttackHugeImportElement imports, in a separate process, a WordPress export, a Disqus
+// export, a feed and a JSON Lines file, each with one 64 MB element (500 MB, and a 1 GB JSON line,
+// with -long): each is refused with where the element starts, the database keeps nothing of it,
+// and the process's peak memory stays bounded.
 func TestAttackHugeImportElement(t *testing.T) {
 	if testing.Short() {
-		t.Skip("starts a separate process; skipped with -short")
+		t.Skip("starts separate processes; skipped with -short")
 	}
 	t.Parallel()
-	size := 64 << 20
-	if *long {
-		size = 500 << 20
-	}
-	dir := t.TempDir()
-	file := filepath.Join(dir, "huge.xml")
-	writeHugeWXR(t, file, size)
-	c := startChild(t, "import", "--data", filepath.Join(dir, "site"), file)
-	var out strings.Builder
-	for c.out.Scan() {
-		out.WriteString(c.out.Text() + "\n")
-	}
-	rss, err := c.peakRSS(t)
-	t.Logf("import of a %d MB element: peak RSS %.0f MB", size>>20, rss)
-	if err == nil || !strings.Contains(out.String(), "line 7, column 18") || !strings.Contains(out.String(), "longer than 4 MB") {
-		t.Errorf("import of a %d MB element: %v\n%s\nwant a refusal at line 7, column 18", size>>20, err, out.String())
-	}
-	if rss > 150 {
-		t.Errorf("import of a %d MB element took %.0f MB at its peak, want under 150 MB", size>>20, rss)
-	}
-	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "site", "site.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.ArticleBySlug(context.Background(), "a-fair-story"); err == nil {
-		t.Error("the refused import kept its first story: the database changed")
+	for _, h := range hugeFiles {
+		t.Run(h.name, func(t *testing.T) {
+			size := 64 << 20
+			if *long {
+				size = 500 << 20
+				if strings.HasSuffix(h.name, ".jsonl") {
+					size = 1 << 30
+				}
+			}
+			dir := t.TempDir()
+			file := h.write(t, dir, size)
+			c := startChild(t, "import", "--data", filepath.Join(dir, "site"), file)
+			var out strings.Builder
+			for c.out.Scan() {
+				out.WriteString(c.out.Text() + "\n")
+			}
+			rss, err := c.peakRSS(t)
+			t.Logf("import of %s with a %d MB element: peak RSS %.0f MB", h.name, size>>20, rss)
+			if err == nil || !strings.Contains(out.String(), h.want) || !strings.Contains(out.String(), "Nothing was imported") {
+				t.Errorf("import of a %d MB element: %v\n%s\nwant a refusal naming %q", size>>20, err, out.String(), h.want)
+			}
+			if rss > 150 {
+				t.Errorf("import of a %d MB element took %.0f MB at its peak, want under 150 MB", size>>20, rss)
+			}
+			db, err := sqlite.Open(context.Background(), filepath.Join(dir, "site", "site.db"), sqlite.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if _, n, err := db.ListComments(context.Background(), store.CommentQuery{}); err != nil || n != 0 {
+				t.Errorf("the refused import left %d comments (%v): the database changed", n, err)
+			}
+			if _, err := db.ArticleBySlug(context.Background(), "fine"); err == nil {
+				t.Error("the refused import kept its first story: the database changed")
+			}
+		})
 	}
 }
 
