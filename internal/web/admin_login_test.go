@@ -170,11 +170,14 @@ func TestSecureCookieOverHTTPS(t *testing.T) {
 	w := httptest.NewRecorder()
 	n.srv.ServeHTTP(w, req)
 	cookies := w.Result().Cookies()
-	if w.Code != http.StatusSeeOther || len(cookies) != 1 {
-		t.Fatalf("sign in over https = %d, cookies %v", w.Code, cookies)
+	if w.Code != http.StatusSeeOther || len(cookies) != 2 {
+		t.Fatalf("sign in over https = %d, cookies %v; want the session's and the device's", w.Code, cookies)
 	}
 	if c := cookies[0]; c.Name != "__Host-broadsheet_session" || !c.Secure || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
 		t.Errorf("cookie over https = %+v, want __Host- prefixed, Secure, HttpOnly, SameSite=Lax", c)
+	}
+	if c := cookies[1]; c.Name != "__Secure-broadsheet_device" || !c.Secure || !c.HttpOnly || c.SameSite != http.SameSiteStrictMode || c.Path != "/admin/" {
+		t.Errorf("device cookie over https = %+v, want __Secure- prefixed, Secure, HttpOnly, SameSite=Strict, for /admin/ only", c)
 	}
 }
 
