@@ -53,7 +53,9 @@ func NewMain(cfg Config) *Main {
 	return &Main{Config: cfg, Now: time.Now, Log: slog.New(slog.DiscardHandler), Out: io.Discard}
 }
 
-// Open opens the store and, on a new database with Demo set, adds the demo newsroom.
+// Open opens the store, checks it (PRAGMA quick_check, unless Config.SkipCheck) and, on a new
+// database with Demo set, adds the demo newsroom. A damaged database is refused with an error
+// that says what to do.
 func (m *Main) Open(ctx context.Context) error {
 	path, err := m.Config.sqlitePath()
 	if err != nil {
@@ -62,6 +64,17 @@ func (m *Main) Open(ctx context.Context) error {
 	db, err := sqlite.Open(ctx, path, sqlite.Options{})
 	if err != nil {
 		return err
+	}
+	if !m.Config.SkipCheck {
+		problems, err := db.Check(ctx, true)
+		if err == nil && len(problems) > 0 {
+			err = fmt.Errorf("the database %s is damaged (%s%s); restore it from a backup, or run "+
+				"\"broadsheet db check\" for the full report; --skip-check opens it anyway", path, problems[0], more(len(problems)-1))
+		}
+		if err != nil {
+			db.Close()
+			return err
+		}
 	}
 	m.Store = db
 	m.Renderer = article.NewRenderer(sanitize.New())
@@ -75,6 +88,14 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// more is ", and n more problems" for n > 0.
+func more(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", and %d more problems", n)
 }
 
 // Run opens the store if needed, starts listening and serving, and returns; Close stops.

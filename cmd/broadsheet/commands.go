@@ -21,6 +21,8 @@ Usage:
   broadsheet export --format wxr|jsonl  export the site (WordPress WXR or JSON Lines)
   broadsheet related rebuild            recompute every story's related stories
   broadsheet related eval …             measure the related-stories engine on a labelled corpus
+  broadsheet db check                   check the whole database for damage
+  broadsheet db backup FILE             copy the database, consistent, while the site serves
 
 Run "broadsheet COMMAND --help" for a command's options.
 `
@@ -46,6 +48,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(
 		err = userCmd(ctx, args, os.Stdin, stdout, stderr, env)
 	case "related":
 		err = relatedCmd(ctx, args, stdout, stderr, env)
+	case "db":
+		err = dbCmd(ctx, args, stdout, stderr, env)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -207,6 +207,7 @@ func TestCommentRejections(t *testing.T) {
 		{"missing token", func(f url.Values) { f.Del("token") }, 400, "expired or was already used"},
 		{"forged token", func(f url.Values) { tok := f.Get("token"); f.Set("token", tok[:len(tok)-4]+"AAAA") }, 400, "expired or was already used"},
 		{"forged parent", func(f url.Values) { f.Set("parent_id", "999999") }, 400, "only reply to a published comment"},
+		{"script as website", func(f url.Values) { f.Set("url", "<script>alert(document.domain)</script>") }, 400, "Please enter a website address"},
 	}
 	for _, tt := range tests {
 		form := fill(t, m, clk, path, "Eve", "eve@example.org", text)
@@ -217,6 +218,9 @@ func TestCommentRejections(t *testing.T) {
 		}
 		if tt.name != "invalid UTF-8" && !strings.Contains(body, html.EscapeString(text)) {
 			t.Errorf("%s: the reader's text is lost", tt.name)
+		}
+		if u := form.Get("url"); u != "" && !strings.Contains(body, `value="`+html.EscapeString(u)+`"`) {
+			t.Errorf("%s: the website typed is lost", tt.name)
 		}
 	}
 

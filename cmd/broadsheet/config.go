@@ -31,6 +31,8 @@ type Config struct {
 	SMTP string
 	// TrustedProxies lists the reverse proxies (CIDR prefixes) whose X-Forwarded-For is believed.
 	TrustedProxies string
+	// SkipCheck opens the database without its start-up consistency check (PRAGMA quick_check).
+	SkipCheck bool
 }
 
 // DefaultConfig is the configuration of a fresh clone.
@@ -66,6 +68,7 @@ func (c *Config) flags(fs *flag.FlagSet, env func(string) string) {
 		}
 	}
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "fill a new, empty database with the demo newsroom (env BROADSHEET_DEMO)")
+	fs.BoolVar(&c.SkipCheck, "skip-check", c.SkipCheck, "open the database without checking it first (to rescue what a damaged one still holds)")
 }
 
 // location resolves the configured time zone.

@@ -136,7 +136,7 @@ func setPassword(ctx context.Context, st store.Store, stdin io.Reader, stdout, s
 	if err := st.UpdateUser(ctx, u); err != nil {
 		return err
 	}
-	if err := st.DeleteSessions(ctx, u.ID); err != nil {
+	if err := st.SignOutEverywhere(ctx, u.ID); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Set a new password for %s; their sessions have ended.\n", u.Email)

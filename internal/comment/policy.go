@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -113,8 +115,8 @@ func (in Input) Validate() error {
 	if in.URL != "" {
 		if utf8.RuneCountInString(in.URL) > MaxURL {
 			v["url"] = "Your website address is too long."
-		} else if u, err := url.Parse(withScheme(in.URL)); err != nil || (u.Scheme != "http" && u.Scheme != "https") || !strings.Contains(u.Host, ".") {
-			v["url"] = "Please enter a valid website address."
+		} else if !validWebsite(in.URL) {
+			v["url"] = "Please enter a website address, such as https://example.org/, or leave the field empty."
 		}
 	}
 	if len(v) > 0 {
@@ -129,6 +131,36 @@ func (in Input) NormalURL() string {
 		return ""
 	}
 	return withScheme(in.URL)
+}
+
+// validWebsite reports whether s is a web address: http or https (or no scheme), a host name of
+// letters, digits and hyphens with at least two labels (or an IP address), no spaces or
+// characters a browser would not send as they are.
+func validWebsite(s string) bool {
+	if strings.ContainsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || strings.ContainsRune(`<>"'\\^{|}`+"`", r)
+	}) {
+		return false
+	}
+	u, err := url.Parse(withScheme(s))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Opaque != "" {
+		return false
+	}
+	host := u.Hostname()
+	if _, err := netip.ParseAddr(host); err == nil {
+		return true
+	}
+	labels := strings.Split(strings.TrimSuffix(host, "."), ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' ||
+			strings.ContainsFunc(l, func(r rune) bool { return r != '-' && !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+			return false
+		}
+	}
+	return !strings.ContainsFunc(labels[len(labels)-1], unicode.IsDigit)
 }
 
 func withScheme(u string) string {

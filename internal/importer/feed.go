@@ -13,19 +13,27 @@ import (
 	"golang.org/x/net/html/charset"
 
 	"github.com/broadsheet/broadsheet/internal/article"
+	"github.com/broadsheet/broadsheet/internal/xmlsize"
 )
 
-// MaxFeedBytes is the largest feed the importer reads: feeds are read whole, unlike exports.
-const MaxFeedBytes = 64 << 20
+// MaxFeedBytes is the largest feed the importer reads: feeds are read whole, unlike exports,
+// and the feed parser takes several times a feed's size in memory.
+const MaxFeedBytes = 16 << 20
 
 // feed imports an RSS or Atom feed: every item becomes a published story. The file is first
 // checked with a strict XML parser, so that a malformed feed is refused with its line and column
 // rather than half read by the lenient feed parser.
 func (r *run) feed(src io.Reader) error {
-	data, err := io.ReadAll(io.LimitReader(src, MaxFeedBytes+1))
+	var buf bytes.Buffer
+	buf.Grow(64 << 10)
+	_, err := buf.ReadFrom(io.LimitReader(xmlsize.NewReader(src, xmlsize.Limit), MaxFeedBytes+1))
+	if tl, ok := errors.AsType[*xmlsize.TooLargeError](err); ok {
+		return &SyntaxError{Format: r.sum.Format, Line: tl.Line, Column: tl.Column, Err: errors.New(tl.Reason())}
+	}
 	if err != nil {
 		return err
 	}
+	data := buf.Bytes()
 	if len(data) > MaxFeedBytes {
 		return fmt.Errorf("feed larger than %d MB; split it", MaxFeedBytes>>20)
 	}

@@ -245,7 +245,7 @@ func TestEditFeatureAndReply(t *testing.T) {
 	f.Set("url", "javascript:alert(1)")
 	f.Set("name", "Bo R.")
 	resp, body := b.post(edit, f)
-	if resp.StatusCode != http.StatusUnprocessableEntity || !slices.Contains(fieldErrors(t, body), "Please enter a valid website address.") ||
+	if resp.StatusCode != http.StatusUnprocessableEntity || !slices.Contains(fieldErrors(t, body), "Please enter a website address, such as https://example.org/, or leave the field empty.") ||
 		!strings.Contains(body, `value="Bo R."`) {
 		t.Errorf("a bad edit = %d with errors %q, want 422 with the input kept", resp.StatusCode, fieldErrors(t, body))
 	}

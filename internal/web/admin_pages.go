@@ -112,6 +112,8 @@ func flash(key string) string {
 	switch key {
 	case "signed-out":
 		return "You are signed out."
+	case "signed-out-everywhere":
+		return "You are signed out everywhere, and your API tokens are revoked."
 	case "saved":
 		return "Saved."
 	case "created":
@@ -133,13 +135,13 @@ func flash(key string) string {
 	case "revoked":
 		return "Token revoked."
 	case "everywhere":
-		return "You are signed out everywhere else."
+		return "Signed out everywhere; their API tokens are revoked."
 	case "settings":
 		return "Settings saved. The site uses them now."
 	case "user":
 		return "User saved."
 	case "password":
-		return "Password changed. Your other sessions have ended."
+		return "Password changed. Your other sessions have ended and your API tokens are revoked."
 	}
 	return ""
 }

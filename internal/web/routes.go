@@ -1,10 +1,26 @@
 package web
 
-import "github.com/broadsheet/broadsheet/internal/account"
+import (
+	"net/http"
+
+	"github.com/broadsheet/broadsheet/internal/account"
+)
+
+// router registers routes on the Server's mux and records their patterns, so that Routes can
+// list them: a test that must cover every route (the cross-site sweep) cannot miss a new one.
+type router struct{ s *Server }
+
+func (r router) HandleFunc(pattern string, h http.HandlerFunc) {
+	r.s.mux.HandleFunc(pattern, h)
+	r.s.patterns = append(r.s.patterns, pattern)
+}
+
+// Routes returns the pattern of every route, in the order routes lists them.
+func (s *Server) Routes() []string { return append([]string(nil), s.patterns...) }
 
 // routes lists every route of the site in one place.
 func (s *Server) routes() {
-	m := s.mux
+	m := router{s}
 	m.HandleFunc("GET /{$}", s.handleHome)
 	m.HandleFunc("GET /{year}/{month}/{day}/{slug}/{$}", s.handleStory)
 	m.HandleFunc("GET /section/{slug}/{$}", s.handleSection)

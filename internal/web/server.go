@@ -53,21 +53,31 @@ type Config struct {
 	Sessions account.SessionPolicy
 	// Throttle limits password guessing (default account.DefaultThrottle).
 	Throttle account.Throttle
+	// Passwords checks sign-ins' passwords (default account.NewHasher(0, 0): one hash per CPU at a
+	// time, a brief wait for a turn).
+	Passwords Passwords
+}
+
+// Passwords checks a staff member's password; account.Hasher is the product's. Authenticate
+// answers false for a nil user after the same work, and account.ErrBusy when it cannot check now.
+type Passwords interface {
+	Authenticate(ctx context.Context, u *account.User, password string) (bool, error)
 }
 
 // Server is the site as an http.Handler.
 type Server struct {
-	cfg    Config
-	store  store.Store
-	log    *slog.Logger
-	now    func() time.Time
-	views  *views
-	assets *assets
-	cache  *pageCache
-	mux    *http.ServeMux
-	h      http.Handler
-	secret []byte // signs comment forms, links and avatars
-	hole   string // the form-token marker of cached pages, random per process
+	cfg      Config
+	store    store.Store
+	log      *slog.Logger
+	now      func() time.Time
+	views    *views
+	assets   *assets
+	cache    *pageCache
+	mux      *http.ServeMux
+	patterns []string // every route's pattern, as routes registers them
+	h        http.Handler
+	secret   []byte // signs comment forms, links and avatars
+	hole     string // the form-token marker of cached pages, random per process
 
 	// The newsroom's settings: the configuration New was given, before stored settings, and
 	// what the Server shares with the copies applySettings makes.

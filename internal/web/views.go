@@ -78,6 +78,7 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return t.In(s.cfg.Location).Format("2 January 2006")
 		},
+		"tokenLifetimes": func() []int { return tokenLifetimes },
 		"datetime": func(t time.Time) string {
 			if t.IsZero() {
 				return ""
