@@ -192,6 +192,26 @@ func TestRendererPrepare(t *testing.T) {
 	}
 }
 
+// TestRendererCode checks that a fenced code block keeps its indentation and is coloured on
+// the server, and that a long one-line block renders plain.
+func TestRendererCode(t *testing.T) {
+	t.Parallel()
+	r := NewRenderer(sanitizer{})
+	h, err := r.HTML("```go\nfunc main() {\n\tif a < b {}\n}\n```")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<code class="language-go"><span class="kd">func</span>`, "<span class=\"w\">\t</span><span class=\"k\">if</span>", "&lt;"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("HTML lacks %q:\n%s", want, h)
+		}
+	}
+	long := strings.Repeat("x", 1<<20)
+	if h, err = r.HTML("```go\n" + long + "\n```"); err != nil || !strings.Contains(h, long) || strings.Contains(h, "<span") {
+		t.Errorf("HTML of a 1 MB line: err %v, %d bytes, spans %v", err, len(h), strings.Contains(h, "<span"))
+	}
+}
+
 // FuzzSlugify checks that every title gives an empty slug or a valid one.
 func FuzzSlugify(f *testing.F) {
 	for _, s := range []string{"Hello World", "Putin’s plan", "Straße", "习近平", "a\xffb", strings.Repeat("ab ", 60)} {

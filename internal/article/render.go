@@ -7,6 +7,8 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/renderer/html"
+
+	"github.com/broadsheet/broadsheet/internal/highlight"
 )
 
 // Sanitizer cleans untrusted HTML; *sanitize.Policy is the one the product uses.
@@ -34,13 +36,14 @@ func NewRenderer(san Sanitizer) *Renderer {
 	}
 }
 
-// HTML renders Markdown source to sanitised HTML.
+// HTML renders Markdown source to sanitised HTML, with the code blocks of known languages
+// coloured on the server (highlight.HTML, which only adds spans to the sanitised text).
 func (r *Renderer) HTML(src string) (string, error) {
 	var buf bytes.Buffer
 	if err := r.md.Convert([]byte(src), &buf); err != nil {
 		return "", fmt.Errorf("article: render markdown: %w", err)
 	}
-	return r.san.Article(buf.String()), nil
+	return highlight.HTML(r.san.Article(buf.String())), nil
 }
 
 // PlainText is the text of rendered HTML, for search, feeds and meta descriptions.
