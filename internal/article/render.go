@@ -8,6 +8,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/renderer/html"
 
+	"github.com/broadsheet/broadsheet/internal/embed"
 	"github.com/broadsheet/broadsheet/internal/highlight"
 )
 
@@ -36,14 +37,16 @@ func NewRenderer(san Sanitizer) *Renderer {
 	}
 }
 
-// HTML renders Markdown source to sanitised HTML, with the code blocks of known languages
-// coloured on the server (highlight.HTML, which only adds spans to the sanitised text).
+// HTML renders Markdown source to sanitised HTML. An address alone on its line that a provider
+// of package embed recognises becomes that embed's facade (before sanitising, like all of the
+// body), and the code blocks of known languages are coloured on the server (highlight.HTML,
+// which only adds spans to the sanitised text).
 func (r *Renderer) HTML(src string) (string, error) {
 	var buf bytes.Buffer
 	if err := r.md.Convert([]byte(src), &buf); err != nil {
 		return "", fmt.Errorf("article: render markdown: %w", err)
 	}
-	return highlight.HTML(r.san.Article(buf.String())), nil
+	return highlight.HTML(r.san.Article(embed.HTML(buf.String()))), nil
 }
 
 // PlainText is the text of rendered HTML, for search, feeds and meta descriptions.

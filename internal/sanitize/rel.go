@@ -127,7 +127,8 @@ func layoutClass(c string) bool {
 	case "alignleft", "alignright", "aligncenter", "alignnone", "alignwide", "alignfull",
 		"wp-caption", "wp-caption-text", "wp-block-image", "wp-block-gallery", "gallery",
 		"wp-block-pullquote", "pullquote", "wp-block-quote", "is-style-large", "is-large",
-		"wp-block-table", "wp-block-embed", "wp-block-code", "embed", "footnotes":
+		"wp-block-table", "wp-block-embed", "wp-block-code", "footnotes",
+		"embed", "is-tall", "embed-facade", "embed-what", "embed-url", "embed-note":
 		return true
 	}
 	for _, prefix := range [...]string{"size-", "has-text-align-", "language-", "columns-", "is-provider-"} {

@@ -11,6 +11,8 @@ import (
 	"regexp"
 
 	"github.com/microcosm-cc/bluemonday"
+
+	"github.com/broadsheet/broadsheet/internal/embed"
 )
 
 // Config adjusts the policies. The zero value is the recommended default.
@@ -120,6 +122,14 @@ func articlePolicy(c Config) *bluemonday.Policy {
 	p.AllowAttrs("class").Matching(regexp.MustCompile(classListPattern)).
 		OnElements("p", "div", "figure", "figcaption", "img", "blockquote", "table", "pre", "code",
 			"h2", "h3", "h4", "h5", "h6", "ul", "ol", "audio", "video")
+
+	// An embed's facade (package embed): a link that the site's script turns into the
+	// provider's frame when the reader asks, and only to a frame address embed gives.
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^embed-facade$`)).OnElements("a")
+	p.AllowAttrs("data-embed").Matching(regexp.MustCompile(embed.SrcPattern())).OnElements("a")
+	p.AllowAttrs("data-provider").Matching(regexp.MustCompile(`^[A-Za-z ]{1,40}$`)).OnElements("a")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^embed-(?:what|url|note)$`)).OnElements("span")
+	p.AllowElements("span")
 
 	// Audio and video play files of the site or of an https address; they never start by
 	// themselves and load nothing before the reader presses play.
