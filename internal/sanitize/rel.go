@@ -25,7 +25,10 @@ func finish(s string, ugc bool) string {
 	context := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
 	nodes, err := html.ParseFragment(strings.NewReader(s), context)
 	if err != nil {
-		// Reading a string cannot fail; fail closed if it ever does.
+		// The parser refuses elements nested more than 512 deep: keep the words, as text.
+		if t := text(s); t != "" {
+			return "<p>" + html.EscapeString(t) + "</p>"
+		}
 		return ""
 	}
 	var b strings.Builder
@@ -128,7 +131,8 @@ func layoutClass(c string) bool {
 		"wp-caption", "wp-caption-text", "wp-block-image", "wp-block-gallery", "gallery",
 		"wp-block-pullquote", "pullquote", "wp-block-quote", "is-style-large", "is-large",
 		"wp-block-table", "wp-block-embed", "wp-block-code", "footnotes",
-		"embed", "is-tall", "embed-facade", "embed-what", "embed-url", "embed-note":
+		"embed", "is-tall", "embed-facade", "embed-what", "embed-url", "embed-note",
+		"footnote-ref", "footnote-backref":
 		return true
 	}
 	for _, prefix := range [...]string{"size-", "has-text-align-", "language-", "columns-", "is-provider-"} {

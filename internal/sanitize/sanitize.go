@@ -125,7 +125,10 @@ func articlePolicy(c Config) *bluemonday.Policy {
 
 	// An embed's facade (package embed): a link that the site's script turns into the
 	// provider's frame when the reader asks, and only to a frame address embed gives.
-	p.AllowAttrs("class").Matching(regexp.MustCompile(`^embed-facade$`)).OnElements("a")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^(?:embed-facade|footnote-ref|footnote-backref)$`)).OnElements("a")
+	// Markdown footnotes: the reference and the note link to each other by these ids.
+	p.AllowAttrs("id").Matching(regexp.MustCompile(`^fn(?:ref[0-9]{0,3})?:[0-9]{1,4}$`)).OnElements("sup", "li")
+	p.AllowAttrs("role").Matching(regexp.MustCompile(`^doc-(?:noteref|backlink|endnotes)$`)).OnElements("a", "div")
 	p.AllowAttrs("data-embed").Matching(regexp.MustCompile(embed.SrcPattern())).OnElements("a")
 	p.AllowAttrs("data-provider").Matching(regexp.MustCompile(`^[A-Za-z ]{1,40}$`)).OnElements("a")
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^embed-(?:what|url|note)$`)).OnElements("span")

@@ -59,6 +59,8 @@ func TestArticle(t *testing.T) {
 		{"embed frame with script dropped",
 			`<a href="https://e.x/" data-embed="javascript:alert(1)" data-other="1">x</a><span class="x" onclick="y">s</span>`,
 			`<a href="https://e.x/">x</a><span>s</span>`},
+		{"nesting too deep for the parser keeps the words", strings.Repeat("<div>", 600) + "deep &amp; <b>words</b>",
+			`<p>deep &amp; words</p>`},
 		{"javascript video source", `<video controls src="javascript:alert(1)"></video>`, `<video controls=""></video>`},
 		{"div kept without other attributes", `<div class="wp-block-group" id="x">a</div><div>b</div>`, `<div>a</div><div>b</div>`},
 		{"blockquote with cite",
