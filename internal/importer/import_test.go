@@ -158,7 +158,7 @@ func TestWordPress(t *testing.T) {
 		for _, frag := range []string{
 			"went on *all night*", // text, not Markdown emphasis
 			"&amp; went on",
-			`<figure><img alt="A crowd at the count"`,
+			`<figure class="wp-caption alignright"><img alt="A crowd at the count"`,
 			"<figcaption>The crowd at the town hall</figcaption></figure>",
 			"<pre>North   1200\n\nSouth    900</pre>",
 			`<a href="/2024/04/30/the-candidates/">`, // relative links intact

@@ -28,6 +28,7 @@ type response struct {
 	// the ETag, which costs a 304 and never shows a stale story.
 	cacheControl string
 	location     string // for redirects
+	csp          string // the page's own Content-Security-Policy (a story's embeds), or "" for the default
 	// splice is set when the page has a per-request form token hole; formArticle names the
 	// story the token is for.
 	splice      *splice
@@ -97,6 +98,9 @@ func (r *response) write(w http.ResponseWriter, req *http.Request) {
 	}
 	if r.location != "" {
 		h.Set("Location", r.location)
+	}
+	if r.csp != "" {
+		h.Set("Content-Security-Policy", r.csp)
 	}
 	if r.status == http.StatusOK && etagMatch(req.Header.Get("If-None-Match"), r.etag) {
 		w.WriteHeader(http.StatusNotModified)

@@ -5,16 +5,29 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 )
+
+// contentPolicy is the Content-Security-Policy of every answer: no inline script or style, no
+// frames. A story with embeds widens frame-src to exactly its providers (framePolicy).
+const contentPolicy = "default-src 'self'; img-src 'self' https: data:; script-src 'self'; " +
+	"style-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+
+// framePolicy is contentPolicy with frames allowed from the given origins, or "" for none.
+func framePolicy(origins []string) string {
+	if len(origins) == 0 {
+		return ""
+	}
+	return contentPolicy + "; frame-src " + strings.Join(origins, " ")
+}
 
 // secure sets the security headers every answer carries. The policy allows no inline script or
 // style: every script and style sheet is a file under /static/.
 func (s *Server) secure(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' https: data:; script-src 'self'; "+
-			"style-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("Content-Security-Policy", contentPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		h.Set("X-Frame-Options", "DENY")

@@ -70,6 +70,9 @@ func (r *response) writeSpliced(w http.ResponseWriter, req *http.Request, token 
 	// Each answer carries its own token, so it is not stored or revalidated by browsers: a
 	// revalidated copy would post a token that was already used.
 	h.Set("Cache-Control", "no-store")
+	if r.csp != "" {
+		h.Set("Content-Security-Policy", r.csp)
+	}
 	body := r.splice.plain(token)
 	if acceptsGzip(req) {
 		h.Set("Content-Encoding", "gzip")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/comment"
+	"github.com/broadsheet/broadsheet/internal/embed"
 	"github.com/broadsheet/broadsheet/internal/store"
 )
 
@@ -81,6 +82,10 @@ func (s *Server) renderStory(r *http.Request, a *article.Article, heldID int64, 
 	if p.Comments.Open {
 		p.Scripts = []string{"comments.js"}
 	}
+	frames := embed.Frames(a.BodyHTML)
+	if len(frames) > 0 {
+		p.Scripts = append(p.Scripts, "embeds.js")
+	}
 	if a.Kind == article.Story {
 		p.Feeds = append(p.Feeds, feedLink{"application/rss+xml", "Comments on " + a.Title, url + "feed/"})
 	}
@@ -101,7 +106,7 @@ func (s *Server) renderStory(r *http.Request, a *article.Article, heldID int64, 
 		return nil, err
 	}
 	resp := newPage(http.StatusOK, "text/html; charset=utf-8", body, s.hole)
-	resp.deps, resp.formArticle = deps, a.ID
+	resp.deps, resp.formArticle, resp.csp = deps, a.ID, framePolicy(frames)
 	return resp, nil
 }
 
