@@ -127,7 +127,11 @@ func (m *Main) Run(ctx context.Context) error {
 	bg, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
 	m.Related = recommend.New(m.Store, recommend.Config{}, m.Now, m.Log)
-	m.wg.Add(4)
+	m.wg.Add(5)
+	go func() {
+		defer m.wg.Done()
+		m.Server.Follow(bg, sqlite.DefaultFollow)
+	}()
 	go func() {
 		defer m.wg.Done()
 		if err := m.Related.Follow(bg, time.Second, nil); err != nil {

@@ -4,6 +4,7 @@ import (
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -34,6 +35,23 @@ func commentForm(t testing.TB, body string) url.Values {
 		v.Set(attr(in, "name"), attr(in, "value"))
 	}
 	return v
+}
+
+// withToken fills the form's token as the page's script does: from GET /comments/token.
+func withToken(t testing.TB, m *Main, form url.Values) url.Values {
+	t.Helper()
+	resp, body := get(t, m, "/comments/token?story="+form.Get("article_id"))
+	var tok struct {
+		Token string `json:"token"`
+	}
+	if resp.StatusCode != http.StatusOK || json.Unmarshal([]byte(body), &tok) != nil || tok.Token == "" {
+		t.Fatalf("GET /comments/token: %d %q", resp.StatusCode, body)
+	}
+	if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("GET /comments/token: Cache-Control %q, want no-store", cc)
+	}
+	form.Set("token", tok.Token)
+	return form
 }
 
 // post sends a form and returns the answer without following redirects.
@@ -88,7 +106,7 @@ func liveStory(t testing.TB, m *Main, skip int) *article.Article {
 // minimum fill time and the flood interval.
 func fill(t testing.TB, m *Main, clk *clock, path, name, email, text string) url.Values {
 	t.Helper()
-	form := commentForm(t, mustGet(t, m, path, http.StatusOK))
+	form := withToken(t, m, commentForm(t, mustGet(t, m, path, http.StatusOK)))
 	form.Set("author", name)
 	form.Set("email", email)
 	form.Set("comment", text)
@@ -138,7 +156,7 @@ func TestCommentFlow(t *testing.T) {
 	if !strings.Contains(replyPage, "Leave a Reply to Ada Reader") || !strings.Contains(replyPage, "Cancel reply") {
 		t.Error("the reply form does not name the comment replied to")
 	}
-	form = commentForm(t, replyPage)
+	form = withToken(t, m, commentForm(t, replyPage))
 	if form.Get("parent_id") != strconv.FormatInt(id, 10) {
 		t.Errorf("reply form parent_id = %q", form.Get("parent_id"))
 	}
@@ -204,7 +222,7 @@ func TestCommentRejections(t *testing.T) {
 		{"NUL byte", func(f url.Values) { f.Set("email", "a\x00@example.org") }, 400, "characters we cannot read"},
 		{"CR/LF in name", func(f url.Values) { f.Set("author", "Eve\r\nBcc: x@example.org") }, 400, "must be on one line"},
 		{"CR/LF in email", func(f url.Values) { f.Set("email", "eve@example.org\r\nBcc: x@example.org") }, 400, "must be on one line"},
-		{"missing token", func(f url.Values) { f.Del("token") }, 400, "expired or was already used"},
+		{"missing token", func(f url.Values) { f.Del("token") }, 200, "press “Post Comment” again"},
 		{"forged token", func(f url.Values) { tok := f.Get("token"); f.Set("token", tok[:len(tok)-4]+"AAAA") }, 400, "expired or was already used"},
 		{"forged parent", func(f url.Values) { f.Set("parent_id", "999999") }, 400, "only reply to a published comment"},
 	}
@@ -221,7 +239,7 @@ func TestCommentRejections(t *testing.T) {
 	}
 
 	// Too quick: a form posted a second after it was served.
-	form := commentForm(t, mustGet(t, m, path, http.StatusOK))
+	form := withToken(t, m, commentForm(t, mustGet(t, m, path, http.StatusOK)))
 	form.Set("author", "Bot")
 	form.Set("email", "bot@example.org")
 	form.Set("comment", text)
