@@ -14,6 +14,7 @@ import (
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/demo"
 	"github.com/broadsheet/broadsheet/internal/mail"
+	"github.com/broadsheet/broadsheet/internal/purge"
 	"github.com/broadsheet/broadsheet/internal/recommend"
 	"github.com/broadsheet/broadsheet/internal/sanitize"
 	"github.com/broadsheet/broadsheet/internal/store"
@@ -103,10 +104,21 @@ func (m *Main) Run(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
+	targets, err := m.Config.purgeTargets()
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	m.notify = make(chan struct{}, 1)
-	m.Server, err = web.New(web.Config{Title: m.Config.Title, Description: m.Config.Description,
+	wcfg := web.Config{Title: m.Config.Title, Description: m.Config.Description,
 		BaseURL: m.Config.baseURL(ln.Addr().String()), Location: loc, Renderer: m.Renderer, Notify: m.wakeNotifier,
-		TrustedProxies: proxies}, m.Store, m.Log, m.Now)
+		TrustedProxies: proxies, CacheBytes: m.Config.CacheMB << 20, Shared: m.Config.Shared}
+	var purges *purge.Queue
+	if len(targets) > 0 {
+		purges = purge.NewQueue(purge.Config{}, m.Log, targets...)
+		wcfg.Purge = purges.Purge
+	}
+	m.Server, err = web.New(wcfg, m.Store, m.Log, m.Now)
 	if err != nil {
 		ln.Close()
 		return err
@@ -127,6 +139,9 @@ func (m *Main) Run(ctx context.Context) error {
 	bg, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
 	m.Related = recommend.New(m.Store, recommend.Config{}, m.Now, m.Log)
+	if purges != nil {
+		m.wg.Go(func() { purges.Run(bg) })
+	}
 	m.wg.Add(5)
 	go func() {
 		defer m.wg.Done()

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/broadsheet/broadsheet/internal/mail"
+	"github.com/broadsheet/broadsheet/internal/purge"
+	"github.com/broadsheet/broadsheet/internal/web"
 )
 
 // Config is the site's configuration: flags, then BROADSHEET_* environment variables, then these
@@ -31,12 +33,21 @@ type Config struct {
 	SMTP string
 	// TrustedProxies lists the reverse proxies (CIDR prefixes) whose X-Forwarded-For is believed.
 	TrustedProxies string
+	// Purge lists the shared caches told of changed pages, comma-separated purge target URLs
+	// (see package purge): varnish://host:port, fastly://TOKEN@SERVICE, cloudflare://TOKEN@ZONE,
+	// https://webhook.
+	Purge string
+	// CacheMB is the page cache's budget in megabytes.
+	CacheMB int
+	// Shared is the Cache-Control policy of public pages.
+	Shared web.SharedCache
 }
 
 // DefaultConfig is the configuration of a fresh clone.
 func DefaultConfig() Config {
 	return Config{Addr: "localhost:8080", Data: "./broadsheet-data", Title: "The Broadsheet Courier",
-		Description: "Independent news, published with Broadsheet.", Timezone: "UTC", Demo: true}
+		Description: "Independent news, published with Broadsheet.", Timezone: "UTC", Demo: true, CacheMB: 64,
+		Shared: web.SharedCache{SMaxAge: 10 * time.Minute, StaleWhileRevalidate: time.Minute, StaleIfError: 24 * time.Hour}}
 }
 
 // flags registers the options shared by every subcommand on fs, with defaults from the
@@ -66,7 +77,60 @@ func (c *Config) flags(fs *flag.FlagSet, env func(string) string) {
 		}
 	}
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "fill a new, empty database with the demo newsroom (env BROADSHEET_DEMO)")
+	if v := env("BROADSHEET_PURGE"); v != "" {
+		c.Purge = v
+	}
+	fs.Var(purgeFlag{&c.Purge}, "purge", "comma-separated shared caches to purge when pages change: varnish://host:port, "+
+		"fastly://TOKEN@SERVICE_ID, cloudflare://TOKEN@ZONE_ID or an https:// webhook (env BROADSHEET_PURGE)")
+	if v, err := strconv.Atoi(env("BROADSHEET_CACHE_MB")); err == nil {
+		c.CacheMB = v
+	}
+	fs.IntVar(&c.CacheMB, "cache-mb", c.CacheMB, "page cache budget in megabytes (env BROADSHEET_CACHE_MB)")
+	dur := func(p *time.Duration, name, envName, usage string) {
+		if d, err := time.ParseDuration(env(envName)); err == nil {
+			*p = d
+		}
+		fs.DurationVar(p, name, *p, usage+" (env "+envName+")")
+	}
+	dur(&c.Shared.MaxAge, "max-age", "BROADSHEET_MAX_AGE", "how long browsers keep a public page without asking again")
+	dur(&c.Shared.SMaxAge, "s-maxage", "BROADSHEET_S_MAXAGE", "how long shared caches (CDN, Varnish) keep a public page; raise it with --purge")
+	dur(&c.Shared.StaleWhileRevalidate, "stale-while-revalidate", "BROADSHEET_STALE_WHILE_REVALIDATE", "how long shared caches may serve a page while refreshing it")
+	dur(&c.Shared.StaleIfError, "stale-if-error", "BROADSHEET_STALE_IF_ERROR", "how long shared caches may serve a page while the site is down")
 }
+
+// purgeTargets parses Purge.
+func (c Config) purgeTargets() ([]purge.Target, error) {
+	var out []purge.Target
+	for _, f := range strings.Split(c.Purge, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		t, err := purge.Parse(f)
+		if err != nil {
+			return nil, fmt.Errorf("--purge: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// purgeFlag is the --purge flag, which --help shows without tokens.
+type purgeFlag struct{ p *string }
+
+func (f purgeFlag) String() string {
+	if f.p == nil || *f.p == "" {
+		return ""
+	}
+	var names []string
+	for _, v := range strings.Split(*f.p, ",") {
+		if t, err := purge.Parse(v); err == nil {
+			names = append(names, t.String())
+		}
+	}
+	return strings.Join(names, ",")
+}
+
+func (f purgeFlag) Set(v string) error { *f.p = v; return nil }
 
 // location resolves the configured time zone.
 func (c Config) location() (*time.Location, error) {

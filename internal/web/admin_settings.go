@@ -189,6 +189,9 @@ func (s *Server) applySettings(st siteSettings) error {
 	old.gate.retired = true
 	s.cache.purge()
 	old.gate.mu.Unlock()
+	if s.cfg.Purge != nil {
+		s.cfg.Purge(nil) // the settings show on every page
+	}
 	return nil
 }
 
