@@ -44,10 +44,17 @@ func (c *clock) Add(d time.Duration) {
 // newsroom, and stops it when the test ends.
 func startMain(t testing.TB) (*Main, *clock) {
 	t.Helper()
+	return startMainWith(t, func(*Config) {})
+}
+
+// startMainWith is startMain with the configuration changed by change first.
+func startMainWith(t testing.TB, change func(*Config)) (*Main, *clock) {
+	t.Helper()
 	clk := &clock{t: time.Date(2026, 3, 22, 9, 30, 0, 0, time.UTC)}
 	cfg := DefaultConfig()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.Data = t.TempDir()
+	change(&cfg)
 	m := NewMain(cfg)
 	m.Now = clk.Now
 	if err := m.Run(context.Background()); err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -45,12 +44,7 @@ func vsNginx(b *testing.B, nginx string, m *Main, path string) {
 	if err := os.WriteFile(filepath.Join(dir, "www", "page.html"), []byte(page), 0o644); err != nil {
 		b.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
+	port := freePort(b)
 	// As root, nginx's workers would switch to an unprivileged user who cannot read the test's
 	// private temporary folder; "user" keeps them as whoever runs the benchmark.
 	user := "root"

@@ -180,7 +180,7 @@ func surrogateKeys(deps []string) string {
 	seen := make(map[string]bool, len(deps))
 	var b strings.Builder
 	for _, d := range deps {
-		k := surrogateKey(d)
+		k := SurrogateKey(d)
 		if seen[k] {
 			continue
 		}
@@ -193,8 +193,9 @@ func surrogateKeys(deps []string) string {
 	return b.String()
 }
 
-// surrogateKey is the surrogate key of one change-log key.
-func surrogateKey(dep string) string {
+// SurrogateKey is the surrogate key of one change-log key: the name under which shared caches
+// hold the pages that show it.
+func SurrogateKey(dep string) string {
 	kind, id, ok := strings.Cut(dep, ":")
 	if !ok {
 		return dep

@@ -156,7 +156,7 @@ func New(cfg Config, st store.Store, log *slog.Logger, now func() time.Time) (*S
 			}
 			out := make([]string, len(keys))
 			for i, k := range keys {
-				out[i] = surrogateKey(k)
+				out[i] = SurrogateKey(k)
 			}
 			cfg.Purge(out)
 		}
