@@ -44,6 +44,9 @@ type Main struct {
 
 	ln     net.Listener
 	http   *http.Server
+	// redirect answers plain HTTP on RedirectAddr when the site serves HTTPS.
+	redirect   *http.Server
+	redirectLn net.Listener
 	notify chan struct{} // wakes the comment notifier
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -87,6 +90,9 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	loc, err := m.Config.location()
 	if err != nil {
+		return err
+	}
+	if err := m.Config.checkTLS(); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", m.Config.Addr)
@@ -136,6 +142,19 @@ func (m *Main) Run(ctx context.Context) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
 	}
+	if m.Config.tls() {
+		if err := m.startTLS(); err != nil {
+			ln.Close()
+			return err
+		}
+		if m.redirect != nil {
+			m.wg.Go(func() {
+				if err := m.redirect.Serve(m.redirectLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+					m.Log.Error("serve redirects", "err", err)
+				}
+			})
+		}
+	}
 	bg, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
 	m.Related = recommend.New(m.Store, recommend.Config{}, m.Now, m.Log)
@@ -155,7 +174,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}()
 	go func() {
 		defer m.wg.Done()
-		if err := m.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := m.http.Serve(m.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			m.Log.Error("serve", "err", err)
 		}
 	}()
@@ -172,6 +191,9 @@ func (m *Main) Run(ctx context.Context) error {
 
 // URL is the address the site answers on.
 func (m *Main) URL() string {
+	if m.Config.tls() {
+		return "https://" + m.ln.Addr().String()
+	}
 	return "http://" + m.ln.Addr().String()
 }
 
@@ -255,6 +277,9 @@ func (m *Main) Close() error {
 	if m.http != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		errs = append(errs, m.http.Shutdown(ctx))
+		if m.redirect != nil {
+			errs = append(errs, m.redirect.Shutdown(ctx))
+		}
 		cancel()
 	}
 	if m.cancel != nil {

@@ -41,6 +41,32 @@ type Config struct {
 	CacheMB int
 	// Shared is the Cache-Control policy of public pages.
 	Shared web.SharedCache
+	// TLSCert and TLSKey are PEM files of the site's certificate and key; with them the site
+	// answers HTTPS (and HTTP/2) on Addr.
+	TLSCert, TLSKey string
+	// ACMEDomains, comma-separated, get certificates from Let's Encrypt (or ACMEDirectory)
+	// automatically, kept in DATA/acme.
+	ACMEDomains   string
+	ACMEDirectory string
+	// RedirectAddr, with TLS, is an address answering plain HTTP with a redirect to HTTPS (and
+	// ACME's HTTP challenges), e.g. ":80".
+	RedirectAddr string
+}
+
+// tls reports whether the site answers HTTPS.
+func (c Config) tls() bool { return c.TLSCert != "" || c.ACMEDomains != "" }
+
+// checkTLS validates the TLS options together.
+func (c Config) checkTLS() error {
+	switch {
+	case (c.TLSCert == "") != (c.TLSKey == ""):
+		return errors.New("--tls-cert and --tls-key go together: name both files")
+	case c.TLSCert != "" && c.ACMEDomains != "":
+		return errors.New("use either --tls-cert/--tls-key or --acme-domain, not both")
+	case c.RedirectAddr != "" && !c.tls():
+		return errors.New("--redirect-addr redirects to HTTPS: set --tls-cert/--tls-key or --acme-domain too")
+	}
+	return nil
 }
 
 // DefaultConfig is the configuration of a fresh clone.
@@ -95,6 +121,11 @@ func (c *Config) flags(fs *flag.FlagSet, env func(string) string) {
 	dur(&c.Shared.MaxAge, "max-age", "BROADSHEET_MAX_AGE", "how long browsers keep a public page without asking again")
 	dur(&c.Shared.SMaxAge, "s-maxage", "BROADSHEET_S_MAXAGE", "how long shared caches (CDN, Varnish) keep a public page; raise it with --purge")
 	dur(&c.Shared.StaleWhileRevalidate, "stale-while-revalidate", "BROADSHEET_STALE_WHILE_REVALIDATE", "how long shared caches may serve a page while refreshing it")
+	str(&c.TLSCert, "tls-cert", "BROADSHEET_TLS_CERT", "PEM certificate (chain) file: serve HTTPS and HTTP/2")
+	str(&c.TLSKey, "tls-key", "BROADSHEET_TLS_KEY", "PEM private key file of --tls-cert")
+	str(&c.ACMEDomains, "acme-domain", "BROADSHEET_ACME_DOMAIN", "comma-separated domains to get certificates for automatically (Let's Encrypt; cached in DATA/acme)")
+	str(&c.ACMEDirectory, "acme-directory", "BROADSHEET_ACME_DIRECTORY", "ACME directory URL (default: Let's Encrypt's)")
+	str(&c.RedirectAddr, "redirect-addr", "BROADSHEET_REDIRECT_ADDR", "with TLS, also listen here (e.g. :80) and redirect plain HTTP to HTTPS")
 	dur(&c.Shared.StaleIfError, "stale-if-error", "BROADSHEET_STALE_IF_ERROR", "how long shared caches may serve a page while the site is down")
 }
 
@@ -234,6 +265,9 @@ func redactURL(s string) string {
 func (c Config) baseURL(listening string) string {
 	if c.BaseURL != "" {
 		return strings.TrimRight(c.BaseURL, "/")
+	}
+	if c.tls() {
+		return "https://" + listening
 	}
 	return "http://" + listening
 }
