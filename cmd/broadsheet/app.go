@@ -42,14 +42,14 @@ type Main struct {
 	// the newsroom has none; empty otherwise.
 	SetupURL string
 
-	ln     net.Listener
-	http   *http.Server
+	ln   net.Listener
+	http *http.Server
 	// redirect answers plain HTTP on RedirectAddr when the site serves HTTPS.
 	redirect   *http.Server
 	redirectLn net.Listener
-	notify chan struct{} // wakes the comment notifier
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	notify     chan struct{} // wakes the comment notifier
+	cancel     context.CancelFunc
+	wg         sync.WaitGroup
 }
 
 // NewMain returns a Main with the given configuration and the real clock.

@@ -69,7 +69,6 @@ func (v *views) render(name string, data any) ([]byte, error) {
 	return bytes.Clone(buf.Bytes()), nil
 }
 
-
 // fragment executes one named template of a page's set, for answers that update part of a page.
 func (v *views) fragment(page, name string, data any) ([]byte, error) {
 	t := v.pages[page]
