@@ -19,32 +19,37 @@ type follower struct {
 	period time.Duration
 }
 
-func startFollower(conn *sql.DB, period time.Duration) *follower {
-	ctx, stop := context.WithCancel(context.Background())
+// startFollower reads the first data_version before it returns, so that every commit after
+// Open moves the mark.
+func startFollower(ctx context.Context, conn *sql.DB, period time.Duration) (*follower, error) {
+	var last int64
+	if err := conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&last); err != nil {
+		return nil, err
+	}
+	bg, stop := context.WithCancel(context.Background())
 	f := &follower{conn: conn, stop: stop, done: make(chan struct{}), period: period}
-	go f.run(ctx)
-	return f
+	go f.run(bg, last)
+	return f, nil
 }
 
-func (f *follower) run(ctx context.Context) {
+func (f *follower) run(ctx context.Context, last int64) {
 	defer close(f.done)
 	t := time.NewTicker(f.period)
 	defer t.Stop()
-	var last int64 = -1
 	for {
-		var v int64
-		if err := f.conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err == nil && v != last {
-			if last != -1 {
-				f.mark.Add(1)
-			}
-			last = v
-		} else if err != nil && ctx.Err() == nil {
-			f.mark.Add(1) // unsure what happened: let readers look at the log
-		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+		var v int64
+		if err := f.conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil {
+			if ctx.Err() == nil {
+				f.mark.Add(1) // unsure what happened: let readers look at the log
+			}
+		} else if v != last {
+			f.mark.Add(1)
+			last = v
 		}
 	}
 }

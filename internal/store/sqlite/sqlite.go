@@ -117,7 +117,12 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	f.SetMaxOpenConns(1)
 	f.SetMaxIdleConns(1)
 	f.SetConnMaxLifetime(0)
-	db.follow = startFollower(f, opt.Follow)
+	if db.follow, err = startFollower(ctx, f, opt.Follow); err != nil {
+		f.Close()
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("sqlite: %s: %w", path, describe(err))
+	}
 	db.Store = Store{db: db}
 	return db, nil
 }
