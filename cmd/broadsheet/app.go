@@ -14,6 +14,7 @@ import (
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/demo"
 	"github.com/broadsheet/broadsheet/internal/mail"
+	"github.com/broadsheet/broadsheet/internal/purge"
 	"github.com/broadsheet/broadsheet/internal/recommend"
 	"github.com/broadsheet/broadsheet/internal/sanitize"
 	"github.com/broadsheet/broadsheet/internal/store"
@@ -41,11 +42,14 @@ type Main struct {
 	// the newsroom has none; empty otherwise.
 	SetupURL string
 
-	ln     net.Listener
-	http   *http.Server
-	notify chan struct{} // wakes the comment notifier
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	ln   net.Listener
+	http *http.Server
+	// redirect answers plain HTTP on RedirectAddr when the site serves HTTPS.
+	redirect   *http.Server
+	redirectLn net.Listener
+	notify     chan struct{} // wakes the comment notifier
+	cancel     context.CancelFunc
+	wg         sync.WaitGroup
 }
 
 // NewMain returns a Main with the given configuration and the real clock.
@@ -109,6 +113,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := m.Config.checkTLS(); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
@@ -124,10 +131,21 @@ func (m *Main) Run(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
+	targets, err := m.Config.purgeTargets()
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	m.notify = make(chan struct{}, 1)
-	m.Server, err = web.New(web.Config{Title: m.Config.Title, Description: m.Config.Description,
+	wcfg := web.Config{Title: m.Config.Title, Description: m.Config.Description,
 		BaseURL: m.Config.baseURL(ln.Addr().String()), Location: loc, Renderer: m.Renderer, Notify: m.wakeNotifier,
-		TrustedProxies: proxies}, m.Store, m.Log, m.Now)
+		TrustedProxies: proxies, CacheBytes: m.Config.CacheMB << 20, Shared: m.Config.Shared}
+	var purges *purge.Queue
+	if len(targets) > 0 {
+		purges = purge.NewQueue(purge.Config{}, m.Log, targets...)
+		wcfg.Purge = purges.Purge
+	}
+	m.Server, err = web.New(wcfg, m.Store, m.Log, m.Now)
 	if err != nil {
 		ln.Close()
 		return err
@@ -145,10 +163,30 @@ func (m *Main) Run(ctx context.Context) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
 	}
+	if m.Config.tls() {
+		if err := m.startTLS(); err != nil {
+			ln.Close()
+			return err
+		}
+		if m.redirect != nil {
+			m.wg.Go(func() {
+				if err := m.redirect.Serve(m.redirectLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+					m.Log.Error("serve redirects", "err", err)
+				}
+			})
+		}
+	}
 	bg, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
 	m.Related = recommend.New(m.Store, recommend.Config{}, m.Now, m.Log)
-	m.wg.Add(4)
+	if purges != nil {
+		m.wg.Go(func() { purges.Run(bg) })
+	}
+	m.wg.Add(5)
+	go func() {
+		defer m.wg.Done()
+		m.Server.Follow(bg, sqlite.DefaultFollow)
+	}()
 	go func() {
 		defer m.wg.Done()
 		if err := m.Related.Follow(bg, time.Second, nil); err != nil {
@@ -157,7 +195,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}()
 	go func() {
 		defer m.wg.Done()
-		if err := m.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := m.http.Serve(m.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			m.Log.Error("serve", "err", err)
 		}
 	}()
@@ -174,6 +212,9 @@ func (m *Main) Run(ctx context.Context) error {
 
 // URL is the address the site answers on.
 func (m *Main) URL() string {
+	if m.Config.tls() {
+		return "https://" + m.ln.Addr().String()
+	}
 	return "http://" + m.ln.Addr().String()
 }
 
@@ -257,6 +298,9 @@ func (m *Main) Close() error {
 	if m.http != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		errs = append(errs, m.http.Shutdown(ctx))
+		if m.redirect != nil {
+			errs = append(errs, m.redirect.Shutdown(ctx))
+		}
 		cancel()
 	}
 	if m.cancel != nil {

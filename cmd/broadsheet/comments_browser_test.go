@@ -135,7 +135,17 @@ func typeAndPost(t *testing.T, ctx context.Context, clk *clock, js bool, name, e
 	step(t, ctx, "type the email", chromedp.SendKeys(chromedp.ID("email"), email))
 	clk.Add(20 * time.Second)
 	if !js {
+		// The shared page holds no form token: the first post comes back as a confirmation,
+		// with the text and a token of its own, and the reader posts again.
 		clickAndLoad(t, ctx, "post the comment", "#commentform button[type=submit]")
+		if msg := step(t, ctx, "the confirmation", chromedp.Text(chromedp.CSS("#commentform .form-error"))); !strings.Contains(msg, "press “Post Comment” again") {
+			t.Fatalf("without JavaScript, the first post answers %q, want a confirmation", msg)
+		}
+		if kept := step(t, ctx, "the text kept", chromedp.Value(chromedp.ID("comment"))); kept != text {
+			t.Fatalf("the confirmation holds %q, want the reader's text", kept)
+		}
+		clk.Add(20 * time.Second)
+		clickAndLoad(t, ctx, "post the comment again", "#commentform button[type=submit]")
 		return
 	}
 	step(t, ctx, "mark the page", chromedp.Evaluate[bool](`window.notReloaded = true`))

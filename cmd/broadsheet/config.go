@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/broadsheet/broadsheet/internal/mail"
+	"github.com/broadsheet/broadsheet/internal/purge"
+	"github.com/broadsheet/broadsheet/internal/web"
 )
 
 // Config is the site's configuration: flags, then BROADSHEET_* environment variables, then these
@@ -33,12 +35,47 @@ type Config struct {
 	TrustedProxies string
 	// SkipCheck opens the database without its start-up consistency check (PRAGMA quick_check).
 	SkipCheck bool
+	// Purge lists the shared caches told of changed pages, comma-separated purge target URLs
+	// (see package purge): varnish://host:port, fastly://TOKEN@SERVICE, cloudflare://TOKEN@ZONE,
+	// https://webhook.
+	Purge string
+	// CacheMB is the page cache's budget in megabytes.
+	CacheMB int
+	// Shared is the Cache-Control policy of public pages.
+	Shared web.SharedCache
+	// TLSCert and TLSKey are PEM files of the site's certificate and key; with them the site
+	// answers HTTPS (and HTTP/2) on Addr.
+	TLSCert, TLSKey string
+	// ACMEDomains, comma-separated, get certificates from Let's Encrypt (or ACMEDirectory)
+	// automatically, kept in DATA/acme.
+	ACMEDomains   string
+	ACMEDirectory string
+	// RedirectAddr, with TLS, is an address answering plain HTTP with a redirect to HTTPS (and
+	// ACME's HTTP challenges), e.g. ":80".
+	RedirectAddr string
+}
+
+// tls reports whether the site answers HTTPS.
+func (c Config) tls() bool { return c.TLSCert != "" || c.ACMEDomains != "" }
+
+// checkTLS validates the TLS options together.
+func (c Config) checkTLS() error {
+	switch {
+	case (c.TLSCert == "") != (c.TLSKey == ""):
+		return errors.New("--tls-cert and --tls-key go together: name both files")
+	case c.TLSCert != "" && c.ACMEDomains != "":
+		return errors.New("use either --tls-cert/--tls-key or --acme-domain, not both")
+	case c.RedirectAddr != "" && !c.tls():
+		return errors.New("--redirect-addr redirects to HTTPS: set --tls-cert/--tls-key or --acme-domain too")
+	}
+	return nil
 }
 
 // DefaultConfig is the configuration of a fresh clone.
 func DefaultConfig() Config {
 	return Config{Addr: "localhost:8080", Data: "./broadsheet-data", Title: "The Broadsheet Courier",
-		Description: "Independent news, published with Broadsheet.", Timezone: "UTC", Demo: true}
+		Description: "Independent news, published with Broadsheet.", Timezone: "UTC", Demo: true, CacheMB: 64,
+		Shared: web.SharedCache{SMaxAge: 10 * time.Minute, StaleWhileRevalidate: time.Minute, StaleIfError: 24 * time.Hour}}
 }
 
 // flags registers the options shared by every subcommand on fs, with defaults from the
@@ -69,7 +106,65 @@ func (c *Config) flags(fs *flag.FlagSet, env func(string) string) {
 	}
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "fill a new, empty database with the demo newsroom (env BROADSHEET_DEMO)")
 	fs.BoolVar(&c.SkipCheck, "skip-check", c.SkipCheck, "open the database without checking it first (to rescue what a damaged one still holds)")
+	if v := env("BROADSHEET_PURGE"); v != "" {
+		c.Purge = v
+	}
+	fs.Var(purgeFlag{&c.Purge}, "purge", "comma-separated shared caches to purge when pages change: varnish://host:port, "+
+		"fastly://TOKEN@SERVICE_ID, cloudflare://TOKEN@ZONE_ID or an https:// webhook (env BROADSHEET_PURGE)")
+	if v, err := strconv.Atoi(env("BROADSHEET_CACHE_MB")); err == nil {
+		c.CacheMB = v
+	}
+	fs.IntVar(&c.CacheMB, "cache-mb", c.CacheMB, "page cache budget in megabytes (env BROADSHEET_CACHE_MB)")
+	dur := func(p *time.Duration, name, envName, usage string) {
+		if d, err := time.ParseDuration(env(envName)); err == nil {
+			*p = d
+		}
+		fs.DurationVar(p, name, *p, usage+" (env "+envName+")")
+	}
+	dur(&c.Shared.MaxAge, "max-age", "BROADSHEET_MAX_AGE", "how long browsers keep a public page without asking again")
+	dur(&c.Shared.SMaxAge, "s-maxage", "BROADSHEET_S_MAXAGE", "how long shared caches (CDN, Varnish) keep a public page; raise it with --purge")
+	dur(&c.Shared.StaleWhileRevalidate, "stale-while-revalidate", "BROADSHEET_STALE_WHILE_REVALIDATE", "how long shared caches may serve a page while refreshing it")
+	str(&c.TLSCert, "tls-cert", "BROADSHEET_TLS_CERT", "PEM certificate (chain) file: serve HTTPS and HTTP/2")
+	str(&c.TLSKey, "tls-key", "BROADSHEET_TLS_KEY", "PEM private key file of --tls-cert")
+	str(&c.ACMEDomains, "acme-domain", "BROADSHEET_ACME_DOMAIN", "comma-separated domains to get certificates for automatically (Let's Encrypt; cached in DATA/acme)")
+	str(&c.ACMEDirectory, "acme-directory", "BROADSHEET_ACME_DIRECTORY", "ACME directory URL (default: Let's Encrypt's)")
+	str(&c.RedirectAddr, "redirect-addr", "BROADSHEET_REDIRECT_ADDR", "with TLS, also listen here (e.g. :80) and redirect plain HTTP to HTTPS")
+	dur(&c.Shared.StaleIfError, "stale-if-error", "BROADSHEET_STALE_IF_ERROR", "how long shared caches may serve a page while the site is down")
 }
+
+// purgeTargets parses Purge.
+func (c Config) purgeTargets() ([]purge.Target, error) {
+	var out []purge.Target
+	for _, f := range strings.Split(c.Purge, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		t, err := purge.Parse(f)
+		if err != nil {
+			return nil, fmt.Errorf("--purge: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// purgeFlag is the --purge flag, which --help shows without tokens.
+type purgeFlag struct{ p *string }
+
+func (f purgeFlag) String() string {
+	if f.p == nil || *f.p == "" {
+		return ""
+	}
+	var names []string
+	for _, v := range strings.Split(*f.p, ",") {
+		if t, err := purge.Parse(v); err == nil {
+			names = append(names, t.String())
+		}
+	}
+	return strings.Join(names, ",")
+}
+
+func (f purgeFlag) Set(v string) error { *f.p = v; return nil }
 
 // location resolves the configured time zone.
 func (c Config) location() (*time.Location, error) {
@@ -173,6 +268,9 @@ func redactURL(s string) string {
 func (c Config) baseURL(listening string) string {
 	if c.BaseURL != "" {
 		return strings.TrimRight(c.BaseURL, "/")
+	}
+	if c.tls() {
+		return "https://" + listening
 	}
 	return "http://" + listening
 }

@@ -79,6 +79,11 @@ func TestAcknowledgedCommentsSurviveKill(t *testing.T) {
 	forms := make([]url.Values, posters)
 	for i := range forms {
 		forms[i] = commentForm(t, fetch(t, base+open[i%len(open)]))
+		var tok struct{ Token string }
+		if err := json.Unmarshal([]byte(fetch(t, base+"/comments/token?story="+forms[i].Get("article_id"))), &tok); err != nil {
+			t.Fatal(err)
+		}
+		forms[i].Set("token", tok.Token)
 		forms[i].Set("author", fmt.Sprintf("Reader %d", i))
 		forms[i].Set("email", fmt.Sprintf("durable%d@example.org", i))
 		forms[i].Set("comment", fmt.Sprintf("Durable comment %d.", i))

@@ -179,4 +179,10 @@ type Changes interface {
 	PruneChanges(ctx context.Context, keep int) error
 	// LatestChange returns the latest sequence number (0 for none).
 	LatestChange(ctx context.Context) (int64, error)
+	// ChangeMark returns a number that moves after every commit that may have appended to the
+	// change log, so that a cache calls ChangesSince only when it moved. It moves before the
+	// writing call returns for this process's writes, and within the backend's follow bound for
+	// other writers' (SQLite polls PRAGMA data_version; PostgreSQL would LISTEN). It costs no
+	// query and is safe for concurrent use.
+	ChangeMark() uint64
 }

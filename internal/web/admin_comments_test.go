@@ -55,7 +55,7 @@ func (cs *commentSite) post(parent int64, name, email, text string, notify bool)
 	if parent != 0 {
 		path += "?replytocom=" + itoa64(parent)
 	}
-	f := formValues(cs.t, reader.mustGet(path, http.StatusOK), "commentform")
+	f := reader.commentForm(path)
 	f.Set("author", name)
 	f.Set("email", email)
 	f.Set("comment", text)
@@ -364,7 +364,7 @@ func TestBans(t *testing.T) {
 
 	// The banned commenter is refused; once the ban is lifted, they are not.
 	reader := cs.browser()
-	f := formValues(t, reader.mustGet(cs.path, http.StatusOK), "commentform")
+	f := reader.commentForm(cs.path)
 	f.Set("author", "Eve")
 	f.Set("email", "eve@example.org")
 	f.Set("comment", "Buy my other thing.")
@@ -381,7 +381,7 @@ func TestBans(t *testing.T) {
 	if resp, _ := b.post("/admin/comments/bans", url.Values{"kind": {"ip"}, "value": {" 127.0.0.1 "}, "days": {"0"}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("IP ban = %d", resp.StatusCode)
 	}
-	f = formValues(t, reader.mustGet(cs.path, http.StatusOK), "commentform")
+	f = reader.commentForm(cs.path)
 	f.Set("author", "Someone")
 	f.Set("email", "someone@example.org")
 	f.Set("comment", "From the banned address.")

@@ -182,6 +182,7 @@ func (s *Server) applySettings(st siteSettings) error {
 	n.routes()
 	n.h = n.handler()
 	old := s.current()
+	first := s.live.settings.Load() == nil
 	s.live.settings.Store(&st)
 	s.live.server.Store(&n)
 	// Pages the old copy renders from now on are not cached; those it cached are dropped.
@@ -189,6 +190,9 @@ func (s *Server) applySettings(st siteSettings) error {
 	old.gate.retired = true
 	s.cache.purge()
 	old.gate.mu.Unlock()
+	if s.cfg.Purge != nil && !first {
+		s.cfg.Purge(nil) // the settings show on every page
+	}
 	return nil
 }
 

@@ -28,15 +28,17 @@ type commentForm struct {
 	ArticleID int64
 	ParentID  int64
 	ReplyTo   string // the name of the comment replied to
-	Token     string // a form token, or the server's hole marker in cached pages
-	Content   string
-	Name      string
-	Email     string
-	URL       string
-	Notify    bool
-	Verify    bool
-	Errors    comment.ValidationError
-	Message   string // a rejection shown above the form
+	// Token is the form token: empty in the page every reader shares (the page's script asks
+	// GET /comments/token for one), set when the form comes back to one reader.
+	Token   string
+	Content string
+	Name    string
+	Email   string
+	URL     string
+	Notify  bool
+	Verify  bool
+	Errors  comment.ValidationError
+	Message string // a rejection shown above the form
 }
 
 // commentSection is what the story page shows under the story.
@@ -92,8 +94,6 @@ func (s *Server) commentsFor(ctx context.Context, a *article.Article, heldID int
 	}
 	if form != nil {
 		sec.Form = *form
-	} else {
-		sec.Form = commentForm{Token: s.hole}
 	}
 	sec.Form.ArticleID = a.ID
 	if sec.Form.ParentID != 0 {
@@ -170,6 +170,11 @@ func (s *Server) handlePostComment(w http.ResponseWriter, r *http.Request) {
 			form.Message = err.Error()
 		}
 		code, ok := rejectionStatus(err)
+		if errors.Is(err, comment.ErrToken) && f.Get("token") == "" && !wantsJSON(r) {
+			// A reader without the page's script, whose shared page carries no token: the
+			// form comes back with their text and a token of its own, to post again.
+			code, form.Message = http.StatusOK, errConfirm
+		}
 		if !ok {
 			// A fault on our side: log it, and still give the reader their text back.
 			code, form.Message = statusOf(err)
@@ -185,6 +190,31 @@ func (s *Server) handlePostComment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.commentAccepted(w, r, a, c)
+}
+
+// errConfirm asks a reader without JavaScript to post the form again, now with a token.
+const errConfirm = "Please check your comment and press “Post Comment” again. (This step keeps robots out of the comments.)"
+
+// formToken is the answer of GET /comments/token.
+type formToken struct {
+	Token string `json:"token"`
+	// Wait is how many milliseconds must pass before the form may be posted.
+	Wait int64 `json:"wait"`
+}
+
+// handleCommentToken serves GET /comments/token?story=ID: a form token for the comment form of
+// a story, asked for by the page's script. Story pages are the same bytes for every reader,
+// so that any cache may keep them; the token, which is single-use and per reader, comes from
+// here, never kept by a cache. It reads no database: the token only names the story, and a
+// post is checked against the story when it comes.
+func (s *Server) handleCommentToken(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.URL.Query().Get("story"), 10, 64)
+	if err != nil || id <= 0 {
+		writeJSON(w, http.StatusBadRequest, commentReply{Message: "Name a story: /comments/token?story=ID."})
+		return
+	}
+	writeJSON(w, http.StatusOK, formToken{Token: comment.NewFormToken(s.secret, id, s.now()),
+		Wait: s.commentSettings().MinFillTime.Milliseconds()})
 }
 
 // rejectionStatus maps a rejected comment to its HTTP status; ok is false for a server fault.
@@ -350,7 +380,7 @@ func (s *Server) commentRejected(w http.ResponseWriter, r *http.Request, a *arti
 		s.fail(w, r, err)
 		return
 	}
-	resp.status = code
+	resp.status, resp.cacheControl = code, "private, no-store" // it holds the reader's text and token
 	resp.write(w, r)
 }
 

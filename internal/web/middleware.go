@@ -32,6 +32,10 @@ func (s *Server) secure(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Permissions-Policy", "interest-cohort=(), camera=(), microphone=(), geolocation=()")
+		if r.TLS != nil {
+			// Served over TLS: browsers come back over HTTPS only, for a year.
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		next.ServeHTTP(w, r)
 	})
 }

@@ -40,6 +40,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /author/{slug}/feed/atom/{$}", s.handleFeed)
 
 	m.HandleFunc("POST /comments", s.handlePostComment)
+	m.HandleFunc("GET /comments/token", s.handleCommentToken)
 	m.HandleFunc("GET /comments/verify", s.handleVerifyEmail)
 	m.HandleFunc("GET /comments/unsubscribe", s.handleUnsubscribe)
 	m.HandleFunc("POST /comments/unsubscribe", s.handleUnsubscribe)

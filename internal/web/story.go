@@ -43,15 +43,16 @@ func (s *Server) showArticle(w http.ResponseWriter, r *http.Request, slug string
 			return redirectTo(want, "article:"+itoa64(a.ID)), nil
 		}
 		heldID, _ := comment.CheckHeldToken(s.secret, q.Get("held"), s.now())
-		return s.renderStory(r, a, heldID, &commentForm{Token: s.hole, ParentID: replyTo}, cpage)
+		return s.renderStory(r, a, heldID, &commentForm{ParentID: replyTo}, cpage)
 	}
 	if q.Has("held") {
-		// A reader's own held comment: rendered for them alone, never cached.
+		// A reader's own held comment: rendered for them alone, kept by no cache.
 		resp, err := render()
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
+		resp.cacheControl = "private, no-store"
 		s.send(w, r, resp)
 		return
 	}
@@ -105,8 +106,8 @@ func (s *Server) renderStory(r *http.Request, a *article.Article, heldID int64, 
 	if err != nil {
 		return nil, err
 	}
-	resp := newPage(http.StatusOK, "text/html; charset=utf-8", body, s.hole)
-	resp.deps, resp.formArticle, resp.csp = deps, a.ID, framePolicy(frames)
+	resp := newResponse(http.StatusOK, "text/html; charset=utf-8", body)
+	resp.deps, resp.csp = deps, framePolicy(frames)
 	return resp, nil
 }
 

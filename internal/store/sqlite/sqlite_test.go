@@ -30,7 +30,7 @@ func openAt(t testing.TB, path string, opt sqlite.Options) *sqlite.DB {
 }
 
 // raw opens a plain driver connection to path, beside the store, as another program would.
-func raw(t *testing.T, path string) *sql.DB {
+func raw(t testing.TB, path string) *sql.DB {
 	t.Helper()
 	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(2000)")
 	if err != nil {
@@ -384,4 +384,45 @@ func FuzzSearchArticles(f *testing.F) {
 			t.Errorf("SearchArticles(%q) = %d hits, total %d", q, len(hits), total)
 		}
 	})
+}
+
+// TestFollowSeesOtherWriters: a commit by another program (here a plain driver connection)
+// moves ChangeMark without any write through this handle. The wait is generous: the test
+// checks that the mark moves, not how fast (BenchmarkFollow measures that).
+func TestFollowSeesOtherWriters(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "site.db")
+	db := openAt(t, path, sqlite.Options{Follow: time.Millisecond})
+	other := raw(t, path)
+	before := db.ChangeMark()
+	if _, err := other.ExecContext(t.Context(), "INSERT INTO change_log (key) VALUES ('front')"); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		if db.ChangeMark() != before {
+			return
+		}
+	}
+	t.Errorf("ChangeMark() stayed %d after another connection committed", before)
+}
+
+// BenchmarkFollow measures how long a commit by another program takes to move ChangeMark with
+// the default Follow interval: the bound on a page cache's staleness for other writers.
+func BenchmarkFollow(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "site.db")
+	db := openAt(b, path, sqlite.Options{})
+	other := raw(b, path)
+	var worst time.Duration
+	for b.Loop() {
+		before := db.ChangeMark()
+		start := time.Now()
+		if _, err := other.ExecContext(b.Context(), "INSERT INTO change_log (key) VALUES ('front')"); err != nil {
+			b.Fatal(err)
+		}
+		for db.ChangeMark() == before {
+			time.Sleep(100 * time.Microsecond)
+		}
+		worst = max(worst, time.Since(start))
+	}
+	b.ReportMetric(float64(worst.Microseconds())/1000, "worst-ms")
 }
