@@ -14,6 +14,7 @@ import (
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/demo"
 	"github.com/broadsheet/broadsheet/internal/mail"
+	"github.com/broadsheet/broadsheet/internal/media"
 	"github.com/broadsheet/broadsheet/internal/recommend"
 	"github.com/broadsheet/broadsheet/internal/sanitize"
 	"github.com/broadsheet/broadsheet/internal/store"
@@ -34,6 +35,8 @@ type Main struct {
 
 	Store    store.Store
 	Renderer *article.Renderer
+	// Media is the picture library over DATA/media, set by Open.
+	Media *media.Library
 	// Related keeps the stored "More Related Stories" lists in step with the stories.
 	Related *recommend.Recommender
 	Server  *web.Server
@@ -64,6 +67,10 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.Store = db
+	if m.Media, err = m.Config.library(m.Now); err != nil {
+		db.Close()
+		return err
+	}
 	m.Renderer = article.NewRenderer(sanitize.New())
 	if m.Config.Demo {
 		n, err := demo.Seed(ctx, m.Store, m.Renderer, m.Now())
@@ -106,7 +113,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.notify = make(chan struct{}, 1)
 	m.Server, err = web.New(web.Config{Title: m.Config.Title, Description: m.Config.Description,
 		BaseURL: m.Config.baseURL(ln.Addr().String()), Location: loc, Renderer: m.Renderer, Notify: m.wakeNotifier,
-		TrustedProxies: proxies}, m.Store, m.Log, m.Now)
+		TrustedProxies: proxies, Media: m.Media}, m.Store, m.Log, m.Now)
 	if err != nil {
 		ln.Close()
 		return err

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/broadsheet/broadsheet/internal/mail"
+	"github.com/broadsheet/broadsheet/internal/media"
 )
 
 // Config is the site's configuration: flags, then BROADSHEET_* environment variables, then these
@@ -31,12 +32,15 @@ type Config struct {
 	SMTP string
 	// TrustedProxies lists the reverse proxies (CIDR prefixes) whose X-Forwarded-For is believed.
 	TrustedProxies string
+	// MaxUploadMB refuses larger picture uploads.
+	MaxUploadMB int
 }
 
 // DefaultConfig is the configuration of a fresh clone.
 func DefaultConfig() Config {
 	return Config{Addr: "localhost:8080", Data: "./broadsheet-data", Title: "The Broadsheet Courier",
-		Description: "Independent news, published with Broadsheet.", Timezone: "UTC", Demo: true}
+		Description: "Independent news, published with Broadsheet.", Timezone: "UTC", Demo: true,
+		MaxUploadMB: media.DefaultMaxBytes >> 20}
 }
 
 // flags registers the options shared by every subcommand on fs, with defaults from the
@@ -66,6 +70,19 @@ func (c *Config) flags(fs *flag.FlagSet, env func(string) string) {
 		}
 	}
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "fill a new, empty database with the demo newsroom (env BROADSHEET_DEMO)")
+	if v, err := strconv.Atoi(env("BROADSHEET_MAX_UPLOAD_MB")); err == nil && v > 0 {
+		c.MaxUploadMB = v
+	}
+	fs.IntVar(&c.MaxUploadMB, "max-upload", c.MaxUploadMB, "largest picture upload in MB (env BROADSHEET_MAX_UPLOAD_MB)")
+}
+
+// library is the picture library over DATA/media.
+func (c Config) library(now func() time.Time) (*media.Library, error) {
+	files, err := media.NewDir(filepath.Join(c.Data, "media"))
+	if err != nil {
+		return nil, err
+	}
+	return &media.Library{Files: files, MaxBytes: int64(max(c.MaxUploadMB, 1)) << 20, Now: now}, nil
 }
 
 // location resolves the configured time zone.

@@ -32,6 +32,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /{year}/{month}/{day}/{slug}/feed/{$}", s.handleCommentFeed)
 	m.HandleFunc("GET /{year}/{month}/{day}/{slug}/feed/atom/{$}", s.handleCommentFeed)
 	m.HandleFunc("GET /avatars/{key}", s.handleAvatar)
+	m.HandleFunc("GET /media/{hash}/{file}", s.handleMedia)
 
 	m.HandleFunc("GET /sitemap.xml", s.handleSitemapIndex)
 	m.HandleFunc("GET /sitemaps/{file}", s.handleSitemap)
@@ -116,6 +117,8 @@ func (s *Server) routes() {
 	m.HandleFunc("DELETE /api/v1/stories/{id}", s.api(account.CreateStory, s.handleAPIDeleteStory))
 	m.HandleFunc("GET /api/v1/stories/{id}/revisions", s.api(account.CreateStory, s.handleAPIRevisions))
 	m.HandleFunc("POST /api/v1/preview", s.api(account.CreateStory, s.handleAPIPreview))
+	m.HandleFunc("GET /api/v1/media", s.api(account.CreateStory, s.handleAPIMedia))
+	m.HandleFunc("POST /api/v1/media", s.api(account.CreateStory, s.handleAPIUploadMedia))
 	m.HandleFunc("GET /api/v1/sections", s.api(account.CreateStory, s.handleAPITerms))
 	m.HandleFunc("POST /api/v1/sections", s.api(account.ManageTaxonomy, s.handleAPISaveTerm))
 	m.HandleFunc("PUT /api/v1/sections/{id}", s.api(account.ManageTaxonomy, s.handleAPISaveTerm))

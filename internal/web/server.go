@@ -18,6 +18,7 @@ import (
 	"github.com/broadsheet/broadsheet/internal/account"
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/comment"
+	"github.com/broadsheet/broadsheet/internal/media"
 	"github.com/broadsheet/broadsheet/internal/store"
 )
 
@@ -53,6 +54,8 @@ type Config struct {
 	Sessions account.SessionPolicy
 	// Throttle limits password guessing (default account.DefaultThrottle).
 	Throttle account.Throttle
+	// Media is the picture library; nil refuses uploads and serves no media.
+	Media *media.Library
 }
 
 // Server is the site as an http.Handler.
