@@ -107,6 +107,17 @@ func (s *Server) readMultipart(r *http.Request) (map[string]filePart, error) {
 	}
 }
 
+// parseEditorForm reads the story editor's form: multipart when it carries a picture, plain
+// otherwise.
+func (s *Server) parseEditorForm(w http.ResponseWriter, r *http.Request) (map[string]filePart, error) {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct != "multipart/form-data" {
+		return nil, s.parseForm(w, r)
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes+s.media().Limit()+drainLimit)
+	return s.readMultipart(r)
+}
+
 // media returns the site's library; a site configured without one keeps files nowhere and
 // refuses uploads.
 func (s *Server) media() *media.Library {
@@ -251,4 +262,49 @@ func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	h.Set("ETag", `"`+strings.ReplaceAll(name, "/", ":")+`"`)
 	http.ServeContent(w, r, "", f.Info().ModTime, f)
+}
+
+// The sizes attributes of pictures: how wide the layout shows each kind (see style.css).
+const (
+	storySizes = "(max-width: 42rem) 100vw, 42rem"
+	leadSizes  = "(max-width: 68rem) 100vw, 68rem"
+	cardSizes  = "(max-width: 40rem) 100vw, 20rem"
+)
+
+// picture is an image as a page shows it: from the library with its renditions, dimensions,
+// caption and credit, or an outside address as it is.
+type picture struct {
+	Src, SrcSet, Sizes string
+	Width, Height      int
+	Alt                string
+	Caption, Credit    string
+	// Social is the library's 1200×630 card, for og:image; empty for outside images.
+	Social string
+	// Lead pictures load at once with high priority; the rest wait until they near the screen.
+	Lead bool
+}
+
+// picture resolves an image address for a page; src is the rendition at least want pixels
+// wide. It answers nil for no address.
+func (s *Server) picture(ctx context.Context, u, alt string, want int, sizes string) *picture {
+	if u == "" {
+		return nil
+	}
+	p := &picture{Src: u, Alt: alt}
+	h := media.HashFromURL(u)
+	if h == "" {
+		return p
+	}
+	it, err := s.store.MediaByHash(ctx, h)
+	if err != nil {
+		return p // a deleted item: the address as it was, which answers 404 like any broken link
+	}
+	fit := it.Fit(want)
+	p.Src, p.SrcSet, p.Sizes = media.URL(fit.File), it.SrcSet(), sizes
+	p.Width, p.Height = fit.Width, fit.Height
+	p.Caption, p.Credit, p.Social = it.Caption, it.Credit, it.SocialURL()
+	if p.Alt == "" {
+		p.Alt = it.Alt
+	}
+	return p
 }

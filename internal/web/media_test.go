@@ -8,11 +8,16 @@ import (
 	"image/jpeg"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"golang.org/x/net/html"
 
 	"github.com/broadsheet/broadsheet/internal/account"
 	"github.com/broadsheet/broadsheet/internal/media"
+	"github.com/broadsheet/broadsheet/internal/store"
 )
 
 // withMedia gives a test site a picture library in a temporary folder.
@@ -135,4 +140,95 @@ func TestAPIMediaUploadAndServe(t *testing.T) {
 	if writer.call("GET", "/api/v1/media?q=harbour", nil, &list); list.Total != 1 || list.Items[0].ID != item.ID {
 		t.Errorf("GET /api/v1/media?q=harbour = %+v", list)
 	}
+}
+
+// postMultipart sends an editor form with a file as a browser on the site does.
+func (b *browser) postMultipart(path string, f url.Values, fileField, fileName string, data []byte) (*http.Response, string) {
+	b.n.t.Helper()
+	fields := map[string]string{}
+	for k := range f {
+		fields[k] = f.Get(k)
+	}
+	body, ct := multipartBody(b.n.t, fields, fileField, fileName, data)
+	req, _ := http.NewRequest(http.MethodPost, b.n.ts.URL+path, bytes.NewReader(body))
+	req.Header.Set("Content-Type", ct)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.Header.Set("Origin", b.n.ts.URL)
+	return b.do(req)
+}
+
+func TestEditorUploadsFeaturedImage(t *testing.T) {
+	t.Parallel()
+	n := newNewsroom(t, withMedia(t, 1<<20))
+	b := n.signIn(n.addUser("Ana Author", account.Author))
+
+	// Over the limit: 413, the text kept, nothing saved.
+	f := newStoryForm(t, b, "Harbour strike ends", "The dockers return on Monday after six weeks.")
+	f.Set("action", "publish")
+	f.Set("image_alt", "Dockers at the gate")
+	resp, body := b.postMultipart("/admin/stories/new", f, "image_file", "big.jpg", make([]byte, 1<<20+10))
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(body, "The dockers return on Monday") ||
+		!strings.Contains(body, "upload limit") {
+		t.Fatalf("oversized picture = %d, want 413 with the text kept\n%.800s", resp.StatusCode, body)
+	}
+	// A web page named .jpg: 422, the text kept.
+	resp, body = b.postMultipart("/admin/stories/new", f, "image_file", "photo.jpg", []byte("<html><body>hi</body></html>"))
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "The dockers return on Monday") {
+		t.Fatalf("HTML as a picture = %d, want 422 with the text kept", resp.StatusCode)
+	}
+	if _, total, _ := n.st.ListArticles(t.Context(), store.ArticleQuery{}); total != 0 {
+		t.Fatalf("%d stories saved by refused uploads", total)
+	}
+
+	resp, body = b.postMultipart("/admin/stories/new", f, "image_file", "dockers.jpg", testJPEG(t, 1200, 800))
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("publish with a picture = %d\n%.800s", resp.StatusCode, body)
+	}
+	list, _, _ := n.st.ListArticles(t.Context(), store.ArticleQuery{})
+	a := list[0]
+	if media.HashFromURL(a.ImageURL) == "" || a.ImageAlt != "Dockers at the gate" {
+		t.Fatalf("story image %q alt %q, want a library address and the alt text", a.ImageURL, a.ImageAlt)
+	}
+	page := n.browser().mustGet(a.Path(time.UTC), http.StatusOK)
+	doc := parseHTML(t, page)
+	img := findNode(doc, func(x *html.Node) bool { return x.Data == "img" && strings.Contains(attrOf(x, "src"), "/media/") })
+	if img == nil {
+		t.Fatalf("story page has no library image\n%.2000s", page)
+	}
+	for k, want := range map[string]string{"alt": "Dockers at the gate", "width": "640", "height": "427", "fetchpriority": "high", "decoding": "async"} {
+		if got := attrOf(img, k); got != want {
+			t.Errorf("featured <img %s=%q>, want %q", k, got, want)
+		}
+	}
+	if !strings.Contains(attrOf(img, "srcset"), "320w") || attrOf(img, "sizes") == "" || hasAttr(img, "loading") {
+		t.Errorf("featured image srcset %q sizes %q loading %q", attrOf(img, "srcset"), attrOf(img, "sizes"), attrOf(img, "loading"))
+	}
+	if !strings.Contains(page, `property="og:image" content="`+n.ts.URL+"/media/") || !strings.Contains(page, "-social.jpg") {
+		t.Error("og:image is not the social card")
+	}
+	// The front page shows it as the lead.
+	home := n.browser().mustGet("/", http.StatusOK)
+	if !strings.Contains(home, `class="lead with-image"`) || !strings.Contains(home, `fetchpriority="high"`) {
+		t.Errorf("front page lead without its picture")
+	}
+	// Every file the page names is served.
+	for _, u := range strings.Split(attrOf(img, "srcset"), ", ") {
+		path := strings.Fields(u)[0]
+		if resp, _ := n.browser().get(path); resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/jpeg" {
+			t.Errorf("GET %s = %d %s", path, resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+	}
+}
+
+// findNode returns the first node under n, depth first, that ok accepts.
+func findNode(n *html.Node, ok func(*html.Node) bool) *html.Node {
+	if n.Type == html.ElementNode && ok(n) {
+		return n
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if f := findNode(c, ok); f != nil {
+			return f
+		}
+	}
+	return nil
 }
