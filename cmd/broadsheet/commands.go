@@ -19,6 +19,7 @@ Usage:
   broadsheet comments …                 moderate comments; export or erase a commenter's data
   broadsheet import FILE…               import WordPress, Disqus, RSS/Atom or JSON Lines files
   broadsheet export --format wxr|jsonl  export the site (WordPress WXR or JSON Lines)
+  broadsheet media add|list            add pictures to the library, list it
   broadsheet related rebuild            recompute every story's related stories
   broadsheet related eval …             measure the related-stories engine on a labelled corpus
 
@@ -46,6 +47,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(
 		err = userCmd(ctx, args, os.Stdin, stdout, stderr, env)
 	case "related":
 		err = relatedCmd(ctx, args, stdout, stderr, env)
+	case "media":
+		err = mediaCmd(ctx, args, stdout, stderr, env)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
