@@ -69,6 +69,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(
 	return 1
 }
 
+// subcommand splits args into a subcommand and its arguments; with none, or with --help, it
+// prints help and answers flag.ErrHelp or a usageError naming the subcommands (want).
+func subcommand(args []string, help string, stderr io.Writer, want string) (string, []string, error) {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		fmt.Fprint(stderr, help)
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+			return "", nil, flag.ErrHelp
+		}
+		return "", nil, usageError{errors.New("name a subcommand: " + want)}
+	}
+	return args[0], args[1:], nil
+}
+
 // usageError is a mistake in the command line.
 type usageError struct{ error }
 

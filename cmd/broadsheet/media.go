@@ -21,14 +21,10 @@ const mediaUsage = `Usage:
 
 // mediaCmd runs "broadsheet media add|list".
 func mediaCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) string) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprint(stderr, mediaUsage)
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-			return flag.ErrHelp
-		}
-		return usageError{errors.New("name a subcommand: add or list")}
+	sub, args, err := subcommand(args, mediaUsage, stderr, "add or list")
+	if err != nil {
+		return err
 	}
-	sub, args := args[0], args[1:]
 	cfg := DefaultConfig()
 	fs := newFlagSet("media "+sub, "broadsheet media "+sub+" [options]", stderr)
 	cfg.flags(fs, env)
