@@ -66,29 +66,35 @@ type filePart struct {
 
 // readMultipart reads a multipart form whose text fields total at most maxFormBytes and whose
 // files are each at most the upload limit. Text fields go to r.PostForm, so a writer's story
-// survives an oversized picture.
+// survives an oversized picture. It answers the files by field.
 func (s *Server) readMultipart(r *http.Request) (map[string]filePart, error) {
+	files := map[string]filePart{}
+	err := s.eachPart(r, func(field string, f filePart) { files[field] = f })
+	return files, err
+}
+
+// eachPart reads a multipart form into r.PostForm, calling fn with each file that is not empty.
+func (s *Server) eachPart(r *http.Request, fn func(field string, f filePart)) error {
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return nil, badRequest("The form could not be read.")
+		return badRequest("The form could not be read.")
 	}
 	r.PostForm = url.Values{}
-	files := map[string]filePart{}
 	text := int64(0)
 	for {
 		p, err := mr.NextPart()
 		if err == io.EOF {
-			return files, nil
+			return nil
 		}
 		if err != nil {
-			return nil, badRequest("The form could not be read.")
+			return badRequest("The form could not be read.")
 		}
 		field := p.FormName()
 		if p.FileName() == "" {
 			b, err := io.ReadAll(io.LimitReader(p, maxFormBytes-text+1))
 			text += int64(len(b))
 			if err != nil || text > maxFormBytes {
-				return nil, &http.MaxBytesError{Limit: maxFormBytes}
+				return &http.MaxBytesError{Limit: maxFormBytes}
 			}
 			r.PostForm.Add(field, string(b))
 			continue
@@ -99,10 +105,10 @@ func (s *Server) readMultipart(r *http.Request) (map[string]filePart, error) {
 			f.TooBig = true
 			io.CopyN(io.Discard, p, drainLimit)
 		} else if err != nil {
-			return nil, badRequest("The upload was cut short.")
+			return badRequest("The upload was cut short.")
 		}
 		if len(f.Data) > 0 || f.TooBig {
-			files[field] = f
+			fn(field, f)
 		}
 	}
 }

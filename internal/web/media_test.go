@@ -16,6 +16,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/broadsheet/broadsheet/internal/account"
+	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/media"
 	"github.com/broadsheet/broadsheet/internal/store"
 )
@@ -231,4 +232,65 @@ func findNode(n *html.Node, ok func(*html.Node) bool) *html.Node {
 		}
 	}
 	return nil
+}
+
+func TestAdminMediaLibrary(t *testing.T) {
+	t.Parallel()
+	n := newNewsroom(t, withMedia(t, 1<<20))
+	author := n.signIn(n.addUser("Ana Author", account.Author))
+	resp, body := author.postMultipart("/admin/media/", url.Values{"alt": {"The mayor"}, "caption": {"At the budget vote."}}, "file", "mayor.jpg", testJPEG(t, 500, 300))
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("library upload = %d\n%.600s", resp.StatusCode, body)
+	}
+	resp, body = author.postMultipart("/admin/media/", nil, "file", "notes.jpg", []byte("just text"))
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "notes.jpg: That file is not a JPEG") {
+		t.Errorf("library upload of text = %d, want 422 naming the file", resp.StatusCode)
+	}
+	list, _, _ := n.st.ListMedia(t.Context(), store.MediaQuery{})
+	if len(list) != 1 {
+		t.Fatalf("%d items in the library, want 1", len(list))
+	}
+	it := list[0]
+	month := time.Now().UTC().Format("2006-01")
+	for q, want := range map[string]bool{"q=MAYOR": true, "q=budget+vote": true, "q=harbour": false,
+		"unused=1": true, "month=" + month: true, "month=1999-01": false} {
+		page := author.mustGet("/admin/media/?"+q, http.StatusOK)
+		if got := strings.Contains(page, `href="/admin/media/`+itoa64(it.ID)+`/"`); got != want {
+			t.Errorf("library ?%s lists the picture: %v, want %v", q, got, want)
+		}
+	}
+	// A story shows it: it is no longer unused, and deleting warns.
+	a := &article.Article{Kind: article.Story, Slug: "budget", Title: "Budget passes", Body: "Text.", BodyHTML: "<p>Text.</p>",
+		Status: article.Published, PublishedAt: n.clock.now().Add(-time.Hour), ImageURL: it.URL()}
+	if err := n.st.CreateArticle(t.Context(), a); err != nil {
+		t.Fatal(err)
+	}
+	if page := author.mustGet("/admin/media/?unused=1", http.StatusOK); strings.Contains(page, `/admin/media/`+itoa64(it.ID)+`/"`) {
+		t.Error("a picture a story shows is listed as unused")
+	}
+	page := author.mustGet("/admin/media/"+itoa64(it.ID)+"/", http.StatusOK)
+	if !strings.Contains(page, "Budget passes") || strings.Contains(page, "Delete picture") {
+		t.Errorf("an author's item page: uses listed %v, delete offered %v", strings.Contains(page, "Budget passes"), strings.Contains(page, "Delete picture"))
+	}
+	if resp, _ := author.post("/admin/media/"+itoa64(it.ID)+"/delete", nil); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("author delete = %d, want 403", resp.StatusCode)
+	}
+	editor := n.signIn(n.addUser("Eve Editor", account.Editor))
+	page = editor.mustGet("/admin/media/"+itoa64(it.ID)+"/", http.StatusOK)
+	if !strings.Contains(page, "1 story shows this picture") {
+		t.Error("the delete form does not warn that a story shows the picture")
+	}
+	if resp, _ := editor.post("/admin/media/"+itoa64(it.ID)+"/", url.Values{"alt": {"Mayor Ines Duarte"}, "credit": {"Staff"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("save words = %d", resp.StatusCode)
+	}
+	story := n.browser().mustGet(a.Path(time.UTC), http.StatusOK)
+	if !strings.Contains(story, `alt="Mayor Ines Duarte"`) || !strings.Contains(story, `<span class="credit">Staff</span>`) {
+		t.Error("the story page does not show the new words")
+	}
+	if resp, _ := editor.post("/admin/media/"+itoa64(it.ID)+"/delete", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("editor delete = %d", resp.StatusCode)
+	}
+	if files, _ := n.srv.cfg.Media.Files.List(t.Context(), ""); len(files) != 0 {
+		t.Errorf("%d files left after deletion", len(files))
+	}
 }
