@@ -44,6 +44,11 @@ func (d *Dir) Put(ctx context.Context, name string, r io.Reader) error {
 		return fmt.Errorf("media: %s: %w", name, err)
 	}
 	defer os.Remove(tmp.Name())
+	// Readable by a web server or backup job beside us, like any published file.
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("media: %s: %w", name, err)
+	}
 	_, err = io.Copy(tmp, ctxReader{ctx, r})
 	if err == nil {
 		err = tmp.Sync()

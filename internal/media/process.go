@@ -162,7 +162,14 @@ func Process(data []byte, o Options) (*Image, error) {
 	// The largest rendition is scaled from the source; the smaller ones from it, which costs a
 	// fraction of scaling the source again.
 	largest := min(dispW, widths[len(widths)-1])
-	big := orient(scale(src, largest, dispW, dispH, orientation >= 5), orientation)
+	// A camera picture is first averaged down by a whole factor, band by band: the kernel scaler
+	// holds a float buffer of the target's width by the source's height, which for 24 megapixels
+	// would be a quarter of a gigabyte.
+	from := src
+	if k := dispW / largest; k >= 2 {
+		from = shrink(src, k)
+	}
+	big := orient(scale(from, largest, dispW, dispH, orientation >= 5), orientation)
 	var sizes []int
 	for _, w := range widths {
 		if w < largest {
@@ -229,7 +236,42 @@ func scale(src image.Image, w, dispW, dispH int, transposed bool) *image.RGBA {
 		draw.Draw(dst, dst.Bounds(), src, b.Min, draw.Src)
 		return dst
 	}
-	draw.CatmullRom.Scale(dst, dst.Bounds(), src, b, draw.Src, nil)
+	// Close to the target size, bilinear sampling loses nothing and needs no buffer; further
+	// down, Catmull-Rom keeps the detail that sampling would alias away.
+	var z draw.Scaler = draw.CatmullRom
+	if 2*b.Dx() < 3*w {
+		z = draw.ApproxBiLinear
+	}
+	z.Scale(dst, dst.Bounds(), src, b, draw.Src, nil)
+	return dst
+}
+
+// shrink averages each k×k block of m into one pixel, reading m a band of k rows at a time.
+func shrink(m image.Image, k int) *image.RGBA {
+	b := m.Bounds()
+	w, h := b.Dx()/k, b.Dy()/k
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	band := image.NewRGBA(image.Rect(0, 0, b.Dx(), k))
+	sums := make([]uint32, 4*w)
+	n := uint32(k * k)
+	for y := range h {
+		draw.Draw(band, band.Bounds(), m, image.Pt(b.Min.X, b.Min.Y+y*k), draw.Src)
+		clear(sums)
+		for r := range k {
+			row := band.Pix[r*band.Stride:]
+			for x := range w * k {
+				o := 4 * (x / k)
+				sums[o] += uint32(row[4*x])
+				sums[o+1] += uint32(row[4*x+1])
+				sums[o+2] += uint32(row[4*x+2])
+				sums[o+3] += uint32(row[4*x+3])
+			}
+		}
+		out := dst.Pix[y*dst.Stride:]
+		for i, v := range sums {
+			out[i] = uint8(v / n)
+		}
+	}
 	return dst
 }
 
