@@ -294,3 +294,21 @@ func TestAdminMediaLibrary(t *testing.T) {
 		t.Errorf("%d files left after deletion", len(files))
 	}
 }
+
+func TestCSPLetsStoriesShowPictures(t *testing.T) {
+	t.Parallel()
+	for base, want := range map[string]string{
+		"https://news.example.org": "img-src 'self' https: data:; upgrade-insecure-requests;",
+		"":                         "img-src 'self' https: http: data:;",
+	} {
+		n := newNewsroom(t, func(c *Config) {
+			if base != "" {
+				c.BaseURL = base
+			}
+		})
+		resp, _ := n.browser().get("/")
+		if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, want) {
+			t.Errorf("base %q: CSP %q, want %q", base, csp, want)
+		}
+	}
+}

@@ -5,16 +5,27 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 )
 
 // secure sets the security headers every answer carries. The policy allows no inline script or
 // style: every script and style sheet is a file under /static/.
 func (s *Server) secure(next http.Handler) http.Handler {
+	// Stories, imported ones above all, show pictures from other sites. Over HTTPS the browser
+	// fetches an http: picture over https: (upgrade-insecure-requests) rather than block it as
+	// mixed content; a site served over plain HTTP allows http: pictures as they are.
+	img := "img-src 'self' https: data:"
+	if strings.HasPrefix(s.cfg.BaseURL, "https://") {
+		img += "; upgrade-insecure-requests"
+	} else {
+		img = "img-src 'self' https: http: data:"
+	}
+	csp := "default-src 'self'; " + img + "; script-src 'self'; " +
+		"style-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' https: data:; script-src 'self'; "+
-			"style-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("Content-Security-Policy", csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		h.Set("X-Frame-Options", "DENY")
