@@ -312,3 +312,33 @@ func TestCSPLetsStoriesShowPictures(t *testing.T) {
 		}
 	}
 }
+
+func TestListingsShowPictures(t *testing.T) {
+	t.Parallel()
+	n := newNewsroom(t, withMedia(t, 1<<20))
+	ed := n.apiToken(n.addUser("Eve Editor", account.Editor))
+	var item mediaView
+	ed.send("/api/v1/media?name=port.jpg&alt=The+port", "image/jpeg", testJPEG(t, 900, 600), &item)
+	sec := n.addSection("Business")
+	for i, img := range []string{item.URL, "", "http://old.example.org/wp-content/uploads/2019/05/crane.jpg"} {
+		a := &article.Article{Kind: article.Story, Slug: "port-" + itoa(i), Title: "Port story " + itoa(i), Body: "Port text.",
+			BodyHTML: "<p>Port text.</p>", BodyText: "Port text.", Status: article.Published, Section: sec,
+			PublishedAt: n.clock.now().Add(-time.Duration(3-i) * time.Hour), ImageURL: strings.TrimPrefix(img, n.ts.URL)}
+		if err := n.st.CreateArticle(t.Context(), a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := n.browser()
+	for _, path := range []string{"/section/business/", "/search?q=port", "/"} {
+		page := b.mustGet(path, http.StatusOK)
+		if !strings.Contains(page, `srcset="/media/`+item.URL[len(n.ts.URL)+7:39+len(n.ts.URL)]) {
+			t.Errorf("%s: no library picture with a srcset", path)
+		}
+		if !strings.Contains(page, `src="http://old.example.org/wp-content/uploads/2019/05/crane.jpg"`) {
+			t.Errorf("%s: the outside picture is missing", path)
+		}
+		if strings.Count(page, `loading="lazy"`) < 1 {
+			t.Errorf("%s: no lazy picture", path)
+		}
+	}
+}
