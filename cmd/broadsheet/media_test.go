@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"image"
 	"image/jpeg"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,5 +52,32 @@ func TestMediaCommand(t *testing.T) {
 	}
 	if _, _, err := run("add"); err == nil {
 		t.Error("media add without files succeeded")
+	}
+}
+
+// TestImportMovesPicturesIn imports the WordPress site with a copy of its uploads folder: the
+// story's picture comes from the library and the old address answers 301.
+func TestImportMovesPicturesIn(t *testing.T) {
+	t.Parallel()
+	m, _ := startMain(t)
+	uploads := t.TempDir()
+	var buf bytes.Buffer
+	jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, 600, 400)), nil)
+	os.WriteFile(filepath.Join(uploads, "crowd.jpg"), buf.Bytes(), 0o644)
+	code, out, errOut := cli(t, m, "import", "--media-dir", uploads, importData("site.xml"))
+	if code != 0 || !strings.Contains(out, "Pictures: 1 added to the library, 1 stories now show them") {
+		t.Fatalf("import --media-dir = %d\n%s\n%s", code, out, errOut)
+	}
+	resp, _ := get(t, m, "/wp-content/uploads/crowd.jpg")
+	to := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusMovedPermanently || !strings.Contains(to, "/media/") {
+		t.Fatalf("old picture address = %d → %q, want 301 to the library", resp.StatusCode, to)
+	}
+	if resp, _ := get(t, m, to); resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/jpeg" {
+		t.Errorf("GET %s = %d %s", to, resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	_, page := get(t, m, "/2024/05/01/election-night/")
+	if strings.Contains(page, "old.example/wp-content") || !strings.Contains(page, `src="/media/`) {
+		t.Errorf("the story still shows the old address or no library picture")
 	}
 }
