@@ -15,6 +15,7 @@ import (
 	"github.com/broadsheet/broadsheet/internal/demo"
 	"github.com/broadsheet/broadsheet/internal/mail"
 	"github.com/broadsheet/broadsheet/internal/purge"
+	"github.com/broadsheet/broadsheet/internal/media"
 	"github.com/broadsheet/broadsheet/internal/recommend"
 	"github.com/broadsheet/broadsheet/internal/sanitize"
 	"github.com/broadsheet/broadsheet/internal/store"
@@ -35,6 +36,8 @@ type Main struct {
 
 	Store    store.Store
 	Renderer *article.Renderer
+	// Media is the picture library over DATA/media, set by Open.
+	Media *media.Library
 	// Related keeps the stored "More Related Stories" lists in step with the stories.
 	Related *recommend.Recommender
 	Server  *web.Server
@@ -81,6 +84,10 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 	}
 	m.Store = db
+	if m.Media, err = m.Config.library(m.Now); err != nil {
+		db.Close()
+		return err
+	}
 	m.Renderer = article.NewRenderer(sanitize.New())
 	if m.Config.Demo {
 		n, err := demo.Seed(ctx, m.Store, m.Renderer, m.Now())
@@ -139,7 +146,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.notify = make(chan struct{}, 1)
 	wcfg := web.Config{Title: m.Config.Title, Description: m.Config.Description,
 		BaseURL: m.Config.baseURL(ln.Addr().String()), Location: loc, Renderer: m.Renderer, Notify: m.wakeNotifier,
-		TrustedProxies: proxies, CacheBytes: m.Config.CacheMB << 20, Shared: m.Config.Shared}
+		TrustedProxies: proxies, CacheBytes: m.Config.CacheMB << 20, Shared: m.Config.Shared, Media: m.Media}
 	var purges *purge.Queue
 	if len(targets) > 0 {
 		purges = purge.NewQueue(purge.Config{}, m.Log, targets...)

@@ -19,6 +19,7 @@ Usage:
   broadsheet comments …                 moderate comments; export or erase a commenter's data
   broadsheet import FILE…               import WordPress, Disqus, RSS/Atom or JSON Lines files
   broadsheet export --format wxr|jsonl  export the site (WordPress WXR or JSON Lines)
+  broadsheet media add|list            add pictures to the library, list it
   broadsheet related rebuild            recompute every story's related stories
   broadsheet related eval …             measure the related-stories engine on a labelled corpus
   broadsheet db check                   check the whole database for damage
@@ -50,6 +51,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(
 		err = relatedCmd(ctx, args, stdout, stderr, env)
 	case "db":
 		err = dbCmd(ctx, args, stdout, stderr, env)
+	case "media":
+		err = mediaCmd(ctx, args, stdout, stderr, env)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -68,6 +71,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(
 	}
 	fmt.Fprintf(stderr, "broadsheet %s: %v\n", cmd, err)
 	return 1
+}
+
+// subcommand splits args into a subcommand and its arguments; with none, or with --help, it
+// prints help and answers flag.ErrHelp or a usageError naming the subcommands (want).
+func subcommand(args []string, help string, stderr io.Writer, want string) (string, []string, error) {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		fmt.Fprint(stderr, help)
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+			return "", nil, flag.ErrHelp
+		}
+		return "", nil, usageError{errors.New("name a subcommand: " + want)}
+	}
+	return args[0], args[1:], nil
 }
 
 // usageError is a mistake in the command line.

@@ -15,6 +15,7 @@ import (
 	"github.com/broadsheet/broadsheet/internal/mail"
 	"github.com/broadsheet/broadsheet/internal/purge"
 	"github.com/broadsheet/broadsheet/internal/web"
+	"github.com/broadsheet/broadsheet/internal/media"
 )
 
 // Config is the site's configuration: flags, then BROADSHEET_* environment variables, then these
@@ -53,6 +54,8 @@ type Config struct {
 	// RedirectAddr, with TLS, is an address answering plain HTTP with a redirect to HTTPS (and
 	// ACME's HTTP challenges), e.g. ":80".
 	RedirectAddr string
+	// MaxUploadMB refuses larger picture uploads.
+	MaxUploadMB int
 }
 
 // tls reports whether the site answers HTTPS.
@@ -74,7 +77,7 @@ func (c Config) checkTLS() error {
 // DefaultConfig is the configuration of a fresh clone.
 func DefaultConfig() Config {
 	return Config{Addr: "localhost:8080", Data: "./broadsheet-data", Title: "The Broadsheet Courier",
-		Description: "Independent news, published with Broadsheet.", Timezone: "UTC", Demo: true, CacheMB: 64,
+		Description: "Independent news, published with Broadsheet.", Timezone: "UTC", Demo: true, CacheMB: 64, MaxUploadMB: media.DefaultMaxBytes >> 20,
 		Shared: web.SharedCache{SMaxAge: 10 * time.Minute, StaleWhileRevalidate: time.Minute, StaleIfError: 24 * time.Hour}}
 }
 
@@ -130,6 +133,19 @@ func (c *Config) flags(fs *flag.FlagSet, env func(string) string) {
 	str(&c.ACMEDirectory, "acme-directory", "BROADSHEET_ACME_DIRECTORY", "ACME directory URL (default: Let's Encrypt's)")
 	str(&c.RedirectAddr, "redirect-addr", "BROADSHEET_REDIRECT_ADDR", "with TLS, also listen here (e.g. :80) and redirect plain HTTP to HTTPS")
 	dur(&c.Shared.StaleIfError, "stale-if-error", "BROADSHEET_STALE_IF_ERROR", "how long shared caches may serve a page while the site is down")
+	if v, err := strconv.Atoi(env("BROADSHEET_MAX_UPLOAD_MB")); err == nil && v > 0 {
+		c.MaxUploadMB = v
+	}
+	fs.IntVar(&c.MaxUploadMB, "max-upload", c.MaxUploadMB, "largest picture upload in MB (env BROADSHEET_MAX_UPLOAD_MB)")
+}
+
+// library is the picture library over DATA/media.
+func (c Config) library(now func() time.Time) (*media.Library, error) {
+	files, err := media.NewDir(filepath.Join(c.Data, "media"))
+	if err != nil {
+		return nil, err
+	}
+	return &media.Library{Files: files, MaxBytes: int64(max(c.MaxUploadMB, 1)) << 20, Now: now}, nil
 }
 
 // purgeTargets parses Purge.

@@ -30,6 +30,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	cfg.flags(fs, env)
 	dryRun := fs.Bool("dry-run", false, "read and check everything, report what would happen, save nothing")
 	users := fs.Bool("users", false, "create staff accounts (role author, no password) for WordPress authors")
+	mediaDir := fs.String("media-dir", "", "a copy of the old site's wp-content/uploads: move the pictures stories use into the library")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -75,6 +76,16 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	}
 	if *dryRun {
 		fmt.Fprintln(stdout, "Dry run: nothing was saved.")
+		return nil
+	}
+	if *mediaDir != "" {
+		sum, err := importer.ImportMedia(ctx, m.Store, m.Media, *mediaDir)
+		if err != nil {
+			return fmt.Errorf("moving pictures in from %s: %w (the stories are imported; run the import again to finish)", *mediaDir, err)
+		}
+		if _, err := sum.WriteTo(stdout); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -56,14 +56,10 @@ author (the default), contributor, moderator.
 
 // userCmd runs "broadsheet user": add, list or password.
 func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprint(stderr, userUsage)
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-			return flag.ErrHelp
-		}
-		return usageError{errors.New("name a subcommand: add, list or password")}
+	sub, args, err := subcommand(args, userUsage, stderr, "add, list or password")
+	if err != nil {
+		return err
 	}
-	sub, args := args[0], args[1:]
 	cfg := DefaultConfig()
 	fs := newFlagSet("user "+sub, "broadsheet user "+sub+" [options]", stderr)
 	cfg.flags(fs, env)

@@ -36,6 +36,7 @@ type Store interface {
 	Settings
 	Editorial
 	Imports
+	Media
 	// InTx runs fn in one transaction: all of fn's writes land or none do. fn must use the Store it
 	// is given, not the outer one. An error from fn rolls back and is returned as is.
 	InTx(ctx context.Context, fn func(tx Store) error) error

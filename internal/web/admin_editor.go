@@ -13,6 +13,7 @@ import (
 
 	"github.com/broadsheet/broadsheet/internal/account"
 	"github.com/broadsheet/broadsheet/internal/article"
+	"github.com/broadsheet/broadsheet/internal/media"
 	"github.com/broadsheet/broadsheet/internal/store"
 )
 
@@ -91,6 +92,9 @@ type editorPage struct {
 	Resumed  bool
 	MaxBytes int // the longest body the server accepts, for the script's check before sending
 	Related  *relatedPanel
+	// Library lists recent pictures to choose a featured image from; MaxUploadMB is the limit.
+	Library     []*media.Item
+	MaxUploadMB int64
 }
 
 // editorButtons are the actions the user may take on the story.
@@ -183,6 +187,10 @@ func (s *Server) editor(r *http.Request, u *account.User, before *article.Articl
 			}
 		}
 	}
+	if p.Library, _, err = s.store.ListMedia(ctx, store.MediaQuery{Limit: 50}); err != nil {
+		return nil, err
+	}
+	p.MaxUploadMB = s.media().Limit() >> 20
 	p.adminLayout = s.adminLayout(r, u, title)
 	return p, nil
 }
@@ -278,13 +286,38 @@ func (s *Server) resumeEditor(w http.ResponseWriter, r *http.Request, u *account
 
 // submitStory handles a posted editor form over before (nil for a new story).
 func (s *Server) submitStory(w http.ResponseWriter, r *http.Request, u *account.User, before *article.Article) {
-	if err := s.parseForm(w, r); err != nil {
+	files, err := s.parseEditorForm(w, r)
+	if err != nil {
 		s.adminFail(w, r, u, err)
 		return
 	}
 	ctx := r.Context()
 	f := readStoryForm(r.PostForm)
 	action := r.PostForm.Get("action")
+	if file, ok := files["image_file"]; ok {
+		// The picture goes into the library first; the story keeps its address, so a story that
+		// fails validation below does not upload it twice.
+		it, _, err := s.upload(ctx, u, file, f.ImageAlt, "", "")
+		if status, msg, ok := uploadError(err, s.media().Limit()); ok {
+			p, perr := s.editor(r, u, before, f)
+			if perr != nil {
+				s.adminFail(w, r, u, perr)
+				return
+			}
+			p.Errors["image_file"] = msg
+			p.Error = "The story was not saved: the picture was refused. Your text is kept below."
+			s.showEditor(w, r, status, p)
+			return
+		}
+		if err != nil {
+			s.adminFail(w, r, u, err)
+			return
+		}
+		f.ImageURL = it.URL()
+		if f.ImageAlt == "" {
+			f.ImageAlt = it.Alt
+		}
+	}
 	after, errs, err := s.storyFromForm(ctx, f, before, action)
 	if err != nil {
 		s.adminFail(w, r, u, err)

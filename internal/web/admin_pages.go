@@ -15,7 +15,7 @@ import (
 // adminPageNames lists every admin page template. Each is parsed with admin_layout.html, the
 // newsroom's own frame, and none with the public site's.
 var adminPageNames = []string{"admin_login", "admin_setup", "admin_dashboard", "admin_stories", "admin_editor",
-	"admin_revisions", "admin_revision", "admin_terms", "admin_users", "admin_user", "admin_profile",
+	"admin_revisions", "admin_revision", "admin_terms", "admin_media", "admin_media_item", "admin_users", "admin_user", "admin_profile",
 	"admin_settings", "admin_error", "admin_comments", "admin_comment", "admin_comment_bans", "admin_comment_privacy"}
 
 // parseAdmin parses the admin pages into v.
@@ -76,6 +76,7 @@ func (s *Server) adminLayout(r *http.Request, u *account.User, title string) adm
 		{"/admin/stories/", "Stories", account.CreateStory},
 		{"/admin/stories/new", "New story", account.CreateStory},
 		{"/admin/comments/", "Comments", account.ModerateComments},
+		{"/admin/media/", "Media", account.CreateStory},
 		{"/admin/sections/", "Sections", account.ManageTaxonomy},
 		{"/admin/tags/", "Tags", account.ManageTaxonomy},
 		{"/admin/authors/", "Bylines", account.ManageTaxonomy},
@@ -132,6 +133,8 @@ func flash(key string) string {
 		return "Related stories saved. The list below updates within a few seconds."
 	case "deleted":
 		return "Deleted."
+	case "uploaded":
+		return "Added to the library."
 	case "revoked":
 		return "Token revoked."
 	case "everywhere":

@@ -45,6 +45,10 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		}
 		if page == 1 && len(cards) > 0 {
 			p.Lead, cards = &cards[0], cards[1:]
+			if im := p.Lead.Image; im != nil {
+				*im = *s.picture(r.Context(), p.Lead.ImageURL, p.Lead.ImageAlt, 1280, leadSizes)
+				im.Lead = true
+			}
 		} else {
 			p.Canonical = s.abs("/?page=" + itoa(page))
 		}

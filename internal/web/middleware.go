@@ -9,25 +9,33 @@ import (
 	"time"
 )
 
-// contentPolicy is the Content-Security-Policy of every answer: no inline script or style, no
-// frames. A story with embeds widens frame-src to exactly its providers (framePolicy).
-const contentPolicy = "default-src 'self'; img-src 'self' https: data:; script-src 'self'; " +
-	"style-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-
-// framePolicy is contentPolicy with frames allowed from the given origins, or "" for none.
-func framePolicy(origins []string) string {
-	if len(origins) == 0 {
-		return ""
+// contentPolicy is the Content-Security-Policy of the site at baseURL: no inline script or
+// style, and frames only from the given origins (a story's embeds), none for every other page.
+// Stories, imported ones above all, show pictures from other sites: over HTTPS the browser
+// fetches an http: picture over https: (upgrade-insecure-requests) rather than block it as
+// mixed content; a site served over plain HTTP allows http: pictures as they are.
+func contentPolicy(baseURL string, frames []string) string {
+	img := "img-src 'self' https: data:"
+	if strings.HasPrefix(baseURL, "https://") {
+		img += "; upgrade-insecure-requests"
+	} else {
+		img = "img-src 'self' https: http: data:"
 	}
-	return contentPolicy + "; frame-src " + strings.Join(origins, " ")
+	csp := "default-src 'self'; " + img + "; script-src 'self'; " +
+		"style-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+	if len(frames) > 0 {
+		csp += "; frame-src " + strings.Join(frames, " ")
+	}
+	return csp
 }
 
 // secure sets the security headers every answer carries. The policy allows no inline script or
 // style: every script and style sheet is a file under /static/.
 func (s *Server) secure(next http.Handler) http.Handler {
+	csp := contentPolicy(s.cfg.BaseURL, nil)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", contentPolicy)
+		h.Set("Content-Security-Policy", csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		h.Set("X-Frame-Options", "DENY")

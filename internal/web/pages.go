@@ -52,8 +52,10 @@ type storyCard struct {
 	Authors    []article.Author
 	ImageURL   string
 	ImageAlt   string
-	Reason     string // why a related story is related, for its title attribute
-	Comments   int    // approved comments
+	// Image is the card's picture, nil when the story has none.
+	Image    *picture
+	Reason   string // why a related story is related, for its title attribute
+	Comments int    // approved comments
 }
 
 type pager struct {
@@ -71,6 +73,7 @@ type homePage struct {
 type storyPage struct {
 	Layout
 	Article  *article.Article
+	Image    *picture
 	URL      string
 	Body     any // template.HTML of the sanitised body
 	Related  []storyCard
@@ -151,6 +154,7 @@ func (s *Server) cards(ctx context.Context, list []*article.Article) ([]storyCar
 	for i, a := range list {
 		out[i] = s.card(a)
 		out[i].Comments = counts[a.ID]
+		out[i].Image = s.picture(ctx, a.ImageURL, a.ImageAlt, 640, cardSizes)
 	}
 	return out, nil
 }

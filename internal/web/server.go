@@ -16,6 +16,7 @@ import (
 	"github.com/broadsheet/broadsheet/internal/account"
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/comment"
+	"github.com/broadsheet/broadsheet/internal/media"
 	"github.com/broadsheet/broadsheet/internal/store"
 )
 
@@ -59,6 +60,8 @@ type Config struct {
 	// Passwords checks sign-ins' passwords (default account.NewHasher(0, 0): one hash per CPU at a
 	// time, a brief wait for a turn).
 	Passwords Passwords
+	// Media is the picture library; nil refuses uploads and serves no media.
+	Media *media.Library
 }
 
 // Passwords checks a staff member's password; account.Hasher is the product's. Authenticate

@@ -94,11 +94,22 @@ func (s *Server) renderStory(r *http.Request, a *article.Article, heldID int64, 
 	for i, t := range a.Tags {
 		tags[i] = t.Name
 	}
+	p.Image = s.picture(r.Context(), a.ImageURL, a.ImageAlt, 960, storySizes)
+	social := s.absImage(a.ImageURL)
+	if p.Image != nil {
+		p.Image.Lead = true
+		if p.Image.Social != "" {
+			social = s.abs(p.Image.Social)
+		}
+	}
 	p.OpenGraph = &openGraph{Type: "article", Title: a.Title, Description: p.Description, URL: url,
-		Image: s.absImage(a.ImageURL), ImageAlt: a.ImageAlt, Published: a.PublishedAt, Modified: a.UpdatedAt,
+		Image: social, ImageAlt: a.ImageAlt, Published: a.PublishedAt, Modified: a.UpdatedAt,
 		Section: a.Section.Name, Tags: tags}
 	if a.Kind == article.Story {
 		ld := s.newsArticleLD(a, url, p.Description, tags)
+		if social != "" {
+			ld.Image = []string{social}
+		}
 		ld.CommentCount = p.Comments.Count
 		p.LD = ld
 	}
@@ -107,7 +118,10 @@ func (s *Server) renderStory(r *http.Request, a *article.Article, heldID int64, 
 		return nil, err
 	}
 	resp := newResponse(http.StatusOK, "text/html; charset=utf-8", body)
-	resp.deps, resp.csp = deps, framePolicy(frames)
+	resp.deps = deps
+	if len(frames) > 0 {
+		resp.csp = contentPolicy(s.cfg.BaseURL, frames)
+	}
 	return resp, nil
 }
 
