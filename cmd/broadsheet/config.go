@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/broadsheet/broadsheet/internal/mail"
+	"github.com/broadsheet/broadsheet/internal/media"
 	"github.com/broadsheet/broadsheet/internal/purge"
 	"github.com/broadsheet/broadsheet/internal/web"
-	"github.com/broadsheet/broadsheet/internal/media"
 )
 
 // Config is the site's configuration: flags, then BROADSHEET_* environment variables, then these
