@@ -22,8 +22,8 @@ func TestReadCorpus(t *testing.T) {
 		limit   int
 		want    []string // story IDs
 		dropped map[string]int
-		wantErr string   // substring of the error
-		warn    string   // substring of the warnings
+		wantErr string // substring of the error
+		warn    string // substring of the warnings
 	}{
 		{
 			name: "labelled stories",
@@ -57,8 +57,8 @@ func TestReadCorpus(t *testing.T) {
 			want:  []string{"a", "b"},
 		},
 		{
-			name: "repeated id skipped with a warning",
-			in:   "{\"id\":\"a\",\"body\":\"x\",\"category\":\"c\"}\n{\"id\":\"a\",\"body\":\"x\",\"category\":\"d\"}",
+			name:    "repeated id skipped with a warning",
+			in:      "{\"id\":\"a\",\"body\":\"x\",\"category\":\"c\"}\n{\"id\":\"a\",\"body\":\"x\",\"category\":\"d\"}",
 			want:    []string{"a"},
 			warn:    `line 2: id "a" already on line 1`,
 			dropped: map[string]int{dropRepeated: 1},
