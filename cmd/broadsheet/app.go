@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -126,7 +127,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	bg, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
-	m.Related = recommend.New(m.Store, recommend.Config{}, m.Now, m.Log)
+	m.Related = recommend.New(m.Store, recommend.Config{Snapshot: filepath.Join(m.Config.Data, "related.index")}, m.Now, m.Log)
 	m.wg.Add(4)
 	go func() {
 		defer m.wg.Done()

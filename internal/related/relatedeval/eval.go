@@ -43,6 +43,7 @@ type options struct {
 	dates     bool
 	perLabel  bool
 	exact     bool
+	vary      string
 	json      bool
 	limit     int
 	synthetic int
@@ -63,6 +64,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.BoolVar(&o.dates, "dates", false, "give the engines the stories' published dates (recency)")
 	fs.BoolVar(&o.perLabel, "per-label", false, "print the measures of every label")
 	fs.BoolVar(&o.exact, "exact", false, "also measure the engine's recall against its own exhaustive search (slow)")
+	fs.StringVar(&o.vary, "vary", "", "rewrite the stories first: comma-separated `variations` of lead=N (first N paragraphs), notitle, lower, upper")
 	fs.BoolVar(&o.json, "json", false, "print JSON instead of a table")
 	fs.IntVar(&o.limit, "limit", 0, "read at most `N` stories (0: all)")
 	fs.IntVar(&o.synthetic, "synthetic", 0, "build an index of `N` stories resampled from the corpus and measure it")
@@ -81,6 +83,9 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	stories, dropped, err := readCorpusFile(ctx, o.corpus, o.label, o.limit, stderr)
 	if err != nil {
+		return err
+	}
+	if err := vary(stories, o.vary); err != nil {
 		return err
 	}
 	if !o.dates {
@@ -138,6 +143,7 @@ type LabelReport struct {
 // report is the result of an evaluation.
 type report struct {
 	Corpus          string         `json:"corpus"`
+	Variations      string         `json:"variations,omitempty"`
 	LabelField      string         `json:"label_field"`
 	Dates           bool           `json:"dates"`
 	Stories         int            `json:"stories"`
@@ -173,7 +179,7 @@ func evaluate(ctx context.Context, stories []story, o options) (*report, error) 
 			sizes[s.label]++
 		}
 	}
-	rep := &report{Corpus: o.corpus, LabelField: o.label, Dates: o.dates, Stories: len(stories), K: o.k, AnalysisSeconds: analysis.Seconds()}
+	rep := &report{Corpus: o.corpus, Variations: o.vary, LabelField: o.label, Dates: o.dates, Stories: len(stories), K: o.k, AnalysisSeconds: analysis.Seconds()}
 	for i, s := range stories {
 		switch n := sizes[s.label]; {
 		case s.label == "":
@@ -319,6 +325,9 @@ func (r *report) write(w io.Writer, o options) error {
 	dates := "ignored"
 	if r.Dates {
 		dates = "used"
+	}
+	if r.Variations != "" {
+		fmt.Fprintf(w, "variations: %s\n", r.Variations)
 	}
 	fmt.Fprintf(w, "corpus %s: %d stories, %d queries in %d labels of field %q, %d distractors, %d with a label no other story has; k=%d; dates %s; analysis %.2fs (%s, GOMAXPROCS=%d)\n",
 		r.Corpus, r.Stories, r.Queries, r.Labels, r.LabelField, r.Distractors, r.Singletons, r.K, dates, r.AnalysisSeconds, runtime.Version(), runtime.GOMAXPROCS(0))

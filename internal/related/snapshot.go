@@ -1,0 +1,217 @@
+package related
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+)
+
+// ErrSnapshot is returned by ReadIndex when a snapshot is damaged, of another
+// format, or was written by an index configured to keep other terms.
+var ErrSnapshot = errors.New("related: unusable snapshot")
+
+// snapshotMagic starts every snapshot; the last byte is the format version.
+const snapshotMagic = "BSRI\x01"
+
+// WriteTo writes a snapshot of the index to w, from which ReadIndex rebuilds
+// the same index without analysing a story again. It holds the read lock
+// while it writes, so searches go on and changes wait.
+func (ix *Index) WriteTo(w io.Writer) (int64, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	e := encoder{w: bufio.NewWriterSize(w, 1<<16)}
+	e.write([]byte(snapshotMagic))
+	e.uvarint(uint64(int64(ix.cfg.MaxTerms) + 1))
+	e.uvarint(math.Float64bits(ix.cfg.EntityBoost))
+	e.uvarint(uint64(len(ix.terms)))
+	for i := range ix.terms {
+		t := &ix.terms[i]
+		e.str(t.key)
+		e.uvarint(uint64(len(t.surfaces)))
+		for _, s := range t.surfaces {
+			e.str(s)
+		}
+	}
+	e.uvarint(uint64(ix.live))
+	for slot, st := range ix.docs {
+		if _, ok := ix.slots[ix.ids[slot]]; !ok || ix.slots[ix.ids[slot]] != uint32(slot) {
+			continue // a free slot
+		}
+		e.uvarint(uint64(ix.ids[slot]))
+		e.uvarint(uint64(ix.dates[slot]))
+		e.uvarint(uint64(st.dl))
+		e.uvarint(uint64(len(st.refs)))
+		prev := uint32(0)
+		for i, ref := range st.refs {
+			id := refID(ref)
+			e.uvarint(uint64(id - prev))
+			prev = id
+			e.uvarint(uint64(ref >> surfaceShift)) // surface index and entity bit
+			e.write(st.tfs[i : i+1])
+		}
+	}
+	if err := e.w.Flush(); e.err == nil {
+		e.err = err
+	}
+	return e.n, e.err
+}
+
+// ReadIndex rebuilds an index from a snapshot written by WriteTo. cfg must
+// keep the same terms as the index that wrote it (MaxTerms and EntityBoost);
+// the other settings act at search time and may differ. It returns an error
+// wrapping ErrSnapshot if the snapshot cannot be used.
+func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
+	ix := New(cfg)
+	d := decoder{r: bufio.NewReaderSize(r, 1<<16)}
+	magic := make([]byte, len(snapshotMagic))
+	if _, err := io.ReadFull(d.r, magic); err != nil || string(magic) != snapshotMagic {
+		return nil, fmt.Errorf("%w: not a related-stories snapshot of this format", ErrSnapshot)
+	}
+	if maxTerms, boost := int64(d.uvarint())-1, math.Float64frombits(d.uvarint()); d.err == nil &&
+		(maxTerms != int64(ix.cfg.MaxTerms) || boost != ix.cfg.EntityBoost) {
+		return nil, fmt.Errorf("%w: written with MaxTerms %d and EntityBoost %g, not %d and %g",
+			ErrSnapshot, maxTerms, boost, ix.cfg.MaxTerms, ix.cfg.EntityBoost)
+	}
+	nterms := d.count(maxTermID + 1)
+	ix.terms = make([]termInfo, nterms)
+	for i := range ix.terms {
+		t := &ix.terms[i]
+		t.key = d.str()
+		t.surfaces = make([]string, d.count(untracked))
+		for j := range t.surfaces {
+			t.surfaces[j] = d.str()
+		}
+		if d.err != nil {
+			return nil, d.fail()
+		}
+		ix.dict[t.key] = uint32(i)
+	}
+	n := d.count(maxSlot + 1)
+	ix.docs, ix.ids, ix.dates, ix.dls = make([]story, 0, n), make([]int64, 0, n), make([]int64, 0, n), make([]float32, 0, n)
+	for slot := range uint32(n) {
+		id, date, dl := int64(d.uvarint()), int64(d.uvarint()), uint32(min(d.uvarint(), math.MaxUint32))
+		m := d.count(nterms)
+		st := story{refs: make([]uint32, m), tfs: make([]uint8, m), dl: dl}
+		prev := uint64(0)
+		for i := range m {
+			tid := prev + d.uvarint()
+			prev = tid
+			high := d.uvarint()
+			tf := d.byte()
+			if d.err != nil || tid >= uint64(nterms) || high > math.MaxUint32>>surfaceShift || i > 0 && tid == uint64(refID(st.refs[i-1])) {
+				return nil, d.fail()
+			}
+			st.refs[i] = uint32(tid) | uint32(high)<<surfaceShift
+			st.tfs[i] = tf
+			t := &ix.terms[tid]
+			t.postings = append(t.postings, posting(slot<<8|uint32(tf)))
+			t.maxTF = max(t.maxTF, tf)
+		}
+		if _, dup := ix.slots[id]; dup {
+			return nil, fmt.Errorf("%w: story %d twice", ErrSnapshot, id)
+		}
+		ix.docs = append(ix.docs, st)
+		ix.ids = append(ix.ids, id)
+		ix.dates = append(ix.dates, date)
+		ix.dls = append(ix.dls, float32(dl)/lengthUnit)
+		ix.slots[id] = slot
+		ix.live++
+		ix.sumDL += uint64(dl)
+	}
+	if d.err != nil {
+		return nil, d.fail()
+	}
+	if _, err := d.r.ReadByte(); err != io.EOF {
+		return nil, fmt.Errorf("%w: data after the last story", ErrSnapshot)
+	}
+	return ix, nil
+}
+
+type encoder struct {
+	w   *bufio.Writer
+	buf [binary.MaxVarintLen64]byte
+	n   int64 // bytes written
+	err error
+}
+
+func (e *encoder) write(b []byte) {
+	n, err := e.w.Write(b)
+	e.n += int64(n)
+	if e.err == nil {
+		e.err = err
+	}
+}
+
+func (e *encoder) uvarint(v uint64) { e.write(binary.AppendUvarint(e.buf[:0], v)) }
+
+func (e *encoder) str(s string) {
+	e.uvarint(uint64(len(s)))
+	n, err := e.w.WriteString(s)
+	e.n += int64(n)
+	if e.err == nil {
+		e.err = err
+	}
+}
+
+type decoder struct {
+	r   *bufio.Reader
+	err error
+}
+
+func (d *decoder) fail() error {
+	if d.err == nil || errors.Is(d.err, ErrSnapshot) {
+		return fmt.Errorf("%w: malformed", ErrSnapshot)
+	}
+	return fmt.Errorf("%w: %w", ErrSnapshot, d.err)
+}
+
+func (d *decoder) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, err := binary.ReadUvarint(d.r)
+	if err != nil {
+		d.err = err
+	}
+	return v
+}
+
+func (d *decoder) byte() uint8 {
+	if d.err != nil {
+		return 0
+	}
+	b, err := d.r.ReadByte()
+	if err != nil {
+		d.err = err
+	}
+	return b
+}
+
+// count reads a length that must be below limit.
+func (d *decoder) count(limit int) int {
+	v := d.uvarint()
+	if v >= uint64(limit) {
+		if d.err == nil {
+			d.err = ErrSnapshot
+		}
+		return 0
+	}
+	return int(v)
+}
+
+func (d *decoder) str() string {
+	n := d.count(1 << 20)
+	if d.err != nil {
+		return ""
+	}
+	var b strings.Builder
+	b.Grow(n)
+	if _, err := io.CopyN(&b, d.r, int64(n)); err != nil {
+		d.err = err
+	}
+	return b.String()
+}
