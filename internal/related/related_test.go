@@ -133,6 +133,36 @@ func TestRelatedReason(t *testing.T) {
 	}
 }
 
+// TestReasonLeavesOutCommonWords checks that a word most stories share is
+// no reason while a name or a rare word is, and that a link whose only
+// shared words are common still says which one counted most.
+func TestReasonLeavesOutCommonWords(t *testing.T) {
+	t.Parallel()
+	var docs []Document
+	for i := range 400 {
+		docs = append(docs, doc(int64(100+i), 0, "said", "week:2", fmt.Sprintf("filler%d", i)))
+	}
+	docs = append(docs,
+		doc(1, 0, "week:4", "said", "ferri", "harbour council*"),
+		doc(2, 0, "week:4", "said", "ferri", "harbour council*"),
+		doc(3, 0, "week:9", "said"),
+		doc(4, 0, "week:9", "said"),
+	)
+	ix := build(t, Config{MaxDocFreq: 1}, docs)
+	for _, tt := range []struct {
+		id   int64
+		want string
+	}{{1, "harbour council · ferri"}, {3, "week"}} {
+		rs, err := ix.Related(tt.id, 1)
+		if err != nil || len(rs) != 1 {
+			t.Fatalf("Related(%d) = %v, %v", tt.id, rs, err)
+		}
+		if got := rs[0].Why(); got != tt.want {
+			t.Errorf("Related(%d) reason %q, want %q", tt.id, got, tt.want)
+		}
+	}
+}
+
 func TestLargeK(t *testing.T) {
 	t.Parallel()
 	docs := synthetic(300, 20, 9)

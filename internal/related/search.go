@@ -571,21 +571,34 @@ func keepLargest[T any](h []T, n int, v T, less func(a, b T) bool) []T {
 	}
 }
 
+// Reasons name what an editor would: people, places, organisations and
+// phrases, and single words only when they are distinctive, kept by at most
+// one story in reasonShare (or reasonMinDF stories in a small index).
+const (
+	reasonShare = 100
+	reasonMinDF = 3
+)
+
 // reason returns the query story's surfaces of the terms that contributed
 // most to the score of slot, entities first, leaving out words that are part
-// of a shared phrase.
+// of a shared phrase and common words. When no shared term qualifies, the
+// reason is the one term that contributed most.
 func (ix *Index) reason(sel []queryTerm, slot uint32, c1, c2 float32) []string {
 	type shared struct {
 		key, surface string
 		entity       bool
+		distinctive  bool
 		score        float32
 	}
 	st := &ix.docs[slot]
+	common := max(reasonMinDF, ix.live/reasonShare)
 	var all []shared
 	for _, t := range sel {
 		if tf := st.find(t.id); tf > 0 {
 			term := &ix.terms[t.id]
-			all = append(all, shared{term.key, t.surface, t.entity, contribution(t.w, tf, c1, c2, ix.dls[slot])})
+			named := t.entity || strings.Contains(term.key, " ")
+			all = append(all, shared{term.key, t.surface, t.entity, named || len(term.postings) <= common,
+				contribution(t.w, tf, c1, c2, ix.dls[slot])})
 		}
 	}
 	slices.SortFunc(all, func(a, b shared) int {
@@ -612,9 +625,12 @@ func (ix *Index) reason(sel []queryTerm, slot uint32, c1, c2 float32) []string {
 		if len(picked) == ix.cfg.ReasonTerms {
 			break
 		}
-		if !inPhrase(c) {
+		if c.distinctive && !inPhrase(c) {
 			picked = append(picked, c)
 		}
+	}
+	if len(picked) == 0 && len(all) > 0 {
+		picked = all[:1]
 	}
 	slices.SortStableFunc(picked, func(a, b shared) int {
 		switch {

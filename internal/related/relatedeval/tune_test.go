@@ -3,6 +3,7 @@ package relatedeval
 import (
 	"flag"
 	"fmt"
+	"math/rand/v2"
 	"path/filepath"
 	"testing"
 	"time"
@@ -86,3 +87,38 @@ func TestTune(t *testing.T) {
 type nopWriter struct{}
 
 func (nopWriter) Write(p []byte) (int, error) { return len(p), nil }
+
+var reasons = flag.Bool("reasons", false, "run TestReasons: print the reasons of links chosen at random")
+
+// TestReasons prints the reasons of ten links chosen at random on each shared
+// corpus, for a reader to judge.
+func TestReasons(t *testing.T) {
+	if !*reasons {
+		t.Skip("run with -reasons")
+	}
+	data := filepath.Join("..", "..", "..", "..", "shared", "data")
+	for _, path := range []string{filepath.Join(data, "bbc-news", "bbc-news.jsonl"), filepath.Join(data, "events", "basil.jsonl"),
+		filepath.Join(data, "reuters-21578", "reuters-21578.jsonl.gz")} {
+		stories, _, err := readCorpusFile(t.Context(), path, "category", 0, &nopWriter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := text.NewAnalyzer(text.English())
+		ix := related.New(related.DefaultConfig())
+		for i, s := range stories {
+			if err := ix.Add(related.NewDocument(int64(i), time.Time{}, analyse(a, s))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rng := rand.New(rand.NewPCG(16, 16))
+		for range 10 {
+			q := rng.IntN(len(stories))
+			rs, err := ix.Related(int64(q), 5)
+			if err != nil || len(rs) == 0 {
+				continue
+			}
+			r := rs[rng.IntN(len(rs))]
+			fmt.Printf("%s | %.50q → %.50q: %s\n", filepath.Base(path), stories[q].title, stories[r.ID].title, r.Why())
+		}
+	}
+}
