@@ -65,13 +65,16 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 // the other settings act at search time and may differ. It returns an error
 // wrapping ErrSnapshot if the snapshot cannot be used.
 func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrSnapshot, err)
+	}
 	ix := New(cfg)
-	d := decoder{r: bufio.NewReaderSize(r, 1<<16)}
-	magic := make([]byte, len(snapshotMagic))
-	if _, err := io.ReadFull(d.r, magic); err != nil || string(magic) != snapshotMagic {
+	if !strings.HasPrefix(string(data[:min(len(data), len(snapshotMagic))]), snapshotMagic) {
 		return nil, fmt.Errorf("%w: not a related-stories snapshot of this format", ErrSnapshot)
 	}
-	if maxTerms, boost := int64(d.uvarint())-1, math.Float64frombits(d.uvarint()); d.err == nil &&
+	d := decoder{b: data[len(snapshotMagic):]}
+	if maxTerms, boost := int64(d.uvarint())-1, math.Float64frombits(d.uvarint()); !d.bad &&
 		(maxTerms != int64(ix.cfg.MaxTerms) || boost != ix.cfg.EntityBoost) {
 		return nil, fmt.Errorf("%w: written with MaxTerms %d and EntityBoost %g, not %d and %g",
 			ErrSnapshot, maxTerms, boost, ix.cfg.MaxTerms, ix.cfg.EntityBoost)
@@ -85,16 +88,17 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 		for j := range t.surfaces {
 			t.surfaces[j] = d.str()
 		}
-		if d.err != nil {
-			return nil, d.fail()
+		if d.bad {
+			return nil, errMalformed
 		}
 		ix.dict[t.key] = uint32(i)
 	}
 	n := d.count(maxSlot + 1)
 	ix.docs, ix.ids, ix.dates, ix.dls = make([]story, 0, n), make([]int64, 0, n), make([]int64, 0, n), make([]float32, 0, n)
+	df := make([]int32, nterms)
 	for slot := range uint32(n) {
 		id, date, dl := int64(d.uvarint()), int64(d.uvarint()), uint32(min(d.uvarint(), math.MaxUint32))
-		m := d.count(nterms)
+		m := d.count(nterms + 1)
 		st := story{refs: make([]uint32, m), tfs: make([]uint8, m), dl: dl}
 		prev := uint64(0)
 		for i := range m {
@@ -102,14 +106,12 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 			prev = tid
 			high := d.uvarint()
 			tf := d.byte()
-			if d.err != nil || tid >= uint64(nterms) || high > math.MaxUint32>>surfaceShift || i > 0 && tid == uint64(refID(st.refs[i-1])) {
-				return nil, d.fail()
+			if d.bad || tid >= uint64(nterms) || high > math.MaxUint32>>surfaceShift || i > 0 && tid == uint64(refID(st.refs[i-1])) {
+				return nil, errMalformed
 			}
 			st.refs[i] = uint32(tid) | uint32(high)<<surfaceShift
 			st.tfs[i] = tf
-			t := &ix.terms[tid]
-			t.postings = append(t.postings, posting(slot<<8|uint32(tf)))
-			t.maxTF = max(t.maxTF, tf)
+			df[tid]++
 		}
 		if _, dup := ix.slots[id]; dup {
 			return nil, fmt.Errorf("%w: story %d twice", ErrSnapshot, id)
@@ -122,14 +124,32 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 		ix.live++
 		ix.sumDL += uint64(dl)
 	}
-	if d.err != nil {
-		return nil, d.fail()
+	if d.bad || len(d.b) > 0 {
+		return nil, errMalformed
 	}
-	if _, err := d.r.ReadByte(); err != io.EOF {
-		return nil, fmt.Errorf("%w: data after the last story", ErrSnapshot)
+	// Postings in one allocation, each list with room to grow by an eighth.
+	total := 0
+	for _, c := range df {
+		total += int(c) + int(c)/8 + 1
+	}
+	all := make([]posting, 0, total)
+	for i, c := range df {
+		size := int(c) + int(c)/8 + 1
+		ix.terms[i].postings = all[len(all) : len(all) : len(all)+size]
+		all = all[:len(all)+size]
+	}
+	for slot := range ix.docs {
+		st := &ix.docs[slot]
+		for i, ref := range st.refs {
+			t := &ix.terms[refID(ref)]
+			t.postings = append(t.postings, posting(uint32(slot)<<8|uint32(st.tfs[i])))
+			t.maxTF = max(t.maxTF, st.tfs[i])
+		}
 	}
 	return ix, nil
 }
+
+var errMalformed = fmt.Errorf("%w: malformed", ErrSnapshot)
 
 type encoder struct {
 	w   *bufio.Writer
@@ -157,61 +177,48 @@ func (e *encoder) str(s string) {
 	}
 }
 
+// decoder reads a snapshot held in memory; bad is set at the first fault.
 type decoder struct {
-	r   *bufio.Reader
-	err error
-}
-
-func (d *decoder) fail() error {
-	if d.err == nil || errors.Is(d.err, ErrSnapshot) {
-		return fmt.Errorf("%w: malformed", ErrSnapshot)
-	}
-	return fmt.Errorf("%w: %w", ErrSnapshot, d.err)
+	b   []byte
+	bad bool
 }
 
 func (d *decoder) uvarint() uint64 {
-	if d.err != nil {
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.bad = true
 		return 0
 	}
-	v, err := binary.ReadUvarint(d.r)
-	if err != nil {
-		d.err = err
-	}
+	d.b = d.b[n:]
 	return v
 }
 
 func (d *decoder) byte() uint8 {
-	if d.err != nil {
+	if len(d.b) == 0 {
+		d.bad = true
 		return 0
 	}
-	b, err := d.r.ReadByte()
-	if err != nil {
-		d.err = err
-	}
-	return b
+	c := d.b[0]
+	d.b = d.b[1:]
+	return c
 }
 
 // count reads a length that must be below limit.
 func (d *decoder) count(limit int) int {
 	v := d.uvarint()
 	if v >= uint64(limit) {
-		if d.err == nil {
-			d.err = ErrSnapshot
-		}
+		d.bad = true
 		return 0
 	}
 	return int(v)
 }
 
 func (d *decoder) str() string {
-	n := d.count(1 << 20)
-	if d.err != nil {
+	n := d.count(len(d.b) + 1)
+	if d.bad {
 		return ""
 	}
-	var b strings.Builder
-	b.Grow(n)
-	if _, err := io.CopyN(&b, d.r, int64(n)); err != nil {
-		d.err = err
-	}
-	return b.String()
+	s := string(d.b[:n])
+	d.b = d.b[n:]
+	return s
 }
