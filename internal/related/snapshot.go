@@ -79,12 +79,14 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 		return nil, fmt.Errorf("%w: written with MaxTerms %d and EntityBoost %g, not %d and %g",
 			ErrSnapshot, maxTerms, boost, ix.cfg.MaxTerms, ix.cfg.EntityBoost)
 	}
-	nterms := d.count(maxTermID + 1)
+	// Every count is bounded by the bytes left, so a damaged snapshot cannot
+	// make it allocate more than the snapshot's size allows.
+	nterms := d.count(min(maxTermID+1, len(d.b)/2+1))
 	ix.terms = make([]termInfo, nterms)
 	for i := range ix.terms {
 		t := &ix.terms[i]
 		t.key = d.str()
-		t.surfaces = make([]string, d.count(untracked))
+		t.surfaces = make([]string, d.count(min(untracked, len(d.b)+1)))
 		for j := range t.surfaces {
 			t.surfaces[j] = d.str()
 		}
@@ -93,12 +95,12 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 		}
 		ix.dict[t.key] = uint32(i)
 	}
-	n := d.count(maxSlot + 1)
+	n := d.count(min(maxSlot+1, len(d.b)/4+1))
 	ix.docs, ix.ids, ix.dates, ix.dls = make([]story, 0, n), make([]int64, 0, n), make([]int64, 0, n), make([]float32, 0, n)
 	df := make([]int32, nterms)
 	for slot := range uint32(n) {
 		id, date, dl := int64(d.uvarint()), int64(d.uvarint()), uint32(min(d.uvarint(), math.MaxUint32))
-		m := d.count(nterms + 1)
+		m := d.count(min(nterms+1, len(d.b)/3+1))
 		st := story{refs: make([]uint32, m), tfs: make([]uint8, m), dl: dl}
 		prev := uint64(0)
 		for i := range m {
@@ -214,10 +216,12 @@ func (d *decoder) count(limit int) int {
 }
 
 func (d *decoder) str() string {
-	n := d.count(len(d.b) + 1)
-	if d.bad {
+	v := d.uvarint()
+	if d.bad || v > uint64(len(d.b)) {
+		d.bad = true
 		return ""
 	}
+	n := int(v)
 	s := string(d.b[:n])
 	d.b = d.b[n:]
 	return s
