@@ -83,6 +83,7 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 	// make it allocate more than the snapshot's size allows.
 	nterms := d.count(min(maxTermID+1, len(d.b)/2+1))
 	ix.terms = make([]termInfo, nterms)
+	ix.dict = make(map[string]uint32, nterms)
 	for i := range ix.terms {
 		t := &ix.terms[i]
 		t.key = d.str()
@@ -97,11 +98,21 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 	}
 	n := d.count(min(maxSlot+1, len(d.b)/4+1))
 	ix.docs, ix.ids, ix.dates, ix.dls = make([]story, 0, n), make([]int64, 0, n), make([]int64, 0, n), make([]float32, 0, n)
+	ix.slots = make(map[int64]uint32, n)
 	df := make([]int32, nterms)
+	// The stories' terms are cut from large arrays, a few allocations in all;
+	// an update gives a story new ones.
+	var refs []uint32
+	var tfs []uint8
 	for slot := range uint32(n) {
 		id, date, dl := int64(d.uvarint()), int64(d.uvarint()), uint32(min(d.uvarint(), math.MaxUint32))
 		m := d.count(min(nterms+1, len(d.b)/3+1))
-		st := story{refs: make([]uint32, m), tfs: make([]uint8, m), dl: dl}
+		if len(refs) < m {
+			size := max(m, 1<<16)
+			refs, tfs = make([]uint32, size), make([]uint8, size)
+		}
+		st := story{refs: refs[:m:m], tfs: tfs[:m:m], dl: dl}
+		refs, tfs = refs[m:], tfs[m:]
 		prev := uint64(0)
 		for i := range m {
 			tid := prev + d.uvarint()

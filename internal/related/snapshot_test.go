@@ -114,3 +114,20 @@ func FuzzReadIndex(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkReadIndex reads back the snapshot of an index of 100,000 stories:
+// what a restart costs instead of analysing and adding every story.
+func BenchmarkReadIndex(b *testing.B) {
+	ix := build(b, DefaultConfig(), synthetic(100_000, 150, 1))
+	var buf bytes.Buffer
+	if _, err := ix.WriteTo(&buf); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(buf.Len())/100_000, "snapshot-bytes/story")
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := ReadIndex(bytes.NewReader(buf.Bytes()), DefaultConfig()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
