@@ -124,6 +124,8 @@ type EngineReport struct {
 	Micro           Quality       `json:"micro"`
 	Macro           Quality       `json:"macro"`
 	PerLabel        []LabelReport `json:"per_label,omitempty"`
+	Worst           LabelReport   `json:"worst_label"` // by precision@k
+	Best            LabelReport   `json:"best_label"`
 	BuildSeconds    float64       `json:"build_seconds"`
 	BuildCPUSeconds float64       `json:"build_cpu_seconds"`
 	QueryP50Ms      float64       `json:"query_p50_ms"`
@@ -300,7 +302,10 @@ func judgeEngine(ctx context.Context, c *corpus, e engine, k int, sizes map[stri
 	}
 	macro.scale(1 / float64(len(per)))
 	slices.SortFunc(per, func(a, b LabelReport) int { return strings.Compare(a.Label, b.Label) })
+	worst, best := extremes(per)
 	return EngineReport{
+		Worst:         worst,
+		Best:          best,
 		Micro:         micro,
 		Macro:         macro,
 		PerLabel:      per,
@@ -350,10 +355,9 @@ func (r *report) write(w io.Writer, o options) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	if ours := r.Engines[0]; len(ours.PerLabel) > 1 && !o.perLabel {
-		worst, best := extremes(ours.PerLabel)
-		fmt.Fprintf(w, "%s per label: worst P@%d %.3f (%s, %d queries), best %.3f (%s, %d queries)\n", ours.Engine, r.K,
-			worst.Quality.PrecisionAtK, worst.Label, worst.Queries, best.Quality.PrecisionAtK, best.Label, best.Queries)
+	for _, e := range r.Engines {
+		fmt.Fprintf(w, "%s per label: worst P@%d %.3f (%s, %d queries), best %.3f (%s, %d queries)\n", e.Engine, r.K,
+			e.Worst.Quality.PrecisionAtK, e.Worst.Label, e.Worst.Queries, e.Best.Quality.PrecisionAtK, e.Best.Label, e.Best.Queries)
 	}
 	if o.perLabel {
 		fmt.Fprintf(tw, "label\tqueries")

@@ -101,7 +101,7 @@ func TestCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"13 stories, 12 queries in 3 labels", "1 distractors", "dropped 1 records: marked duplicate_of",
-		"tag overlap (Hugo)", "P@5", "R@10", "macro P@5", "economy    4", "recall@10 of broadsheet against exact"} {
+		"tag overlap (Hugo)", "P@5", "R@10", "macro P@5", "broadsheet per label: worst P@5", "economy    4", "recall@10 of broadsheet against exact"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, out.String())
 		}
