@@ -47,11 +47,12 @@ func (ix *Index) Similar(doc Document, k int, exclude ...int64) []Result {
 
 // query is a story to find relations for.
 type query struct {
-	self  int64 // its slot, or -1 when it is not indexed
-	id    int64
-	date  int64
-	dl    float64
-	terms []queryTerm
+	sorted bool  // terms are sorted by ID
+	self   int64 // its slot, or -1 when it is not indexed
+	id     int64
+	date   int64
+	dl     float64
+	terms  []queryTerm
 }
 
 type queryTerm struct {
@@ -101,6 +102,10 @@ const (
 func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 	if k <= 0 || ix.live == 0 {
 		return nil
+	}
+	want := k
+	if ix.cfg.CopyOverlap > 0 {
+		k += copySlack // room for the copies left out at the end
 	}
 	sel := ix.selectTerms(q)
 	if len(sel) == 0 {
@@ -294,11 +299,54 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 	sc.touched, sc.factored = touched[:0], sc.factored[:0]
 
 	out := h.sorted()
-	results := make([]Result, len(out))
-	for n, c := range out {
-		results[n] = Result{ID: c.id, Date: timeOf(c.date), Score: c.score, Reason: ix.reason(sel, c.slot, c1, c2)}
+	results := make([]Result, 0, min(len(out), want))
+	for _, c := range out {
+		if len(results) == want {
+			break
+		}
+		if ix.isCopy(q, c.slot) {
+			continue
+		}
+		results = append(results, Result{ID: c.id, Date: timeOf(c.date), Score: c.score, Reason: ix.reason(sel, c.slot, c1, c2)})
 	}
 	return results
+}
+
+// copySlack is how many results beyond k a search keeps, to fill the places
+// of the copies it leaves out; copyMinTerms is the fewest terms two stories
+// must keep between them to be told copies (a few shared words prove little).
+const (
+	copySlack    = 3
+	copyMinTerms = 16
+)
+
+// isCopy reports whether the story in slot is a near-copy of the query story:
+// of the terms either keeps, at least CopyOverlap are kept by both (the
+// Jaccard coefficient of the two sets of terms).
+func (ix *Index) isCopy(q *query, slot uint32) bool {
+	if ix.cfg.CopyOverlap <= 0 {
+		return false
+	}
+	if !q.sorted {
+		slices.SortFunc(q.terms, func(a, b queryTerm) int { return cmp.Compare(a.id, b.id) })
+		q.sorted = true
+	}
+	refs := ix.docs[slot].refs
+	shared, i, j := 0, 0, 0
+	for i < len(q.terms) && j < len(refs) {
+		switch a, b := q.terms[i].id, refID(refs[j]); {
+		case a < b:
+			i++
+		case a > b:
+			j++
+		default:
+			shared++
+			i++
+			j++
+		}
+	}
+	union := len(q.terms) + len(refs) - shared
+	return union >= copyMinTerms && float64(shared) >= ix.cfg.CopyOverlap*float64(union)
 }
 
 // seedFirst moves to the front of sel, keeping their order, the terms that

@@ -38,13 +38,13 @@ const maxLine = 64 << 20
 var errEmpty = errors.New("no labelled stories")
 
 // readCorpusFile reads the JSON Lines corpus at path, plain or gzip.
-func readCorpusFile(ctx context.Context, path, label string, limit int, warn io.Writer) ([]story, map[string]int, error) {
+func readCorpusFile(ctx context.Context, path, label string, limit int, copies bool, warn io.Writer) ([]story, map[string]int, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("relatedeval: %w", err)
 	}
 	defer f.Close()
-	stories, dropped, err := readCorpus(ctx, f, label, limit, warn)
+	stories, dropped, err := readCorpus(ctx, f, label, limit, copies, warn)
 	if err != nil {
 		return nil, nil, fmt.Errorf("relatedeval: corpus %s: %w", path, err)
 	}
@@ -55,8 +55,9 @@ func readCorpusFile(ctx context.Context, path, label string, limit int, warn io.
 // gzip magic bytes). Records without the label are kept as distractors. It
 // drops records marked duplicate_of, records with neither title nor body and
 // repeated IDs (with a warning), counting each by reason, and stops after
-// limit stories when limit is positive.
-func readCorpus(ctx context.Context, r io.Reader, label string, limit int, warn io.Writer) ([]story, map[string]int, error) {
+// limit stories when limit is positive. With copies, it keeps the records
+// marked duplicate_of.
+func readCorpus(ctx context.Context, r io.Reader, label string, limit int, copies bool, warn io.Writer) ([]story, map[string]int, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
@@ -86,7 +87,7 @@ func readCorpus(ctx context.Context, r io.Reader, label string, limit int, warn 
 		if len(raw) == 0 {
 			continue
 		}
-		s, drop, err := parseRecord(raw, label)
+		s, drop, err := parseRecord(raw, label, copies)
 		if err != nil {
 			return nil, nil, fmt.Errorf("line %d: %w", line, err)
 		}
@@ -122,7 +123,7 @@ func readCorpus(ctx context.Context, r io.Reader, label string, limit int, warn 
 }
 
 // parseRecord decodes one record. It returns why the record is dropped, or "".
-func parseRecord(raw []byte, label string) (story, string, error) {
+func parseRecord(raw []byte, label string, copies bool) (story, string, error) {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &fields); err != nil {
 		return story{}, "", fmt.Errorf("malformed JSON: %w", err)
@@ -140,7 +141,7 @@ func parseRecord(raw []byte, label string) (story, string, error) {
 	if rec.ID == "" {
 		return story{}, "", errors.New("record without an id")
 	}
-	if rec.DuplicateOf != nil && *rec.DuplicateOf != "" {
+	if rec.DuplicateOf != nil && *rec.DuplicateOf != "" && !copies {
 		return story{id: rec.ID}, dropDuplicate, nil
 	}
 	if strings.TrimSpace(rec.Title) == "" && strings.TrimSpace(rec.Body) == "" {

@@ -79,7 +79,7 @@ func TestReadCorpus(t *testing.T) {
 				label = "category"
 			}
 			var warn bytes.Buffer
-			got, dropped, err := readCorpus(t.Context(), strings.NewReader(tt.in), label, tt.limit, &warn)
+			got, dropped, err := readCorpus(t.Context(), strings.NewReader(tt.in), label, tt.limit, false, &warn)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("readCorpus error = %v, want one containing %q", err, tt.wantErr)
@@ -112,7 +112,7 @@ func TestReadCorpusGzip(t *testing.T) {
 	zw := gzip.NewWriter(&buf)
 	zw.Write([]byte(`{"id":"a","title":"T","body":"B","category":"c","published":"2024-01-02T03:04:05Z"}` + "\n"))
 	zw.Close()
-	got, _, err := readCorpus(t.Context(), &buf, "category", 0, &bytes.Buffer{})
+	got, _, err := readCorpus(t.Context(), &buf, "category", 0, false, &bytes.Buffer{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func TestReadCorpusGzip(t *testing.T) {
 	if len(got) != 1 || got[0] != want {
 		t.Errorf("readCorpus(gzip) = %+v, want [%+v]", got, want)
 	}
-	if _, _, err := readCorpus(t.Context(), bytes.NewReader([]byte{0x1f, 0x8b, 0, 0}), "category", 0, &bytes.Buffer{}); err == nil {
+	if _, _, err := readCorpus(t.Context(), bytes.NewReader([]byte{0x1f, 0x8b, 0, 0}), "category", 0, false, &bytes.Buffer{}); err == nil {
 		t.Error("readCorpus(broken gzip) error = nil, want an error")
 	}
 }
@@ -130,7 +130,7 @@ func TestReadCorpusCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	in := strings.Repeat("{\"id\":\"a\",\"body\":\"x\",\"category\":\"c\"}\n", 2000)
-	if _, _, err := readCorpus(ctx, strings.NewReader(in), "category", 0, &bytes.Buffer{}); !errors.Is(err, context.Canceled) {
+	if _, _, err := readCorpus(ctx, strings.NewReader(in), "category", 0, false, &bytes.Buffer{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("readCorpus(cancelled) error = %v, want context.Canceled", err)
 	}
 }
@@ -140,7 +140,7 @@ func FuzzReadCorpus(f *testing.F) {
 	f.Add([]byte("{\"id\":\"a\",\"body\":\"x\",\"category\":\"c\"}\n{\"id\":\"a\"}\n\n"))
 	f.Add([]byte{0x1f, 0x8b, 8, 0})
 	f.Fuzz(func(t *testing.T, in []byte) {
-		got, _, err := readCorpus(t.Context(), bytes.NewReader(in), "category", 0, &bytes.Buffer{})
+		got, _, err := readCorpus(t.Context(), bytes.NewReader(in), "category", 0, false, &bytes.Buffer{})
 		if err == nil && len(got) == 0 {
 			t.Fatal("readCorpus returned no stories and no error")
 		}

@@ -44,6 +44,7 @@ type options struct {
 	perLabel  bool
 	exact     bool
 	vary      string
+	copies    bool
 	json      bool
 	limit     int
 	synthetic int
@@ -65,6 +66,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.BoolVar(&o.perLabel, "per-label", false, "print the measures of every label")
 	fs.BoolVar(&o.exact, "exact", false, "also measure the engine's recall against its own exhaustive search (slow)")
 	fs.StringVar(&o.vary, "vary", "", "rewrite the stories first: comma-separated `variations` of lead=N (first N paragraphs), notitle, lower, upper")
+	fs.BoolVar(&o.copies, "keep-duplicates", false, "keep the records marked duplicate_of, to count the links to copies")
 	fs.BoolVar(&o.json, "json", false, "print JSON instead of a table")
 	fs.IntVar(&o.limit, "limit", 0, "read at most `N` stories (0: all)")
 	fs.IntVar(&o.synthetic, "synthetic", 0, "build an index of `N` stories resampled from the corpus and measure it")
@@ -81,7 +83,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	case fs.NArg() > 0:
 		return fmt.Errorf("relatedeval: unexpected argument %q", fs.Arg(0))
 	}
-	stories, dropped, err := readCorpusFile(ctx, o.corpus, o.label, o.limit, stderr)
+	stories, dropped, err := readCorpusFile(ctx, o.corpus, o.label, o.limit, o.copies, stderr)
 	if err != nil {
 		return err
 	}
@@ -133,6 +135,9 @@ type EngineReport struct {
 	QueryCPUP50Ms   float64       `json:"query_cpu_p50_ms"`
 	QueryCPUP99Ms   float64       `json:"query_cpu_p99_ms"`
 	BytesPerStory   float64       `json:"bytes_per_story"`
+	// CopyLinks counts the results, among every query's top k, whose body
+	// is the query's body.
+	CopyLinks int `json:"copy_links"`
 }
 
 // LabelReport holds the measures of one label's queries.
@@ -273,6 +278,7 @@ func judgeEngine(ctx context.Context, c *corpus, e engine, k int, sizes map[stri
 	var micro Quality
 	byLabel := make(map[string]*LabelReport)
 	var lat latencies
+	copies := 0
 	for n, q := range c.queries {
 		if n%256 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -283,6 +289,11 @@ func judgeEngine(ctx context.Context, c *corpus, e engine, k int, sizes map[stri
 		var res []int
 		lat.add(threadTimed(func() { res = e.related(q, max(k, depth)) }))
 		got := judge(res, k, func(r int) bool { return c.stories[r].label == s.label }, sizes[s.label]-1)
+		for _, r := range res[:min(k, len(res))] {
+			if c.stories[r].body == s.body {
+				copies++
+			}
+		}
 		micro.add(got)
 		lr := byLabel[s.label]
 		if lr == nil {
@@ -304,6 +315,7 @@ func judgeEngine(ctx context.Context, c *corpus, e engine, k int, sizes map[stri
 	slices.SortFunc(per, func(a, b LabelReport) int { return strings.Compare(a.Label, b.Label) })
 	worst, best := extremes(per)
 	return EngineReport{
+		CopyLinks:     copies,
 		Worst:         worst,
 		Best:          best,
 		Micro:         micro,
@@ -345,11 +357,11 @@ func (r *report) write(w io.Writer, o options) error {
 		fmt.Fprintf(w, "dropped %d records: %s\n", r.Dropped[why], why)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "engine\tP@%d\tnDCG@%d\tMRR\tR@10\tmacro P@%d\tmacro MRR\tcoverage\tbuild\tbuild cpu\tp50\tp99\tp50 cpu\tp99 cpu\tbytes/story\n", r.K, r.K, r.K)
+	fmt.Fprintf(tw, "engine\tP@%d\tnDCG@%d\tMRR\tR@10\tmacro P@%d\tmacro MRR\tcoverage\tcopies\tbuild\tbuild cpu\tp50\tp99\tp50 cpu\tp99 cpu\tbytes/story\n", r.K, r.K, r.K)
 	for _, e := range r.Engines {
 		m := e.Micro
-		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%5.2fs\t%5.2fs\t%6.3fms\t%6.3fms\t%6.3fms\t%6.3fms\t%6.0f\n",
-			e.Engine, m.PrecisionAtK, m.NDCGAtK, m.MRR, m.RecallAt10, e.Macro.PrecisionAtK, e.Macro.MRR, m.Coverage,
+		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%5.2fs\t%5.2fs\t%6.3fms\t%6.3fms\t%6.3fms\t%6.3fms\t%6.0f\n",
+			e.Engine, m.PrecisionAtK, m.NDCGAtK, m.MRR, m.RecallAt10, e.Macro.PrecisionAtK, e.Macro.MRR, m.Coverage, e.CopyLinks,
 			e.BuildSeconds, e.BuildCPUSeconds, e.QueryP50Ms, e.QueryP99Ms, e.QueryCPUP50Ms, e.QueryCPUP99Ms, e.BytesPerStory)
 	}
 	if err := tw.Flush(); err != nil {

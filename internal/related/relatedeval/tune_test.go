@@ -42,7 +42,7 @@ func TestTune(t *testing.T) {
 		{"maxterms=96", func(c *related.Config) { c.MaxTerms = 96 }},
 	}
 	for _, co := range corpora {
-		stories, _, err := readCorpusFile(t.Context(), co.path, co.label, 0, &nopWriter{})
+		stories, _, err := readCorpusFile(t.Context(), co.path, co.label, 0, false, &nopWriter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -99,7 +99,7 @@ func TestReasons(t *testing.T) {
 	data := filepath.Join("..", "..", "..", "..", "shared", "data")
 	for _, path := range []string{filepath.Join(data, "bbc-news", "bbc-news.jsonl"), filepath.Join(data, "events", "basil.jsonl"),
 		filepath.Join(data, "reuters-21578", "reuters-21578.jsonl.gz")} {
-		stories, _, err := readCorpusFile(t.Context(), path, "category", 0, &nopWriter{})
+		stories, _, err := readCorpusFile(t.Context(), path, "category", 0, false, &nopWriter{})
 		if err != nil {
 			t.Fatal(err)
 		}
