@@ -3,7 +3,8 @@
 //
 // It implements the command
 //
-//	broadsheet related eval --corpus FILE.jsonl[.gz] [--k 5] [--label-field category] [--dates] [--per-label] [--json] [--limit N]
+//	broadsheet related eval --corpus FILE.jsonl[.gz] [--k 5] [--label-field category] [--dates] [--per-label]
+//	        [--exact] [--keep-duplicates] [--vary lead=N,notitle,lower,upper] [--json] [--limit N]
 //	broadsheet related eval --corpus FILE.jsonl[.gz] --synthetic N [--json]
 //
 // The first form treats stories with the same label as relevant to each
