@@ -2,6 +2,7 @@ package recommend
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/broadsheet/broadsheet/internal/related"
@@ -68,19 +68,17 @@ var errStale = errors.New("stale")
 // change-log sequence number it reflects. latest is the store's latest sequence number: a
 // snapshot from ahead of it belongs to another database.
 func (r *Recommender) loadSnapshot(latest int64) (int64, error) {
-	f, err := os.Open(r.cfg.Snapshot)
+	data, err := os.ReadFile(r.cfg.Snapshot)
 	if err != nil {
 		return 0, err
 	}
-	defer f.Close()
-	br := bufio.NewReaderSize(f, 1<<16)
 	var lines [3]string
 	for i := range lines {
-		line, err := br.ReadString('\n')
-		if err != nil {
-			return 0, fmt.Errorf("%w: header: %w", related.ErrSnapshot, err)
+		line, rest, ok := bytes.Cut(data, []byte("\n"))
+		if !ok {
+			return 0, fmt.Errorf("%w: header cut short", related.ErrSnapshot)
 		}
-		lines[i] = strings.TrimSuffix(line, "\n")
+		lines[i], data = string(line), rest
 	}
 	seq, err := strconv.ParseInt(lines[2], 10, 64)
 	switch {
@@ -91,7 +89,7 @@ func (r *Recommender) loadSnapshot(latest int64) (int64, error) {
 	case seq > latest:
 		return 0, fmt.Errorf("%w: reflects change %d, the database's latest is %d", errStale, seq, latest)
 	}
-	ix, err := related.ReadIndex(br, r.cfg.Engine)
+	ix, err := related.ReadIndex(bytes.NewReader(data), r.cfg.Engine)
 	if err != nil {
 		return 0, err
 	}

@@ -2,6 +2,7 @@ package related
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -65,7 +66,14 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 // the other settings act at search time and may differ. It returns an error
 // wrapping ErrSnapshot if the snapshot cannot be used.
 func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
-	data, err := io.ReadAll(r)
+	var data []byte
+	var err error
+	if br, ok := r.(*bytes.Reader); ok {
+		data = make([]byte, br.Len()) // one allocation of the right size
+		_, err = io.ReadFull(br, data)
+	} else {
+		data, err = io.ReadAll(r)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrSnapshot, err)
 	}

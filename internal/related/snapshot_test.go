@@ -118,12 +118,12 @@ func FuzzReadIndex(f *testing.F) {
 // BenchmarkReadIndex reads back the snapshot of an index of 100,000 stories:
 // what a restart costs instead of analysing and adding every story.
 func BenchmarkReadIndex(b *testing.B) {
-	ix := build(b, DefaultConfig(), synthetic(100_000, 150, 1))
+	ix := build(b, DefaultConfig(), synthetic(benchStories, 150, 1))
 	var buf bytes.Buffer
 	if _, err := ix.WriteTo(&buf); err != nil {
 		b.Fatal(err)
 	}
-	b.ReportMetric(float64(buf.Len())/100_000, "snapshot-bytes/story")
+	b.ReportMetric(float64(buf.Len())/benchStories, "snapshot-bytes/story")
 	b.ResetTimer()
 	for b.Loop() {
 		if _, err := ReadIndex(bytes.NewReader(buf.Bytes()), DefaultConfig()); err != nil {
@@ -131,3 +131,6 @@ func BenchmarkReadIndex(b *testing.B) {
 		}
 	}
 }
+
+// benchStories is the size of the index BenchmarkReadIndex reads back.
+const benchStories = 100_000
