@@ -64,7 +64,7 @@ type Config struct {
 	// CopyOverlap keeps near-copies (wire copies, re-posts, a story imported
 	// twice) out of the results: a story is left out when, of the terms it or
 	// the query story keeps, this share or more are kept by both. Zero means
-	// 0.8; negative lists copies like any other story.
+	// 0.9; negative lists copies like any other story.
 	CopyOverlap float64
 }
 
@@ -82,7 +82,7 @@ func DefaultConfig() Config {
 		HalfLife:      30 * 24 * time.Hour,
 		RecencyWeight: 0.3,
 		ReasonTerms:   3,
-		CopyOverlap:   0.8,
+		CopyOverlap:   0.9,
 	}
 }
 

@@ -317,7 +317,7 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 // must keep between them to be told copies (a few shared words prove little).
 const (
 	copySlack    = 3
-	copyMinTerms = 16
+	copyMinTerms = 32
 )
 
 // isCopy reports whether the story in slot is a near-copy of the query story:
