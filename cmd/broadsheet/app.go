@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -185,7 +186,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	bg, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
-	m.Related = recommend.New(m.Store, recommend.Config{}, m.Now, m.Log)
+	m.Related = recommend.New(m.Store, recommend.Config{Snapshot: filepath.Join(m.Config.Data, "related.index")}, m.Now, m.Log)
 	if purges != nil {
 		m.wg.Go(func() { purges.Run(bg) })
 	}

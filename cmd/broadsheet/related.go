@@ -16,7 +16,7 @@ import (
 )
 
 const relatedUsage = `broadsheet related rebuild [--data DIR | --db URL]
-       broadsheet related eval --corpus FILE.jsonl[.gz] [--k 5] [--label category] [--json]
+       broadsheet related eval --corpus FILE.jsonl[.gz] [--k 5] [--label-field category] [--dates] [--per-label] [--exact] [--keep-duplicates] [--vary V] [--json]
        broadsheet related eval --corpus FILE.jsonl[.gz] --synthetic N`
 
 // relatedCmd runs "broadsheet related": the related-stories engine's tools.
