@@ -22,7 +22,7 @@ import (
 )
 
 // varnishWait bounds the wait for Varnish to start; it is
-// generous because CI's two cores are shared, and only a cache that never changes reaches them.
+// generous because CI's two cores are shared.
 const varnishWait = 60 * time.Second
 
 // freePort returns a loopback port nothing listens on.
