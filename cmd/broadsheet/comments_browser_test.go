@@ -142,7 +142,7 @@ func typeAndPost(t *testing.T, ctx context.Context, clk *clock, js bool, name, e
 	step(t, ctx, "post the comment", chromedp.Click(chromedp.CSS("#commentform button[type=submit]")))
 	shown := step(t, ctx, "the comment in place", chromedp.Poll[bool](
 		`Array.from(document.querySelectorAll(".comment-content")).some(function (c) { return c.textContent.indexOf(`+jsString(text)+`) >= 0; })`,
-		chromedp.WithPollingTimeout(10*time.Second)))
+		chromedp.WithPollingTimeout(30*time.Second)))
 	if !shown {
 		t.Fatal("the posted comment does not appear")
 	}
