@@ -106,7 +106,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.notify = make(chan struct{}, 1)
 	m.Server, err = web.New(web.Config{Title: m.Config.Title, Description: m.Config.Description,
 		BaseURL: m.Config.baseURL(ln.Addr().String()), Location: loc, Renderer: m.Renderer, Notify: m.wakeNotifier,
-		TrustedProxies: proxies}, m.Store, m.Log, m.Now)
+		TrustedProxies: proxies, Mail: sender != nil}, m.Store, m.Log, m.Now)
 	if err != nil {
 		ln.Close()
 		return err

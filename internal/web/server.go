@@ -46,6 +46,9 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// Notify, when set, is called after a comment is stored, to wake the notification sender.
 	Notify func()
+	// Mail is whether the site sends email. Without it the comment form offers no reply
+	// notifications or address confirmation, since nothing would be sent.
+	Mail bool
 	// Renderer turns the editor's Markdown into safe HTML for saves and previews (default: the
 	// product's sanitiser).
 	Renderer *article.Renderer

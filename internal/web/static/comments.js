@@ -1,7 +1,8 @@
 // Broadsheet comments: progressive enhancement of the "Leave a Reply" form. Without this file the
 // form, reply links and posting all work; with it, replies open inline, the reader's details
-// can be remembered in this browser (only when they tick the box), and posting does not reload
-// the page.
+// can be remembered in this browser (only when they tick the box), with the returning-commenter
+// token that lets their comments appear without waiting once one is approved, and posting does
+// not reload the page.
 (function () {
   "use strict";
   var respond = document.getElementById("respond");
@@ -14,6 +15,7 @@
   var consent = document.getElementById("comment-cookies-consent");
   var fields = ["author", "email", "url"];
   var storeKey = "broadsheet-commenter";
+  var returning = ""; // the returning-commenter token this browser keeps, with consent
 
   // Remembered details: kept in this browser's storage, never in a cookie, and only with consent.
   try {
@@ -24,6 +26,7 @@
         if (el && !el.value && saved[f]) el.value = saved[f];
       });
       consent.checked = true;
+      returning = saved.returning || "";
     }
   } catch (e) { /* storage unavailable: nothing to restore */ }
 
@@ -80,18 +83,24 @@
     ev.preventDefault();
     var button = form.querySelector("button[type=submit]");
     button.disabled = true;
-    try {
-      if (consent.checked) {
-        var keep = {};
-        fields.forEach(function (f) { keep[f] = document.getElementById(f).value; });
-        localStorage.setItem(storeKey, JSON.stringify(keep));
-      } else {
-        localStorage.removeItem(storeKey);
-      }
-    } catch (e) { /* storage unavailable */ }
+    function remember() {
+      try {
+        if (consent.checked) {
+          var keep = { returning: returning };
+          fields.forEach(function (f) { keep[f] = document.getElementById(f).value; });
+          localStorage.setItem(storeKey, JSON.stringify(keep));
+        } else {
+          returning = "";
+          localStorage.removeItem(storeKey);
+        }
+      } catch (e) { /* storage unavailable */ }
+    }
+    remember();
+    var body = new URLSearchParams(new FormData(form));
+    if (consent.checked && returning) body.set("returning", returning);
     fetch(form.action, {
       method: "POST",
-      body: new URLSearchParams(new FormData(form)),
+      body: body,
       headers: { "Accept": "application/json" },
       credentials: "same-origin"
     }).then(function (res) {
@@ -99,6 +108,7 @@
     }).then(function (r) {
       button.disabled = false;
       if (!r.ok) { showErrors(r.data); return; }
+      if (r.data.returning) { returning = r.data.returning; remember(); }
       if (!r.data.html) { window.location.href = r.data.url; return; }
       var tmp = document.createElement("ol");
       tmp.innerHTML = r.data.html;
