@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -39,10 +40,17 @@ func DefaultConfig() Config {
 		Description: "Independent news, published with Broadsheet.", Timezone: "UTC", Demo: true}
 }
 
-// flags registers the options shared by every subcommand on fs, with defaults from the
-// environment, and returns a function that validates the parsed result.
-func (c *Config) flags(fs *flag.FlagSet, env func(string) string) {
+// flags registers on fs the options named (every one when none is: the server's), with
+// defaults from the environment. Every command takes --data and --db, so a server and a
+// command-line tool can work on one site; the rest belong to the commands that use them.
+func (c *Config) flags(fs *flag.FlagSet, env func(string) string, names ...string) {
+	want := func(name string) bool {
+		return len(names) == 0 || name == "data" || name == "db" || slices.Contains(names, name)
+	}
 	str := func(p *string, name, envName, usage string) {
+		if !want(name) {
+			return
+		}
 		if v := env(envName); v != "" {
 			*p = v
 		}
@@ -53,19 +61,23 @@ func (c *Config) flags(fs *flag.FlagSet, env func(string) string) {
 	str(&c.DB, "db", "BROADSHEET_DB", "database URL, e.g. sqlite:///srv/news/site.db (default: site.db in the data directory)")
 	str(&c.BaseURL, "base-url", "BROADSHEET_BASE_URL", "public address of the site, e.g. https://news.example.org (default: http://ADDR)")
 	str(&c.Title, "title", "BROADSHEET_TITLE", "site title")
-	str(&c.Description, "description", "BROADSHEET_DESCRIPTION", "site description")
+	str(&c.Description, "description", "BROADSHEET_DESCRIPTION", "site description, for feeds and metadata")
 	str(&c.Timezone, "timezone", "BROADSHEET_TIMEZONE", "newsroom time zone for permalinks and dates")
-	if v := env("BROADSHEET_SMTP"); v != "" {
-		c.SMTP = v
-	}
-	fs.Var(secretURL{&c.SMTP}, "smtp", "mail server for comment notifications, e.g. smtp://user:pass@mail.example.org:587?from=news@example.org (env BROADSHEET_SMTP)")
-	str(&c.TrustedProxies, "trusted-proxy", "BROADSHEET_TRUSTED_PROXIES", "comma-separated reverse proxy addresses or CIDR prefixes whose X-Forwarded-For names the reader, e.g. 127.0.0.1/32")
-	if v := env("BROADSHEET_DEMO"); v != "" {
-		if b, err := strconv.ParseBool(v); err == nil {
-			c.Demo = b
+	if want("smtp") {
+		if v := env("BROADSHEET_SMTP"); v != "" {
+			c.SMTP = v
 		}
+		fs.Var(secretURL{&c.SMTP}, "smtp", "mail server for comment notifications, e.g. smtp://user:pass@mail.example.org:587?from=news@example.org (env BROADSHEET_SMTP)")
 	}
-	fs.BoolVar(&c.Demo, "demo", c.Demo, "fill a new, empty database with the demo newsroom (env BROADSHEET_DEMO)")
+	str(&c.TrustedProxies, "trusted-proxy", "BROADSHEET_TRUSTED_PROXIES", "comma-separated reverse proxy addresses or CIDR prefixes whose X-Forwarded-For names the reader, e.g. 127.0.0.1/32")
+	if want("demo") {
+		if v := env("BROADSHEET_DEMO"); v != "" {
+			if b, err := strconv.ParseBool(v); err == nil {
+				c.Demo = b
+			}
+		}
+		fs.BoolVar(&c.Demo, "demo", c.Demo, "fill a new, empty database with the demo newsroom (env BROADSHEET_DEMO)")
+	}
 }
 
 // location resolves the configured time zone.
