@@ -5,10 +5,10 @@ import (
 )
 
 // handleRobots serves GET /robots.txt: everything public may be crawled, search results aside,
-// and the sitemaps are named.
+// and the sitemap index is named (it lists the news sitemap while that has stories).
 func (s *Server) handleRobots(w http.ResponseWriter, r *http.Request) {
 	body := "User-agent: *\nDisallow: /search\nDisallow: /admin/\n\n" +
-		"Sitemap: " + s.abs("/sitemap.xml") + "\nSitemap: " + s.abs("/news-sitemap.xml") + "\n"
+		"Sitemap: " + s.abs("/sitemap.xml") + "\n"
 	newResponse(http.StatusOK, "text/plain; charset=utf-8", []byte(body)).write(w, r)
 }
 
