@@ -47,6 +47,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 			p.Lead, cards = &cards[0], cards[1:]
 		} else {
 			p.Canonical = s.abs("/?page=" + itoa(page))
+			p.Title = pageTitle("", page)
 		}
 		p.Stories = cards
 		return s.page("home", p, listDeps("front", list))

@@ -135,7 +135,7 @@ func (s *Server) handler() http.Handler {
 		cop.AddTrustedOrigin(u.Scheme + "://" + u.Host)
 	}
 	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
-	return s.logRequests(s.secure(s.recoverPanics(cop.Handler(s.mux))))
+	return s.logRequests(s.secure(s.recoverPanics(cop.Handler(s.slashes(s.mux)))))
 }
 
 // ServeHTTP implements http.Handler.

@@ -23,3 +23,11 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Write([]byte("ok\n"))
 }
+
+// handleFavicon serves GET /favicon.ico, which browsers and feed readers ask for whatever a page
+// names: the site's icon, from the same bytes as the page's <link rel="icon">.
+func (s *Server) handleFavicon(w http.ResponseWriter, r *http.Request) {
+	icon := *s.assets.files[s.assets.url("favicon.svg")]
+	icon.cacheControl = "public, max-age=86400" // the name is not versioned
+	icon.write(w, r)
+}
