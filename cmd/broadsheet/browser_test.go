@@ -59,10 +59,12 @@ func browserContext(t *testing.T) context.Context {
 	return ctx
 }
 
-// step runs one browser action with a time limit and stops the test on error.
+// step runs one browser action and stops the test on error. Its time limit only catches a hung
+// browser: it is generous, since a shared machine can take a minute over one click on a page
+// holding megabytes of text.
 func step[T any](t *testing.T, ctx context.Context, what string, a chromedp.Action[T]) T {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
 	defer cancel()
 	v, err := chromedp.Run(ctx, a)
 	if err != nil {
