@@ -24,6 +24,7 @@ Usage:
   broadsheet related eval …             measure the related-stories engine on a labelled corpus
   broadsheet db check                   check the whole database for damage
   broadsheet db backup FILE             copy the database, consistent, while the site serves
+  broadsheet version                    print the version, commit and its date, and Go version
 
 Run "broadsheet COMMAND --help" for a command's options.
 `
@@ -32,6 +33,10 @@ Run "broadsheet COMMAND --help" for a command's options.
 // failure, 2 for a mistake in the command line.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) string) int {
 	cmd := "serve"
+	if len(args) > 0 && args[0] != "help" && isHelp(args[0]) {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
@@ -53,7 +58,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(
 		err = dbCmd(ctx, args, stdout, stderr, env)
 	case "media":
 		err = mediaCmd(ctx, args, stdout, stderr, env)
+	case "version":
+		err = versionCmd(args, stdout, stderr)
 	case "help":
+		if len(args) > 0 {
+			return run(ctx, []string{args[0], "--help"}, stdout, stderr, env)
+		}
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
@@ -73,17 +83,35 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(
 	return 1
 }
 
-// subcommand splits args into a subcommand and its arguments; with none, or with --help, it
-// prints help and answers flag.ErrHelp or a usageError naming the subcommands (want).
-func subcommand(args []string, help string, stderr io.Writer, want string) (string, []string, error) {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprint(stderr, help)
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-			return "", nil, flag.ErrHelp
-		}
-		return "", nil, usageError{errors.New("name a subcommand: " + want)}
+// isHelp reports whether arg asks for help.
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help" || arg == "help"
+}
+
+// subcommand splits a command group's arguments ("comments approve 5") into the subcommand and
+// the rest. With none, or a request for help, it prints the group's usage and answers the
+// error to return: flag.ErrHelp for help (exit 0), a usageError otherwise (exit 2).
+func subcommand(args []string, groupUsage string, stdout, stderr io.Writer) (string, []string, error) {
+	switch {
+	case len(args) > 0 && isHelp(args[0]):
+		fmt.Fprintf(stdout, "Usage:\n%s\n", groupUsage)
+		return "", nil, flag.ErrHelp
+	case len(args) == 0 || strings.HasPrefix(args[0], "-"):
+		fmt.Fprintf(stderr, "Usage:\n%s\n", groupUsage)
+		return "", nil, usageError{errors.New("name a subcommand")}
 	}
 	return args[0], args[1:], nil
+}
+
+// parseFlags parses a command's flags, telling help from a mistake.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	return nil
 }
 
 // usageError is a mistake in the command line.
@@ -94,11 +122,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, env fun
 	cfg := DefaultConfig()
 	fs := newFlagSet("serve", "broadsheet serve [options]", stderr)
 	cfg.flags(fs, env)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -81,10 +82,17 @@ func DefaultConfig() Config {
 		Shared: web.SharedCache{SMaxAge: 10 * time.Minute, StaleWhileRevalidate: time.Minute, StaleIfError: 24 * time.Hour}}
 }
 
-// flags registers the options shared by every subcommand on fs, with defaults from the
-// environment, and returns a function that validates the parsed result.
-func (c *Config) flags(fs *flag.FlagSet, env func(string) string) {
+// flags registers on fs the options named (every one when none is: the server's), with
+// defaults from the environment. Every command takes --data, --db and --skip-check, so a server and a
+// command-line tool can work on one site; the rest belong to the commands that use them.
+func (c *Config) flags(fs *flag.FlagSet, env func(string) string, names ...string) {
+	want := func(name string) bool {
+		return len(names) == 0 || name == "data" || name == "db" || name == "skip-check" || slices.Contains(names, name)
+	}
 	str := func(p *string, name, envName, usage string) {
+		if !want(name) {
+			return
+		}
 		if v := env(envName); v != "" {
 			*p = v
 		}
@@ -95,30 +103,47 @@ func (c *Config) flags(fs *flag.FlagSet, env func(string) string) {
 	str(&c.DB, "db", "BROADSHEET_DB", "database URL, e.g. sqlite:///srv/news/site.db (default: site.db in the data directory)")
 	str(&c.BaseURL, "base-url", "BROADSHEET_BASE_URL", "public address of the site, e.g. https://news.example.org (default: http://ADDR)")
 	str(&c.Title, "title", "BROADSHEET_TITLE", "site title")
-	str(&c.Description, "description", "BROADSHEET_DESCRIPTION", "site description")
+	str(&c.Description, "description", "BROADSHEET_DESCRIPTION", "site description, for feeds and metadata")
 	str(&c.Timezone, "timezone", "BROADSHEET_TIMEZONE", "newsroom time zone for permalinks and dates")
-	if v := env("BROADSHEET_SMTP"); v != "" {
-		c.SMTP = v
-	}
-	fs.Var(secretURL{&c.SMTP}, "smtp", "mail server for comment notifications, e.g. smtp://user:pass@mail.example.org:587?from=news@example.org (env BROADSHEET_SMTP)")
-	str(&c.TrustedProxies, "trusted-proxy", "BROADSHEET_TRUSTED_PROXIES", "comma-separated reverse proxy addresses or CIDR prefixes whose X-Forwarded-For names the reader, e.g. 127.0.0.1/32")
-	if v := env("BROADSHEET_DEMO"); v != "" {
-		if b, err := strconv.ParseBool(v); err == nil {
-			c.Demo = b
+	if want("smtp") {
+		if v := env("BROADSHEET_SMTP"); v != "" {
+			c.SMTP = v
 		}
+		fs.Var(secretURL{&c.SMTP}, "smtp", "mail server for comment notifications, e.g. smtp://user:pass@mail.example.org:587?from=news@example.org (env BROADSHEET_SMTP)")
 	}
-	fs.BoolVar(&c.Demo, "demo", c.Demo, "fill a new, empty database with the demo newsroom (env BROADSHEET_DEMO)")
-	fs.BoolVar(&c.SkipCheck, "skip-check", c.SkipCheck, "open the database without checking it first (to rescue what a damaged one still holds)")
-	if v := env("BROADSHEET_PURGE"); v != "" {
-		c.Purge = v
+	str(&c.TrustedProxies, "trusted-proxy", "BROADSHEET_TRUSTED_PROXIES", "comma-separated reverse proxy addresses or CIDR prefixes whose X-Forwarded-For names the reader, e.g. 127.0.0.1/32")
+	if want("demo") {
+		if v := env("BROADSHEET_DEMO"); v != "" {
+			if b, err := strconv.ParseBool(v); err == nil {
+				c.Demo = b
+			}
+		}
+		fs.BoolVar(&c.Demo, "demo", c.Demo, "fill a new, empty database with the demo newsroom (env BROADSHEET_DEMO)")
 	}
-	fs.Var(purgeFlag{&c.Purge}, "purge", "comma-separated shared caches to purge when pages change: varnish://host:port, "+
-		"fastly://TOKEN@SERVICE_ID, cloudflare://TOKEN@ZONE_ID or an https:// webhook (env BROADSHEET_PURGE)")
-	if v, err := strconv.Atoi(env("BROADSHEET_CACHE_MB")); err == nil {
-		c.CacheMB = v
+	if want("skip-check") {
+		fs.BoolVar(&c.SkipCheck, "skip-check", c.SkipCheck, "open the database without checking it first (to rescue what a damaged one still holds)")
 	}
-	fs.IntVar(&c.CacheMB, "cache-mb", c.CacheMB, "page cache budget in megabytes (env BROADSHEET_CACHE_MB)")
+	if want("purge") {
+		if v := env("BROADSHEET_PURGE"); v != "" {
+			c.Purge = v
+		}
+		fs.Var(purgeFlag{&c.Purge}, "purge", "comma-separated shared caches to purge when pages change: varnish://host:port, "+
+			"fastly://TOKEN@SERVICE_ID, cloudflare://TOKEN@ZONE_ID or an https:// webhook (env BROADSHEET_PURGE)")
+	}
+	num := func(p *int, name, envName, usage string) {
+		if !want(name) {
+			return
+		}
+		if v, err := strconv.Atoi(env(envName)); err == nil && v > 0 {
+			*p = v
+		}
+		fs.IntVar(p, name, *p, usage+" (env "+envName+")")
+	}
+	num(&c.CacheMB, "cache-mb", "BROADSHEET_CACHE_MB", "page cache budget in megabytes")
 	dur := func(p *time.Duration, name, envName, usage string) {
+		if !want(name) {
+			return
+		}
 		if d, err := time.ParseDuration(env(envName)); err == nil {
 			*p = d
 		}
@@ -127,16 +152,13 @@ func (c *Config) flags(fs *flag.FlagSet, env func(string) string) {
 	dur(&c.Shared.MaxAge, "max-age", "BROADSHEET_MAX_AGE", "how long browsers keep a public page without asking again")
 	dur(&c.Shared.SMaxAge, "s-maxage", "BROADSHEET_S_MAXAGE", "how long shared caches (CDN, Varnish) keep a public page; raise it with --purge")
 	dur(&c.Shared.StaleWhileRevalidate, "stale-while-revalidate", "BROADSHEET_STALE_WHILE_REVALIDATE", "how long shared caches may serve a page while refreshing it")
+	dur(&c.Shared.StaleIfError, "stale-if-error", "BROADSHEET_STALE_IF_ERROR", "how long shared caches may serve a page while the site is down")
 	str(&c.TLSCert, "tls-cert", "BROADSHEET_TLS_CERT", "PEM certificate (chain) file: serve HTTPS and HTTP/2")
 	str(&c.TLSKey, "tls-key", "BROADSHEET_TLS_KEY", "PEM private key file of --tls-cert")
 	str(&c.ACMEDomains, "acme-domain", "BROADSHEET_ACME_DOMAIN", "comma-separated domains to get certificates for automatically (Let's Encrypt; cached in DATA/acme)")
 	str(&c.ACMEDirectory, "acme-directory", "BROADSHEET_ACME_DIRECTORY", "ACME directory URL (default: Let's Encrypt's)")
 	str(&c.RedirectAddr, "redirect-addr", "BROADSHEET_REDIRECT_ADDR", "with TLS, also listen here (e.g. :80) and redirect plain HTTP to HTTPS")
-	dur(&c.Shared.StaleIfError, "stale-if-error", "BROADSHEET_STALE_IF_ERROR", "how long shared caches may serve a page while the site is down")
-	if v, err := strconv.Atoi(env("BROADSHEET_MAX_UPLOAD_MB")); err == nil && v > 0 {
-		c.MaxUploadMB = v
-	}
-	fs.IntVar(&c.MaxUploadMB, "max-upload", c.MaxUploadMB, "largest picture upload in MB (env BROADSHEET_MAX_UPLOAD_MB)")
+	num(&c.MaxUploadMB, "max-upload", "BROADSHEET_MAX_UPLOAD_MB", "largest picture upload in MB")
 }
 
 // library is the picture library over DATA/media.

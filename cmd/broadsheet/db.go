@@ -2,38 +2,39 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 
 	"github.com/broadsheet/broadsheet/internal/store/sqlite"
 )
 
-const dbUsage = `broadsheet db check [--data DIR | --db URL]
-       broadsheet db backup [--data DIR | --db URL] FILE`
+const dbUsage = `  broadsheet db check [--data DIR | --db URL]         check the whole database for damage
+  broadsheet db backup [--data DIR | --db URL] FILE   copy the database, consistent, while the site serves`
 
 // dbCmd runs "broadsheet db": the database's full consistency check and online backups.
 func dbCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) string) error {
-	if len(args) == 0 || (args[0] != "check" && args[0] != "backup") {
-		return usageError{errors.New("usage: " + dbUsage)}
+	sub, args, err := subcommand(args, dbUsage, stdout, stderr)
+	if err != nil {
+		return err
+	}
+	if sub != "check" && sub != "backup" {
+		fmt.Fprintf(stderr, "Usage:\n%s\n", dbUsage)
+		return usageError{fmt.Errorf("unknown db subcommand %q", sub)}
 	}
 	cfg := DefaultConfig()
 	cfg.Demo = false
-	fs := newFlagSet("db "+args[0], dbUsage, stderr)
-	cfg.flags(fs, env)
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
+	fs := newFlagSet("db "+sub, "broadsheet db "+sub+" [--data DIR | --db URL]", stderr)
+	cfg.flags(fs, env, "data", "db")
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	want := 0
-	if args[0] == "backup" {
+	if sub == "backup" {
 		want = 1
 	}
 	if fs.NArg() != want {
-		return usageError{errors.New("usage: " + dbUsage)}
+		fmt.Fprintf(stderr, "Usage:\n%s\n", dbUsage)
+		return usageError{fmt.Errorf("broadsheet db %s takes %d arguments, not %d", sub, want, fs.NArg())}
 	}
 	path, err := cfg.sqlitePath()
 	if err != nil {
@@ -44,7 +45,7 @@ func dbCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env fun
 		return err
 	}
 	defer db.Close()
-	if args[0] == "backup" {
+	if sub == "backup" {
 		if err := db.Backup(ctx, fs.Arg(0)); err != nil {
 			return err
 		}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -27,15 +26,12 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	cfg := DefaultConfig()
 	cfg.Demo = false
 	fs := newFlagSet("import", importUsage, stderr)
-	cfg.flags(fs, env)
+	cfg.flags(fs, env, "data", "db", "timezone")
 	dryRun := fs.Bool("dry-run", false, "read and check everything, report what would happen, save nothing")
 	users := fs.Bool("users", false, "create staff accounts (role author, no password) for WordPress authors")
 	mediaDir := fs.String("media-dir", "", "a copy of the old site's wp-content/uploads: move the pictures stories use into the library")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() == 0 {
 		return usageError{errors.New("name the files to import\nusage: " + importUsage)}

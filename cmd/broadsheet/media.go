@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,39 +13,37 @@ import (
 	"github.com/broadsheet/broadsheet/internal/store"
 )
 
-const mediaUsage = `Usage:
-  broadsheet media add [--alt TEXT] [--caption TEXT] [--credit TEXT] FILE…   add pictures to the library; prints each one's URL
+const mediaUsage = `  broadsheet media add [--alt TEXT] [--caption TEXT] [--credit TEXT] FILE…   add pictures to the library; prints each one's URL
   broadsheet media list [--q TEXT] [--unused]                                  list the library, newest first
-`
+
+Run "broadsheet media SUBCOMMAND --help" for its options.`
 
 // mediaCmd runs "broadsheet media add|list".
 func mediaCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) string) error {
-	sub, args, err := subcommand(args, mediaUsage, stderr, "add or list")
+	sub, args, err := subcommand(args, mediaUsage, stdout, stderr)
 	if err != nil {
 		return err
 	}
+	if sub != "add" && sub != "list" {
+		fmt.Fprintf(stderr, "Usage:\n%s\n", mediaUsage)
+		return usageError{fmt.Errorf("unknown media subcommand %q", sub)}
+	}
 	cfg := DefaultConfig()
 	fs := newFlagSet("media "+sub, "broadsheet media "+sub+" [options]", stderr)
-	cfg.flags(fs, env)
+	cfg.flags(fs, env, "data", "db", "base-url", "addr", "max-upload")
 	alt := fs.String("alt", "", "description for readers who cannot see the picture")
 	caption := fs.String("caption", "", "caption shown under the picture")
 	credit := fs.String("credit", "", "photographer or source")
 	q := fs.String("q", "", "list: only pictures whose name, alt text or caption contains this")
 	unused := fs.Bool("unused", false, "list: only pictures no story shows")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	switch {
 	case sub == "add" && fs.NArg() == 0:
 		return usageError{errors.New("name at least one file")}
 	case sub == "list" && fs.NArg() > 0:
 		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
-	case sub != "add" && sub != "list":
-		fmt.Fprint(stderr, mediaUsage)
-		return usageError{fmt.Errorf("unknown subcommand %q", sub)}
 	}
 	cfg.Demo = false
 	m := NewMain(cfg)

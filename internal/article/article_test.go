@@ -299,3 +299,23 @@ func BenchmarkRendererPathological(b *testing.B) {
 		})
 	}
 }
+
+func TestShareImage(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, lead, body, want string
+	}{
+		{"lead image", "/media/lead.jpg", `<p><img src="/media/body.jpg"></p>`, "/media/lead.jpg"},
+		{"first body image", "", `<p>Text</p><p><img alt="x" src="https://cdn.example.org/a.webp?w=800&amp;h=600"></p>`, "https://cdn.example.org/a.webp?w=800&h=600"},
+		{"never an SVG lead", "/media/chart.SVG", `<img src="/media/photo.png">`, "/media/photo.png"},
+		{"never an SVG in the body", "", `<img src="/media/logo.svg?v=2"><img src="/media/photo.jpg">`, "/media/photo.jpg"},
+		{"no data: images", "", `<img src="data:image/png;base64,AAAA">`, ""},
+		{"none", "", "<p>Words only.</p>", ""},
+	}
+	for _, tt := range tests {
+		a := &Article{ImageURL: tt.lead, BodyHTML: tt.body}
+		if got := a.ShareImage(); got != tt.want {
+			t.Errorf("%s: ShareImage() = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

@@ -45,6 +45,10 @@ type Input struct {
 	IP        string // PRIVATE
 	UserAgent string // PRIVATE
 	StaffID   int64  // set by the server for a signed-in staff member
+	// Returning is the returning-commenter token the reader's browser kept from an earlier
+	// comment, if any; Remember is their consent to keep one (and their details) in the browser.
+	Returning string
+	Remember  bool
 }
 
 // ValidationError maps form fields (content, name, email, url) to messages.
@@ -183,9 +187,9 @@ func validEmail(s string) bool {
 type Settings struct {
 	// HoldAll holds every comment for a moderator ("Comment must be manually approved").
 	HoldAll bool
-	// HoldUnverified holds comments unless the commenter confirmed their email address and has
-	// an approved comment ("Comment author must have a previously approved comment", made
-	// unspoofable by the verification).
+	// HoldUnverified holds comments unless the commenter is a recognised returning commenter
+	// ("Comment author must have a previously approved comment", made unspoofable by a proof:
+	// see Returning).
 	HoldUnverified bool
 	// LinkLimit holds a comment with this many links or more (0: no limit).
 	LinkLimit int
@@ -212,7 +216,7 @@ type Settings struct {
 	FormLifetime time.Duration
 }
 
-// DefaultSettings are WordPress's defaults plus the verified-email rule.
+// DefaultSettings are WordPress's defaults plus the proven returning-commenter rule.
 func DefaultSettings() Settings {
 	return Settings{HoldUnverified: true, LinkLimit: 2, MaxDepth: 5, PerPage: 50,
 		FloodInterval: 15 * time.Second, SpamThreshold: 0.9, MinFillTime: 3 * time.Second, FormLifetime: 24 * time.Hour}
@@ -224,7 +228,7 @@ type Facts struct {
 	Published    time.Time // the story's publication time
 	Open         bool      // the story takes comments
 	Staff        bool      // posted by a signed-in staff member
-	Trusted      bool      // verified email with an approved comment before
+	Returning    Returning // how the commenter proved an approved comment is theirs
 	SpamScore    float64   // the classifier's score
 	SpamTrained  bool      // the classifier has seen both spam and not-spam
 	LastPostedAt time.Time // latest comment from this IP or email
@@ -280,13 +284,19 @@ func (s Settings) Decide(in Input, f Facts) Decision {
 	if w := findWord(s.ModerationWords, in.Name, in.Email, in.URL, in.Content, in.IP, in.UserAgent); w != "" {
 		hold = append(hold, "moderation word “"+w+"”")
 	}
-	if s.HoldUnverified && !f.Trusted {
-		hold = append(hold, "first comment from an unverified email address")
+	if s.HoldUnverified && f.Returning == Unrecognised {
+		hold = append(hold, "not a recognised returning commenter (no approved comment proven to be theirs)")
 	}
 	if len(hold) > 0 {
 		return Decision{Status: Pending, Reasons: hold}
 	}
-	return Decision{Status: Approved, Reasons: []string{"verified commenter with approved comments"}}
+	switch f.Returning {
+	case ConfirmedEmail:
+		return Decision{Status: Approved, Reasons: []string{"returning commenter: confirmed email address with approved comments"}}
+	case KeptToken:
+		return Decision{Status: Approved, Reasons: []string{"returning commenter: their browser kept the token of an approved comment"}}
+	}
+	return Decision{Status: Approved, Reasons: []string{"no rule held it"}}
 }
 
 func (s Settings) disallowed(in Input) string {

@@ -65,7 +65,7 @@ func TestValidate(t *testing.T) {
 func TestDecide(t *testing.T) {
 	t.Parallel()
 	base := Input{Name: "Ada", Email: "ada@example.org", Content: "Thoughtful words.", IP: "192.0.2.1", UserAgent: "Firefox"}
-	trusted := Facts{Trusted: true}
+	trusted := Facts{Returning: ConfirmedEmail}
 	tests := []struct {
 		name     string
 		settings func(*Settings)
@@ -74,8 +74,9 @@ func TestDecide(t *testing.T) {
 		want     Status
 		reason   string
 	}{
-		{"trusted is approved", nil, nil, trusted, Approved, "verified"},
-		{"first-time is held", nil, nil, Facts{}, Pending, "unverified"},
+		{"confirmed email is approved", nil, nil, trusted, Approved, "confirmed email"},
+		{"kept token is approved", nil, nil, Facts{Returning: KeptToken}, Approved, "token"},
+		{"unrecognised is held", nil, nil, Facts{}, Pending, "not a recognised returning commenter"},
 		{"first-time approved when the rule is off", func(s *Settings) { s.HoldUnverified = false }, nil, Facts{}, Approved, ""},
 		{"two links held", nil, func(in *Input) { in.Content = "http://a.example and https://b.example" }, trusted, Pending, "2 links"},
 		{"one link passes", nil, func(in *Input) { in.Content = "see https://a.example" }, trusted, Approved, ""},
@@ -84,8 +85,8 @@ func TestDecide(t *testing.T) {
 		{"disallowed word in text", func(s *Settings) { s.DisallowedWords = []string{"casino"} }, func(in *Input) { in.Content = "best CASINO" }, trusted, Spam, "in text"},
 		{"disallowed IP", func(s *Settings) { s.DisallowedWords = []string{"192.0.2."} }, nil, trusted, Spam, "in IP address"},
 		{"disallowed user agent", func(s *Settings) { s.DisallowedWords = []string{"curl/"} }, func(in *Input) { in.UserAgent = "curl/8.0" }, trusted, Spam, "user agent"},
-		{"classifier", nil, nil, Facts{Trusted: true, SpamScore: 0.97, SpamTrained: true}, Spam, "97% spam"},
-		{"untrained classifier ignored", nil, nil, Facts{Trusted: true, SpamScore: 0.97}, Approved, ""},
+		{"classifier", nil, nil, Facts{Returning: ConfirmedEmail, SpamScore: 0.97, SpamTrained: true}, Spam, "97% spam"},
+		{"untrained classifier ignored", nil, nil, Facts{Returning: ConfirmedEmail, SpamScore: 0.97}, Approved, ""},
 		{"staff approved", func(s *Settings) { s.HoldAll = true }, nil, Facts{Staff: true}, Approved, "staff"},
 	}
 	for _, tt := range tests {

@@ -23,7 +23,7 @@ import (
 )
 
 // commentSite is a newsroom with one published story, written by Walt Writer, that takes
-// comments; it counts the notifier's wake-ups.
+// comments; it counts the notifier's wake-ups. The site sends mail unless an edit says otherwise.
 type commentSite struct {
 	*newsroom
 	writer  *account.User
@@ -32,10 +32,10 @@ type commentSite struct {
 	wakes   *atomic.Int32
 }
 
-func newCommentSite(t testing.TB) *commentSite {
+func newCommentSite(t testing.TB, edit ...func(*Config)) *commentSite {
 	t.Helper()
 	wakes := &atomic.Int32{}
-	n := newNewsroom(t, func(c *Config) { c.Notify = func() { wakes.Add(1) } })
+	n := newNewsroom(t, append([]func(*Config){func(c *Config) { c.Notify, c.Mail = func() { wakes.Add(1) }, true }}, edit...)...)
 	writer := n.addUser("Walt Writer", account.Author)
 	a := &article.Article{Kind: article.Story, Slug: "harbour-wall-to-be-rebuilt", Title: "Harbour wall to be rebuilt",
 		Body: "The council voted.", BodyHTML: "<p>The council voted.</p>\n", BodyText: "The council voted.",
@@ -106,7 +106,7 @@ func TestModerationQueue(t *testing.T) {
 	}
 	body := ed.mustGet("/admin/comments/", http.StatusOK)
 	for _, want := range []string{"Pending <span class=\"count\">(3)</span>", "Approved <span class=\"count\">(0)</span>",
-		"ada@example.org", "127.0.0.1", "first comment from an unverified email address", "2 links (comments with 2 or more are held)",
+		"ada@example.org", "127.0.0.1", "not a recognised returning commenter", "2 links (comments with 2 or more are held)",
 		"Spam score 50%", "Harbour wall to be rebuilt", `<span class="nav-badge">3<span class="visually-hidden"> awaiting moderation</span></span>`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the pending queue lacks %q", want)
@@ -553,7 +553,7 @@ func TestHeldCommentEmailsStaff(t *testing.T) {
 	if subj := m.Header.Get("Subject"); subj != "[The Test Courier] Comment awaiting moderation: Harbour wall to be rebuilt" {
 		t.Errorf("subject %q", subj)
 	}
-	for _, s := range []string{"Ada Reader", "first comment from an unverified email address", "Is the wall listed?", cs.ts.URL + "/admin/comments?status=pending"} {
+	for _, s := range []string{"Ada Reader", "not a recognised returning commenter", "Is the wall listed?", cs.ts.URL + "/admin/comments?status=pending"} {
 		if !strings.Contains(m.Body, s) {
 			t.Errorf("the email lacks %q:\n%s", s, m.Body)
 		}
@@ -649,7 +649,7 @@ func BenchmarkModerationQueue(b *testing.B) {
 	for i := range 500 {
 		c := &comment.Comment{ArticleID: cs.storyID, Status: comment.Pending, AuthorName: "Reader " + itoa(i),
 			AuthorEmail: "reader" + itoa(i) + "@example.org", AuthorIP: "192.0.2.1", Content: "A held comment, number " + itoa(i) + ".",
-			Reasons: []string{"first comment from an unverified email address"}, SpamScore: 0.5,
+			Reasons: []string{"not a recognised returning commenter"}, SpamScore: 0.5,
 			CreatedAt: cs.clock.now().Add(time.Duration(i) * time.Second)}
 		if err := cs.st.CreateComment(b.Context(), c); err != nil {
 			b.Fatal(err)

@@ -217,6 +217,9 @@ type settingsPage struct {
 	Errors map[string]string
 	Base   Config // what an empty site field falls back to
 	Zones  []string
+	// TrustRule says, in one sentence, which comments skip the queue under the saved settings.
+	TrustRule string
+	Mail      bool // the site sends email
 }
 
 func formOfSettings(st siteSettings) settingsForm {
@@ -275,7 +278,8 @@ func (s *Server) handleSettings(w http.ResponseWriter, r *http.Request, u *accou
 }
 
 func (s *Server) showSettings(w http.ResponseWriter, r *http.Request, u *account.User, status int, f settingsForm, errs map[string]string) {
-	p := &settingsPage{adminLayout: s.adminLayout(r, u, "Settings"), Form: f, Errors: errs, Base: s.base, Zones: commonZones}
+	p := &settingsPage{adminLayout: s.adminLayout(r, u, "Settings"), Form: f, Errors: errs, Base: s.base, Zones: commonZones,
+		TrustRule: s.settings().Discussion.TrustRule(s.cfg.Mail), Mail: s.cfg.Mail}
 	if len(errs) > 0 {
 		p.Error = "The settings were not saved: please correct the fields marked below."
 	}

@@ -92,6 +92,7 @@ func (s *Server) showArchive(w http.ResponseWriter, r *http.Request, kind string
 		}
 		if page > 1 {
 			p.Canonical = s.abs(ar.path + "?page=" + itoa(page))
+			p.Title = pageTitle(ar.name, page)
 		}
 		p.Feeds = append([]feedLink{{"application/rss+xml", s.cfg.Title + " · " + ar.name + " (RSS)", s.abs(ar.path + "feed/")},
 			{"application/atom+xml", s.cfg.Title + " · " + ar.name + " (Atom)", s.abs(ar.path + "feed/atom/")}}, p.Feeds...)

@@ -59,7 +59,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 // errorPage renders the site's error page with the given status.
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, code int, msg string) {
 	p := &errorPage{Layout: s.layout(r, http.StatusText(code)), Code: code, Message: msg}
-	p.NoIndex = true
+	p.NoIndex, p.Canonical = true, "" // an error is no page's canonical form
 	body, err := s.views.render("error", p)
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "error page failed", slog.Any("err", err))

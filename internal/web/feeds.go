@@ -3,7 +3,9 @@ package web
 import (
 	"bytes"
 	"net/http"
+	"net/url"
 	"strings"
+	"time"
 
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/comment"
@@ -62,7 +64,7 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 
 // feedItem is a story as feeds carry it: bylines by name only, never an email.
 func (s *Server) feedItem(a *article.Article) feed.Item {
-	it := feed.Item{ID: s.abs(s.permalink(a)), Title: a.Title, Link: s.abs(s.permalink(a)),
+	it := feed.Item{ID: s.tagURI(a.CreatedAt, a.PublishedAt, "story/"+itoa64(a.ID)), Title: a.Title, Link: s.abs(s.permalink(a)),
 		Summary: article.Excerpt(a.Description(a.BodyText), 300), ContentHTML: a.BodyHTML,
 		Published: a.PublishedAt, Updated: a.UpdatedAt, ImageURL: s.absImage(a.ImageURL)}
 	if it.Updated.Before(it.Published) {
@@ -78,6 +80,20 @@ func (s *Server) feedItem(a *article.Article) feed.Item {
 		it.Categories = append(it.Categories, t.Name)
 	}
 	return it
+}
+
+// tagURI is the permanent feed ID of a story or comment that came into being at created (or, for
+// an old record without that date, at fallback): a tag: URI on the site's host, which neither a
+// new slug nor a new headline changes.
+func (s *Server) tagURI(created, fallback time.Time, specific string) string {
+	if created.IsZero() {
+		created = fallback
+	}
+	host := s.cfg.BaseURL
+	if u, err := url.Parse(s.cfg.BaseURL); err == nil && u.Host != "" {
+		host = u.Host
+	}
+	return feed.TagURI(host, created, specific)
 }
 
 // handleCommentFeed serves the approved comments of the whole site (/comments/feed/) or of one
@@ -113,7 +129,7 @@ func (s *Server) handleCommentFeed(w http.ResponseWriter, r *http.Request) {
 			}
 			p := s.public(c)
 			link := s.abs(s.permalink(a)) + "#comment-" + itoa64(c.ID)
-			f.Items = append(f.Items, feed.Item{ID: link, Title: "Comment on “" + a.Title + "” by " + p.AuthorName, Link: link,
+			f.Items = append(f.Items, feed.Item{ID: s.tagURI(c.CreatedAt, c.CreatedAt, "comment/"+itoa64(c.ID)), Title: "Comment on “" + a.Title + "” by " + p.AuthorName, Link: link,
 				Summary: article.Excerpt(c.Content, 300), ContentHTML: p.ContentHTML, Authors: []feed.Person{{Name: p.AuthorName}},
 				Published: c.CreatedAt, Updated: c.CreatedAt})
 			if c.CreatedAt.After(f.Updated) {

@@ -51,6 +51,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 			}
 		} else {
 			p.Canonical = s.abs("/?page=" + itoa(page))
+			p.Title = pageTitle("", page)
 		}
 		p.Stories = cards
 		return s.page("home", p, listDeps("front", list))

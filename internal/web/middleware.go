@@ -100,3 +100,53 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			slog.Duration("took", time.Since(start)), slog.String("remote", r.RemoteAddr))
 	})
 }
+
+// slashes answers a path that lacks the trailing slash of a route ("/about" for "/{slug}/"):
+// with 308 Permanent Redirect to the path with it when something is there, and with the 404
+// page (or an imported old URL's redirect) at once when nothing is, rather than redirecting to
+// a page that does not exist. The standard mux would answer 307 in both cases.
+func (s *Server) slashes(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, pattern := s.mux.Handler(r)
+		if strings.HasSuffix(r.URL.Path, "/") || !strings.HasSuffix(pattern, "/{$}") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		to := r.URL.Path + "/"
+		if r.URL.RawQuery != "" {
+			to += "?" + r.URL.RawQuery
+		}
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			probe := r.Clone(r.Context())
+			probe.Method, probe.URL.Path, probe.URL.RawPath = http.MethodGet, r.URL.Path+"/", ""
+			status := &statusOnly{header: http.Header{}}
+			next.ServeHTTP(status, probe) // a public page is rendered once and cached for the redirect's target
+			if status.code == http.StatusNotFound {
+				s.notFound(w, r)
+				return
+			}
+		}
+		http.Redirect(w, r, to, http.StatusPermanentRedirect)
+	})
+}
+
+// statusOnly is a ResponseWriter that keeps the status and discards the rest.
+type statusOnly struct {
+	header http.Header
+	code   int
+}
+
+func (s *statusOnly) Header() http.Header { return s.header }
+
+func (s *statusOnly) Write(b []byte) (int, error) {
+	if s.code == 0 {
+		s.code = http.StatusOK
+	}
+	return len(b), nil
+}
+
+func (s *statusOnly) WriteHeader(code int) {
+	if s.code == 0 {
+		s.code = code
+	}
+}

@@ -120,6 +120,18 @@ type errorPage struct {
 	Message string
 }
 
+// pageTitle is the document title of page n of a listing named name (the front page when
+// empty), so that each page of an archive has its own title.
+func pageTitle(name string, n int) string {
+	if n <= 1 {
+		return name
+	}
+	if name == "" {
+		return "Page " + itoa(n)
+	}
+	return name + " — page " + itoa(n)
+}
+
 // layout fills the frame every page shares.
 func (s *Server) layout(r *http.Request, title string) Layout {
 	secs, err := s.store.Sections(r.Context())
@@ -132,6 +144,7 @@ func (s *Server) layout(r *http.Request, title string) Layout {
 			{"application/rss+xml", s.cfg.Title + " (RSS)", s.abs("/feed/")},
 			{"application/atom+xml", s.cfg.Title + " (Atom)", s.abs("/feed/atom/")},
 			{"application/feed+json", s.cfg.Title + " (JSON Feed)", s.abs("/feed.json")},
+			{"application/rss+xml", "Comments on " + s.cfg.Title + " (RSS)", s.abs("/comments/feed/")},
 		}}
 }
 

@@ -55,6 +55,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /sitemaps/{file}", s.handleSitemap)
 	m.HandleFunc("GET /news-sitemap.xml", s.handleNewsSitemap)
 	m.HandleFunc("GET /robots.txt", s.handleRobots)
+	m.HandleFunc("GET /favicon.ico", s.handleFavicon)
 	m.HandleFunc("GET /healthz", s.handleHealth)
 	m.HandleFunc("GET /static/{file}", s.serveStatic)
 	m.HandleFunc("GET /static/{dir}/{file}", s.serveStatic)

@@ -50,6 +50,9 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// Notify, when set, is called after a comment is stored, to wake the notification sender.
 	Notify func()
+	// Mail is whether the site sends email. Without it the comment form offers no reply
+	// notifications or address confirmation, since nothing would be sent.
+	Mail bool
 	// Renderer turns the editor's Markdown into safe HTML for saves and previews (default: the
 	// product's sanitiser).
 	Renderer *article.Renderer
@@ -191,7 +194,7 @@ func (s *Server) handler() http.Handler {
 		cop.AddTrustedOrigin(u.Scheme + "://" + u.Host)
 	}
 	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
-	return s.logRequests(s.secure(s.recoverPanics(cop.Handler(s.mux))))
+	return s.logRequests(s.secure(s.recoverPanics(cop.Handler(s.slashes(s.mux)))))
 }
 
 // ServeHTTP implements http.Handler.

@@ -88,14 +88,15 @@ func (s *Server) renderStory(r *http.Request, a *article.Article, heldID int64, 
 		p.Scripts = append(p.Scripts, "embeds.js")
 	}
 	if a.Kind == article.Story {
-		p.Feeds = append(p.Feeds, feedLink{"application/rss+xml", "Comments on " + a.Title, url + "feed/"})
+		p.Feeds = append(p.Feeds, feedLink{"application/rss+xml", "Comments on " + a.Title + " (RSS)", url + "feed/"},
+			feedLink{"application/atom+xml", "Comments on " + a.Title + " (Atom)", url + "feed/atom/"})
 	}
 	tags := make([]string, len(a.Tags))
 	for i, t := range a.Tags {
 		tags[i] = t.Name
 	}
 	p.Image = s.picture(r.Context(), a.ImageURL, a.ImageAlt, 960, storySizes)
-	social := s.absImage(a.ImageURL)
+	social := s.absImage(a.ShareImage()) // the lead picture's card when the library has it
 	if p.Image != nil {
 		p.Image.Lead = true
 		if p.Image.Social != "" {
@@ -103,8 +104,11 @@ func (s *Server) renderStory(r *http.Request, a *article.Article, heldID int64, 
 		}
 	}
 	p.OpenGraph = &openGraph{Type: "article", Title: a.Title, Description: p.Description, URL: url,
-		Image: social, ImageAlt: a.ImageAlt, Published: a.PublishedAt, Modified: a.UpdatedAt,
+		Image: social, Published: a.PublishedAt, Modified: a.UpdatedAt,
 		Section: a.Section.Name, Tags: tags}
+	if a.ShareImage() == a.ImageURL {
+		p.OpenGraph.ImageAlt = a.ImageAlt
+	}
 	if a.Kind == article.Story {
 		ld := s.newsArticleLD(a, url, p.Description, tags)
 		if social != "" {
@@ -173,7 +177,8 @@ func itoa64(n int64) string { return fmt.Sprint(n) }
 
 // newsArticleLD is the schema.org NewsArticle of a story.
 func (s *Server) newsArticleLD(a *article.Article, url, desc string, tags []string) newsArticleLD {
-	ld := newsArticleLD{Context: "https://schema.org", Type: "NewsArticle", Headline: a.Title, Description: desc,
+	// Search engines take a headline of at most 110 characters; a longer one is cut at a word.
+	ld := newsArticleLD{Context: "https://schema.org", Type: "NewsArticle", Headline: article.Excerpt(a.Title, 109), Description: desc,
 		URL: url, MainEntityOfPage: url, DatePublished: a.PublishedAt.Format(timeISO),
 		DateModified: a.UpdatedAt.Format(timeISO), ArticleSection: a.Section.Name,
 		Keywords: strings.Join(tags, ", "), InLanguage: s.cfg.Language,
@@ -184,8 +189,8 @@ func (s *Server) newsArticleLD(a *article.Article, url, desc string, tags []stri
 	for _, au := range a.Authors {
 		ld.Author = append(ld.Author, ldPerson{Type: "Person", Name: au.Name, URL: s.abs("/author/" + au.Slug + "/")})
 	}
-	if a.ImageURL != "" {
-		ld.Image = []string{s.absImage(a.ImageURL)}
+	if img := a.ShareImage(); img != "" {
+		ld.Image = []string{s.absImage(img)}
 	}
 	return ld
 }

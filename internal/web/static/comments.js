@@ -1,7 +1,8 @@
 // Broadsheet comments: progressive enhancement of the "Leave a Reply" form. Without this file the
 // form, reply links and posting all work; with it, replies open inline, the reader's details
-// can be remembered in this browser (only when they tick the box), and posting does not reload
-// the page.
+// can be remembered in this browser (only when they tick the box), with the returning-commenter
+// token that lets their comments appear without waiting once one is approved, and posting does
+// not reload the page.
 (function () {
   "use strict";
   var respond = document.getElementById("respond");
@@ -42,6 +43,7 @@
       }).observe(form);
     }
   }
+  var returning = ""; // the returning-commenter token this browser keeps, with consent
 
   // Remembered details: kept in this browser's storage, never in a cookie, and only with consent.
   try {
@@ -52,6 +54,7 @@
         if (el && !el.value && saved[f]) el.value = saved[f];
       });
       consent.checked = true;
+      returning = saved.returning || "";
     }
   } catch (e) { /* storage unavailable: nothing to restore */ }
 
@@ -108,19 +111,25 @@
     ev.preventDefault();
     var button = form.querySelector("button[type=submit]");
     button.disabled = true;
-    try {
-      if (consent.checked) {
-        var keep = {};
-        fields.forEach(function (f) { keep[f] = document.getElementById(f).value; });
-        localStorage.setItem(storeKey, JSON.stringify(keep));
-      } else {
-        localStorage.removeItem(storeKey);
-      }
-    } catch (e) { /* storage unavailable */ }
+    function remember() {
+      try {
+        if (consent.checked) {
+          var keep = { returning: returning };
+          fields.forEach(function (f) { keep[f] = document.getElementById(f).value; });
+          localStorage.setItem(storeKey, JSON.stringify(keep));
+        } else {
+          returning = "";
+          localStorage.removeItem(storeKey);
+        }
+      } catch (e) { /* storage unavailable */ }
+    }
+    remember();
     ready().then(function () {
+      var body = new URLSearchParams(new FormData(form));
+      if (consent.checked && returning) body.set("returning", returning);
       return fetch(form.action, {
         method: "POST",
-        body: new URLSearchParams(new FormData(form)),
+        body: body,
         headers: { "Accept": "application/json" },
         credentials: "same-origin"
       });
@@ -133,6 +142,7 @@
         if (r.status === 400) fetchToken(); // the token may be spent or expired
         return;
       }
+      if (r.data.returning) { returning = r.data.returning; remember(); }
       if (!r.data.html) { window.location.href = r.data.url; return; }
       var tmp = document.createElement("ol");
       tmp.innerHTML = r.data.html;
