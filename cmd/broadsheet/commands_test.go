@@ -29,11 +29,13 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 // own flags; every one takes --data and --db, and only serve takes the server's.
 func TestHelp(t *testing.T) {
 	t.Parallel()
-	server := []string{"-addr", "-base-url", "-demo", "-smtp", "-trusted-proxy"}
+	server := []string{"-acme-directory", "-acme-domain", "-addr", "-base-url", "-cache-mb", "-demo", "-max-age", "-max-upload",
+		"-purge", "-redirect-addr", "-s-maxage", "-smtp", "-stale-if-error", "-stale-while-revalidate", "-tls-cert", "-tls-key",
+		"-trusted-proxy"}
 	tests := []struct {
 		args  []string
 		usage string   // in the output
-		flags []string // exactly these, besides -data and -db (nil: a group's list of subcommands)
+		flags []string // exactly these, besides -data, -db and -skip-check (nil: a group's list of subcommands)
 	}{
 		{[]string{"--help"}, "broadsheet version", nil},
 		{[]string{"-h"}, "broadsheet comments …", nil},
@@ -52,7 +54,7 @@ func TestHelp(t *testing.T) {
 		{[]string{"user", "add", "--help"}, "broadsheet user add", []string{"-email", "-name", "-role"}},
 		{[]string{"user", "list", "--help"}, "broadsheet user list", []string{}},
 		{[]string{"user", "password", "--help"}, "broadsheet user password", []string{"-email"}},
-		{[]string{"import", "--help"}, "broadsheet import", []string{"-dry-run", "-timezone", "-users"}},
+		{[]string{"import", "--help"}, "broadsheet import", []string{"-dry-run", "-media-dir", "-timezone", "-users"}},
 		{[]string{"export", "--help"}, "broadsheet export", []string{"-base-url", "-description", "-format", "-out", "-private", "-timezone", "-title"}},
 		{[]string{"version", "--help"}, "broadsheet version", nil},
 	}
@@ -71,7 +73,7 @@ func TestHelp(t *testing.T) {
 		for _, m := range flagLine.FindAllStringSubmatch(out, -1) {
 			got = append(got, m[1])
 		}
-		want := append([]string{"-data", "-db"}, tt.flags...)
+		want := append([]string{"-data", "-db", "-skip-check"}, tt.flags...)
 		slices.Sort(want)
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("%q lists other flags (-want +got):\n%s", tt.args, diff)

@@ -121,7 +121,10 @@ func (c *Config) flags(fs *flag.FlagSet, env func(string) string, names ...strin
 		fs.BoolVar(&c.Demo, "demo", c.Demo, "fill a new, empty database with the demo newsroom (env BROADSHEET_DEMO)")
 	}
 	if want("skip-check") {
-		fs.BoolVar(&c.SkipCheck, "skip-check", c.SkipCheck, "open the database without checking it first (to rescue what a damaged one still holds)")
+		if b, err := strconv.ParseBool(env("BROADSHEET_SKIP_CHECK")); err == nil {
+			c.SkipCheck = b
+		}
+		fs.BoolVar(&c.SkipCheck, "skip-check", c.SkipCheck, "open the database without checking it first, to rescue what a damaged one still holds (env BROADSHEET_SKIP_CHECK)")
 	}
 	if want("purge") {
 		if v := env("BROADSHEET_PURGE"); v != "" {

@@ -11,9 +11,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/broadsheet/broadsheet/internal/importer"
 	"github.com/broadsheet/broadsheet/internal/embed"
 	"github.com/broadsheet/broadsheet/internal/highlight"
+	"github.com/broadsheet/broadsheet/internal/importer"
 	"github.com/broadsheet/broadsheet/internal/sanitize"
 	"github.com/broadsheet/broadsheet/internal/wxr"
 )
