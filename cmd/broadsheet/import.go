@@ -15,11 +15,12 @@ import (
 	"github.com/broadsheet/broadsheet/internal/importer"
 )
 
-const importUsage = `broadsheet import [--data DIR | --db URL] [--dry-run] [--users] FILE…
+const importUsage = `broadsheet import [--data DIR | --db URL] [--dry-run] [--users] [--old-base-url URL] FILE…
 
 Imports WordPress exports (WXR), Disqus exports, RSS or Atom feeds and Broadsheet JSON Lines,
 recognised by their content (gzip-compressed files too), in one transaction: all or nothing.
-Importing a file again updates what it created.`
+Importing a file again updates what it created. The old site's URLs are kept under the folder
+it lived in (its export's home address, or --old-base-url).`
 
 // importCmd runs "broadsheet import": files into the site, with a progress bar on a terminal and
 // a summary of each file.
@@ -30,6 +31,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	cfg.flags(fs, env)
 	dryRun := fs.Bool("dry-run", false, "read and check everything, report what would happen, save nothing")
 	users := fs.Bool("users", false, "create staff accounts (role author, no password) for WordPress authors")
+	oldBase := fs.String("old-base-url", "", "the old site's address (https://example.org/blog/), whose folder its old URLs are kept under; default: the export's")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -63,7 +65,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	defer m.Close()
 	bar := newProgressBar(stderr, isTerminal(stderr), time.Now)
 	sums, err := importer.Import(ctx, m.Store, files, importer.Options{Renderer: m.Renderer, Location: loc,
-		Now: m.Now, DryRun: *dryRun, Users: *users, Progress: bar.update})
+		Now: m.Now, DryRun: *dryRun, Users: *users, OldBaseURL: *oldBase, Progress: bar.update})
 	bar.finish()
 	if err != nil {
 		return fmt.Errorf("%w\nNothing was imported: the database is as it was", err)

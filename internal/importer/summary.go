@@ -46,6 +46,8 @@ type Summary struct {
 	Renamed []Skip
 	// Unmatched lists the Disqus threads no story was found for; their comments are skipped.
 	Unmatched []Thread
+	// Warnings are what a person should check before the old site goes away.
+	Warnings []string
 	// Bytes is the size of the file read, Duration the time it took.
 	Bytes    int64
 	Duration time.Duration
@@ -86,6 +88,9 @@ func (s *Summary) skip(reason, example string) {
 	}
 	s.Skipped = append(s.Skipped, k)
 }
+
+// warn records a warning.
+func (s *Summary) warn(msg string) { s.Warnings = append(s.Warnings, msg) }
 
 // rename records that an article was given slug instead of the one it asked for.
 func (s *Summary) rename(asked, slug string) {
@@ -152,6 +157,9 @@ func (s *Summary) WriteTo(w io.Writer) (int64, error) {
 		for _, t := range s.Unmatched {
 			fmt.Fprintf(&b, "    %s (%d comments)\n", t.URL, t.Posts)
 		}
+	}
+	for _, m := range s.Warnings {
+		fmt.Fprintf(&b, "  warning: %s\n", m)
 	}
 	n, err := io.WriteString(w, b.String())
 	return int64(n), err
