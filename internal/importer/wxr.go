@@ -659,11 +659,15 @@ func (w *wxrRun) finish() error {
 		if slug == "" {
 			continue
 		}
-		if err := w.redirectBoth(w.old("/author/"+login+"/"), "/author/"+slug+"/"); err != nil {
+		to := "/author/" + slug + "/"
+		if w.run.authors[slug] == 0 {
+			to = "" // an author without stories: 410 Gone, as for unused terms
+		}
+		if err := w.redirectBoth(w.old("/author/"+login+"/"), to); err != nil {
 			return err
 		}
 		if au.ID != 0 {
-			if err := w.redirect(w.old("/?author="+strconv.FormatInt(au.ID, 10)), "/author/"+slug+"/"); err != nil {
+			if err := w.redirect(w.old("/?author="+strconv.FormatInt(au.ID, 10)), to); err != nil {
 				return err
 			}
 		}
@@ -680,14 +684,12 @@ func (w *wxrRun) finish() error {
 			}
 		}
 	}
-	if w.site != nil && w.site.WXRVersion != "" {
-		// The site's feeds under WordPress's other names.
-		for _, f := range [][2]string{{"/feed/rss2/", "/feed/"}, {"/feed/rss/", "/feed/"}, {"/feed/rdf/", "/feed/"},
-			{"/comments/feed/rss2/", "/comments/feed/"}, {"/?feed=rss2", "/feed/"}, {"/?feed=rss", "/feed/"},
-			{"/?feed=atom", "/feed/atom/"}, {"/?feed=comments-rss2", "/comments/feed/"}} {
-			if err := w.redirect(w.old(f[0]), f[1]); err != nil {
-				return err
-			}
+	// The site's feeds under WordPress's other names.
+	for _, f := range [][2]string{{"/feed/rss2/", "/feed/"}, {"/feed/rss/", "/feed/"}, {"/feed/rdf/", "/feed/"},
+		{"/comments/feed/rss2/", "/comments/feed/"}, {"/?feed=rss2", "/feed/"}, {"/?feed=rss", "/feed/"},
+		{"/?feed=atom", "/feed/atom/"}, {"/?feed=comments-rss2", "/comments/feed/"}} {
+		if err := w.redirect(w.old(f[0]), f[1]); err != nil {
+			return err
 		}
 	}
 	w.timeZone()

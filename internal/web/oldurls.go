@@ -106,20 +106,49 @@ func (s *Server) oldURL(r *http.Request) (*response, error) {
 	if !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
-	m := pagedPath.FindStringSubmatch(r.URL.Path)
-	if m == nil {
-		return nil, err
+	if m := pagedPath.FindStringSubmatch(r.URL.Path); m != nil {
+		return s.paged(r, m[1], m[2])
 	}
-	listing := m[1]
+	return s.underFolder(r)
+}
+
+// wordpressPerPage is how many posts a WordPress listing shows on a page (its default).
+const wordpressPerPage = 10
+
+// paged answers WordPress's page n of a listing (/category/news/page/3/) with the page of the
+// listing, here or where it moved, that shows the old page's first story.
+func (s *Server) paged(r *http.Request, listing, n string) (*response, error) {
 	if to, err := s.store.Redirect(r.Context(), listing); err == nil && to != "" {
 		listing = to
 	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
-	if m[2] == "1" {
-		return redirectTo(listing), nil
+	old, _ := strconv.Atoi(n)
+	if page := (old-1)*wordpressPerPage/s.cfg.PageSize + 1; page > 1 {
+		return redirectTo(listing + "?page=" + itoa(page)), nil
 	}
-	return redirectTo(listing + "?page=" + m[2]), nil
+	return redirectTo(listing), nil
+}
+
+// underFolder answers a path under the folder of a site an import kept (its front page leads
+// to /) with the same path at the root: /blog/2014/05/ → /2014/05/.
+func (s *Server) underFolder(r *http.Request) (*response, error) {
+	p := r.URL.Path
+	for i, depth := 1, 0; depth < 3; depth++ {
+		j := strings.IndexByte(p[i:], '/')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+		to, err := s.store.Redirect(r.Context(), p[:i])
+		if err == nil && to == "/" && i < len(p) {
+			return redirectTo(p[i-1:]), nil
+		}
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+	}
+	return nil, store.ErrNotFound
 }
 
 // kept answers an old URL an import kept: a redirect to where it leads, or 410 Gone when it
