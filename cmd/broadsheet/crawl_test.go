@@ -180,12 +180,11 @@ func TestOldURLCrawl(t *testing.T) {
 			var failed []string
 			gone := 0
 			for _, p := range forms {
-				code, chain := follow(t, m, p)
-				switch {
-				case code == http.StatusGone:
+				switch a := follow(m.Server, p); {
+				case a.Code == http.StatusGone:
 					gone++
-				case code != http.StatusOK:
-					failed = append(failed, p+" → "+chain)
+				case !a.ok():
+					failed = append(failed, p+" → "+a.Chain)
 				}
 			}
 			t.Logf("%s: %d old URLs tried, %d answer (%d of them 410 Gone), %d do not", filepath.Base(name), len(forms), len(forms)-len(failed), gone, len(failed))
@@ -198,28 +197,4 @@ func TestOldURLCrawl(t *testing.T) {
 			}
 		})
 	}
-}
-
-// follow requests path and follows up to three permanent redirects on the site (and the
-// router's own, which cleans a path of double slashes), returning the last status and the
-// chain of answers.
-func follow(t *testing.T, m *Main, path string) (int, string) {
-	t.Helper()
-	var chain []string
-	p, q, _ := strings.Cut(path, "?")
-	path = (&url.URL{Path: p, RawQuery: q}).RequestURI() // as a browser sends it, percent-encoded
-	for range 4 {
-		resp, _ := get(t, m, path)
-		chain = append(chain, strconv.Itoa(resp.StatusCode))
-		if c := resp.StatusCode; c != http.StatusMovedPermanently && c != http.StatusTemporaryRedirect && c != http.StatusPermanentRedirect {
-			return resp.StatusCode, strings.Join(chain, " → ")
-		}
-		loc, err := url.Parse(resp.Header.Get("Location"))
-		if err != nil || loc.Host != "" {
-			return resp.StatusCode, strings.Join(chain, " → ") + " (off site)"
-		}
-		path = loc.RequestURI()
-		chain = append(chain, path)
-	}
-	return 0, strings.Join(chain, " → ") + " (too many redirects)"
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,12 +16,14 @@ import (
 	"github.com/broadsheet/broadsheet/internal/importer"
 )
 
-const importUsage = `broadsheet import [--data DIR | --db URL] [--dry-run] [--users] [--old-base-url URL] FILE…
+const importUsage = `broadsheet import [--data DIR | --db URL] [--dry-run] [--users] [--old-base-url URL] [--json] [--check-urls LIST] FILE…
 
 Imports WordPress exports (WXR), Disqus exports, RSS or Atom feeds and Broadsheet JSON Lines,
 recognised by their content (gzip-compressed files too), in one transaction: all or nothing.
 Importing a file again updates what it created. The old site's URLs are kept under the folder
-it lived in (its export's home address, or --old-base-url).`
+it lived in (its export's home address, or --old-base-url). --check-urls asks the site, after the
+import (or without files, as it is), for each old URL of LIST (one a line, from a sitemap or server
+logs) and lists those that would not answer; it exits with an error if any.`
 
 // importCmd runs "broadsheet import": files into the site, with a progress bar on a terminal and
 // a summary of each file.
@@ -31,6 +34,8 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	cfg.flags(fs, env)
 	dryRun := fs.Bool("dry-run", false, "read and check everything, report what would happen, save nothing")
 	users := fs.Bool("users", false, "create staff accounts (role author, no password) for WordPress authors")
+	asJSON := fs.Bool("json", false, "write the summaries (and the URL check) as JSON")
+	checkList := fs.String("check-urls", "", "a file of old URLs, one a line, to check after the import")
 	oldBase := fs.String("old-base-url", "", "the old site's address (https://example.org/blog/), whose folder its old URLs are kept under; default: the export's")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -38,8 +43,11 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 		}
 		return usageError{err}
 	}
-	if fs.NArg() == 0 {
+	if fs.NArg() == 0 && *checkList == "" {
 		return usageError{errors.New("name the files to import\nusage: " + importUsage)}
+	}
+	if *dryRun && *checkList != "" {
+		return usageError{errors.New("--check-urls needs a real import: a dry run keeps nothing to check")}
 	}
 	loc, err := cfg.location()
 	if err != nil {
@@ -70,13 +78,40 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	if err != nil {
 		return fmt.Errorf("%w\nNothing was imported: the database is as it was", err)
 	}
-	for _, s := range sums {
-		if _, err := s.WriteTo(stdout); err != nil {
-			return err
+	var failed []answer
+	checked := 0
+	if *checkList != "" {
+		if failed, checked, err = m.checkURLs(ctx, *checkList); err != nil {
+			return fmt.Errorf("check URLs: %w", err)
 		}
 	}
-	if *dryRun {
-		fmt.Fprintln(stdout, "Dry run: nothing was saved.")
+	if *asJSON {
+		report := struct {
+			Files   []*importer.Summary `json:"files"`
+			DryRun  bool                `json:"dry_run"`
+			Checked int                 `json:"urls_checked,omitempty"`
+			Failed  []answer            `json:"urls_not_answering,omitempty"`
+		}{sums, *dryRun, checked, failed}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(report); err != nil {
+			return err
+		}
+	} else {
+		for _, s := range sums {
+			if _, err := s.WriteTo(stdout); err != nil {
+				return err
+			}
+		}
+		if *dryRun {
+			fmt.Fprintln(stdout, "Dry run: nothing was saved.")
+		}
+		if *checkList != "" {
+			writeCheck(stdout, *checkList, failed, checked)
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%d of %d old URLs would not answer", len(failed), checked)
 	}
 	return nil
 }

@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/broadsheet/broadsheet/internal/importer"
 )
@@ -222,5 +225,42 @@ func TestProgressBarOnATerminal(t *testing.T) {
 	}
 	if strings.Count(out, "\n") != 2 || !strings.Contains(out, "a.xml [####") || !strings.HasSuffix(out, "\x1b[K\n") {
 		t.Errorf("output = %q, want one finished line per file", out)
+	}
+}
+
+// TestImportCheckURLs imports a site with --check-urls and --json: the report lists the old
+// URLs that would not answer, and the command fails because of them.
+func TestImportCheckURLs(t *testing.T) {
+	t.Parallel()
+	m, _ := startMain(t)
+	list := filepath.Join(t.TempDir(), "old-urls.txt")
+	urls := "# from the old sitemap\nhttps://old.example/?p=10\n/hello_world/feed/\n\n/2009/12/\n/never-was-here/\n"
+	if err := os.WriteFile(list, []byte(urls), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := cli(t, m, "import", "--json", "--check-urls", list, importData("site.xml"))
+	if code == 0 {
+		t.Fatalf("import --check-urls with an unknown URL = 0, want a failure\n%s", out)
+	}
+	var report struct {
+		Files []struct {
+			Redirects int
+			Created   map[string]int
+		} `json:"files"`
+		Checked int      `json:"urls_checked"`
+		Failed  []answer `json:"urls_not_answering"`
+	}
+	if err := json.Unmarshal([]byte(out), &report); err != nil {
+		t.Fatalf("--json output = %v\n%s", err, out)
+	}
+	if len(report.Files) != 1 || report.Files[0].Created["stories"] != 6 || report.Files[0].Redirects == 0 {
+		t.Errorf("--json files = %+v, want one file with 6 stories and its old URLs", report.Files)
+	}
+	want := []answer{{URL: "/never-was-here/", Code: http.StatusNotFound, Chain: "404"}}
+	if diff := cmp.Diff(want, report.Failed); report.Checked != 4 || diff != "" {
+		t.Errorf("checked %d old URLs, want 4; not answering (-want +got):\n%s", report.Checked, diff)
+	}
+	if !strings.Contains(errOut, "1 of 4 old URLs would not answer") {
+		t.Errorf("stderr = %q, want the count of URLs not answering", errOut)
 	}
 }
