@@ -44,6 +44,9 @@ type Summary struct {
 	// Renamed lists the articles whose slug another article held, so that they were imported
 	// under another (slug-2); their old addresses lead to the article that was there first.
 	Renamed []Skip
+	// Held lists the records imported as drafts for a person to finish (a feed item without a
+	// readable date), grouped by reason.
+	Held []Skip
 	// Unmatched lists the Disqus threads no story was found for; their comments are skipped.
 	Unmatched []Thread
 	// Warnings are what a person should check before the old site goes away.
@@ -72,9 +75,15 @@ func newSummary(file string, f Format) *Summary {
 }
 
 // skip records that example was left out for reason.
-func (s *Summary) skip(reason, example string) {
-	for i := range s.Skipped {
-		if k := &s.Skipped[i]; k.Reason == reason {
+func (s *Summary) skip(reason, example string) { addSkip(&s.Skipped, reason, example) }
+
+// hold records that example was imported as a draft for reason.
+func (s *Summary) hold(reason, example string) { addSkip(&s.Held, reason, example) }
+
+// addSkip counts example under reason in list.
+func addSkip(list *[]Skip, reason, example string) {
+	for i := range *list {
+		if k := &(*list)[i]; k.Reason == reason {
 			k.Count++
 			if len(k.Examples) < maxExamples && example != "" {
 				k.Examples = append(k.Examples, example)
@@ -86,7 +95,7 @@ func (s *Summary) skip(reason, example string) {
 	if example != "" {
 		k.Examples = []string{example}
 	}
-	s.Skipped = append(s.Skipped, k)
+	*list = append(*list, k)
 }
 
 // warn records a warning.
@@ -151,6 +160,9 @@ func (s *Summary) WriteTo(w io.Writer) (int64, error) {
 	}
 	for _, k := range s.Skipped {
 		writeSkip(&b, "skipped", k)
+	}
+	for _, k := range s.Held {
+		writeSkip(&b, "held", k)
 	}
 	if len(s.Unmatched) > 0 {
 		fmt.Fprintf(&b, "  %d Disqus threads match no story; their comments were skipped:\n", len(s.Unmatched))
