@@ -7,7 +7,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -66,11 +68,26 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 		}
 		files = append(files, importer.File{Name: name, R: f, Size: size})
 	}
+	fresh, err := newDatabase(cfg)
+	if err != nil {
+		return err
+	}
 	m := NewMain(cfg)
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
 	defer m.Close()
+	imported := false
+	if fresh != nil {
+		// A failed import into a new data directory leaves no empty database behind.
+		defer func() {
+			if !imported || *dryRun {
+				m.Close()
+				m.Store = nil
+				fresh()
+			}
+		}()
+	}
 	bar := newProgressBar(stderr, isTerminal(stderr), time.Now)
 	sums, err := importer.Import(ctx, m.Store, files, importer.Options{Renderer: m.Renderer, Location: loc,
 		Now: m.Now, DryRun: *dryRun, Users: *users, OldBaseURL: *oldBase, Progress: bar.update})
@@ -78,6 +95,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	if err != nil {
 		return fmt.Errorf("%w\nNothing was imported: the database is as it was", err)
 	}
+	imported = true
 	var failed []answer
 	checked := 0
 	if *checkList != "" {
@@ -114,6 +132,30 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 		return fmt.Errorf("%d of %d old URLs would not answer", len(failed), checked)
 	}
 	return nil
+}
+
+// newDatabase reports, for a SQLite database that does not exist yet, a function that removes
+// what opening it creates (the file, its journal and the data directory if it was made for
+// it); nil when the database exists or is not a file.
+func newDatabase(cfg Config) (func(), error) {
+	path, err := cfg.sqlitePath()
+	if err != nil || strings.HasPrefix(path, ":memory:") {
+		return nil, err
+	}
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	dir := filepath.Dir(path)
+	_, dirErr := os.Stat(dir)
+	newDir := errors.Is(dirErr, fs.ErrNotExist)
+	return func() {
+		for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+			os.Remove(path + suffix)
+		}
+		if newDir {
+			os.Remove(dir) // only when empty
+		}
+	}, nil
 }
 
 // isTerminal reports whether w is a terminal, where a progress bar can redraw itself.

@@ -264,3 +264,21 @@ func TestImportCheckURLs(t *testing.T) {
 		t.Errorf("stderr = %q, want the count of URLs not answering", errOut)
 	}
 }
+
+// TestFailedImportLeavesNothing imports a broken file, and dry-runs a good one, into a data
+// directory that does not exist yet: neither leaves a database (or the directory) behind.
+func TestFailedImportLeavesNothing(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{importData("site-broken.xml")}, {"--dry-run", importData("site.xml")}} {
+		data := filepath.Join(t.TempDir(), "new-site")
+		var stdout, stderr bytes.Buffer
+		code := run(t.Context(), append([]string{"import", "--data", data}, args...), &stdout, &stderr, func(string) string { return "" })
+		if wantCode := map[bool]int{true: 0, false: 1}[args[0] == "--dry-run"]; code != wantCode {
+			t.Errorf("import %v = %d, want %d\n%s", args, code, wantCode, stderr.String())
+		}
+		if _, err := os.Stat(data); !os.IsNotExist(err) {
+			entries, _ := os.ReadDir(data)
+			t.Errorf("import %v into a new data directory left it behind: %v, %v", args, err, entries)
+		}
+	}
+}
