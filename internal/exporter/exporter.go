@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -187,7 +188,7 @@ func wpStatus(s article.Status) string {
 func item(a *article.Article, opt Options) *wxr.Item {
 	link := opt.BaseURL + a.Path(opt.Location)
 	it := &wxr.Item{
-		Title:           escapeText(a.Title),
+		Title:           titleText(a.Title),
 		Link:            link,
 		GUID:            opt.BaseURL + "/?p=" + strconv.FormatInt(a.ID, 10),
 		Content:         "<!-- wp:html -->\n" + strings.TrimRight(a.BodyHTML, "\n") + "\n<!-- /wp:html -->",
@@ -249,7 +250,7 @@ func attachment(a *article.Article, opt Options) *wxr.Item {
 		url = opt.BaseURL + url
 	}
 	return &wxr.Item{
-		Title:         escapeText(a.ImageAlt),
+		Title:         titleText(a.ImageAlt),
 		Link:          url,
 		GUID:          url,
 		PostID:        AttachmentIDBase + a.ID,
@@ -472,6 +473,17 @@ func jsonText(v any) string {
 
 // escapeText escapes the characters that would make text markup: WordPress reads titles,
 // excerpts and comments as HTML.
+// titleText is a plain-text title as WordPress keeps a post title: as typed, with only what
+// would read as markup escaped ("<" and ">", and "&" where it would start an entity), so that
+// WordPress shows "Q&A" rather than "Q&amp;A".
+func titleText(s string) string {
+	s = entityStart.ReplaceAllString(s, "&amp;$1")
+	return strings.NewReplacer("<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// entityStart matches an ampersand that starts something an HTML reader takes for an entity.
+var entityStart = regexp.MustCompile(`&(#?[0-9A-Za-z]+;)`)
+
 func escapeText(s string) string {
 	if !strings.ContainsAny(s, "&<>") {
 		return s
