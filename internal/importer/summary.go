@@ -47,6 +47,9 @@ type Summary struct {
 	// Held lists the records imported as drafts for a person to finish (a feed item without a
 	// readable date), grouped by reason.
 	Held []Skip
+	// Merged counts the Disqus comments met under two threads of one story (its old and new
+	// address), attached once.
+	Merged int
 	// Unmatched lists the Disqus threads no story was found for; their comments are skipped.
 	Unmatched []Thread
 	// Warnings are what a person should check before the old site goes away.
@@ -163,6 +166,9 @@ func (s *Summary) WriteTo(w io.Writer) (int64, error) {
 	}
 	for _, k := range s.Held {
 		writeSkip(&b, "held", k)
+	}
+	if s.Merged > 0 {
+		fmt.Fprintf(&b, "  merged %d: Disqus comments under two threads of one story, attached once\n", s.Merged)
 	}
 	if len(s.Unmatched) > 0 {
 		fmt.Fprintf(&b, "  %d Disqus threads match no story; their comments were skipped:\n", len(s.Unmatched))
