@@ -47,6 +47,8 @@ type wxrRun struct {
 	// unusedCats and unusedTags are the terms of the file no story uses.
 	unusedCats []*wxr.Category
 	unusedTags []*wxr.Tag
+	// loginSlugs and slugLogins pair the file's WordPress logins with their byline slugs.
+	loginSlugs, slugLogins map[string]string
 	// offsets counts the items by the difference between their local and UTC dates: the
 	// site's time zone.
 	offsets map[time.Duration]int
@@ -58,7 +60,8 @@ type waitingImage struct{ article, attachment int64 }
 func (r *run) wxr(src io.Reader) error {
 	w := &wxrRun{run: r, authors: map[string]*wxr.Author{}, cats: map[string]*wxr.Category{},
 		usedCats: map[string]string{}, usedTags: map[string]string{}, images: map[int64]image{},
-		users: map[int64]int64{}, offsets: map[time.Duration]int{}}
+		users: map[int64]int64{}, offsets: map[time.Duration]int{}, loginSlugs: map[string]string{},
+		slugLogins: map[string]string{}}
 	w.base = basePath(r.opt.OldBaseURL)
 	rd := wxr.NewReader(src)
 	for {
@@ -80,6 +83,7 @@ func (r *run) wxr(src io.Reader) error {
 			}
 		case *wxr.Author:
 			w.authors[rec.Login] = rec
+			w.authorSlug(rec.Login, plainTitle(rec.DisplayName)) // slugs in the file's order
 			if r.opt.Users {
 				if err := w.user(rec); err != nil {
 					return err
@@ -338,13 +342,32 @@ func (w *wxrRun) bylines(it *wxr.Item, a *article.Article) {
 	if login == "" {
 		return
 	}
-	name := login
-	if au := w.authors[login]; au != nil && strings.TrimSpace(au.DisplayName) != "" {
-		name = strings.TrimSpace(au.DisplayName)
+	name := plainTitle(login)
+	if au := w.authors[login]; au != nil && plainTitle(au.DisplayName) != "" {
+		name = plainTitle(au.DisplayName) // display names may carry markup: the byline is text
 	}
-	if s := termSlug(login, name); s != "" {
+	if s := w.authorSlug(login, name); s != "" {
 		a.Authors = []article.Author{{Name: name, Slug: s}}
 	}
+}
+
+// authorSlug is the byline slug of a WordPress login: made from the login, and kept apart from
+// another login of the file that would make the same slug ("jane" and "jane." or "<b>jane</b>"
+// are two people to WordPress, not one byline).
+func (w *wxrRun) authorSlug(login, name string) string {
+	if s, ok := w.loginSlugs[login]; ok {
+		return s
+	}
+	base := termSlug(plainTitle(login), name)
+	if base == "" {
+		return ""
+	}
+	s := base
+	for i := 2; w.slugLogins[s] != "" && w.slugLogins[s] != login; i++ {
+		s = base + "-" + strconv.Itoa(i)
+	}
+	w.loginSlugs[login], w.slugLogins[s] = s, login
+	return s
 }
 
 // terms sets the article's section and tags by the hierarchy rule (see the package comment).
@@ -560,9 +583,9 @@ func spamScore(s comment.Status) float64 {
 // user creates a staff account for a WordPress author (Options.Users).
 func (w *wxrRun) user(au *wxr.Author) error {
 	email := account.NormalizeEmail(au.Email)
-	name := strings.TrimSpace(au.DisplayName)
+	name := plainTitle(au.DisplayName)
 	if name == "" {
-		name = au.Login
+		name = plainTitle(au.Login)
 	}
 	if email == "" {
 		w.sum.skip("staff account without an email address", name)
@@ -575,7 +598,7 @@ func (w *wxrRun) user(au *wxr.Author) error {
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
-	slug := termSlug(au.Login, name)
+	slug := w.authorSlug(au.Login, name)
 	if slug == "" {
 		w.sum.skip("staff account without a usable login", name)
 		return nil
@@ -655,7 +678,7 @@ func (w *wxrRun) finish() error {
 		}
 	}
 	for login, au := range sorted(w.authors) {
-		slug := termSlug(login, "")
+		slug := w.authorSlug(login, plainTitle(au.DisplayName))
 		if slug == "" {
 			continue
 		}
