@@ -3,6 +3,7 @@ package importer
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -52,6 +53,9 @@ type Summary struct {
 	Merged int
 	// Unmatched lists the Disqus threads no story was found for; their comments are skipped.
 	Unmatched []Thread
+	// Shortcodes counts the WordPress shortcodes the importer does not turn into HTML, by name:
+	// their text ([gallery ids="1,2"]) shows in the stories until an editor replaces it.
+	Shortcodes map[string]int
 	// Warnings are what a person should check before the old site goes away.
 	Warnings []string
 	// Bytes is the size of the file read, Duration the time it took.
@@ -99,6 +103,28 @@ func addSkip(list *[]Skip, reason, example string) {
 		k.Examples = []string{example}
 	}
 	*list = append(*list, k)
+}
+
+// reShortcode matches a shortcode's opening: [name, then a space, "]" or "/]".
+var reShortcode = regexp.MustCompile(`\[([a-zA-Z][a-zA-Z0-9_-]*)(?:\s[^\[\]]*)?/?\]`)
+
+// knownShortcodes are those the importer turns into HTML (wxr.Shortcodes).
+var knownShortcodes = map[string]bool{"caption": true, "wp_caption": true, "embed": true}
+
+// shortcodes counts the shortcodes of WordPress content the importer leaves as text. A bracket
+// counts as one when it is closed ([/name]) or carries attributes (name="…"), so that "[sic]"
+// and "[1]" in prose do not.
+func (s *Summary) shortcodes(content string) {
+	for _, m := range reShortcode.FindAllStringSubmatch(content, -1) {
+		name := strings.ToLower(m[1])
+		if knownShortcodes[name] || !(strings.Contains(m[0], "=") || strings.Contains(content, "[/"+m[1]+"]")) {
+			continue
+		}
+		if s.Shortcodes == nil {
+			s.Shortcodes = map[string]int{}
+		}
+		s.Shortcodes[name]++
+	}
 }
 
 // warn records a warning.
@@ -175,6 +201,13 @@ func (s *Summary) WriteTo(w io.Writer) (int64, error) {
 		for _, t := range s.Unmatched {
 			fmt.Fprintf(&b, "    %s (%d comments)\n", t.URL, t.Posts)
 		}
+	}
+	if len(s.Shortcodes) > 0 {
+		var list []string
+		for name, n := range sorted(s.Shortcodes) {
+			list = append(list, fmt.Sprintf("[%s] %d", name, n))
+		}
+		fmt.Fprintf(&b, "  unknown shortcodes, left as text: %s\n", strings.Join(list, ", "))
 	}
 	for _, m := range s.Warnings {
 		fmt.Fprintf(&b, "  warning: %s\n", m)

@@ -178,6 +178,12 @@ func (w *wxrRun) item(it *wxr.Item) error {
 	case "post", "page":
 		return w.post(it)
 	case "attachment":
+		if n := len(it.Comments); n > 0 {
+			// Broadsheet has no attachment pages to hang them on: reported, not dropped unseen.
+			for range n {
+				w.sum.skip("comment on an attachment (Broadsheet has no attachment pages)", plainTitle(it.Title))
+			}
+		}
 		img := image{url: strings.TrimSpace(it.AttachmentURL), alt: meta(it.Postmeta, "_wp_attachment_image_alt")}
 		if img.alt == "" {
 			img.alt = plainTitle(it.Title)
@@ -241,6 +247,7 @@ func (w *wxrRun) post(it *wxr.Item) error {
 		a.Body = src
 	} else {
 		a.Body = markdownSafe(wordpressHTML(it.Content))
+		w.sum.shortcodes(it.Content)
 	}
 	if ex := strings.TrimSpace(it.Excerpt); ex != "" {
 		a.Standfirst = w.opt.Renderer.PlainText(ex)
