@@ -282,3 +282,37 @@ func TestFailedImportLeavesNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestWordPressAddressForms imports a WordPress site and asks for the forms of address the site
+// answers itself: date archives, search, pagination and the feed of a renamed permalink.
+func TestWordPressAddressForms(t *testing.T) {
+	t.Parallel()
+	m, _ := startMain(t)
+	if code, out, errOut := cli(t, m, "import", importData("site.xml")); code != 0 {
+		t.Fatalf("import = %d\n%s\n%s", code, out, errOut)
+	}
+	for _, path := range []string{"/2024/", "/2024/05/", "/2024/05/01/"} {
+		if body := mustGet(t, m, path, http.StatusOK); !strings.Contains(body, "Election night") {
+			t.Errorf("GET %s lacks the story of 1 May 2024", path)
+		}
+	}
+	if body := mustGet(t, m, "/2009/12/", http.StatusOK); strings.Contains(body, "Election night") {
+		t.Error("GET /2009/12/ lists a story of 2024")
+	}
+	for _, path := range []string{"/2024/13/", "/2023/02/30/", "/0999/"} {
+		mustGet(t, m, path, http.StatusNotFound)
+	}
+	tests := []struct{ path, to string }{
+		{"/?s=the+count", "/search?q=the+count"},
+		{"/?m=202405", "/2024/05/"},
+		{"/page/2/", "/"}, // WordPress's posts 11-20 are on the first page of twelve
+		{"/category/news/page/3/", "/section/news/?page=2"},
+		{"/2009/12/01/hello_world/feed/", "/2009/12/01/hello-world/feed/"},
+	}
+	for _, tc := range tests {
+		resp, _ := get(t, m, tc.path)
+		if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != tc.to {
+			t.Errorf("GET %s = %d to %q, want 301 to %q", tc.path, resp.StatusCode, resp.Header.Get("Location"), tc.to)
+		}
+	}
+}
