@@ -45,8 +45,8 @@ type Summary struct {
 	// Renamed lists the articles whose slug another article held, so that they were imported
 	// under another (slug-2); their old addresses lead to the article that was there first.
 	Renamed []Skip
-	// Held lists the records imported as drafts for a person to finish (a feed item without a
-	// readable date), grouped by reason.
+	// Held lists the records imported but held back for a person to look at (a feed item
+	// without a readable date, as a draft; a password-protected post, unpublished), by reason.
 	Held []Skip
 	// Merged counts the Disqus comments met under two threads of one story (its old and new
 	// address), attached once.

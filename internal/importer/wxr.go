@@ -236,7 +236,7 @@ func (w *wxrRun) post(it *wxr.Item) error {
 	}
 	if it.PostPassword != "" && status != article.Draft && status != article.Pending {
 		status = article.Unpublished
-		w.sum.skip("password protection (imported unpublished, to keep the text private)", example)
+		w.sum.hold("password protection: imported unpublished, to keep the text private", example)
 	}
 	a := &article.Article{Kind: article.Story, Title: title, Slug: it.PostName, Status: status,
 		CommentsOpen: it.CommentStatus != "closed"}
