@@ -278,6 +278,12 @@ func (w *wxrRun) post(it *wxr.Item) error {
 	if a.CreatedAt.IsZero() {
 		a.CreatedAt = a.UpdatedAt
 	}
+	if a.CreatedAt.IsZero() {
+		a.CreatedAt = it.PostDate // a draft keeps its date: the site's wall clock is what there is
+	}
+	if a.UpdatedAt.IsZero() {
+		a.UpdatedAt = a.CreatedAt
+	}
 	w.bylines(it, a)
 	w.terms(it, a)
 	var thumb int64
