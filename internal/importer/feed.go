@@ -99,13 +99,33 @@ func (r *run) feedItem(source, siteHost string, it *gofeed.Item) error {
 	case it.UpdatedParsed != nil:
 		a.PublishedAt = it.UpdatedParsed.UTC()
 	default:
-		a.PublishedAt = r.opt.Now().UTC()
+		// A date the feed parser could not read is read tolerantly; one nobody can read is not
+		// invented: the story waits as a draft for an editor to date it.
+		raw := strings.TrimSpace(it.Published)
+		if raw == "" {
+			raw = strings.TrimSpace(it.Updated)
+		}
+		if t, ok := parseFeedDate(raw); ok {
+			a.PublishedAt = t
+			break
+		}
+		a.Status = article.Draft
+		reason := "no date: imported as a draft, to be dated by hand"
+		if raw != "" {
+			reason = "unreadable date: imported as a draft, to be dated by hand"
+			title += " (" + raw + ")"
+		}
+		r.sum.hold(reason, title)
 	}
 	a.UpdatedAt = a.PublishedAt
 	if it.UpdatedParsed != nil && it.UpdatedParsed.After(a.PublishedAt) {
 		a.UpdatedAt = it.UpdatedParsed.UTC()
 	}
 	a.CreatedAt = a.PublishedAt
+	if a.Status == article.Draft {
+		a.CreatedAt = r.opt.Now().UTC()
+		a.UpdatedAt = a.CreatedAt
+	}
 	for _, p := range it.Authors {
 		if p == nil {
 			continue

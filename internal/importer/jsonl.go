@@ -107,6 +107,14 @@ func (r *run) record(rec *exporter.Record) error {
 	} else if r.sum.Source != source && !strings.HasSuffix(r.sum.Source, ", …") {
 		r.sum.Source += ", …"
 	}
+	if rec.Kind == exporter.KindRedirects {
+		for _, k := range rec.Redirects {
+			if err := r.redirect(k.From, k.To); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	a := &article.Article{Kind: article.Story, Title: strings.Join(strings.Fields(rec.Title), " "), Slug: rec.Slug,
 		Status: article.Published, Standfirst: rec.Standfirst, CommentsOpen: true,
 		ImageURL: rec.ImageURL, ImageAlt: rec.ImageAlt}
@@ -177,9 +185,17 @@ func (r *run) record(rec *exporter.Record) error {
 	if err != nil || !ok {
 		return err
 	}
-	if rec.URL != "" && live(a.Status) {
-		if err := r.redirect(oldPath(rec.URL), a.Path(r.opt.Location)); err != nil {
-			return err
+	if live(a.Status) {
+		to := a.Path(r.opt.Location)
+		if rec.URL != "" {
+			if err := r.redirect(oldPath(rec.URL), to); err != nil {
+				return err
+			}
+		}
+		for _, k := range rec.Redirects {
+			if err := r.redirect(k.From, to+k.To); err != nil {
+				return err
+			}
 		}
 	}
 	list := make([]importedComment, 0, len(rec.Comments))

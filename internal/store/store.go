@@ -54,9 +54,12 @@ type ArticleQuery struct {
 	TagID     int64
 	AuthorID  int64
 	// Text filters by a substring of the title (for the admin's list).
-	Text   string
-	Limit  int
-	Offset int
+	Text string
+	// PublishedFrom and PublishedBefore, when set, keep only articles published in
+	// [PublishedFrom, PublishedBefore): a date archive.
+	PublishedFrom, PublishedBefore time.Time
+	Limit                          int
+	Offset                         int
 }
 
 // Articles stores stories and pages.
@@ -93,6 +96,14 @@ type Articles interface {
 	Redirect(ctx context.Context, oldPath string) (string, error)
 	// AddRedirect keeps oldPath answering with a redirect to newPath.
 	AddRedirect(ctx context.Context, oldPath, newPath string) error
+	// Redirects returns every kept old path with its new path, ordered by old path: the table an
+	// export carries so that a site moves on without losing a link.
+	Redirects(ctx context.Context) ([]Redirect, error)
+}
+
+// Redirect is an old URL path kept by an import and the path it now leads to.
+type Redirect struct {
+	From, To string
 }
 
 // SearchQuery is a reader's search.

@@ -80,16 +80,6 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	resp.write(w, r)
 }
 
-// oldURL answers a path no article or page owns: a redirect when an import kept it, else
-// store.ErrNotFound.
-func (s *Server) oldURL(r *http.Request) (*response, error) {
-	to, err := s.store.Redirect(r.Context(), r.URL.Path)
-	if err != nil {
-		return nil, err
-	}
-	return redirectTo(to, "front"), nil
-}
-
 // messagePage shows a short message in the site's look, optionally as a one-button form.
 func (s *Server) messagePage(w http.ResponseWriter, r *http.Request, heading, msg string) {
 	s.showMessage(w, r, &messagePage{Heading: heading, Message: msg})

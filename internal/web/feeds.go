@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -26,6 +27,9 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 		dep := "front"
 		if kind, _, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/"); ok && r.PathValue("slug") != "" {
 			ar, err := s.findArchive(r.Context(), kind, r.PathValue("slug"))
+			if errors.Is(err, store.ErrNotFound) {
+				return s.oldURL(r) // the feed of a tag's or byline's old slug
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -106,11 +110,14 @@ func (s *Server) handleCommentFeed(w http.ResponseWriter, r *http.Request) {
 		dep := "comments"
 		if slug := r.PathValue("slug"); slug != "" {
 			a, err := s.store.ArticleBySlug(ctx, slug)
+			if errors.Is(err, store.ErrNotFound) {
+				return s.oldURL(r) // the feed of an old permalink
+			}
 			if err != nil {
 				return nil, err
 			}
 			if !a.Live(s.now()) || strings.TrimSuffix(strings.TrimSuffix(r.URL.Path, "atom/"), "feed/") != s.permalink(a) {
-				return nil, store.ErrNotFound
+				return s.oldURL(r)
 			}
 			f.Title, f.Link, q.ArticleID, dep = "Comments on “"+a.Title+"”", s.abs(s.permalink(a)), a.ID, "comments:"+itoa64(a.ID)
 		}

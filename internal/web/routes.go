@@ -28,6 +28,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /author/{slug}/{$}", s.handleAuthor)
 	m.HandleFunc("GET /category/{slug}/{$}", s.handleCategory)
 	m.HandleFunc("GET /search", s.handleSearch)
+	m.HandleFunc("GET /{year}/{month}/{$}", s.handleDateArchive)
+	m.HandleFunc("GET /{year}/{month}/{day}/{$}", s.handleDateArchive)
 
 	m.HandleFunc("GET /feed/{$}", s.handleFeed)
 	m.HandleFunc("GET /feed/atom/{$}", s.handleFeed)

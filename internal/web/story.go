@@ -23,11 +23,22 @@ func (s *Server) handleStory(w http.ResponseWriter, r *http.Request) {
 
 // handlePage serves GET /{slug}/: a standing page, or a story reached by its bare slug (the
 // WordPress /%postname%/ permalink), which redirects.
+// A year (/2026/) no page has for a slug is the year's archive.
 func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
-	s.showArticle(w, r, r.PathValue("slug"))
+	slug := r.PathValue("slug")
+	if yearOrPage(slug) {
+		if _, err := s.store.ArticleBySlug(r.Context(), slug); errors.Is(err, store.ErrNotFound) {
+			s.showDateArchive(w, r, slug, "", "")
+			return
+		}
+	}
+	s.showArticle(w, r, slug)
 }
 
 func (s *Server) showArticle(w http.ResponseWriter, r *http.Request, slug string) {
+	if s.answerPlainLink(w, r) {
+		return
+	}
 	q := r.URL.Query()
 	replyTo, _ := strconv.ParseInt(q.Get("replytocom"), 10, 64)
 	cpage, _ := strconv.Atoi(q.Get("cpage"))

@@ -191,6 +191,12 @@ func (s Store) ListArticles(ctx context.Context, q store.ArticleQuery) ([]*artic
 	if q.Text != "" {
 		where, args = append(where, "instr(lower(a.title), lower(?)) > 0"), append(args, q.Text)
 	}
+	if !q.PublishedFrom.IsZero() {
+		where, args = append(where, "a.published_at >= ?"), append(args, q.PublishedFrom.UnixMicro())
+	}
+	if !q.PublishedBefore.IsZero() {
+		where, args = append(where, "a.published_at < ?"), append(args, q.PublishedBefore.UnixMicro())
+	}
 	cond := ""
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
@@ -490,6 +496,23 @@ func (s Store) AddRedirect(ctx context.Context, oldPath, newPath string) error {
 		return fmt.Errorf("sqlite: redirect %q: %w", oldPath, err)
 	}
 	return nil
+}
+
+// Redirects implements store.Articles.
+func (s Store) Redirects(ctx context.Context) ([]store.Redirect, error) {
+	var list []store.Redirect
+	err := s.each(ctx, `SELECT old_path, new_path FROM redirects ORDER BY old_path`, nil, func(sc func(...any) error) error {
+		var r store.Redirect
+		if err := sc(&r.From, &r.To); err != nil {
+			return err
+		}
+		list = append(list, r)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: redirects: %w", err)
+	}
+	return list, nil
 }
 
 // SearchArticles implements store.Articles. The reader's words are quoted one by one, so FTS5
