@@ -14,7 +14,7 @@ import (
 
 // benchSession adds an editor to the demo newsroom and returns the cookie of a session of theirs,
 // made directly in the store so that no password is hashed.
-func benchSession(b *testing.B, m *Main) *http.Cookie {
+func benchSession(b testing.TB, m *Main) *http.Cookie {
 	b.Helper()
 	ctx := b.Context()
 	u := &account.User{Email: "edna@example.org", Name: "Edna Editor", Role: account.Administrator, PasswordHash: "-", CreatedAt: m.Now()}

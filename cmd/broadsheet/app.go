@@ -8,12 +8,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/demo"
 	"github.com/broadsheet/broadsheet/internal/mail"
+	"github.com/broadsheet/broadsheet/internal/media"
+	"github.com/broadsheet/broadsheet/internal/purge"
 	"github.com/broadsheet/broadsheet/internal/recommend"
 	"github.com/broadsheet/broadsheet/internal/sanitize"
 	"github.com/broadsheet/broadsheet/internal/store"
@@ -35,6 +38,8 @@ type Main struct {
 
 	Store    store.Store
 	Renderer *article.Renderer
+	// Media is the picture library over DATA/media, set by Open.
+	Media *media.Library
 	// Related keeps the stored "More Related Stories" lists in step with the stories.
 	Related *recommend.Recommender
 	Server  *web.Server
@@ -45,11 +50,14 @@ type Main struct {
 	// listening reports whether the change listener is connected; nil without one.
 	listening func() bool
 
-	ln     net.Listener
-	http   *http.Server
-	notify chan struct{} // wakes the comment notifier
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	ln   net.Listener
+	http *http.Server
+	// redirect answers plain HTTP on RedirectAddr when the site serves HTTPS.
+	redirect   *http.Server
+	redirectLn net.Listener
+	notify     chan struct{} // wakes the comment notifier
+	cancel     context.CancelFunc
+	wg         sync.WaitGroup
 }
 
 // NewMain returns a Main with the given configuration and the real clock.
@@ -57,7 +65,9 @@ func NewMain(cfg Config) *Main {
 	return &Main{Config: cfg, Now: time.Now, Log: slog.New(slog.DiscardHandler), Out: io.Discard}
 }
 
-// Open opens the store and, on a new database with Demo set, adds the demo newsroom.
+// Open opens the store named by the configuration (SQLite or PostgreSQL), checks a SQLite file
+// (PRAGMA quick_check, unless Config.SkipCheck) and, on a new database with Demo set, adds the
+// demo newsroom. A damaged database is refused with an error that says what to do.
 func (m *Main) Open(ctx context.Context) error {
 	kind, target, err := m.Config.database()
 	if err != nil {
@@ -78,7 +88,22 @@ func (m *Main) Open(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		if !m.Config.SkipCheck {
+			problems, err := db.Check(ctx, true)
+			if err == nil && len(problems) > 0 {
+				err = fmt.Errorf("the database %s is damaged (%s%s); restore it from a backup, or run "+
+					"\"broadsheet db check\" for the full report; --skip-check opens it anyway", target, problems[0], more(len(problems)-1))
+			}
+			if err != nil {
+				db.Close()
+				return err
+			}
+		}
 		m.Store = db
+	}
+	if m.Media, err = m.Config.library(m.Now); err != nil {
+		m.Store.Close()
+		return err
 	}
 	m.Renderer = article.NewRenderer(sanitize.New())
 	if m.Config.Demo {
@@ -93,6 +118,14 @@ func (m *Main) Open(ctx context.Context) error {
 	return nil
 }
 
+// more is ", and n more problems" for n > 0.
+func more(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", and %d more problems", n)
+}
+
 // Run opens the store if needed, starts listening and serving, and returns; Close stops.
 func (m *Main) Run(ctx context.Context) error {
 	if m.Store == nil {
@@ -102,6 +135,9 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	loc, err := m.Config.location()
 	if err != nil {
+		return err
+	}
+	if err := m.Config.checkTLS(); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", m.Config.Addr)
@@ -119,10 +155,21 @@ func (m *Main) Run(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
+	targets, err := m.Config.purgeTargets()
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	m.notify = make(chan struct{}, 1)
-	m.Server, err = web.New(web.Config{Title: m.Config.Title, Description: m.Config.Description,
+	wcfg := web.Config{Title: m.Config.Title, Description: m.Config.Description,
 		BaseURL: m.Config.baseURL(ln.Addr().String()), Location: loc, Renderer: m.Renderer, Notify: m.wakeNotifier,
-		TrustedProxies: proxies}, m.Store, m.Log, m.Now)
+		TrustedProxies: proxies, CacheBytes: m.Config.CacheMB << 20, Shared: m.Config.Shared, Media: m.Media, Mail: sender != nil}
+	var purges *purge.Queue
+	if len(targets) > 0 {
+		purges = purge.NewQueue(purge.Config{}, m.Log, targets...)
+		wcfg.Purge = purges.Purge
+	}
+	m.Server, err = web.New(wcfg, m.Store, m.Log, m.Now)
 	if err != nil {
 		ln.Close()
 		return err
@@ -140,35 +187,54 @@ func (m *Main) Run(ctx context.Context) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
 	}
+	if m.Config.tls() {
+		if err := m.startTLS(); err != nil {
+			ln.Close()
+			return err
+		}
+		if m.redirect != nil {
+			m.wg.Go(func() {
+				if err := m.redirect.Serve(m.redirectLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+					m.Log.Error("serve redirects", "err", err)
+				}
+			})
+		}
+	}
 	bg, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
-	m.Related = recommend.New(m.Store, recommend.Config{}, m.Now, m.Log)
+	m.Related = recommend.New(m.Store, recommend.Config{Snapshot: filepath.Join(m.Config.Data, "related.index")}, m.Now, m.Log)
+	if purges != nil {
+		m.wg.Go(func() { purges.Run(bg) })
+	}
 	wake := make(chan struct{}, 1)
 	if pg, ok := m.Store.(*postgres.DB); ok {
-		// Other nodes' changes wake the related index at once rather than at its next look.
+		// Other nodes' changes move the store's change mark (which the page cache follows) and
+		// wake the related index at once rather than at its next look.
 		m.listening = pg.Listening
 		pg.OnListenError(func(err error, pause time.Duration) {
 			m.Log.Warn("change notifications lost; listening again", "retry_in", pause, "err", err)
 		})
-		m.wg.Add(1)
-		go func() {
-			defer m.wg.Done()
+		m.wg.Go(func() {
 			pg.Listen(bg, func(int64) {
 				select {
 				case wake <- struct{}{}:
 				default:
 				}
 			})
-		}()
+		})
 	}
-	m.wg.Add(4)
+	m.wg.Add(5)
+	go func() {
+		defer m.wg.Done()
+		m.Server.Follow(bg, sqlite.DefaultFollow)
+	}()
 	go func() {
 		defer m.wg.Done()
 		m.followRelated(bg, wake)
 	}()
 	go func() {
 		defer m.wg.Done()
-		if err := m.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := m.http.Serve(m.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			m.Log.Error("serve", "err", err)
 		}
 	}()
@@ -185,6 +251,9 @@ func (m *Main) Run(ctx context.Context) error {
 
 // URL is the address the site answers on.
 func (m *Main) URL() string {
+	if m.Config.tls() {
+		return "https://" + m.ln.Addr().String()
+	}
 	return "http://" + m.ln.Addr().String()
 }
 
@@ -303,6 +372,9 @@ func (m *Main) Close() error {
 	if m.http != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		errs = append(errs, m.http.Shutdown(ctx))
+		if m.redirect != nil {
+			errs = append(errs, m.redirect.Shutdown(ctx))
+		}
 		cancel()
 	}
 	if m.cancel != nil {

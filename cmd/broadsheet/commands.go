@@ -19,9 +19,13 @@ Usage:
   broadsheet comments …                 moderate comments; export or erase a commenter's data
   broadsheet import FILE…               import WordPress, Disqus, RSS/Atom or JSON Lines files
   broadsheet export --format wxr|jsonl  export the site (WordPress WXR or JSON Lines)
+  broadsheet media add|list            add pictures to the library, list it
   broadsheet related rebuild            recompute every story's related stories
   broadsheet related eval …             measure the related-stories engine on a labelled corpus
+  broadsheet db check                   check the whole database for damage (SQLite)
+  broadsheet db backup FILE             copy the database, consistent, while the site serves (SQLite)
   broadsheet db copy --from … --to …    copy a whole site between SQLite and PostgreSQL
+  broadsheet version                    print the version, commit and its date, and Go version
 
 Run "broadsheet COMMAND --help" for a command's options.
 `
@@ -30,6 +34,10 @@ Run "broadsheet COMMAND --help" for a command's options.
 // failure, 2 for a mistake in the command line.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) string) int {
 	cmd := "serve"
+	if len(args) > 0 && args[0] != "help" && isHelp(args[0]) {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
@@ -49,7 +57,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(
 		err = relatedCmd(ctx, args, stdout, stderr, env)
 	case "db":
 		err = dbCmd(ctx, args, stdout, stderr, env)
+	case "media":
+		err = mediaCmd(ctx, args, stdout, stderr, env)
+	case "version":
+		err = versionCmd(args, stdout, stderr)
 	case "help":
+		if len(args) > 0 {
+			return run(ctx, []string{args[0], "--help"}, stdout, stderr, env)
+		}
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
@@ -69,6 +84,37 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(
 	return 1
 }
 
+// isHelp reports whether arg asks for help.
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help" || arg == "help"
+}
+
+// subcommand splits a command group's arguments ("comments approve 5") into the subcommand and
+// the rest. With none, or a request for help, it prints the group's usage and answers the
+// error to return: flag.ErrHelp for help (exit 0), a usageError otherwise (exit 2).
+func subcommand(args []string, groupUsage string, stdout, stderr io.Writer) (string, []string, error) {
+	switch {
+	case len(args) > 0 && isHelp(args[0]):
+		fmt.Fprintf(stdout, "Usage:\n%s\n", groupUsage)
+		return "", nil, flag.ErrHelp
+	case len(args) == 0 || strings.HasPrefix(args[0], "-"):
+		fmt.Fprintf(stderr, "Usage:\n%s\n", groupUsage)
+		return "", nil, usageError{errors.New("name a subcommand")}
+	}
+	return args[0], args[1:], nil
+}
+
+// parseFlags parses a command's flags, telling help from a mistake.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	return nil
+}
+
 // usageError is a mistake in the command line.
 type usageError struct{ error }
 
@@ -77,11 +123,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, env fun
 	cfg := DefaultConfig()
 	fs := newFlagSet("serve", "broadsheet serve [options]", stderr)
 	cfg.flags(fs, env)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}

@@ -4,9 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -17,32 +17,59 @@ import (
 	"github.com/broadsheet/broadsheet/internal/store"
 )
 
-const commentsUsage = `broadsheet comments list [--status pending] [--article ID] [--limit 50] [--json]
-       broadsheet comments approve|spam|trash ID…
-       broadsheet comments export --email ADDRESS     (a commenter's data, as JSON)
-       broadsheet comments erase --email ADDRESS      (anonymise a commenter's comments)`
+// commentsUsages are the comments subcommands' synopses.
+var commentsUsages = map[string]string{
+	"list":    "broadsheet comments list [--status pending] [--article ID] [--limit 50] [--json] [--data DIR | --db URL]",
+	"approve": "broadsheet comments approve|spam|trash|pending ID… [--data DIR | --db URL]",
+	"export":  "broadsheet comments export --email ADDRESS [--data DIR | --db URL]     (a commenter's data, as JSON)",
+	"erase":   "broadsheet comments erase --email ADDRESS [--data DIR | --db URL]      (anonymise a commenter's comments)",
+}
+
+const commentsUsage = `  broadsheet comments list [--status pending] [--article ID] [--limit 50] [--json]
+  broadsheet comments approve|spam|trash|pending ID…
+  broadsheet comments export --email ADDRESS     (a commenter's data, as JSON)
+  broadsheet comments erase --email ADDRESS      (anonymise a commenter's comments)
+
+Run "broadsheet comments SUBCOMMAND --help" for its options.`
 
 // commentsCmd runs "broadsheet comments": the moderation queue from the command line, and
 // WordPress-style privacy tools.
 func commentsCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) string) error {
-	if len(args) == 0 {
-		return usageError{errors.New("usage: " + commentsUsage)}
+	verb, args, err := subcommand(args, commentsUsage, stdout, stderr)
+	if err != nil {
+		return err
 	}
-	verb, args := args[0], args[1:]
+	synopsis := commentsUsages[verb]
+	switch verb {
+	case "spam", "trash", "pending":
+		synopsis = commentsUsages["approve"]
+	case "list", "approve", "export", "erase":
+	default:
+		fmt.Fprintf(stderr, "Usage:\n%s\n", commentsUsage)
+		return usageError{fmt.Errorf("unknown comments subcommand %q", verb)}
+	}
 	cfg := DefaultConfig()
 	cfg.Demo = false
-	fs := newFlagSet("comments "+verb, commentsUsage, stderr)
-	cfg.flags(fs, env)
-	status := fs.String("status", "", "list only comments with this status: pending, approved, spam or trash")
-	articleID := fs.Int64("article", 0, "list only comments on this story ID")
-	limit := fs.Int("limit", 50, "list at most this many comments")
-	asJSON := fs.Bool("json", false, "print JSON for programs")
-	email := fs.String("email", "", "the commenter's email address (export, erase)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
+	fs := newFlagSet("comments "+verb, synopsis, stderr)
+	cfg.flags(fs, env, "data", "db")
+	var status, email *string
+	var articleID *int64
+	var limit *int
+	var asJSON *bool
+	switch verb {
+	case "list":
+		status = fs.String("status", "", "list only comments with this status: pending, approved, spam or trash")
+		articleID = fs.Int64("article", 0, "list only comments on this story ID")
+		limit = fs.Int("limit", 50, "list at most this many comments")
+		asJSON = fs.Bool("json", false, "print JSON for programs")
+	case "export", "erase":
+		email = fs.String("email", "", "the commenter's email address")
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if verb != "approve" && verb != "spam" && verb != "trash" && verb != "pending" && fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
 	}
 	m := NewMain(cfg)
 	if err := m.Open(ctx); err != nil {
@@ -89,6 +116,23 @@ func commentsCmd(ctx context.Context, args []string, stdout, stderr io.Writer, e
 			return err
 		}
 		fmt.Fprintf(stdout, "%d of %d comments now %s.\n", len(changed), len(ids), to)
+		// A comment already in that state did not change; one that is not there is a mistake.
+		var missing []string
+		for _, id := range ids {
+			if slices.ContainsFunc(changed, func(c *comment.Comment) bool { return c.ID == id }) {
+				continue
+			}
+			if _, err := st.Comment(ctx, id); errors.Is(err, store.ErrNotFound) {
+				missing = append(missing, strconv.FormatInt(id, 10))
+			} else if err != nil {
+				return err
+			}
+		}
+		if len(missing) == 1 {
+			return fmt.Errorf("no comment has the ID %s", missing[0])
+		} else if len(missing) > 1 {
+			return fmt.Errorf("no comments have the IDs %s", strings.Join(missing, ", "))
+		}
 		return nil
 	case "export":
 		if *email == "" {
@@ -110,7 +154,7 @@ func commentsCmd(ctx context.Context, args []string, stdout, stderr io.Writer, e
 		fmt.Fprintf(stdout, "Anonymised %d comments.\n", n)
 		return nil
 	}
-	return usageError{fmt.Errorf("unknown comments command %q\nusage: %s", verb, commentsUsage)}
+	return nil
 }
 
 // exportedComment is a comment as the administrator's CLI prints it, personal data included:

@@ -37,7 +37,7 @@ func TestBrowserComments(t *testing.T) {
 func commentsInBrowser(t *testing.T, js bool) {
 	browser := browserContext(t)
 	m, clk := startMain(t)
-	ctx, cancel := context.WithTimeout(browser, 90*time.Second)
+	ctx, cancel := context.WithTimeout(browser, 5*time.Minute)
 	defer cancel()
 	story := liveStory(t, m, 0)
 	page := m.URL() + story.Path(time.UTC)
@@ -48,7 +48,7 @@ func commentsInBrowser(t *testing.T, js bool) {
 	if err := chromedp.Do(staff); err != nil {
 		t.Fatalf("open the moderator's tab: %v", err)
 	}
-	staff, cancelStaff = context.WithTimeout(staff, 90*time.Second)
+	staff, cancelStaff = context.WithTimeout(staff, 5*time.Minute)
 	defer cancelStaff()
 	signInModerator(t, staff, m, clk.Now())
 
@@ -112,6 +112,42 @@ func commentsInBrowser(t *testing.T, js bool) {
 	if !strings.Contains(class.Value, "depth-2") {
 		t.Errorf("the approved reply has class %q, want it nested at depth 2", class.Value)
 	}
+	if js {
+		returningInBrowser(t, reader, staff, m, clk, page)
+	}
+}
+
+// returningInBrowser: on a site that sends no mail, a reader who ticks "Save my name…" keeps a
+// returning-commenter token in the browser's storage; once a moderator approves their comment,
+// their next one appears at once.
+func returningInBrowser(t *testing.T, reader, staff context.Context, m *Main, clk *clock, page string) {
+	t.Helper()
+	step(t, reader, "reload the story", chromedp.Navigate(page))
+	if n := step(t, reader, "mail options", chromedp.Evaluate[int](`document.querySelectorAll("#comment-notify, #comment-verify").length`)); n != 0 {
+		t.Errorf("a site without mail offers %d mail options in the form", n)
+	}
+	step(t, reader, "tick Save my name", chromedp.Click(chromedp.ID("comment-cookies-consent")))
+	typeAndPost(t, reader, clk, true, "Cy Reader", "cy@example.org", "First words from Cy.")
+	first := newestPending(t, m)
+	if kept := step(t, reader, "the kept token", chromedp.Evaluate[string](
+		`(JSON.parse(localStorage.getItem("broadsheet-commenter") || "{}").returning || "")`)); kept == "" {
+		t.Fatal("the browser keeps no returning-commenter token after the reader ticked Save my name")
+	}
+	approve(t, staff, m, first)
+	step(t, reader, "reload the story", chromedp.Navigate(page))
+	if name := step(t, reader, "remembered name", chromedp.Value(chromedp.ID("author"))); name != "Cy Reader" {
+		t.Errorf("the form remembers the name %q", name)
+	}
+	step(t, reader, "type the comment", chromedp.SendKeys(chromedp.ID("comment"), "Cy again, at once."))
+	clk.Add(20 * time.Second)
+	step(t, reader, "post the comment", chromedp.Click(chromedp.CSS("#commentform button[type=submit]")))
+	step(t, reader, "the comment in place", chromedp.Poll[bool](
+		`Array.from(document.querySelectorAll(".comment-content")).some(function (c) { return c.textContent.indexOf("Cy again") >= 0; })`,
+		chromedp.WithPollingTimeout(30*time.Second)))
+	list, _, err := m.Store.ListComments(t.Context(), store.CommentQuery{Limit: 1})
+	if err != nil || len(list) == 0 || list[0].Content != "Cy again, at once." || list[0].Status != comment.Approved {
+		t.Errorf("the returning commenter's comment is stored as %+v (%v), want approved", list, err)
+	}
 }
 
 // signInModerator adds a moderator with the store and signs them in: the admin sends them to
@@ -135,14 +171,24 @@ func typeAndPost(t *testing.T, ctx context.Context, clk *clock, js bool, name, e
 	step(t, ctx, "type the email", chromedp.SendKeys(chromedp.ID("email"), email))
 	clk.Add(20 * time.Second)
 	if !js {
+		// The shared page holds no form token: the first post comes back as a confirmation,
+		// with the text and a token of its own, and the reader posts again.
 		clickAndLoad(t, ctx, "post the comment", "#commentform button[type=submit]")
+		if msg := step(t, ctx, "the confirmation", chromedp.Text(chromedp.CSS("#commentform .form-error"))); !strings.Contains(msg, "press “Post Comment” again") {
+			t.Fatalf("without JavaScript, the first post answers %q, want a confirmation", msg)
+		}
+		if kept := step(t, ctx, "the text kept", chromedp.Value(chromedp.ID("comment"))); kept != text {
+			t.Fatalf("the confirmation holds %q, want the reader's text", kept)
+		}
+		clk.Add(20 * time.Second)
+		clickAndLoad(t, ctx, "post the comment again", "#commentform button[type=submit]")
 		return
 	}
 	step(t, ctx, "mark the page", chromedp.Evaluate[bool](`window.notReloaded = true`))
 	step(t, ctx, "post the comment", chromedp.Click(chromedp.CSS("#commentform button[type=submit]")))
 	shown := step(t, ctx, "the comment in place", chromedp.Poll[bool](
 		`Array.from(document.querySelectorAll(".comment-content")).some(function (c) { return c.textContent.indexOf(`+jsString(text)+`) >= 0; })`,
-		chromedp.WithPollingTimeout(10*time.Second)))
+		chromedp.WithPollingTimeout(30*time.Second)))
 	if !shown {
 		t.Fatal("the posted comment does not appear")
 	}

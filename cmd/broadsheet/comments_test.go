@@ -4,7 +4,9 @@ import (
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -34,6 +36,23 @@ func commentForm(t testing.TB, body string) url.Values {
 		v.Set(attr(in, "name"), attr(in, "value"))
 	}
 	return v
+}
+
+// withToken fills the form's token as the page's script does: from GET /comments/token.
+func withToken(t testing.TB, m *Main, form url.Values) url.Values {
+	t.Helper()
+	resp, body := get(t, m, "/comments/token?story="+form.Get("article_id"))
+	var tok struct {
+		Token string `json:"token"`
+	}
+	if resp.StatusCode != http.StatusOK || json.Unmarshal([]byte(body), &tok) != nil || tok.Token == "" {
+		t.Fatalf("GET /comments/token: %d %q", resp.StatusCode, body)
+	}
+	if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("GET /comments/token: Cache-Control %q, want no-store", cc)
+	}
+	form.Set("token", tok.Token)
+	return form
 }
 
 // post sends a form and returns the answer without following redirects.
@@ -88,7 +107,7 @@ func liveStory(t testing.TB, m *Main, skip int) *article.Article {
 // minimum fill time and the flood interval.
 func fill(t testing.TB, m *Main, clk *clock, path, name, email, text string) url.Values {
 	t.Helper()
-	form := commentForm(t, mustGet(t, m, path, http.StatusOK))
+	form := withToken(t, m, commentForm(t, mustGet(t, m, path, http.StatusOK)))
 	form.Set("author", name)
 	form.Set("email", email)
 	form.Set("comment", text)
@@ -138,7 +157,7 @@ func TestCommentFlow(t *testing.T) {
 	if !strings.Contains(replyPage, "Leave a Reply to Ada Reader") || !strings.Contains(replyPage, "Cancel reply") {
 		t.Error("the reply form does not name the comment replied to")
 	}
-	form = commentForm(t, replyPage)
+	form = withToken(t, m, commentForm(t, replyPage))
 	if form.Get("parent_id") != strconv.FormatInt(id, 10) {
 		t.Errorf("reply form parent_id = %q", form.Get("parent_id"))
 	}
@@ -204,9 +223,10 @@ func TestCommentRejections(t *testing.T) {
 		{"NUL byte", func(f url.Values) { f.Set("email", "a\x00@example.org") }, 400, "characters we cannot read"},
 		{"CR/LF in name", func(f url.Values) { f.Set("author", "Eve\r\nBcc: x@example.org") }, 400, "must be on one line"},
 		{"CR/LF in email", func(f url.Values) { f.Set("email", "eve@example.org\r\nBcc: x@example.org") }, 400, "must be on one line"},
-		{"missing token", func(f url.Values) { f.Del("token") }, 400, "expired or was already used"},
+		{"missing token", func(f url.Values) { f.Del("token") }, 200, "press “Post Comment” again"},
 		{"forged token", func(f url.Values) { tok := f.Get("token"); f.Set("token", tok[:len(tok)-4]+"AAAA") }, 400, "expired or was already used"},
 		{"forged parent", func(f url.Values) { f.Set("parent_id", "999999") }, 400, "only reply to a published comment"},
+		{"script as website", func(f url.Values) { f.Set("url", "<script>alert(document.domain)</script>") }, 400, "Please enter a website address"},
 	}
 	for _, tt := range tests {
 		form := fill(t, m, clk, path, "Eve", "eve@example.org", text)
@@ -218,10 +238,13 @@ func TestCommentRejections(t *testing.T) {
 		if tt.name != "invalid UTF-8" && !strings.Contains(body, html.EscapeString(text)) {
 			t.Errorf("%s: the reader's text is lost", tt.name)
 		}
+		if u := form.Get("url"); u != "" && !strings.Contains(body, `value="`+html.EscapeString(u)+`"`) {
+			t.Errorf("%s: the website typed is lost", tt.name)
+		}
 	}
 
 	// Too quick: a form posted a second after it was served.
-	form := commentForm(t, mustGet(t, m, path, http.StatusOK))
+	form := withToken(t, m, commentForm(t, mustGet(t, m, path, http.StatusOK)))
 	form.Set("author", "Bot")
 	form.Set("email", "bot@example.org")
 	form.Set("comment", text)
@@ -359,4 +382,129 @@ func links(body, base string) []string {
 		}
 	}
 	return out
+}
+
+// TestSharedStoryPage: a story page is the same bytes for every reader, sent for shared caches
+// with what it shows named in its surrogate keys; the form token comes from elsewhere.
+func TestSharedStoryPage(t *testing.T) {
+	t.Parallel()
+	m, _ := startMain(t)
+	a := liveStory(t, m, 0)
+	path := a.Path(time.UTC)
+	settle(t, m) // the related lists computed at start change the page once
+	first, body := get(t, m, path)
+	_, again := get(t, m, path)
+	if body != again {
+		t.Error("two readers got different bytes for the same story page")
+	}
+	if tok := commentForm(t, body).Get("token"); tok != "" {
+		t.Errorf("the shared page carries a form token %q", tok)
+	}
+	h := first.Header
+	if cc := h.Get("Cache-Control"); cc != "public, max-age=0, s-maxage=600, stale-while-revalidate=60, stale-if-error=86400" {
+		t.Errorf("Cache-Control = %q, want the default shared-cache policy", cc)
+	}
+	if etag := h.Get("ETag"); !strings.HasPrefix(etag, `"`) {
+		t.Errorf("ETag = %q, want a strong one", etag)
+	}
+	if _, err := http.ParseTime(h.Get("Last-Modified")); err != nil {
+		t.Errorf("Last-Modified = %q: %v", h.Get("Last-Modified"), err)
+	}
+	id := strconv.FormatInt(a.ID, 10)
+	keys := " " + h.Get("Surrogate-Key") + " "
+	for _, k := range []string{"story-" + id, "comments-" + id, "related-" + id} {
+		if !strings.Contains(keys, " "+k+" ") {
+			t.Errorf("Surrogate-Key %q lacks %q", keys, k)
+		}
+	}
+	if tags := h.Get("Cache-Tag"); tags != strings.ReplaceAll(strings.TrimSpace(keys), " ", ",") {
+		t.Errorf("Cache-Tag %q, want the surrogate keys %q comma-separated", tags, keys)
+	}
+	if r, _ := get(t, m, path, "If-Modified-Since", h.Get("Last-Modified")); r.StatusCode != http.StatusNotModified {
+		t.Errorf("If-Modified-Since the page's Last-Modified = %d, want 304", r.StatusCode)
+	}
+	if r, _ := get(t, m, "/", "Accept-Encoding", "br"); r.Header.Get("Content-Encoding") != "br" || !strings.Contains(r.Header.Get("Surrogate-Key"), "front") {
+		t.Errorf("front page for a brotli reader: Content-Encoding %q, Surrogate-Key %q", r.Header.Get("Content-Encoding"), r.Header.Get("Surrogate-Key"))
+	}
+	if r, _ := get(t, m, "/comments/token?story=nope"); r.StatusCode != http.StatusBadRequest {
+		t.Errorf("GET /comments/token?story=nope = %d, want 400", r.StatusCode)
+	}
+}
+
+// TestCommentWithoutScript: a reader without JavaScript posts the shared page's form, which has
+// no token, and gets a confirmation with their text and a token of their own; the token keeps
+// every defence: the minimum fill time, single use, expiry.
+func TestCommentWithoutScript(t *testing.T) {
+	t.Parallel()
+	m, clk := startMain(t)
+	path := liveStory(t, m, 0).Path(time.UTC)
+	text := "Read on a phone with scripts off."
+	form := commentForm(t, mustGet(t, m, path, http.StatusOK))
+	form.Set("author", "Cy Reader")
+	form.Set("email", "cy@example.org")
+	form.Set("comment", text)
+	confirm := func(text string) url.Values {
+		t.Helper()
+		form.Set("comment", text)
+		resp, body := post(t, m, "/comments", form)
+		f := commentForm(t, body)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "press “Post Comment” again") || !strings.Contains(body, text) || f.Get("token") == "" {
+			t.Fatalf("post without a token: %d, want 200 with a confirmation, the text and a token\n%.400s", resp.StatusCode, body)
+		}
+		if cc := resp.Header.Get("Cache-Control"); !strings.Contains(cc, "no-store") {
+			t.Errorf("the confirmation is sent with Cache-Control %q, want no-store", cc)
+		}
+		f.Set("comment", text)
+		return f
+	}
+	f := confirm(text)
+	if resp, body := post(t, m, "/comments", f); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "quicker than anyone can type") || !strings.Contains(body, text) {
+		t.Errorf("confirmation posted at once: %d, want 400 too fast with the text", resp.StatusCode)
+	}
+	clk.Add(20 * time.Second)
+	if resp, _ := post(t, m, "/comments", f); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("confirmation posted after the fill time: %d, want 303", resp.StatusCode)
+	}
+	clk.Add(20 * time.Second)
+	f.Set("comment", "Once more with the same token.")
+	if resp, body := post(t, m, "/comments", f); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "already used") {
+		t.Errorf("a confirmation token used twice: %d, want 400", resp.StatusCode)
+	}
+	f = confirm("A later thought.")
+	clk.Add(25 * time.Hour)
+	if resp, body := post(t, m, "/comments", f); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "expired") {
+		t.Errorf("a confirmation token a day old: %d, want 400 expired", resp.StatusCode)
+	}
+}
+
+// TestJunkURLsDoNotFillTheCache crawls 10,000 distinct URLs that name nothing: none is cached.
+func TestJunkURLsDoNotFillTheCache(t *testing.T) {
+	t.Parallel()
+	m, _ := startMain(t)
+	mustGet(t, m, "/", http.StatusOK)
+	before := m.Server.CacheStats()
+	for i := range 10_000 {
+		var p string
+		switch i % 5 {
+		case 0:
+			p = "/no-such-page-" + strconv.Itoa(i) + "/"
+		case 1:
+			p = "/2026/01/02/junk-" + strconv.Itoa(i) + "/"
+		case 2:
+			p = "/tag/junk-" + strconv.Itoa(i) + "/"
+		case 3:
+			p = "/?utm_source=" + strconv.Itoa(i)
+		default:
+			p = "/wp-content/junk-" + strconv.Itoa(i) + ".php"
+		}
+		w := httptest.NewRecorder()
+		m.Server.ServeHTTP(w, httptest.NewRequest(http.MethodGet, p, nil))
+		if w.Code == http.StatusInternalServerError {
+			t.Fatalf("GET %s = 500", p)
+		}
+	}
+	after := m.Server.CacheStats()
+	if after.Pages > before.Pages+1 || after.Bytes > after.MaxBytes {
+		t.Errorf("after 10,000 junk URLs the cache holds %d pages (%d bytes), before %d pages", after.Pages, after.Bytes, before.Pages)
+	}
 }

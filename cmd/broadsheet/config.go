@@ -8,11 +8,15 @@ import (
 	"net/netip"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/broadsheet/broadsheet/internal/mail"
+	"github.com/broadsheet/broadsheet/internal/media"
+	"github.com/broadsheet/broadsheet/internal/purge"
+	"github.com/broadsheet/broadsheet/internal/web"
 )
 
 // Config is the site's configuration: flags, then BROADSHEET_* environment variables, then these
@@ -33,19 +37,65 @@ type Config struct {
 	DBWait time.Duration
 	// TrustedProxies lists the reverse proxies (CIDR prefixes) whose X-Forwarded-For is believed.
 	TrustedProxies string
+	// SkipCheck opens the database without its start-up consistency check (PRAGMA quick_check).
+	SkipCheck bool
+	// Purge lists the shared caches told of changed pages, comma-separated purge target URLs
+	// (see package purge): varnish://host:port, fastly://TOKEN@SERVICE, cloudflare://TOKEN@ZONE,
+	// https://webhook.
+	Purge string
+	// CacheMB is the page cache's budget in megabytes.
+	CacheMB int
+	// Shared is the Cache-Control policy of public pages.
+	Shared web.SharedCache
+	// TLSCert and TLSKey are PEM files of the site's certificate and key; with them the site
+	// answers HTTPS (and HTTP/2) on Addr.
+	TLSCert, TLSKey string
+	// ACMEDomains, comma-separated, get certificates from Let's Encrypt (or ACMEDirectory)
+	// automatically, kept in DATA/acme.
+	ACMEDomains   string
+	ACMEDirectory string
+	// RedirectAddr, with TLS, is an address answering plain HTTP with a redirect to HTTPS (and
+	// ACME's HTTP challenges), e.g. ":80".
+	RedirectAddr string
+	// MaxUploadMB refuses larger picture uploads.
+	MaxUploadMB int
+}
+
+// tls reports whether the site answers HTTPS.
+func (c Config) tls() bool { return c.TLSCert != "" || c.ACMEDomains != "" }
+
+// checkTLS validates the TLS options together.
+func (c Config) checkTLS() error {
+	switch {
+	case (c.TLSCert == "") != (c.TLSKey == ""):
+		return errors.New("--tls-cert and --tls-key go together: name both files")
+	case c.TLSCert != "" && c.ACMEDomains != "":
+		return errors.New("use either --tls-cert/--tls-key or --acme-domain, not both")
+	case c.RedirectAddr != "" && !c.tls():
+		return errors.New("--redirect-addr redirects to HTTPS: set --tls-cert/--tls-key or --acme-domain too")
+	}
+	return nil
 }
 
 // DefaultConfig is the configuration of a fresh clone.
 func DefaultConfig() Config {
 	return Config{Addr: "localhost:8080", Data: "./broadsheet-data", Title: "The Broadsheet Courier",
-		Description: "Independent news, published with Broadsheet.", Timezone: "UTC", Demo: true,
-		DBWait: 30 * time.Second}
+		Description: "Independent news, published with Broadsheet.", Timezone: "UTC", Demo: true, CacheMB: 64, MaxUploadMB: media.DefaultMaxBytes >> 20,
+		Shared: web.SharedCache{SMaxAge: 10 * time.Minute, StaleWhileRevalidate: time.Minute, StaleIfError: 24 * time.Hour}, DBWait: 30 * time.Second}
 }
 
-// flags registers the options shared by every subcommand on fs, with defaults from the
-// environment, and returns a function that validates the parsed result.
-func (c *Config) flags(fs *flag.FlagSet, env func(string) string) {
+// flags registers on fs the options named (every one when none is: the server's), with
+// defaults from the environment. Every command takes --data, --db, --db-wait and --skip-check, so
+// a server and a command-line tool can work on one site; the rest belong to the commands that use
+// them.
+func (c *Config) flags(fs *flag.FlagSet, env func(string) string, names ...string) {
+	want := func(name string) bool {
+		return len(names) == 0 || slices.Contains([]string{"data", "db", "db-wait", "skip-check"}, name) || slices.Contains(names, name)
+	}
 	str := func(p *string, name, envName, usage string) {
+		if !want(name) {
+			return
+		}
 		if v := env(envName); v != "" {
 			*p = v
 		}
@@ -65,20 +115,109 @@ func (c *Config) flags(fs *flag.FlagSet, env func(string) string) {
 	fs.DurationVar(&c.DBWait, "db-wait", c.DBWait, "how long to keep trying to reach a PostgreSQL server that does not answer at start (env BROADSHEET_DB_WAIT)")
 	str(&c.BaseURL, "base-url", "BROADSHEET_BASE_URL", "public address of the site, e.g. https://news.example.org (default: http://ADDR)")
 	str(&c.Title, "title", "BROADSHEET_TITLE", "site title")
-	str(&c.Description, "description", "BROADSHEET_DESCRIPTION", "site description")
+	str(&c.Description, "description", "BROADSHEET_DESCRIPTION", "site description, for feeds and metadata")
 	str(&c.Timezone, "timezone", "BROADSHEET_TIMEZONE", "newsroom time zone for permalinks and dates")
-	if v := env("BROADSHEET_SMTP"); v != "" {
-		c.SMTP = v
+	if want("smtp") {
+		if v := env("BROADSHEET_SMTP"); v != "" {
+			c.SMTP = v
+		}
+		fs.Var(secretURL{&c.SMTP}, "smtp", "mail server for comment notifications, e.g. smtp://user:pass@mail.example.org:587?from=news@example.org (env BROADSHEET_SMTP)")
 	}
-	fs.Var(secretURL{&c.SMTP}, "smtp", "mail server for comment notifications, e.g. smtp://user:pass@mail.example.org:587?from=news@example.org (env BROADSHEET_SMTP)")
 	str(&c.TrustedProxies, "trusted-proxy", "BROADSHEET_TRUSTED_PROXIES", "comma-separated reverse proxy addresses or CIDR prefixes whose X-Forwarded-For names the reader, e.g. 127.0.0.1/32")
-	if v := env("BROADSHEET_DEMO"); v != "" {
-		if b, err := strconv.ParseBool(v); err == nil {
-			c.Demo = b
+	if want("demo") {
+		if v := env("BROADSHEET_DEMO"); v != "" {
+			if b, err := strconv.ParseBool(v); err == nil {
+				c.Demo = b
+			}
+		}
+		fs.BoolVar(&c.Demo, "demo", c.Demo, "fill a new, empty database with the demo newsroom (env BROADSHEET_DEMO)")
+	}
+	if want("skip-check") {
+		if b, err := strconv.ParseBool(env("BROADSHEET_SKIP_CHECK")); err == nil {
+			c.SkipCheck = b
+		}
+		fs.BoolVar(&c.SkipCheck, "skip-check", c.SkipCheck, "open the database without checking it first, to rescue what a damaged one still holds (env BROADSHEET_SKIP_CHECK)")
+	}
+	if want("purge") {
+		if v := env("BROADSHEET_PURGE"); v != "" {
+			c.Purge = v
+		}
+		fs.Var(purgeFlag{&c.Purge}, "purge", "comma-separated shared caches to purge when pages change: varnish://host:port, "+
+			"fastly://TOKEN@SERVICE_ID, cloudflare://TOKEN@ZONE_ID or an https:// webhook (env BROADSHEET_PURGE)")
+	}
+	num := func(p *int, name, envName, usage string) {
+		if !want(name) {
+			return
+		}
+		if v, err := strconv.Atoi(env(envName)); err == nil && v > 0 {
+			*p = v
+		}
+		fs.IntVar(p, name, *p, usage+" (env "+envName+")")
+	}
+	num(&c.CacheMB, "cache-mb", "BROADSHEET_CACHE_MB", "page cache budget in megabytes")
+	dur := func(p *time.Duration, name, envName, usage string) {
+		if !want(name) {
+			return
+		}
+		if d, err := time.ParseDuration(env(envName)); err == nil {
+			*p = d
+		}
+		fs.DurationVar(p, name, *p, usage+" (env "+envName+")")
+	}
+	dur(&c.Shared.MaxAge, "max-age", "BROADSHEET_MAX_AGE", "how long browsers keep a public page without asking again")
+	dur(&c.Shared.SMaxAge, "s-maxage", "BROADSHEET_S_MAXAGE", "how long shared caches (CDN, Varnish) keep a public page; raise it with --purge")
+	dur(&c.Shared.StaleWhileRevalidate, "stale-while-revalidate", "BROADSHEET_STALE_WHILE_REVALIDATE", "how long shared caches may serve a page while refreshing it")
+	dur(&c.Shared.StaleIfError, "stale-if-error", "BROADSHEET_STALE_IF_ERROR", "how long shared caches may serve a page while the site is down")
+	str(&c.TLSCert, "tls-cert", "BROADSHEET_TLS_CERT", "PEM certificate (chain) file: serve HTTPS and HTTP/2")
+	str(&c.TLSKey, "tls-key", "BROADSHEET_TLS_KEY", "PEM private key file of --tls-cert")
+	str(&c.ACMEDomains, "acme-domain", "BROADSHEET_ACME_DOMAIN", "comma-separated domains to get certificates for automatically (Let's Encrypt; cached in DATA/acme)")
+	str(&c.ACMEDirectory, "acme-directory", "BROADSHEET_ACME_DIRECTORY", "ACME directory URL (default: Let's Encrypt's)")
+	str(&c.RedirectAddr, "redirect-addr", "BROADSHEET_REDIRECT_ADDR", "with TLS, also listen here (e.g. :80) and redirect plain HTTP to HTTPS")
+	num(&c.MaxUploadMB, "max-upload", "BROADSHEET_MAX_UPLOAD_MB", "largest picture upload in MB")
+}
+
+// library is the picture library over DATA/media.
+func (c Config) library(now func() time.Time) (*media.Library, error) {
+	files, err := media.NewDir(filepath.Join(c.Data, "media"))
+	if err != nil {
+		return nil, err
+	}
+	return &media.Library{Files: files, MaxBytes: int64(max(c.MaxUploadMB, 1)) << 20, Now: now}, nil
+}
+
+// purgeTargets parses Purge.
+func (c Config) purgeTargets() ([]purge.Target, error) {
+	var out []purge.Target
+	for _, f := range strings.Split(c.Purge, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		t, err := purge.Parse(f)
+		if err != nil {
+			return nil, fmt.Errorf("--purge: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// purgeFlag is the --purge flag, which --help shows without tokens.
+type purgeFlag struct{ p *string }
+
+func (f purgeFlag) String() string {
+	if f.p == nil || *f.p == "" {
+		return ""
+	}
+	var names []string
+	for _, v := range strings.Split(*f.p, ",") {
+		if t, err := purge.Parse(v); err == nil {
+			names = append(names, t.String())
 		}
 	}
-	fs.BoolVar(&c.Demo, "demo", c.Demo, "fill a new, empty database with the demo newsroom (env BROADSHEET_DEMO)")
+	return strings.Join(names, ",")
 }
+
+func (f purgeFlag) Set(v string) error { *f.p = v; return nil }
 
 // location resolves the configured time zone.
 func (c Config) location() (*time.Location, error) {
@@ -189,6 +328,9 @@ func redactURL(s string) string {
 func (c Config) baseURL(listening string) string {
 	if c.BaseURL != "" {
 		return strings.TrimRight(c.BaseURL, "/")
+	}
+	if c.tls() {
+		return "https://" + listening
 	}
 	return "http://" + listening
 }

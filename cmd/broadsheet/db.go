@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -11,12 +9,15 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"golang.org/x/term"
-
 	"github.com/broadsheet/broadsheet/internal/store/dbcopy"
+	"github.com/broadsheet/broadsheet/internal/store/sqlite"
 )
 
-const dbUsage = `broadsheet db copy --from URL --to URL [--force]
+const dbUsage = `  broadsheet db check [--data DIR | --db URL]         check the whole database for damage (SQLite)
+  broadsheet db backup [--data DIR | --db URL] FILE   copy the database, consistent, while the site serves (SQLite)
+  broadsheet db copy --from URL --to URL [--force]    copy a whole site between SQLite and PostgreSQL`
+
+const dbCopyUsage = `broadsheet db copy --from URL --to URL [--force]
 
 Copies a whole site between databases: from SQLite to PostgreSQL (sqlite:///srv/news/site.db to
 postgres://user:password@host/db) to run several nodes, or back. Every table is copied in one
@@ -24,30 +25,90 @@ transaction on the target, and each table's row count and checksum are checked t
 commits: a failed copy leaves the target as it was. A target that already holds a site is
 refused unless --force, which replaces it. Stop the site's servers first.`
 
-// dbCmd runs "broadsheet db": database tools.
+// dbCmd runs "broadsheet db": the database's full consistency check, online backups (SQLite)
+// and copies between databases.
 func dbCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) string) error {
-	if len(args) == 0 || args[0] != "copy" {
-		return usageError{errors.New("usage: " + dbUsage)}
+	sub, args, err := subcommand(args, dbUsage, stdout, stderr)
+	if err != nil {
+		return err
 	}
-	fs := newFlagSet("db copy", dbUsage, stderr)
+	switch sub {
+	case "check", "backup":
+	case "copy":
+		return dbCopy(ctx, args, stdout, stderr, env)
+	default:
+		fmt.Fprintf(stderr, "Usage:\n%s\n", dbUsage)
+		return usageError{fmt.Errorf("unknown db subcommand %q", sub)}
+	}
+	cfg := DefaultConfig()
+	cfg.Demo = false
+	fs := newFlagSet("db "+sub, "broadsheet db "+sub+" [--data DIR | --db URL]", stderr)
+	cfg.flags(fs, env, "data", "db")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	want := 0
+	if sub == "backup" {
+		want = 1
+	}
+	if fs.NArg() != want {
+		fmt.Fprintf(stderr, "Usage:\n%s\n", dbUsage)
+		return usageError{fmt.Errorf("broadsheet db %s takes %d arguments, not %d", sub, want, fs.NArg())}
+	}
+	kind, path, err := cfg.database()
+	if err != nil {
+		return err
+	}
+	if kind != "sqlite" {
+		if sub == "backup" {
+			return usageError{fmt.Errorf("broadsheet db backup copies a SQLite file; back a PostgreSQL database up with pg_dump " +
+				"(or \"broadsheet db copy --from postgres://… --to sqlite:///backup.db\")")}
+		}
+		return usageError{fmt.Errorf("broadsheet db check checks a SQLite file; PostgreSQL checks its own pages " +
+			"(see amcheck and pg_checksums in its manual)")}
+	}
+	db, err := sqlite.Open(ctx, path, sqlite.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if sub == "backup" {
+		if err := db.Backup(ctx, fs.Arg(0)); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Backed up %s to %s.\n", path, fs.Arg(0))
+		return nil
+	}
+	problems, err := db.Check(ctx, false)
+	if err != nil {
+		return err
+	}
+	for _, p := range problems {
+		fmt.Fprintln(stdout, p)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%s is damaged: %d problems; restore it from a backup", path, len(problems))
+	}
+	fmt.Fprintf(stdout, "%s is sound.\n", path)
+	return nil
+}
+
+// dbCopy runs "broadsheet db copy": a whole site from one database into another.
+func dbCopy(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) string) error {
+	fs := newFlagSet("db copy", dbCopyUsage, stderr)
 	from := fs.String("from", "", "database to copy from: sqlite:///path/site.db or postgres://…")
 	to := fs.String("to", "", "database to copy into (created if a SQLite file is missing)")
 	force := fs.Bool("force", false, "replace the site the target holds")
 	cfg := DefaultConfig()
 	cfg.Demo = false
-	if v := env("BROADSHEET_DB_WAIT"); v != "" {
-		if d, err := time.ParseDuration(v); err == nil {
-			cfg.DBWait = d
-		}
+	if d, err := time.ParseDuration(env("BROADSHEET_DB_WAIT")); err == nil {
+		cfg.DBWait = d
 	}
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if *from == "" || *to == "" || fs.NArg() > 0 {
-		return usageError{errors.New("name both databases: --from URL --to URL")}
+		return usageError{fmt.Errorf("name both databases: --from URL --to URL")}
 	}
 	if kind, path, err := parseDatabase(*from, ""); err != nil {
 		return usageError{err}
@@ -76,10 +137,7 @@ func dbCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env fun
 	}
 	defer dst.Close()
 
-	tty := false
-	if f, ok := stdout.(*os.File); ok {
-		tty = term.IsTerminal(int(f.Fd()))
-	}
+	tty := isTerminal(stdout)
 	start := time.Now()
 	var shown time.Time
 	progress := func(table string, done, total int64) {

@@ -3,8 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -24,15 +22,12 @@ func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	cfg := DefaultConfig()
 	cfg.Demo = false
 	fs := newFlagSet("export", exportUsage, stderr)
-	cfg.flags(fs, env)
+	cfg.flags(fs, env, "data", "db", "timezone", "base-url", "title", "description")
 	format := fs.String("format", "wxr", "wxr (WordPress export) or jsonl (JSON Lines)")
 	out := fs.String("out", "-", "file to write, - for standard output")
 	private := fs.Bool("private", false, "include commenters' email and IP addresses (personal data: keep the file safe)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}

@@ -10,6 +10,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/broadsheet/broadsheet/internal/article"
+	"github.com/broadsheet/broadsheet/internal/comment"
 	"github.com/broadsheet/broadsheet/internal/store"
 )
 
@@ -85,5 +86,57 @@ func TestFeedsAndSitemaps(t *testing.T) {
 	news := mustGet(t, m, "/news-sitemap.xml", http.StatusOK)
 	if !strings.Contains(news, "<news:publication_date>") || !strings.Contains(news, "sitemap-news/0.9") {
 		t.Errorf("news sitemap lacks Google News fields:\n%.400s", news)
+	}
+}
+
+// TestFeedIDsSurviveARename: a story's and a comment's ID in every feed is a tag: URI that a new
+// slug and headline leave alone, so a feed reader does not show a renamed story twice.
+func TestFeedIDsSurviveARename(t *testing.T) {
+	t.Parallel()
+	m, _ := startMain(t)
+	a := liveStory(t, m, 0)
+	c := &comment.Comment{ArticleID: a.ID, Status: comment.Approved, Type: comment.Regular, AuthorName: "Ada",
+		AuthorEmail: "ada@example.org", Content: "A comment in the feed.", CreatedAt: m.Now()}
+	if err := m.Store.CreateComment(t.Context(), c); err != nil {
+		t.Fatal(err)
+	}
+	parser := gofeed.NewParser()
+	ids := func(path string) map[string]string { // title → ID
+		t.Helper()
+		f, err := parser.ParseString(mustGet(t, m, path, http.StatusOK))
+		if err != nil {
+			t.Fatalf("%s does not parse: %v", path, err)
+		}
+		out := map[string]string{}
+		for _, it := range f.Items {
+			out[it.Title] = it.GUID
+		}
+		return out
+	}
+	paths := []string{"/feed/", "/feed/atom/", "/feed.json", "/comments/feed/", "/comments/feed/atom/"}
+	before := map[string]string{}
+	for _, p := range paths {
+		for title, id := range ids(p) {
+			if !strings.HasPrefix(id, "tag:127.0.0.1,") {
+				t.Errorf("%s: %q has the ID %q, want a tag: URI", p, title, id)
+			}
+			before[p+" "+strings.ReplaceAll(title, a.Title, "STORY")] = id
+		}
+	}
+	want := "tag:127.0.0.1," + a.CreatedAt.UTC().Format("2006-01-02") + ":story/" + itoa64(a.ID)
+	if got := before["/feed/ STORY"]; got != want {
+		t.Errorf("/feed/ gives the story the ID %q, want %q", got, want)
+	}
+	a.Slug, a.Title = a.Slug+"-renamed", a.Title+" (renamed)"
+	if err := m.Store.UpdateArticle(t.Context(), a); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range paths {
+		for title, id := range ids(p) {
+			key := p + " " + strings.ReplaceAll(title, a.Title, "STORY")
+			if old, ok := before[key]; !ok || old != id {
+				t.Errorf("%s: after the rename %q has the ID %q, was %q", p, title, id, old)
+			}
+		}
 	}
 }

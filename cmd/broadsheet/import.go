@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -15,11 +17,14 @@ import (
 	"github.com/broadsheet/broadsheet/internal/importer"
 )
 
-const importUsage = `broadsheet import [--data DIR | --db URL] [--dry-run] [--users] FILE…
+const importUsage = `broadsheet import [--data DIR | --db URL] [--dry-run] [--users] [--old-base-url URL] [--json] [--check-urls LIST] FILE…
 
 Imports WordPress exports (WXR), Disqus exports, RSS or Atom feeds and Broadsheet JSON Lines,
 recognised by their content (gzip-compressed files too), in one transaction: all or nothing.
-Importing a file again updates what it created.`
+Importing a file again updates what it created. The old site's URLs are kept under the folder
+it lived in (its export's home address, or --old-base-url). --check-urls asks the site, after the
+import (or without files, as it is), for each old URL of LIST (one a line, from a sitemap or server
+logs) and lists those that would not answer; it exits with an error if any.`
 
 // importCmd runs "broadsheet import": files into the site, with a progress bar on a terminal and
 // a summary of each file.
@@ -27,17 +32,21 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	cfg := DefaultConfig()
 	cfg.Demo = false
 	fs := newFlagSet("import", importUsage, stderr)
-	cfg.flags(fs, env)
+	cfg.flags(fs, env, "data", "db", "timezone")
 	dryRun := fs.Bool("dry-run", false, "read and check everything, report what would happen, save nothing")
 	users := fs.Bool("users", false, "create staff accounts (role author, no password) for WordPress authors")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
+	mediaDir := fs.String("media-dir", "", "a copy of the old site's wp-content/uploads: move the pictures stories use into the library")
+	asJSON := fs.Bool("json", false, "write the summaries (and the URL check) as JSON")
+	checkList := fs.String("check-urls", "", "a file of old URLs, one a line, to check after the import")
+	oldBase := fs.String("old-base-url", "", "the old site's address (https://example.org/blog/), whose folder its old URLs are kept under; default: the export's")
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
-	if fs.NArg() == 0 {
+	if fs.NArg() == 0 && *checkList == "" {
 		return usageError{errors.New("name the files to import\nusage: " + importUsage)}
+	}
+	if *dryRun && *checkList != "" {
+		return usageError{errors.New("--check-urls needs a real import: a dry run keeps nothing to check")}
 	}
 	loc, err := cfg.location()
 	if err != nil {
@@ -56,27 +65,110 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 		}
 		files = append(files, importer.File{Name: name, R: f, Size: size})
 	}
+	fresh, err := newDatabase(cfg)
+	if err != nil {
+		return err
+	}
 	m := NewMain(cfg)
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
 	defer m.Close()
+	imported := false
+	if fresh != nil {
+		// A failed import into a new data directory leaves no empty database behind.
+		defer func() {
+			if !imported || *dryRun {
+				m.Close()
+				m.Store = nil
+				fresh()
+			}
+		}()
+	}
 	bar := newProgressBar(stderr, isTerminal(stderr), time.Now)
 	sums, err := importer.Import(ctx, m.Store, files, importer.Options{Renderer: m.Renderer, Location: loc,
-		Now: m.Now, DryRun: *dryRun, Users: *users, Progress: bar.update})
+		Now: m.Now, DryRun: *dryRun, Users: *users, OldBaseURL: *oldBase, Progress: bar.update})
 	bar.finish()
 	if err != nil {
 		return fmt.Errorf("%w\nNothing was imported: the database is as it was", err)
 	}
-	for _, s := range sums {
-		if _, err := s.WriteTo(stdout); err != nil {
-			return err
+	imported = true
+	// Pictures move in after the stories' transaction, and before the check, whose old picture
+	// addresses then answer.
+	var pictures *importer.MediaSummary
+	if *mediaDir != "" && !*dryRun {
+		sum, err := importer.ImportMedia(ctx, m.Store, m.Media, *mediaDir)
+		if err != nil {
+			return fmt.Errorf("moving pictures in from %s: %w (the stories are imported; run the import again to finish)", *mediaDir, err)
+		}
+		pictures = &sum
+	}
+	var failed []answer
+	checked := 0
+	if *checkList != "" {
+		if failed, checked, err = m.checkURLs(ctx, *checkList); err != nil {
+			return fmt.Errorf("check URLs: %w", err)
 		}
 	}
-	if *dryRun {
-		fmt.Fprintln(stdout, "Dry run: nothing was saved.")
+	if *asJSON {
+		report := struct {
+			Files   []*importer.Summary    `json:"files"`
+			Media   *importer.MediaSummary `json:"media,omitempty"`
+			DryRun  bool                   `json:"dry_run"`
+			Checked int                    `json:"urls_checked,omitempty"`
+			Failed  []answer               `json:"urls_not_answering,omitempty"`
+		}{sums, pictures, *dryRun, checked, failed}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(report); err != nil {
+			return err
+		}
+	} else {
+		for _, s := range sums {
+			if _, err := s.WriteTo(stdout); err != nil {
+				return err
+			}
+		}
+		if pictures != nil {
+			if _, err := pictures.WriteTo(stdout); err != nil {
+				return err
+			}
+		}
+		if *dryRun {
+			fmt.Fprintln(stdout, "Dry run: nothing was saved.")
+		}
+		if *checkList != "" {
+			writeCheck(stdout, *checkList, failed, checked)
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%d of %d old URLs would not answer", len(failed), checked)
 	}
 	return nil
+}
+
+// newDatabase reports, for a SQLite database that does not exist yet, a function that removes
+// what opening it creates (the file, its journal and the data directory if it was made for
+// it); nil when the database exists or is not a file.
+func newDatabase(cfg Config) (func(), error) {
+	kind, path, err := cfg.database()
+	if err != nil || kind != "sqlite" || strings.HasPrefix(path, ":memory:") {
+		return nil, err
+	}
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	dir := filepath.Dir(path)
+	_, dirErr := os.Stat(dir)
+	newDir := errors.Is(dirErr, fs.ErrNotExist)
+	return func() {
+		for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+			os.Remove(path + suffix)
+		}
+		if newDir {
+			os.Remove(dir) // only when empty
+		}
+	}, nil
 }
 
 // isTerminal reports whether w is a terminal, where a progress bar can redraw itself.

@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/broadsheet/broadsheet/internal/importer"
 )
@@ -222,5 +225,94 @@ func TestProgressBarOnATerminal(t *testing.T) {
 	}
 	if strings.Count(out, "\n") != 2 || !strings.Contains(out, "a.xml [####") || !strings.HasSuffix(out, "\x1b[K\n") {
 		t.Errorf("output = %q, want one finished line per file", out)
+	}
+}
+
+// TestImportCheckURLs imports a site with --check-urls and --json: the report lists the old
+// URLs that would not answer, and the command fails because of them.
+func TestImportCheckURLs(t *testing.T) {
+	t.Parallel()
+	m, _ := startMain(t)
+	list := filepath.Join(t.TempDir(), "old-urls.txt")
+	urls := "# from the old sitemap\nhttps://old.example/?p=10\n/hello_world/feed/\n\n/2009/12/\n/never-was-here/\n"
+	if err := os.WriteFile(list, []byte(urls), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := cli(t, m, "import", "--json", "--check-urls", list, importData("site.xml"))
+	if code == 0 {
+		t.Fatalf("import --check-urls with an unknown URL = 0, want a failure\n%s", out)
+	}
+	var report struct {
+		Files []struct {
+			Redirects int
+			Created   map[string]int
+		} `json:"files"`
+		Checked int      `json:"urls_checked"`
+		Failed  []answer `json:"urls_not_answering"`
+	}
+	if err := json.Unmarshal([]byte(out), &report); err != nil {
+		t.Fatalf("--json output = %v\n%s", err, out)
+	}
+	if len(report.Files) != 1 || report.Files[0].Created["stories"] != 6 || report.Files[0].Redirects == 0 {
+		t.Errorf("--json files = %+v, want one file with 6 stories and its old URLs", report.Files)
+	}
+	want := []answer{{URL: "/never-was-here/", Code: http.StatusNotFound, Chain: "404"}}
+	if diff := cmp.Diff(want, report.Failed); report.Checked != 4 || diff != "" {
+		t.Errorf("checked %d old URLs, want 4; not answering (-want +got):\n%s", report.Checked, diff)
+	}
+	if !strings.Contains(errOut, "1 of 4 old URLs would not answer") {
+		t.Errorf("stderr = %q, want the count of URLs not answering", errOut)
+	}
+}
+
+// TestFailedImportLeavesNothing imports a broken file, and dry-runs a good one, into a data
+// directory that does not exist yet: neither leaves a database (or the directory) behind.
+func TestFailedImportLeavesNothing(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{importData("site-broken.xml")}, {"--dry-run", importData("site.xml")}} {
+		data := filepath.Join(t.TempDir(), "new-site")
+		var stdout, stderr bytes.Buffer
+		code := run(t.Context(), append([]string{"import", "--data", data}, args...), &stdout, &stderr, func(string) string { return "" })
+		if wantCode := map[bool]int{true: 0, false: 1}[args[0] == "--dry-run"]; code != wantCode {
+			t.Errorf("import %v = %d, want %d\n%s", args, code, wantCode, stderr.String())
+		}
+		if _, err := os.Stat(data); !os.IsNotExist(err) {
+			entries, _ := os.ReadDir(data)
+			t.Errorf("import %v into a new data directory left it behind: %v, %v", args, err, entries)
+		}
+	}
+}
+
+// TestWordPressAddressForms imports a WordPress site and asks for the forms of address the site
+// answers itself: date archives, search, pagination and the feed of a renamed permalink.
+func TestWordPressAddressForms(t *testing.T) {
+	t.Parallel()
+	m, _ := startMain(t)
+	if code, out, errOut := cli(t, m, "import", importData("site.xml")); code != 0 {
+		t.Fatalf("import = %d\n%s\n%s", code, out, errOut)
+	}
+	for _, path := range []string{"/2024/", "/2024/05/", "/2024/05/01/"} {
+		if body := mustGet(t, m, path, http.StatusOK); !strings.Contains(body, "Election night") {
+			t.Errorf("GET %s lacks the story of 1 May 2024", path)
+		}
+	}
+	if body := mustGet(t, m, "/2009/12/", http.StatusOK); strings.Contains(body, "Election night") {
+		t.Error("GET /2009/12/ lists a story of 2024")
+	}
+	for _, path := range []string{"/2024/13/", "/2023/02/30/", "/0999/"} {
+		mustGet(t, m, path, http.StatusNotFound)
+	}
+	tests := []struct{ path, to string }{
+		{"/?s=the+count", "/search?q=the+count"},
+		{"/?m=202405", "/2024/05/"},
+		{"/page/2/", "/"}, // WordPress's posts 11-20 are on the first page of twelve
+		{"/category/news/page/3/", "/section/news/?page=2"},
+		{"/2009/12/01/hello_world/feed/", "/2009/12/01/hello-world/feed/"},
+	}
+	for _, tc := range tests {
+		resp, _ := get(t, m, tc.path)
+		if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != tc.to {
+			t.Errorf("GET %s = %d to %q, want 301 to %q", tc.path, resp.StatusCode, resp.Header.Get("Location"), tc.to)
+		}
 	}
 }

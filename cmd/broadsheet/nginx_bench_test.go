@@ -4,11 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -16,8 +17,9 @@ import (
 )
 
 // BenchmarkReadPathVsNginx measures the yardstick of DESIGN.md's performance model: Broadsheet
-// serving a cached story page against nginx serving the same bytes from a file, on the same
-// machine, with the same load (64 keep-alive clients, gzip, 3 seconds each). It reports both
+// serving a cached story page and the front page against nginx serving the same bytes from a
+// file, on the same machine, with the same load (64 keep-alive clients, gzip, 3 seconds each,
+// driven by wrk when it is installed, else by Go clients in this process). It reports both
 // request rates and their ratio. It skips when nginx is not installed.
 //
 //	go test -run x -bench ReadPathVsNginx -benchtime 1x ./cmd/broadsheet
@@ -27,22 +29,22 @@ func BenchmarkReadPathVsNginx(b *testing.B) {
 		b.Skip("nginx is not installed (apt-get install nginx-light); nothing to compare with")
 	}
 	m, _ := startMain(b)
-	path := benchStory(b, m)
+	for _, tt := range []struct{ name, path string }{{"story", benchStory(b, m)}, {"front", "/"}} {
+		b.Run(tt.name, func(b *testing.B) { vsNginx(b, nginx, m, tt.path) })
+	}
+}
+
+func vsNginx(b *testing.B, nginx string, m *Main, path string) {
 	page := mustGet(b, m, path, http.StatusOK)
 
 	dir := b.TempDir()
 	if err := os.MkdirAll(filepath.Join(dir, "www"), 0o755); err != nil {
 		b.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "www", "story.html"), []byte(page), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "www", "page.html"), []byte(page), 0o644); err != nil {
 		b.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
+	port := freePort(b)
 	// As root, nginx's workers would switch to an unprivileged user who cannot read the test's
 	// private temporary folder; "user" keeps them as whoever runs the benchmark.
 	user := "root"
@@ -62,7 +64,7 @@ http { access_log off; sendfile on; gzip on; gzip_comp_level 6; gzip_types text/
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	nginxURL := fmt.Sprintf("http://127.0.0.1:%d/story.html", port)
+	nginxURL := fmt.Sprintf("http://127.0.0.1:%d/page.html", port)
 	for i := 0; ; i++ {
 		if resp, err := http.Get(nginxURL); err == nil {
 			resp.Body.Close()
@@ -88,6 +90,23 @@ http { access_log off; sendfile on; gzip on; gzip_comp_level 6; gzip_types text/
 // load runs clients keep-alive loops of GETs (accepting gzip) against url for d and returns the
 // completed requests per second.
 func load(b *testing.B, url string, clients int, d time.Duration) float64 {
+	if wrk, err := exec.LookPath("wrk"); err == nil {
+		out, err := exec.Command(wrk, "-t2", fmt.Sprintf("-c%d", clients), fmt.Sprintf("-d%ds", int(d.Seconds())),
+			"-H", "Accept-Encoding: gzip", url).CombinedOutput()
+		if err != nil {
+			b.Fatalf("wrk: %v\n%s", err, out)
+		}
+		var rate float64
+		for line := range strings.Lines(string(out)) {
+			if v, ok := strings.CutPrefix(line, "Requests/sec:"); ok {
+				rate, _ = strconv.ParseFloat(strings.TrimSpace(v), 64)
+			}
+			if strings.Contains(line, "Non-2xx") {
+				b.Fatalf("wrk: %s", line)
+			}
+		}
+		return rate
+	}
 	tr := &http.Transport{MaxIdleConnsPerHost: clients, DisableCompression: true}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr}

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,22 +13,26 @@ import (
 	"github.com/broadsheet/broadsheet/internal/related/relatedeval"
 )
 
-const relatedUsage = `broadsheet related rebuild [--data DIR | --db URL]
-       broadsheet related eval --corpus FILE.jsonl[.gz] [--k 5] [--label category] [--json]
-       broadsheet related eval --corpus FILE.jsonl[.gz] --synthetic N`
+const relatedUsage = `  broadsheet related rebuild [--data DIR | --db URL]
+  broadsheet related eval --corpus FILE.jsonl[.gz] [--k 5] [--label-field category] [--dates] [--per-label] [--exact] [--keep-duplicates] [--vary V] [--json]
+  broadsheet related eval --corpus FILE.jsonl[.gz] --synthetic N
+
+Run "broadsheet related SUBCOMMAND --help" for its options.`
 
 // relatedCmd runs "broadsheet related": the related-stories engine's tools.
 func relatedCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) string) error {
-	if len(args) == 0 {
-		return usageError{errors.New("usage: " + relatedUsage)}
+	sub, args, err := subcommand(args, relatedUsage, stdout, stderr)
+	if err != nil {
+		return err
 	}
-	switch args[0] {
+	switch sub {
 	case "eval":
-		return relatedeval.Command(ctx, args[1:], stdout, stderr)
+		return relatedeval.Command(ctx, args, stdout, stderr)
 	case "rebuild":
-		return relatedRebuild(ctx, args[1:], stdout, stderr, env)
+		return relatedRebuild(ctx, args, stdout, stderr, env)
 	}
-	return usageError{errors.New("unknown related command " + args[0] + "\nusage: " + relatedUsage)}
+	fmt.Fprintf(stderr, "Usage:\n%s\n", relatedUsage)
+	return usageError{fmt.Errorf("unknown related subcommand %q", sub)}
 }
 
 // relatedRebuild recomputes every story's stored related list, with a progress bar on a
@@ -38,13 +40,13 @@ func relatedCmd(ctx context.Context, args []string, stdout, stderr io.Writer, en
 func relatedRebuild(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) string) error {
 	cfg := DefaultConfig()
 	cfg.Demo = false
-	fs := newFlagSet("related rebuild", relatedUsage, stderr)
-	cfg.flags(fs, env)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
+	fs := newFlagSet("related rebuild", "broadsheet related rebuild [--data DIR | --db URL]", stderr)
+	cfg.flags(fs, env, "data", "db")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
 	}
 	m := NewMain(cfg)
 	if err := m.Open(ctx); err != nil {

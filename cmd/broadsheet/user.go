@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -44,46 +43,45 @@ func (m *Main) openNewsroom(ctx context.Context) error {
 	return nil
 }
 
-const userUsage = `Usage:
-  broadsheet user add --email E --name N [--role R] [options]   create a staff account
+const userUsage = `  broadsheet user add --email E --name N [--role R] [options]   create a staff account
   broadsheet user list [options]                               list the staff
   broadsheet user password --email E [options]                 set a new password
 
 The password is asked for on the terminal, or read as one line from standard input when it
 is not a terminal (echo "$PASSWORD" | broadsheet user add …). Roles: administrator, editor,
-author (the default), contributor, moderator.
-`
+author (the default), contributor, moderator.`
 
 // userCmd runs "broadsheet user": add, list or password.
 func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprint(stderr, userUsage)
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-			return flag.ErrHelp
-		}
-		return usageError{errors.New("name a subcommand: add, list or password")}
+	sub, args, err := subcommand(args, userUsage, stdout, stderr)
+	if err != nil {
+		return err
 	}
-	sub, args := args[0], args[1:]
+	synopsis := map[string]string{
+		"add":      "broadsheet user add --email E --name N [--role R] [--data DIR | --db URL]\n\nThe password is asked for on the terminal, or read as one line from standard input.",
+		"list":     "broadsheet user list [--data DIR | --db URL]",
+		"password": "broadsheet user password --email E [--data DIR | --db URL]\n\nThe password is asked for on the terminal, or read as one line from standard input.",
+	}[sub]
+	if synopsis == "" {
+		fmt.Fprintf(stderr, "Usage:\n%s\n", userUsage)
+		return usageError{fmt.Errorf("unknown subcommand %q", sub)}
+	}
 	cfg := DefaultConfig()
-	fs := newFlagSet("user "+sub, "broadsheet user "+sub+" [options]", stderr)
-	cfg.flags(fs, env)
-	email := fs.String("email", "", "the user's email address")
-	name := fs.String("name", "", "the user's name, as the newsroom sees it")
-	role := fs.String("role", string(account.Author), "administrator, editor, author, contributor or moderator")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
+	fs := newFlagSet("user "+sub, synopsis, stderr)
+	cfg.flags(fs, env, "data", "db")
+	var email, name, role *string
+	if sub == "add" || sub == "password" {
+		email = fs.String("email", "", "the user's email address")
+	}
+	if sub == "add" {
+		name = fs.String("name", "", "the user's name, as the newsroom sees it")
+		role = fs.String("role", string(account.Author), "one of "+roleList())
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
-	}
-	switch sub {
-	case "add", "list", "password":
-	default:
-		fmt.Fprint(stderr, userUsage)
-		return usageError{fmt.Errorf("unknown subcommand %q", sub)}
 	}
 	cfg.Demo = false
 	m := NewMain(cfg)
@@ -136,7 +134,7 @@ func setPassword(ctx context.Context, st store.Store, stdin io.Reader, stdout, s
 	if err := st.UpdateUser(ctx, u); err != nil {
 		return err
 	}
-	if err := st.DeleteSessions(ctx, u.ID); err != nil {
+	if err := st.SignOutEverywhere(ctx, u.ID); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Set a new password for %s; their sessions have ended.\n", u.Email)
@@ -164,12 +162,27 @@ func fieldsError(err error) error {
 		return err
 	}
 	var parts []string
-	for _, k := range []string{"email", "name", "role", "password"} {
+	for _, k := range []string{"email", "name", "role"} {
 		if m, ok := v[k]; ok {
 			parts = append(parts, "--"+k+": "+m)
 		}
 	}
+	if m, ok := v["role"]; ok && m != "" {
+		parts[len(parts)-1] += " Roles: " + roleList() + "."
+	}
+	if m, ok := v["password"]; ok { // typed or piped, not a flag
+		parts = append(parts, "password: "+m)
+	}
 	return errors.New(strings.Join(parts, " "))
+}
+
+// roleList names the staff roles for messages.
+func roleList() string {
+	var names []string
+	for _, r := range account.Roles {
+		names = append(names, string(r))
+	}
+	return strings.Join(names, ", ")
 }
 
 // newPasswordHash reads a new password for the account with email, checks it and hashes it.

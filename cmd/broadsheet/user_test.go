@@ -55,9 +55,9 @@ func TestUserCommand(t *testing.T) {
 		want        string
 	}{
 		{"taken email", "a strong password", []string{"add", "--email", "ada@example.org", "--name", "Again"}, false, "exists already"},
-		{"bad role", "a strong password", []string{"add", "--email", "x@example.org", "--name", "X", "--role", "owner"}, true, "--role"},
+		{"bad role", "a strong password", []string{"add", "--email", "x@example.org", "--name", "X", "--role", "owner"}, true, "--role: Choose a role. Roles: administrator, editor, author, contributor, moderator."},
 		{"bad email", "a strong password", []string{"add", "--email", "nope", "--name", "X"}, true, "--email"},
-		{"short password", "short", []string{"add", "--email", "x@example.org", "--name", "X"}, true, "--password"},
+		{"short password", "short", []string{"add", "--email", "x@example.org", "--name", "X"}, true, "password: Use at least"},
 		{"no password", "", []string{"add", "--email", "x@example.org", "--name", "X"}, true, "no password"},
 		{"unknown subcommand", "", []string{"remove"}, true, "unknown subcommand"},
 		{"no subcommand", "", nil, true, "name a subcommand"},

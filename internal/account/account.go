@@ -83,6 +83,12 @@ type APIToken struct {
 	TokenHash string
 	CreatedAt time.Time
 	LastUsed  time.Time // zero until first used
+	ExpiresAt time.Time // zero for a token that does not expire
+}
+
+// Valid reports whether the token may still be used at now.
+func (t *APIToken) Valid(now time.Time) bool {
+	return t.ExpiresAt.IsZero() || now.Before(t.ExpiresAt)
 }
 
 // Limits on what an account may hold.

@@ -33,11 +33,13 @@ const (
 	ManageUsers Action = "manage users"
 	// ManageSettings changes the site's settings.
 	ManageSettings Action = "change the site's settings"
+	// ManageMedia is deleting pictures from the library (editors and administrators).
+	ManageMedia Action = "delete pictures from the library"
 )
 
 // Actions lists every action, for tests and documentation.
 var Actions = []Action{ViewAdmin, CreateStory, ViewStory, EditStory, SubmitStory, PublishStory, DeleteStory,
-	ManageTaxonomy, ModerateComments, ManageUsers, ManageSettings}
+	ManageTaxonomy, ModerateComments, ManageUsers, ManageSettings, ManageMedia}
 
 // Can is the one permission rule of the newsroom: it reports whether u may do act, on story a for
 // the story actions (nil otherwise). A nil user may do nothing.

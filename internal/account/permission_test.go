@@ -33,15 +33,15 @@ func TestCan(t *testing.T) {
 	// non-story action (all four fields alike).
 	want := map[Role]map[Action]stories{
 		Administrator: {ViewAdmin: yes, CreateStory: yes, ViewStory: yes, EditStory: yes, SubmitStory: yes,
-			PublishStory: yes, DeleteStory: yes, ManageTaxonomy: yes, ModerateComments: yes, ManageUsers: yes, ManageSettings: yes},
+			PublishStory: yes, DeleteStory: yes, ManageTaxonomy: yes, ModerateComments: yes, ManageUsers: yes, ManageSettings: yes, ManageMedia: yes},
 		Editor: {ViewAdmin: yes, CreateStory: yes, ViewStory: yes, EditStory: yes, SubmitStory: yes,
-			PublishStory: yes, DeleteStory: yes, ManageTaxonomy: yes, ModerateComments: yes, ManageUsers: no, ManageSettings: no},
+			PublishStory: yes, DeleteStory: yes, ManageTaxonomy: yes, ModerateComments: yes, ManageUsers: no, ManageSettings: no, ManageMedia: yes},
 		Author: {ViewAdmin: yes, CreateStory: yes, ViewStory: own, EditStory: own, SubmitStory: own,
-			PublishStory: own, DeleteStory: own, ManageTaxonomy: no, ModerateComments: no, ManageUsers: no, ManageSettings: no},
+			PublishStory: own, DeleteStory: own, ManageTaxonomy: no, ModerateComments: no, ManageUsers: no, ManageSettings: no, ManageMedia: no},
 		Contributor: {ViewAdmin: yes, CreateStory: yes, ViewStory: own, EditStory: ownDraft, SubmitStory: ownDraft,
-			PublishStory: no, DeleteStory: ownDraft, ManageTaxonomy: no, ModerateComments: no, ManageUsers: no, ManageSettings: no},
+			PublishStory: no, DeleteStory: ownDraft, ManageTaxonomy: no, ModerateComments: no, ManageUsers: no, ManageSettings: no, ManageMedia: no},
 		Moderator: {ViewAdmin: yes, CreateStory: no, ViewStory: no, EditStory: no, SubmitStory: no,
-			PublishStory: no, DeleteStory: no, ManageTaxonomy: no, ModerateComments: yes, ManageUsers: no, ManageSettings: no},
+			PublishStory: no, DeleteStory: no, ManageTaxonomy: no, ModerateComments: yes, ManageUsers: no, ManageSettings: no, ManageMedia: no},
 	}
 	storyActions := map[Action]bool{ViewStory: true, EditStory: true, SubmitStory: true, PublishStory: true, DeleteStory: true}
 	for _, role := range Roles {

@@ -3,6 +3,8 @@
 package article
 
 import (
+	"html"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -95,7 +97,10 @@ type Article struct {
 	Tags     []Tag
 	Status   Status
 	// PublishedAt is when the story went (or goes, when scheduled) live; zero for drafts.
-	PublishedAt  time.Time
+	PublishedAt time.Time
+	// Zone is the IANA time zone the editor chose PublishedAt in ("America/New_York"), so the
+	// editor shows the time as it was typed; empty means the newsroom's zone.
+	Zone         string
 	UpdatedAt    time.Time
 	CreatedAt    time.Time
 	ImageURL     string
@@ -158,4 +163,25 @@ func Excerpt(s string, n int) string {
 		cut = cut[:i]
 	}
 	return strings.TrimRight(cut, " ,;:.") + "…"
+}
+
+// firstImage finds the source of the first image in sanitised HTML.
+var firstImage = regexp.MustCompile(`<img\b[^>]*?\bsrc="([^"]+)"`)
+
+// ShareImage is the image that link previews and search results show for the article: its lead
+// image, else the first image of its body; never an SVG (social networks refuse them) nor an
+// inline data: image. Empty when there is none.
+func (a *Article) ShareImage() string {
+	candidates := []string{a.ImageURL}
+	for _, m := range firstImage.FindAllStringSubmatch(a.BodyHTML, 10) {
+		candidates = append(candidates, html.UnescapeString(m[1]))
+	}
+	for _, u := range candidates {
+		path, _, _ := strings.Cut(u, "?")
+		path, _, _ = strings.Cut(path, "#")
+		if u != "" && !strings.HasPrefix(u, "data:") && !strings.HasSuffix(strings.ToLower(path), ".svg") {
+			return u
+		}
+	}
+	return ""
 }

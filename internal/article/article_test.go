@@ -2,11 +2,14 @@ package article
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/broadsheet/broadsheet/internal/sanitize"
 )
 
 func TestSlugify(t *testing.T) {
@@ -192,6 +195,42 @@ func TestRendererPrepare(t *testing.T) {
 	}
 }
 
+// TestRendererCode checks that a fenced code block keeps its indentation and is coloured on
+// the server, and that a long one-line block renders plain.
+func TestRendererCode(t *testing.T) {
+	t.Parallel()
+	r := NewRenderer(sanitizer{})
+	h, err := r.HTML("```go\nfunc main() {\n\tif a < b {}\n}\n```")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<code class="language-go"><span class="kd">func</span>`, "<span class=\"w\">\t</span><span class=\"k\">if</span>", "&lt;"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("HTML lacks %q:\n%s", want, h)
+		}
+	}
+	long := strings.Repeat("x", 1<<20)
+	if h, err = r.HTML("```go\n" + long + "\n```"); err != nil || !strings.Contains(h, long) || strings.Contains(h, "<span") {
+		t.Errorf("HTML of a 1 MB line: err %v, %d bytes, spans %v", err, len(h), strings.Contains(h, "<span"))
+	}
+}
+
+// TestRendererFootnotes checks that a Markdown footnote and its reference link to each other
+// through the real sanitiser.
+func TestRendererFootnotes(t *testing.T) {
+	t.Parallel()
+	h, err := NewRenderer(sanitize.New()).HTML("The minister resigned.[^1]\n\n[^1]: Announced at noon.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<sup id="fnref:1"><a class="footnote-ref" href="#fn:1" role="doc-noteref">1</a></sup>`,
+		`<div class="footnotes" role="doc-endnotes">`, `<li id="fn:1">`, `href="#fnref:1"`, "Announced at noon."} {
+		if !strings.Contains(h, want) {
+			t.Errorf("HTML lacks %q:\n%s", want, h)
+		}
+	}
+}
+
 // FuzzSlugify checks that every title gives an empty slug or a valid one.
 func FuzzSlugify(f *testing.F) {
 	for _, s := range []string{"Hello World", "Putin’s plan", "Straße", "习近平", "a\xffb", strings.Repeat("ab ", 60)} {
@@ -202,4 +241,81 @@ func FuzzSlugify(f *testing.F) {
 			t.Errorf("Slugify(%q) = %q, not a valid slug", title, s)
 		}
 	})
+}
+
+// TestRendererBoundsNesting checks that pathological nesting renders quickly and keeps its text:
+// 10,000 nested lists and quotes join the deepest level allowed; a fenced block keeps its
+// indentation.
+func TestRendererBoundsNesting(t *testing.T) {
+	t.Parallel()
+	var lists strings.Builder
+	for i := range 10000 {
+		lists.WriteString(strings.Repeat("  ", min(i, 200)) + "- item" + strconv.Itoa(i) + "\n")
+	}
+	quotes := strings.Repeat(">", 10000) + " deep quote"
+	code := "```\n" + strings.Repeat(" ", 100) + "indented code\n```"
+	for name, src := range map[string]string{"lists": lists.String(), "quotes": quotes, "code": code} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			h, err := NewRenderer(sanitizer{}).HTML(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range []string{"item9999", "deep quote", strings.Repeat(" ", 100) + "indented code"} {
+				if strings.Contains(src, want) && !strings.Contains(h, want) {
+					t.Errorf("HTML lost %q", want)
+				}
+			}
+		})
+	}
+	if got := boundNesting("a\n" + strings.Repeat(" ", 70) + "- b\n\t\t" + strings.Repeat(">", 40) + " c\n"); got !=
+		"a\n"+strings.Repeat(" ", 64)+"- b\n\t\t"+strings.Repeat(">", 32)+" c\n" {
+		t.Errorf("boundNesting = %q", got)
+	}
+}
+
+// BenchmarkRendererPathological renders bodies built to be slow: deep lists, deep quotes, a
+// wide table and a 1 MB line of code.
+func BenchmarkRendererPathological(b *testing.B) {
+	var lists strings.Builder
+	for i := range 10000 {
+		lists.WriteString(strings.Repeat("  ", i%300) + "- x\n")
+	}
+	bodies := map[string]string{
+		"lists":  lists.String(),
+		"quotes": strings.Repeat(">", 10000) + " q",
+		"table":  "| a | b |\n|---|---|\n" + strings.Repeat("| xxxxxxxxxx | yyyyyyyyyyyyy |\n", 20000),
+		"code":   "```go\n" + strings.Repeat("x", 1<<20) + "\n```",
+	}
+	r := NewRenderer(sanitize.New())
+	for name, src := range bodies {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			for b.Loop() {
+				if _, err := r.HTML(src); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func TestShareImage(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, lead, body, want string
+	}{
+		{"lead image", "/media/lead.jpg", `<p><img src="/media/body.jpg"></p>`, "/media/lead.jpg"},
+		{"first body image", "", `<p>Text</p><p><img alt="x" src="https://cdn.example.org/a.webp?w=800&amp;h=600"></p>`, "https://cdn.example.org/a.webp?w=800&h=600"},
+		{"never an SVG lead", "/media/chart.SVG", `<img src="/media/photo.png">`, "/media/photo.png"},
+		{"never an SVG in the body", "", `<img src="/media/logo.svg?v=2"><img src="/media/photo.jpg">`, "/media/photo.jpg"},
+		{"no data: images", "", `<img src="data:image/png;base64,AAAA">`, ""},
+		{"none", "", "<p>Words only.</p>", ""},
+	}
+	for _, tt := range tests {
+		a := &Article{ImageURL: tt.lead, BodyHTML: tt.body}
+		if got := a.ShareImage(); got != tt.want {
+			t.Errorf("%s: ShareImage() = %q, want %q", tt.name, got, tt.want)
+		}
+	}
 }

@@ -3,10 +3,14 @@ package article
 import (
 	"bytes"
 	"fmt"
+	"strings"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/renderer/html"
+
+	"github.com/broadsheet/broadsheet/internal/embed"
+	"github.com/broadsheet/broadsheet/internal/highlight"
 )
 
 // Sanitizer cleans untrusted HTML; *sanitize.Policy is the one the product uses.
@@ -22,25 +26,30 @@ type Renderer struct {
 	san Sanitizer
 }
 
-// NewRenderer returns a Renderer with CommonMark plus tables, strikethrough and autolinks.
+// NewRenderer returns a Renderer with CommonMark plus tables, strikethrough, autolinks and
+// footnotes.
 // Raw HTML passes through goldmark and is then cleaned by san.
 func NewRenderer(san Sanitizer) *Renderer {
 	return &Renderer{
 		md: goldmark.New(
-			goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify, extension.Typographer),
+			goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify, extension.Typographer,
+				extension.Footnote),
 			goldmark.WithRendererOptions(html.WithUnsafe()),
 		),
 		san: san,
 	}
 }
 
-// HTML renders Markdown source to sanitised HTML.
+// HTML renders Markdown source to sanitised HTML. An address alone on its line that a provider
+// of package embed recognises becomes that embed's facade (before sanitising, like all of the
+// body), and the code blocks of known languages are coloured on the server (highlight.HTML,
+// which only adds spans to the sanitised text).
 func (r *Renderer) HTML(src string) (string, error) {
 	var buf bytes.Buffer
-	if err := r.md.Convert([]byte(src), &buf); err != nil {
+	if err := r.md.Convert([]byte(boundNesting(src)), &buf); err != nil {
 		return "", fmt.Errorf("article: render markdown: %w", err)
 	}
-	return r.san.Article(buf.String()), nil
+	return highlight.HTML(r.san.Article(embed.HTML(buf.String()))), nil
 }
 
 // PlainText is the text of rendered HTML, for search, feeds and meta descriptions.
@@ -67,4 +76,72 @@ func (r *Renderer) Prepare(a *Article) error {
 	a.BodyHTML = h
 	a.BodyText = r.PlainText(h)
 	return nil
+}
+
+// Nesting limits of boundNesting. A CommonMark parser's cost grows with the square of the depth
+// of nested lists and quotes, so an unbounded depth would let one pasted body hold the server
+// for minutes; no story needs more than a few levels.
+const (
+	maxIndent = 64 // columns of leading white space
+	maxQuotes = 32 // block quote markers
+)
+
+// boundNesting returns src with the leading white space of each line cut to maxIndent columns
+// and its block quote markers to maxQuotes, outside fenced code blocks, whose lines are kept as
+// they are. Deeper lines join the deepest level allowed; no text is lost.
+func boundNesting(src string) string {
+	var b strings.Builder
+	changed, fence, at := false, "", 0
+	for line := range strings.SplitAfterSeq(src, "\n") {
+		start := at
+		at += len(line)
+		trimmed := strings.TrimLeft(line, " \t")
+		if fence != "" {
+			if strings.HasPrefix(trimmed, fence) {
+				fence = ""
+			}
+		} else if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
+			fence = trimmed[:3]
+		} else if cut := boundLine(line, trimmed); cut != line {
+			if !changed {
+				b.Grow(len(src))
+				b.WriteString(src[:start])
+				changed = true
+			}
+			line = cut
+		}
+		if changed {
+			b.WriteString(line)
+		}
+	}
+	if !changed {
+		return src
+	}
+	return b.String()
+}
+
+// boundLine cuts one line's indentation and quote markers; trimmed is line without its
+// leading white space.
+func boundLine(line, trimmed string) string {
+	cols := 0
+	for _, c := range line[:len(line)-len(trimmed)] {
+		if c == '\t' {
+			cols += 4 - cols%4
+		} else {
+			cols++
+		}
+	}
+	if cols > maxIndent {
+		line = strings.Repeat(" ", maxIndent) + trimmed
+	}
+	quotes, i := 0, len(line)-len(trimmed)
+	for ; i < len(line) && (line[i] == '>' || line[i] == ' '); i++ {
+		if line[i] == '>' {
+			quotes++
+		}
+	}
+	if quotes > maxQuotes {
+		line = line[:len(line)-len(trimmed)] + strings.Repeat(">", maxQuotes) + " " + line[i:]
+	}
+	return line
 }

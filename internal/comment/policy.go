@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -43,6 +45,10 @@ type Input struct {
 	IP        string // PRIVATE
 	UserAgent string // PRIVATE
 	StaffID   int64  // set by the server for a signed-in staff member
+	// Returning is the returning-commenter token the reader's browser kept from an earlier
+	// comment, if any; Remember is their consent to keep one (and their details) in the browser.
+	Returning string
+	Remember  bool
 }
 
 // ValidationError maps form fields (content, name, email, url) to messages.
@@ -113,8 +119,8 @@ func (in Input) Validate() error {
 	if in.URL != "" {
 		if utf8.RuneCountInString(in.URL) > MaxURL {
 			v["url"] = "Your website address is too long."
-		} else if u, err := url.Parse(withScheme(in.URL)); err != nil || (u.Scheme != "http" && u.Scheme != "https") || !strings.Contains(u.Host, ".") {
-			v["url"] = "Please enter a valid website address."
+		} else if !validWebsite(in.URL) {
+			v["url"] = "Please enter a website address, such as https://example.org/, or leave the field empty."
 		}
 	}
 	if len(v) > 0 {
@@ -129,6 +135,36 @@ func (in Input) NormalURL() string {
 		return ""
 	}
 	return withScheme(in.URL)
+}
+
+// validWebsite reports whether s is a web address: http or https (or no scheme), a host name of
+// letters, digits and hyphens with at least two labels (or an IP address), no spaces or
+// characters a browser would not send as they are.
+func validWebsite(s string) bool {
+	if strings.ContainsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || strings.ContainsRune(`<>"'\\^{|}`+"`", r)
+	}) {
+		return false
+	}
+	u, err := url.Parse(withScheme(s))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Opaque != "" {
+		return false
+	}
+	host := u.Hostname()
+	if _, err := netip.ParseAddr(host); err == nil {
+		return true
+	}
+	labels := strings.Split(strings.TrimSuffix(host, "."), ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' ||
+			strings.ContainsFunc(l, func(r rune) bool { return r != '-' && !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+			return false
+		}
+	}
+	return !strings.ContainsFunc(labels[len(labels)-1], unicode.IsDigit)
 }
 
 func withScheme(u string) string {
@@ -151,9 +187,9 @@ func validEmail(s string) bool {
 type Settings struct {
 	// HoldAll holds every comment for a moderator ("Comment must be manually approved").
 	HoldAll bool
-	// HoldUnverified holds comments unless the commenter confirmed their email address and has
-	// an approved comment ("Comment author must have a previously approved comment", made
-	// unspoofable by the verification).
+	// HoldUnverified holds comments unless the commenter is a recognised returning commenter
+	// ("Comment author must have a previously approved comment", made unspoofable by a proof:
+	// see Returning).
 	HoldUnverified bool
 	// LinkLimit holds a comment with this many links or more (0: no limit).
 	LinkLimit int
@@ -180,7 +216,7 @@ type Settings struct {
 	FormLifetime time.Duration
 }
 
-// DefaultSettings are WordPress's defaults plus the verified-email rule.
+// DefaultSettings are WordPress's defaults plus the proven returning-commenter rule.
 func DefaultSettings() Settings {
 	return Settings{HoldUnverified: true, LinkLimit: 2, MaxDepth: 5, PerPage: 50,
 		FloodInterval: 15 * time.Second, SpamThreshold: 0.9, MinFillTime: 3 * time.Second, FormLifetime: 24 * time.Hour}
@@ -192,7 +228,7 @@ type Facts struct {
 	Published    time.Time // the story's publication time
 	Open         bool      // the story takes comments
 	Staff        bool      // posted by a signed-in staff member
-	Trusted      bool      // verified email with an approved comment before
+	Returning    Returning // how the commenter proved an approved comment is theirs
 	SpamScore    float64   // the classifier's score
 	SpamTrained  bool      // the classifier has seen both spam and not-spam
 	LastPostedAt time.Time // latest comment from this IP or email
@@ -248,13 +284,19 @@ func (s Settings) Decide(in Input, f Facts) Decision {
 	if w := findWord(s.ModerationWords, in.Name, in.Email, in.URL, in.Content, in.IP, in.UserAgent); w != "" {
 		hold = append(hold, "moderation word “"+w+"”")
 	}
-	if s.HoldUnverified && !f.Trusted {
-		hold = append(hold, "first comment from an unverified email address")
+	if s.HoldUnverified && f.Returning == Unrecognised {
+		hold = append(hold, "not a recognised returning commenter (no approved comment proven to be theirs)")
 	}
 	if len(hold) > 0 {
 		return Decision{Status: Pending, Reasons: hold}
 	}
-	return Decision{Status: Approved, Reasons: []string{"verified commenter with approved comments"}}
+	switch f.Returning {
+	case ConfirmedEmail:
+		return Decision{Status: Approved, Reasons: []string{"returning commenter: confirmed email address with approved comments"}}
+	case KeptToken:
+		return Decision{Status: Approved, Reasons: []string{"returning commenter: their browser kept the token of an approved comment"}}
+	}
+	return Decision{Status: Approved, Reasons: []string{"no rule held it"}}
 }
 
 func (s Settings) disallowed(in Input) string {

@@ -28,7 +28,16 @@ func TestValidate(t *testing.T) {
 		{"long name", func(in *Input) { in.Name = strings.Repeat("a", MaxName+1) }, ValidationError{"name": "Your name is too long."}},
 		{"long email", func(in *Input) { in.Email = strings.Repeat("a", 95) + "@x.org" }, ValidationError{"email": "Your email address is too long."}},
 		{"long url", func(in *Input) { in.URL = "https://example.org/" + strings.Repeat("a", 200) }, ValidationError{"url": "Your website address is too long."}},
-		{"javascript url", func(in *Input) { in.URL = "javascript:alert(1)" }, ValidationError{"url": "Please enter a valid website address."}},
+		{"javascript url", func(in *Input) { in.URL = "javascript:alert(1)" }, ValidationError{"url": "Please enter a website address, such as https://example.org/, or leave the field empty."}},
+		{"script tag url", func(in *Input) { in.URL = "<script>alert(document.domain)</script>" }, ValidationError{"url": "Please enter a website address, such as https://example.org/, or leave the field empty."}},
+		{"quote breaking url", func(in *Input) { in.URL = `example.org/" onmouseover="alert(1)` }, ValidationError{"url": "Please enter a website address, such as https://example.org/, or leave the field empty."}},
+		{"spaces in url", func(in *Input) { in.URL = "my site.org" }, ValidationError{"url": "Please enter a website address, such as https://example.org/, or leave the field empty."}},
+		{"no dot url", func(in *Input) { in.URL = "localhost" }, ValidationError{"url": "Please enter a website address, such as https://example.org/, or leave the field empty."}},
+		{"numeric tld url", func(in *Input) { in.URL = "example.123" }, ValidationError{"url": "Please enter a website address, such as https://example.org/, or leave the field empty."}},
+		{"data url", func(in *Input) { in.URL = "data:text/html,<b>x</b>" }, ValidationError{"url": "Please enter a website address, such as https://example.org/, or leave the field empty."}},
+		{"ftp url", func(in *Input) { in.URL = "ftp://example.org/" }, ValidationError{"url": "Please enter a website address, such as https://example.org/, or leave the field empty."}},
+		{"idn url", func(in *Input) { in.URL = "https://bücher.example/" }, nil},
+		{"ip url", func(in *Input) { in.URL = "http://192.0.2.1:8080/x?y=1#z" }, nil},
 		{"bare host url", func(in *Input) { in.URL = "example.org" }, nil},
 		{"invalid utf-8", func(in *Input) { in.Content = "a\xffb" }, ValidationError{"content": "This field contains characters we cannot read."}},
 		{"nul", func(in *Input) { in.Name = "a\x00b" }, ValidationError{"name": "This field contains characters we cannot read."}},
@@ -56,7 +65,7 @@ func TestValidate(t *testing.T) {
 func TestDecide(t *testing.T) {
 	t.Parallel()
 	base := Input{Name: "Ada", Email: "ada@example.org", Content: "Thoughtful words.", IP: "192.0.2.1", UserAgent: "Firefox"}
-	trusted := Facts{Trusted: true}
+	trusted := Facts{Returning: ConfirmedEmail}
 	tests := []struct {
 		name     string
 		settings func(*Settings)
@@ -65,8 +74,9 @@ func TestDecide(t *testing.T) {
 		want     Status
 		reason   string
 	}{
-		{"trusted is approved", nil, nil, trusted, Approved, "verified"},
-		{"first-time is held", nil, nil, Facts{}, Pending, "unverified"},
+		{"confirmed email is approved", nil, nil, trusted, Approved, "confirmed email"},
+		{"kept token is approved", nil, nil, Facts{Returning: KeptToken}, Approved, "token"},
+		{"unrecognised is held", nil, nil, Facts{}, Pending, "not a recognised returning commenter"},
 		{"first-time approved when the rule is off", func(s *Settings) { s.HoldUnverified = false }, nil, Facts{}, Approved, ""},
 		{"two links held", nil, func(in *Input) { in.Content = "http://a.example and https://b.example" }, trusted, Pending, "2 links"},
 		{"one link passes", nil, func(in *Input) { in.Content = "see https://a.example" }, trusted, Approved, ""},
@@ -75,8 +85,8 @@ func TestDecide(t *testing.T) {
 		{"disallowed word in text", func(s *Settings) { s.DisallowedWords = []string{"casino"} }, func(in *Input) { in.Content = "best CASINO" }, trusted, Spam, "in text"},
 		{"disallowed IP", func(s *Settings) { s.DisallowedWords = []string{"192.0.2."} }, nil, trusted, Spam, "in IP address"},
 		{"disallowed user agent", func(s *Settings) { s.DisallowedWords = []string{"curl/"} }, func(in *Input) { in.UserAgent = "curl/8.0" }, trusted, Spam, "user agent"},
-		{"classifier", nil, nil, Facts{Trusted: true, SpamScore: 0.97, SpamTrained: true}, Spam, "97% spam"},
-		{"untrained classifier ignored", nil, nil, Facts{Trusted: true, SpamScore: 0.97}, Approved, ""},
+		{"classifier", nil, nil, Facts{Returning: ConfirmedEmail, SpamScore: 0.97, SpamTrained: true}, Spam, "97% spam"},
+		{"untrained classifier ignored", nil, nil, Facts{Returning: ConfirmedEmail, SpamScore: 0.97}, Approved, ""},
 		{"staff approved", func(s *Settings) { s.HoldAll = true }, nil, Facts{Staff: true}, Approved, "staff"},
 	}
 	for _, tt := range tests {

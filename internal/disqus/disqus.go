@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"golang.org/x/net/html/charset"
+
+	"github.com/broadsheet/broadsheet/internal/xmlsize"
 )
 
 // Record is one of *Category, *Thread or *Post.
@@ -106,6 +108,9 @@ func (e *SyntaxError) Error() string {
 	if xe, ok := errors.AsType[*xml.SyntaxError](e.Err); ok {
 		msg = xe.Msg // xml.SyntaxError repeats the line number.
 	}
+	if tl, ok := errors.AsType[*xmlsize.TooLargeError](e.Err); ok {
+		msg = tl.Reason() // and so does this one.
+	}
 	return fmt.Sprintf("disqus: line %d, column %d: %s", e.Line, e.Column, msg)
 }
 
@@ -127,7 +132,7 @@ type Reader struct {
 // declared encoding to UTF-8.
 func NewReader(src io.Reader) *Reader {
 	count := &countingReader{r: src}
-	dec := xml.NewDecoder(count)
+	dec := xml.NewDecoder(xmlsize.NewReader(count, xmlsize.Limit))
 	dec.Strict = true
 	dec.CharsetReader = charset.NewReaderLabel
 	return &Reader{count: count, dec: dec}
@@ -367,6 +372,9 @@ func (r *Reader) token() (xml.Token, error) {
 func (r *Reader) wrap(err error) error {
 	if err == nil || errors.Is(err, io.EOF) {
 		return err
+	}
+	if tl, ok := errors.AsType[*xmlsize.TooLargeError](err); ok {
+		return &SyntaxError{Line: tl.Line, Column: tl.Column, Err: err}
 	}
 	line, col := r.dec.InputPos()
 	if _, ok := errors.AsType[*xml.SyntaxError](err); ok {

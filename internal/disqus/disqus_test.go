@@ -219,6 +219,8 @@ func TestReaderErrors(t *testing.T) {
 			`thread 2: createdAt "yesterday" is not a date`, nil},
 		{"bad boolean", export("<post dsq:id=\"3\"><isDeleted>maybe</isDeleted></post>"), 3, 18, `post 3: isDeleted "maybe" is not a boolean`, nil},
 		{"truncated", cutAfter(export("<post dsq:id=\"4\"><message>cut"), "cut"), 3, 30, "unexpected EOF", nil},
+		{"huge message", export("<post dsq:id=\"5\">\n<message>" + strings.Repeat("All work and no play. ", 200_000) + "</message></post>"), 4, 10,
+			"longer than 4 MB", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +25,7 @@ type Store interface {
 	Authors(ctx context.Context) ([]article.Author, error)
 	Sections(ctx context.Context) ([]article.Section, error)
 	Tags(ctx context.Context) ([]article.Tag, error)
+	Redirects(ctx context.Context) ([]store.Redirect, error)
 }
 
 // Options describe the site an export comes from.
@@ -134,6 +136,15 @@ func WriteWXR(ctx context.Context, st Store, dst io.Writer, opt Options) (Counts
 			return n, err
 		}
 	}
+	kept, err := keptURLs(ctx, st, opt)
+	if err != nil {
+		return n, fmt.Errorf("exporter: %w", err)
+	}
+	err = w.WriteTerm(&wxr.Term{Taxonomy: RedirectTaxonomy, Slug: "old-urls", Name: "Old URLs",
+		Meta: []wxr.Meta{{Key: MetaRedirects, Value: jsonText(nonNil(kept.elsewhere))}}})
+	if err != nil {
+		return n, err
+	}
 	err = eachArticle(ctx, st, func(a *article.Article, comments []*comment.Comment) error {
 		if a.ImageURL != "" {
 			if err := w.WriteItem(attachment(a, opt)); err != nil {
@@ -141,6 +152,7 @@ func WriteWXR(ctx context.Context, st Store, dst io.Writer, opt Options) (Counts
 			}
 		}
 		it := item(a, opt)
+		it.Postmeta = append(it.Postmeta, wxr.Meta{Key: MetaRedirects, Value: jsonText(nonNil(kept.byPath[a.Path(opt.Location)]))})
 		for _, c := range comments {
 			it.Comments = append(it.Comments, wxrComment(c, opt))
 		}
@@ -176,7 +188,7 @@ func wpStatus(s article.Status) string {
 func item(a *article.Article, opt Options) *wxr.Item {
 	link := opt.BaseURL + a.Path(opt.Location)
 	it := &wxr.Item{
-		Title:           escapeText(a.Title),
+		Title:           titleText(a.Title),
 		Link:            link,
 		GUID:            opt.BaseURL + "/?p=" + strconv.FormatInt(a.ID, 10),
 		Content:         "<!-- wp:html -->\n" + strings.TrimRight(a.BodyHTML, "\n") + "\n<!-- /wp:html -->",
@@ -238,7 +250,7 @@ func attachment(a *article.Article, opt Options) *wxr.Item {
 		url = opt.BaseURL + url
 	}
 	return &wxr.Item{
-		Title:         escapeText(a.ImageAlt),
+		Title:         titleText(a.ImageAlt),
 		Link:          url,
 		GUID:          url,
 		PostID:        AttachmentIDBase + a.ID,
@@ -293,16 +305,74 @@ func WriteJSONL(ctx context.Context, st Store, dst io.Writer, opt Options) (Coun
 	if source == "" {
 		source = opt.Title
 	}
-	err := eachArticle(ctx, st, func(a *article.Article, comments []*comment.Comment) error {
+	kept, err := keptURLs(ctx, st, opt)
+	if err != nil {
+		return n, fmt.Errorf("exporter: %w", err)
+	}
+	err = eachArticle(ctx, st, func(a *article.Article, comments []*comment.Comment) error {
 		rec := NewRecord(a, comments, source, opt)
+		rec.Redirects = kept.byPath[a.Path(opt.Location)]
 		n.Articles++
 		n.Comments += len(comments)
 		return enc.Encode(rec)
 	})
+	if err == nil && len(kept.elsewhere) > 0 {
+		err = enc.Encode(&Record{ID: KindRedirects, Kind: KindRedirects, Source: source, Redirects: kept.elsewhere})
+	}
 	if err != nil {
 		return n, fmt.Errorf("exporter: %w", err)
 	}
 	return n, nil
+}
+
+// kept is a site's redirect table split for an export: by the path of the article an old URL
+// leads to (To relative to it), and the old URLs that lead elsewhere.
+type kept struct {
+	byPath    map[string][]Redirect
+	elsewhere []Redirect
+}
+
+// keptURLs reads the redirect table and the articles' paths.
+func keptURLs(ctx context.Context, st Store, opt Options) (kept, error) {
+	k := kept{byPath: map[string][]Redirect{}}
+	for offset := 0; ; offset += pageSize {
+		list, _, err := st.ListArticles(ctx, store.ArticleQuery{Limit: pageSize, Offset: offset})
+		if err != nil {
+			return k, err
+		}
+		for _, a := range list {
+			k.byPath[a.Path(opt.Location)] = nil
+		}
+		if len(list) < pageSize {
+			break
+		}
+	}
+	all, err := st.Redirects(ctx)
+	if err != nil {
+		return k, err
+	}
+	for _, r := range all {
+		path, rel := r.To, ""
+		if p, ok := strings.CutSuffix(r.To, "feed/"); ok {
+			if _, isArticle := k.byPath[path]; !isArticle {
+				path, rel = p, "feed/"
+			}
+		}
+		if _, isArticle := k.byPath[path]; isArticle {
+			k.byPath[path] = append(k.byPath[path], Redirect{From: r.From, To: rel})
+		} else {
+			k.elsewhere = append(k.elsewhere, Redirect{From: r.From, To: r.To})
+		}
+	}
+	return k, nil
+}
+
+// nonNil is list, or an empty list, so that it is written [] rather than null.
+func nonNil[T any](list []T) []T {
+	if list == nil {
+		return []T{}
+	}
+	return list
 }
 
 // NewRecord is an article with its comments as one line of JSON Lines from source.
@@ -403,6 +473,17 @@ func jsonText(v any) string {
 
 // escapeText escapes the characters that would make text markup: WordPress reads titles,
 // excerpts and comments as HTML.
+// titleText is a plain-text title as WordPress keeps a post title: as typed, with only what
+// would read as markup escaped ("<" and ">", and "&" where it would start an entity), so that
+// WordPress shows "Q&A" rather than "Q&amp;A".
+func titleText(s string) string {
+	s = entityStart.ReplaceAllString(s, "&amp;$1")
+	return strings.NewReplacer("<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// entityStart matches an ampersand that starts something an HTML reader takes for an entity.
+var entityStart = regexp.MustCompile(`&(#?[0-9A-Za-z]+;)`)
+
 func escapeText(s string) string {
 	if !strings.ContainsAny(s, "&<>") {
 		return s

@@ -9,10 +9,25 @@ const (
 	MetaAuthors = "_broadsheet_authors"
 	// MetaNotes holds the story's updates and corrections as a JSON list of Note.
 	MetaNotes = "_broadsheet_notes"
+	// MetaRedirects holds the old URLs that lead to the story, as a JSON list of Redirect whose
+	// To is relative to the story's path ("" for the story, "feed/" for its comment feed). The
+	// old URLs that lead elsewhere travel in the term meta of the one term of RedirectTaxonomy,
+	// with absolute To paths ("" for one that answers 410 Gone).
+	MetaRedirects = "_broadsheet_redirects"
 	// MetaImage holds the featured image's address as the story has it, which may be a path on
 	// the site; the attachment has it absolute, as WordPress needs.
 	MetaImage = "_broadsheet_image"
 )
+
+// RedirectTaxonomy is the taxonomy of the term whose meta (MetaRedirects) carries the old URLs
+// that lead to no story. WordPress's importer skips terms of a taxonomy it does not know.
+const RedirectTaxonomy = "broadsheet_redirects"
+
+// Redirect is an old URL path kept by an import and where it leads.
+type Redirect struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
 
 // Record is one line of Broadsheet JSON Lines. Its first six fields are the article corpus
 // format of shared/data (id, title, body as plain text, category, published, source); the
@@ -47,7 +62,14 @@ type Record struct {
 	CommentsOpen *bool     `json:"comments_open,omitempty"`
 	Notes        []Note    `json:"notes,omitempty"`
 	Comments     []Comment `json:"comments,omitempty"`
+	// Redirects are the old URLs that lead to the story, To relative to its path (see
+	// MetaRedirects). The record of Kind KindRedirects carries those that lead elsewhere.
+	Redirects []Redirect `json:"redirects,omitempty"`
 }
+
+// KindRedirects is the Kind of the last record of an export that kept old URLs leading to no
+// story: it holds only them, in Redirects, with absolute To paths.
+const KindRedirects = "redirects"
 
 // Term is a section, tag or byline.
 type Term struct {

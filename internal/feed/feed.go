@@ -9,6 +9,7 @@
 package feed
 
 import (
+	"net"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -208,4 +209,16 @@ func allowed(r rune, size int) bool {
 		return false
 	}
 	return true
+}
+
+// TagURI is a permanent identifier for an item (RFC 4151): tag:HOST,DATE:SPECIFIC, where host
+// is the site's domain (a port is dropped), date the day (UTC) the thing came into being and
+// specific names it without its slug ("story/42"). A changed slug or headline leaves it alone,
+// so a feed reader does not show a renamed story twice.
+func TagURI(host string, date time.Time, specific string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.ToLower(host)
+	return "tag:" + host + "," + date.UTC().Format("2006-01-02") + ":" + specific
 }

@@ -388,3 +388,20 @@ var errWrite = errors.New("disk full")
 type failingWriter struct{}
 
 func (failingWriter) Write([]byte) (int, error) { return 0, errWrite }
+
+func TestTagURI(t *testing.T) {
+	t.Parallel()
+	day := time.Date(2026, 3, 22, 23, 30, 0, 0, time.FixedZone("EST", -5*3600)) // 23 March in UTC
+	tests := []struct {
+		host, specific, want string
+	}{
+		{"news.example.org", "story/42", "tag:news.example.org,2026-03-23:story/42"},
+		{"News.Example.org:8080", "comment/7", "tag:news.example.org,2026-03-23:comment/7"},
+		{"127.0.0.1:8080", "story/1", "tag:127.0.0.1,2026-03-23:story/1"},
+	}
+	for _, tt := range tests {
+		if got := TagURI(tt.host, day, tt.specific); got != tt.want {
+			t.Errorf("TagURI(%q, %v, %q) = %q, want %q", tt.host, day, tt.specific, got, tt.want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"cmp"
 	"encoding/xml"
 	"html"
 	"io"
@@ -25,7 +26,7 @@ func WriteRSS(w io.Writer, f Feed) error {
 		Channel: rssChannel{
 			Title:         f.Title,
 			Link:          f.Link,
-			Description:   f.Description,
+			Description:   cmp.Or(f.Description, f.Title), // RSS requires one; the title says what the feed is
 			Language:      f.Language,
 			LastBuildDate: rfc1123(f.updated()),
 		},

@@ -129,7 +129,7 @@ func isHTMLBlockTag(name string) bool {
 }
 
 // startsHTMLBlock reports whether s begins with a tag that starts a CommonMark HTML block of the
-// sixth kind.
+// sixth kind, as goldmark reads them.
 func startsHTMLBlock(s string) bool {
 	if !strings.HasPrefix(s, "<") {
 		return false
@@ -143,7 +143,9 @@ func startsHTMLBlock(s string) bool {
 		return false
 	}
 	rest := s[i:]
-	return rest == "" || strings.IndexByte(" \t\n>", rest[0]) >= 0 || strings.HasPrefix(rest, "/>")
+	// CommonMark allows a tab after the name too, but goldmark does not start a block there: such
+	// a body gets its <div>, which does.
+	return rest == "" || strings.IndexByte(" \n>", rest[0]) >= 0 || strings.HasPrefix(rest, "/>")
 }
 
 // commentText turns a comment's HTML, as WordPress and Disqus keep it, into the plain text

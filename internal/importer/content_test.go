@@ -45,6 +45,7 @@ func TestMarkdownSafe(t *testing.T) {
 		{"carriage returns", "<p>a</p>\r\n\r\n<p>b</p>", "<p>a</p>\n<p>b</p>"},
 		{"comment first", "<!--more-->\n\n*x*", "<div>\n<!--more-->\n*x*\n</div>"},
 		{"prefix is not pre", "<p>x</p>\n<prefix>\n\ny", "<p>x</p>\n<prefix>\ny"},
+		{"tab after the tag name", "<p\tclass=x>0</p>", "<div>\n<p\tclass=x>0</p>\n</div>"},
 	}
 	md := markdown()
 	for _, tc := range tests {

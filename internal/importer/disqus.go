@@ -27,6 +27,18 @@ func (r *run) disqus(src io.Reader) error {
 	posts := map[string]int{}
 	ids := map[string]int64{}              // Disqus post ID → comment ID
 	waiting := map[string][]*disqus.Post{} // parent ID → replies waiting for it
+	// once finds a comment met under another thread of the same story (its old and new URL
+	// were two threads): it is attached once.
+	type sameComment struct {
+		article      int64
+		author, text string
+		created      int64
+	}
+	type firstSeen struct {
+		thread string
+		id     int64
+	}
+	once := map[sameComment]firstSeen{}
 	source := ""
 	save := func(p *disqus.Post, parentID int64) error {
 		th := threads[p.ThreadID]
@@ -49,11 +61,20 @@ func (r *run) disqus(src io.Reader) error {
 			r.sum.skip("empty comment", "post "+p.ID)
 			return nil
 		}
+		same := sameComment{th.article, c.AuthorName, c.Content, c.CreatedAt.UnixMicro()}
+		if first, ok := once[same]; ok && first.thread != p.ThreadID {
+			ids[p.ID] = first.id
+			r.sum.Merged++
+			return nil
+		}
 		id, _, err := r.saveComment(source, "post:"+p.ID, c, false)
 		if err != nil {
 			return err
 		}
 		ids[p.ID] = id
+		if _, ok := once[same]; !ok {
+			once[same] = firstSeen{p.ThreadID, id}
+		}
 		return nil
 	}
 	// saveTree saves p and then the replies that waited for it.

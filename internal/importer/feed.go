@@ -13,19 +13,27 @@ import (
 	"golang.org/x/net/html/charset"
 
 	"github.com/broadsheet/broadsheet/internal/article"
+	"github.com/broadsheet/broadsheet/internal/xmlsize"
 )
 
-// MaxFeedBytes is the largest feed the importer reads: feeds are read whole, unlike exports.
-const MaxFeedBytes = 64 << 20
+// MaxFeedBytes is the largest feed the importer reads: feeds are read whole, unlike exports,
+// and the feed parser takes several times a feed's size in memory.
+const MaxFeedBytes = 16 << 20
 
 // feed imports an RSS or Atom feed: every item becomes a published story. The file is first
 // checked with a strict XML parser, so that a malformed feed is refused with its line and column
 // rather than half read by the lenient feed parser.
 func (r *run) feed(src io.Reader) error {
-	data, err := io.ReadAll(io.LimitReader(src, MaxFeedBytes+1))
+	var buf bytes.Buffer
+	buf.Grow(64 << 10)
+	_, err := buf.ReadFrom(io.LimitReader(xmlsize.NewReader(src, xmlsize.Limit), MaxFeedBytes+1))
+	if tl, ok := errors.AsType[*xmlsize.TooLargeError](err); ok {
+		return &SyntaxError{Format: r.sum.Format, Line: tl.Line, Column: tl.Column, Err: errors.New(tl.Reason())}
+	}
 	if err != nil {
 		return err
 	}
+	data := buf.Bytes()
 	if len(data) > MaxFeedBytes {
 		return fmt.Errorf("feed larger than %d MB; split it", MaxFeedBytes>>20)
 	}
@@ -91,13 +99,33 @@ func (r *run) feedItem(source, siteHost string, it *gofeed.Item) error {
 	case it.UpdatedParsed != nil:
 		a.PublishedAt = it.UpdatedParsed.UTC()
 	default:
-		a.PublishedAt = r.opt.Now().UTC()
+		// A date the feed parser could not read is read tolerantly; one nobody can read is not
+		// invented: the story waits as a draft for an editor to date it.
+		raw := strings.TrimSpace(it.Published)
+		if raw == "" {
+			raw = strings.TrimSpace(it.Updated)
+		}
+		if t, ok := parseFeedDate(raw); ok {
+			a.PublishedAt = t
+			break
+		}
+		a.Status = article.Draft
+		reason := "no date: imported as a draft, to be dated by hand"
+		if raw != "" {
+			reason = "unreadable date: imported as a draft, to be dated by hand"
+			title += " (" + raw + ")"
+		}
+		r.sum.hold(reason, title)
 	}
 	a.UpdatedAt = a.PublishedAt
 	if it.UpdatedParsed != nil && it.UpdatedParsed.After(a.PublishedAt) {
 		a.UpdatedAt = it.UpdatedParsed.UTC()
 	}
 	a.CreatedAt = a.PublishedAt
+	if a.Status == article.Draft {
+		a.CreatedAt = r.opt.Now().UTC()
+		a.UpdatedAt = a.CreatedAt
+	}
 	for _, p := range it.Authors {
 		if p == nil {
 			continue

@@ -158,7 +158,7 @@ func TestWordPress(t *testing.T) {
 		for _, frag := range []string{
 			"went on *all night*", // text, not Markdown emphasis
 			"&amp; went on",
-			`<figure><img alt="A crowd at the count"`,
+			`<figure class="wp-caption alignright"><img alt="A crowd at the count"`,
 			"<figcaption>The crowd at the town hall</figcaption></figure>",
 			"<pre>North   1200\n\nSouth    900</pre>",
 			`<a href="/2024/04/30/the-candidates/">`, // relative links intact
@@ -588,4 +588,27 @@ func FuzzImport(f *testing.F) {
 			t.Fatalf("a dry run changed the store: %+v, want %+v", after, before)
 		}
 	})
+}
+
+// TestDisqusCommentUnderTwoThreads imports a Disqus export where a story had two threads (its
+// permalink and its plain link) holding the same comment: it is attached once, its reply
+// hangs on it, and the summary counts the merge.
+func TestDisqusCommentUnderTwoThreads(t *testing.T) {
+	t.Parallel()
+	st := newStore(t)
+	sums := importFiles(t, st, options(), "site.xml", "disqus-twice.xml")
+	if s := sums[1]; s.Merged != 1 || s.Created[importer.KindComment] != 2 {
+		t.Errorf("disqus-twice.xml: %d merged, %d comments created; want 1 and 2", s.Merged, s.Created[importer.KindComment])
+	}
+	var got []string
+	names := map[int64]string{}
+	for _, c := range comments(t, st, bySlug(t, st, "election-night").ID) {
+		names[c.ID] = c.AuthorName
+		if c.AuthorIP == "192.0.2.40" { // the Disqus file's
+			got = append(got, c.AuthorName+" ← "+names[c.ParentID])
+		}
+	}
+	if diff := cmp.Diff([]string{"Joe Reader ← ", "Liz Reader ← Joe Reader"}, got); diff != "" {
+		t.Errorf("comments (-want +got):\n%s", diff)
+	}
 }

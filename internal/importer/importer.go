@@ -78,6 +78,9 @@ type Options struct {
 	// Users creates a staff account with the Author role and no password for every WordPress
 	// author with an email address that has none yet; an administrator then sets passwords.
 	Users bool
+	// OldBaseURL is the address the old site answered at (https://example.org/blog/), whose
+	// path its old URLs are kept under; by default a WordPress export's own (its home address).
+	OldBaseURL string
 	// Progress, when set, is called after each record with the state of the current file.
 	Progress func(Progress)
 }

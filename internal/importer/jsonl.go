@@ -17,8 +17,9 @@ import (
 	"github.com/broadsheet/broadsheet/internal/exporter"
 )
 
-// maxLine is the longest line of JSON Lines the importer reads.
-const maxLine = 64 << 20
+// maxLine is the longest line of JSON Lines the importer reads: a story with tens of thousands
+// of comments, and a bound on the memory one line takes.
+const maxLine = 32 << 20
 
 // jsonl imports Broadsheet JSON Lines: one story per line, in the corpus format of shared/data
 // or as package exporter writes it, with its comments.
@@ -26,7 +27,7 @@ func (r *run) jsonl(src io.Reader) error {
 	br := bufio.NewReaderSize(src, 64<<10)
 	for n := 1; ; n++ {
 		line, err := readLine(br)
-		if len(line) > maxLine {
+		if errors.Is(err, errLongLine) {
 			return &SyntaxError{Format: JSONLines, Line: n, Column: 1, Err: fmt.Errorf("line longer than %d MB", maxLine>>20)}
 		}
 		if len(bytes.TrimSpace(line)) > 0 {
@@ -53,20 +54,26 @@ func (r *run) jsonl(src io.Reader) error {
 	}
 }
 
-// readLine returns the next line without its line break, however long.
+// errLongLine is readLine's answer to a line longer than maxLine.
+var errLongLine = errors.New("line too long")
+
+// readLine returns the next line without its line break, or errLongLine as soon as it is
+// longer than maxLine: memory stays near maxLine whatever the line's length.
 func readLine(br *bufio.Reader) ([]byte, error) {
-	var long []byte
+	var parts [][]byte
+	total := 0
 	for {
 		part, err := br.ReadSlice('\n')
+		total += len(part)
 		if errors.Is(err, bufio.ErrBufferFull) {
-			long = append(long, part...)
-			if len(long) > maxLine {
-				return long, nil
+			if total > maxLine {
+				return nil, errLongLine
 			}
+			parts = append(parts, bytes.Clone(part))
 			continue
 		}
-		if long != nil {
-			part = append(long, part...)
+		if parts != nil {
+			part = bytes.Join(append(parts, part), nil)
 		}
 		return bytes.TrimRight(part, "\r\n"), err
 	}
@@ -99,6 +106,14 @@ func (r *run) record(rec *exporter.Record) error {
 		r.sum.Source = source
 	} else if r.sum.Source != source && !strings.HasSuffix(r.sum.Source, ", …") {
 		r.sum.Source += ", …"
+	}
+	if rec.Kind == exporter.KindRedirects {
+		for _, k := range rec.Redirects {
+			if err := r.redirect(k.From, k.To); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	a := &article.Article{Kind: article.Story, Title: strings.Join(strings.Fields(rec.Title), " "), Slug: rec.Slug,
 		Status: article.Published, Standfirst: rec.Standfirst, CommentsOpen: true,
@@ -170,9 +185,17 @@ func (r *run) record(rec *exporter.Record) error {
 	if err != nil || !ok {
 		return err
 	}
-	if rec.URL != "" && live(a.Status) {
-		if err := r.redirect(oldPath(rec.URL), a.Path(r.opt.Location)); err != nil {
-			return err
+	if live(a.Status) {
+		to := a.Path(r.opt.Location)
+		if rec.URL != "" {
+			if err := r.redirect(oldPath(rec.URL), to); err != nil {
+				return err
+			}
+		}
+		for _, k := range rec.Redirects {
+			if err := r.redirect(k.From, to+k.To); err != nil {
+				return err
+			}
 		}
 	}
 	list := make([]importedComment, 0, len(rec.Comments))

@@ -381,7 +381,11 @@ func oldPath(link string) string {
 	if u.RawQuery != "" {
 		return ""
 	}
-	return u.Path
+	p := u.Path
+	for strings.Contains(p, "//") { // a link WordPress wrote with a doubled slash
+		p = strings.ReplaceAll(p, "//", "/")
+	}
+	return p
 }
 
 // live reports whether an article of status s had a public address to keep.

@@ -3,6 +3,7 @@ package importer
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -44,8 +45,19 @@ type Summary struct {
 	// Renamed lists the articles whose slug another article held, so that they were imported
 	// under another (slug-2); their old addresses lead to the article that was there first.
 	Renamed []Skip
+	// Held lists the records imported but held back for a person to look at (a feed item
+	// without a readable date, as a draft; a password-protected post, unpublished), by reason.
+	Held []Skip
+	// Merged counts the Disqus comments met under two threads of one story (its old and new
+	// address), attached once.
+	Merged int
 	// Unmatched lists the Disqus threads no story was found for; their comments are skipped.
 	Unmatched []Thread
+	// Shortcodes counts the WordPress shortcodes the importer does not turn into HTML, by name:
+	// their text ([gallery ids="1,2"]) shows in the stories until an editor replaces it.
+	Shortcodes map[string]int
+	// Warnings are what a person should check before the old site goes away.
+	Warnings []string
 	// Bytes is the size of the file read, Duration the time it took.
 	Bytes    int64
 	Duration time.Duration
@@ -70,9 +82,15 @@ func newSummary(file string, f Format) *Summary {
 }
 
 // skip records that example was left out for reason.
-func (s *Summary) skip(reason, example string) {
-	for i := range s.Skipped {
-		if k := &s.Skipped[i]; k.Reason == reason {
+func (s *Summary) skip(reason, example string) { addSkip(&s.Skipped, reason, example) }
+
+// hold records that example was imported as a draft for reason.
+func (s *Summary) hold(reason, example string) { addSkip(&s.Held, reason, example) }
+
+// addSkip counts example under reason in list.
+func addSkip(list *[]Skip, reason, example string) {
+	for i := range *list {
+		if k := &(*list)[i]; k.Reason == reason {
 			k.Count++
 			if len(k.Examples) < maxExamples && example != "" {
 				k.Examples = append(k.Examples, example)
@@ -84,8 +102,33 @@ func (s *Summary) skip(reason, example string) {
 	if example != "" {
 		k.Examples = []string{example}
 	}
-	s.Skipped = append(s.Skipped, k)
+	*list = append(*list, k)
 }
+
+// reShortcode matches a shortcode's opening: [name, then a space, "]" or "/]".
+var reShortcode = regexp.MustCompile(`\[([a-zA-Z][a-zA-Z0-9_-]*)(?:\s[^\[\]]*)?/?\]`)
+
+// knownShortcodes are those the importer turns into HTML (wxr.Shortcodes).
+var knownShortcodes = map[string]bool{"caption": true, "wp_caption": true, "embed": true}
+
+// shortcodes counts the shortcodes of WordPress content the importer leaves as text. A bracket
+// counts as one when it is closed ([/name]) or carries attributes (name="…"), so that "[sic]"
+// and "[1]" in prose do not.
+func (s *Summary) shortcodes(content string) {
+	for _, m := range reShortcode.FindAllStringSubmatch(content, -1) {
+		name := strings.ToLower(m[1])
+		if knownShortcodes[name] || !(strings.Contains(m[0], "=") || strings.Contains(content, "[/"+m[1]+"]")) {
+			continue
+		}
+		if s.Shortcodes == nil {
+			s.Shortcodes = map[string]int{}
+		}
+		s.Shortcodes[name]++
+	}
+}
+
+// warn records a warning.
+func (s *Summary) warn(msg string) { s.Warnings = append(s.Warnings, msg) }
 
 // rename records that an article was given slug instead of the one it asked for.
 func (s *Summary) rename(asked, slug string) {
@@ -147,11 +190,27 @@ func (s *Summary) WriteTo(w io.Writer) (int64, error) {
 	for _, k := range s.Skipped {
 		writeSkip(&b, "skipped", k)
 	}
+	for _, k := range s.Held {
+		writeSkip(&b, "held", k)
+	}
+	if s.Merged > 0 {
+		fmt.Fprintf(&b, "  merged %d: Disqus comments under two threads of one story, attached once\n", s.Merged)
+	}
 	if len(s.Unmatched) > 0 {
 		fmt.Fprintf(&b, "  %d Disqus threads match no story; their comments were skipped:\n", len(s.Unmatched))
 		for _, t := range s.Unmatched {
 			fmt.Fprintf(&b, "    %s (%d comments)\n", t.URL, t.Posts)
 		}
+	}
+	if len(s.Shortcodes) > 0 {
+		var list []string
+		for name, n := range sorted(s.Shortcodes) {
+			list = append(list, fmt.Sprintf("[%s] %d", name, n))
+		}
+		fmt.Fprintf(&b, "  unknown shortcodes, left as text: %s\n", strings.Join(list, ", "))
+	}
+	for _, m := range s.Warnings {
+		fmt.Fprintf(&b, "  warning: %s\n", m)
 	}
 	n, err := io.WriteString(w, b.String())
 	return int64(n), err

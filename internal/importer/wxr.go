@@ -1,9 +1,12 @@
 package importer
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"math"
 	"net/url"
 	"slices"
 	"strconv"
@@ -35,6 +38,20 @@ type wxrRun struct {
 	waiting []waitingImage
 	users   map[int64]int64 // WordPress user ID → staff account
 	site    *wxr.Site
+	// srcBase is the path the export says the site lived under ("/blog", or "" at the root);
+	// base is the one its old URLs are kept under: srcBase, or Options.OldBaseURL's path.
+	srcBase, base string
+	// carried is set by a Broadsheet export, whose redirect table travels with it: its own
+	// post and term IDs were never public addresses.
+	carried bool
+	// unusedCats and unusedTags are the terms of the file no story uses.
+	unusedCats []*wxr.Category
+	unusedTags []*wxr.Tag
+	// loginSlugs and slugLogins pair the file's WordPress logins with their byline slugs.
+	loginSlugs, slugLogins map[string]string
+	// offsets counts the items by the difference between their local and UTC dates: the
+	// site's time zone.
+	offsets map[time.Duration]int
 }
 
 type waitingImage struct{ article, attachment int64 }
@@ -43,7 +60,9 @@ type waitingImage struct{ article, attachment int64 }
 func (r *run) wxr(src io.Reader) error {
 	w := &wxrRun{run: r, authors: map[string]*wxr.Author{}, cats: map[string]*wxr.Category{},
 		usedCats: map[string]string{}, usedTags: map[string]string{}, images: map[int64]image{},
-		users: map[int64]int64{}}
+		users: map[int64]int64{}, offsets: map[time.Duration]int{}, loginSlugs: map[string]string{},
+		slugLogins: map[string]string{}}
+	w.base = basePath(r.opt.OldBaseURL)
 	rd := wxr.NewReader(src)
 	for {
 		rec, err := rd.Next()
@@ -58,8 +77,13 @@ func (r *run) wxr(src io.Reader) error {
 			w.site = rec
 			w.source = "wxr:" + siteKey(rec, r.name)
 			r.sum.Source = w.source
+			w.srcBase = siteBase(rec)
+			if r.opt.OldBaseURL == "" {
+				w.base = w.srcBase
+			}
 		case *wxr.Author:
 			w.authors[rec.Login] = rec
+			w.authorSlug(rec.Login, plainTitle(rec.DisplayName)) // slugs in the file's order
 			if r.opt.Users {
 				if err := w.user(rec); err != nil {
 					return err
@@ -67,6 +91,16 @@ func (r *run) wxr(src io.Reader) error {
 			}
 		case *wxr.Category:
 			w.cats[rec.Nicename] = rec
+			w.unusedCats = append(w.unusedCats, rec)
+		case *wxr.Tag:
+			w.unusedTags = append(w.unusedTags, rec)
+		case *wxr.Term:
+			if rec.Taxonomy == exporter.RedirectTaxonomy {
+				w.carried = true
+				if err := w.carriedRedirects(rec.Meta); err != nil {
+					return err
+				}
+			}
 		case *wxr.Item:
 			if err := w.item(rec); err != nil {
 				return err
@@ -90,12 +124,66 @@ func siteKey(s *wxr.Site, file string) string {
 	return file
 }
 
+// siteBase is the path a WordPress site lived under: that of its home address (base_blog_url),
+// else of its WordPress address or its link, without the trailing slash.
+func siteBase(s *wxr.Site) string {
+	for _, u := range []string{s.BaseBlogURL, s.BaseSiteURL, s.Link} {
+		if strings.TrimSpace(u) != "" {
+			return basePath(u)
+		}
+	}
+	return ""
+}
+
+// basePath is the path of a site address without its trailing slash: "/blog" for
+// https://example.org/blog/, "" for a site at the root.
+func basePath(site string) string {
+	u, err := url.Parse(strings.TrimSpace(site))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimRight(u.Path, "/")
+}
+
+// old is the old URL of a path of the site: p under the site's base path.
+func (w *wxrRun) old(p string) string {
+	if w.base == "" || p == "" {
+		return p
+	}
+	return w.base + p
+}
+
+// oldLink is the kept path of an item's link: its path (or plain-link query) taken from
+// under the export's base path and put under the one the old URLs are kept under.
+func (w *wxrRun) oldLink(link string) string {
+	u, err := url.Parse(strings.TrimSpace(link))
+	if err != nil || (u.Path == "" && u.RawQuery == "") {
+		return ""
+	}
+	rel, ok := strings.CutPrefix(u.Path, w.srcBase)
+	if !ok || (rel != "" && !strings.HasPrefix(rel, "/")) {
+		return oldPath(link) // a link outside the site's folder: kept as it is
+	}
+	u.Path = rel
+	p := oldPath(u.String())
+	if p == "" {
+		return ""
+	}
+	return w.old(p)
+}
+
 // item imports one post, page or attachment.
 func (w *wxrRun) item(it *wxr.Item) error {
 	switch it.PostType {
 	case "post", "page":
 		return w.post(it)
 	case "attachment":
+		if n := len(it.Comments); n > 0 {
+			// Broadsheet has no attachment pages to hang them on: reported, not dropped unseen.
+			for range n {
+				w.sum.skip("comment on an attachment (Broadsheet has no attachment pages)", plainTitle(it.Title))
+			}
+		}
 		img := image{url: strings.TrimSpace(it.AttachmentURL), alt: meta(it.Postmeta, "_wp_attachment_image_alt")}
 		if img.alt == "" {
 			img.alt = plainTitle(it.Title)
@@ -148,7 +236,7 @@ func (w *wxrRun) post(it *wxr.Item) error {
 	}
 	if it.PostPassword != "" && status != article.Draft && status != article.Pending {
 		status = article.Unpublished
-		w.sum.skip("password protection (imported unpublished, to keep the text private)", example)
+		w.sum.hold("password protection: imported unpublished, to keep the text private", example)
 	}
 	a := &article.Article{Kind: article.Story, Title: title, Slug: it.PostName, Status: status,
 		CommentsOpen: it.CommentStatus != "closed"}
@@ -159,9 +247,18 @@ func (w *wxrRun) post(it *wxr.Item) error {
 		a.Body = src
 	} else {
 		a.Body = markdownSafe(wordpressHTML(it.Content))
+		w.sum.shortcodes(it.Content)
 	}
 	if ex := strings.TrimSpace(it.Excerpt); ex != "" {
 		a.Standfirst = w.opt.Renderer.PlainText(ex)
+	}
+	if !it.PostDate.IsZero() && !it.PostDateGMT.IsZero() {
+		site := it.PostDate.Sub(it.PostDateGMT).Round(15 * time.Minute)
+		if _, ours := it.PostDateGMT.In(w.opt.Location).Zone(); time.Duration(ours)*time.Second != site {
+			w.offsets[site]++
+		} else {
+			w.offsets[sameZone]++
+		}
 	}
 	pub := it.PostDateGMT
 	if pub.IsZero() && (status == article.Published || status == article.Unpublished) {
@@ -180,6 +277,12 @@ func (w *wxrRun) post(it *wxr.Item) error {
 	a.CreatedAt = pub
 	if a.CreatedAt.IsZero() {
 		a.CreatedAt = a.UpdatedAt
+	}
+	if a.CreatedAt.IsZero() {
+		a.CreatedAt = it.PostDate // a draft keeps its date: the site's wall clock is what there is
+	}
+	if a.UpdatedAt.IsZero() {
+		a.UpdatedAt = a.CreatedAt
 	}
 	w.bylines(it, a)
 	w.terms(it, a)
@@ -252,13 +355,32 @@ func (w *wxrRun) bylines(it *wxr.Item, a *article.Article) {
 	if login == "" {
 		return
 	}
-	name := login
-	if au := w.authors[login]; au != nil && strings.TrimSpace(au.DisplayName) != "" {
-		name = strings.TrimSpace(au.DisplayName)
+	name := plainTitle(login)
+	if au := w.authors[login]; au != nil && plainTitle(au.DisplayName) != "" {
+		name = plainTitle(au.DisplayName) // display names may carry markup: the byline is text
 	}
-	if s := termSlug(login, name); s != "" {
+	if s := w.authorSlug(login, name); s != "" {
 		a.Authors = []article.Author{{Name: name, Slug: s}}
 	}
+}
+
+// authorSlug is the byline slug of a WordPress login: made from the login, and kept apart from
+// another login of the file that would make the same slug ("jane" and "jane." or "<b>jane</b>"
+// are two people to WordPress, not one byline).
+func (w *wxrRun) authorSlug(login, name string) string {
+	if s, ok := w.loginSlugs[login]; ok {
+		return s
+	}
+	base := termSlug(plainTitle(login), name)
+	if base == "" {
+		return ""
+	}
+	s := base
+	for i := 2; w.slugLogins[s] != "" && w.slugLogins[s] != login; i++ {
+		s = base + "-" + strconv.Itoa(i)
+	}
+	w.loginSlugs[login], w.slugLogins[s] = s, login
+	return s
 }
 
 // terms sets the article's section and tags by the hierarchy rule (see the package comment).
@@ -336,30 +458,54 @@ func decode(s string) string {
 	return s
 }
 
-// postRedirects keeps a live post's old URLs.
+// postRedirects keeps a live post's old URLs: its permalink, plain link and the other forms
+// WordPress answered (/slug/, /YYYY/MM/DD/slug/, the REST API's), with their feeds, all under
+// the site's base path. A Broadsheet export carries its old URLs instead (MetaRedirects).
 func (w *wxrRun) postRedirects(it *wxr.Item, a *article.Article) error {
 	to := a.Path(w.opt.Location)
-	from := []string{oldPath(it.Link)}
-	if it.PostID != 0 {
+	if v, ok := metaOK(it.Postmeta, exporter.MetaRedirects); ok {
+		var list []exporter.Redirect
+		if err := json.Unmarshal([]byte(v), &list); err != nil {
+			w.sum.skip("unreadable "+exporter.MetaRedirects+" meta: "+err.Error(), a.Title)
+			return nil
+		}
+		for _, r := range list {
+			if err := w.redirect(r.From, to+r.To); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	from := []string{w.oldLink(it.Link)}
+	if it.PostID != 0 && !w.carried {
 		id := strconv.FormatInt(it.PostID, 10)
-		from = append(from, "/?p="+id)
+		from = append(from, w.old("/?p="+id))
+		rest := "/wp-json/wp/v2/posts/"
 		if a.Kind == article.Page {
-			from = append(from, "/?page_id="+id)
+			from = append(from, w.old("/?page_id="+id))
+			rest = "/wp-json/wp/v2/pages/"
+		}
+		if err := w.redirect(w.old(rest+id), to); err != nil {
+			return err
 		}
 	}
-	if slug := decode(strings.TrimSpace(it.PostName)); slug != "" && !strings.Contains(slug, "/") {
-		from = append(from, "/"+slug+"/")
+	if slug := decode(strings.TrimSpace(it.PostName)); slug != "" && !strings.Contains(slug, "/") && !w.carried {
+		from = append(from, w.old("/"+slug+"/"))
 		if a.Kind == article.Story && !it.PostDate.IsZero() {
-			from = append(from, it.PostDate.Format("/2006/01/02/")+slug+"/")
+			from = append(from, w.old(it.PostDate.Format("/2006/01/02/")+slug+"/"))
 		}
+	}
+	feed := to + "feed/"
+	if a.Kind == article.Page {
+		feed = to // a page has no comment feed: its old one leads to the page
 	}
 	for _, f := range from {
 		if err := w.redirect(f, to); err != nil {
 			return err
 		}
 		// The post's comment feed.
-		if a.Kind == article.Story && strings.HasSuffix(f, "/") && f != to && !strings.HasPrefix(f, "/?") {
-			if err := w.redirect(f+"feed/", to+"feed/"); err != nil {
+		if strings.HasSuffix(f, "/") && (f != to || a.Kind == article.Page) && !strings.Contains(f, "?") {
+			if err := w.redirect(f+"feed/", feed); err != nil {
 				return err
 			}
 		}
@@ -450,9 +596,9 @@ func spamScore(s comment.Status) float64 {
 // user creates a staff account for a WordPress author (Options.Users).
 func (w *wxrRun) user(au *wxr.Author) error {
 	email := account.NormalizeEmail(au.Email)
-	name := strings.TrimSpace(au.DisplayName)
+	name := plainTitle(au.DisplayName)
 	if name == "" {
-		name = au.Login
+		name = plainTitle(au.Login)
 	}
 	if email == "" {
 		w.sum.skip("staff account without an email address", name)
@@ -465,7 +611,7 @@ func (w *wxrRun) user(au *wxr.Author) error {
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
-	slug := termSlug(au.Login, name)
+	slug := w.authorSlug(au.Login, name)
 	if slug == "" {
 		w.sum.skip("staff account without a usable login", name)
 		return nil
@@ -516,49 +662,156 @@ func (w *wxrRun) finish() error {
 			return err
 		}
 	}
+	if w.carried {
+		return nil // a Broadsheet export's terms and feeds came with its redirect table
+	}
 	for nicename, to := range sorted(w.usedCats) {
-		// WordPress answers a child category at its full path and at its own nicename.
-		paths := []string{w.categoryPath(nicename)}
-		if own := decode(nicename); own != paths[0] {
-			paths = append(paths, own)
-		}
-		for _, p := range paths {
-			if err := w.redirectBoth("/category/"+p+"/", to); err != nil {
-				return err
-			}
-		}
-		if c := w.cats[nicename]; c != nil && c.TermID != 0 {
-			if err := w.redirect("/?cat="+strconv.FormatInt(c.TermID, 10), to); err != nil {
-				return err
-			}
+		if err := w.categoryRedirects(w.cats[nicename], nicename, to); err != nil {
+			return err
 		}
 	}
 	for nicename, to := range sorted(w.usedTags) {
-		if err := w.redirectBoth("/tag/"+decode(nicename)+"/", to); err != nil {
-			return err
-		}
-		if err := w.redirect("/?tag="+url.QueryEscape(decode(nicename)), to); err != nil {
+		if err := w.tagRedirects(nicename, to); err != nil {
 			return err
 		}
 	}
-	for login := range sorted(w.authors) {
-		if slug := termSlug(login, ""); slug != "" && slug != login {
-			if err := w.redirectBoth("/author/"+login+"/", "/author/"+slug+"/"); err != nil {
+	// The terms no story uses answer 410 Gone: the old site listed nothing there either.
+	for _, c := range w.unusedCats {
+		if _, used := w.usedCats[c.Nicename]; !used {
+			if err := w.categoryRedirects(c, c.Nicename, ""); err != nil {
 				return err
 			}
 		}
 	}
-	if w.site != nil && w.site.WXRVersion != "" {
-		// The site's feeds under WordPress's other names.
-		for _, f := range [][2]string{{"/feed/rss2/", "/feed/"}, {"/feed/rss/", "/feed/"}, {"/feed/rdf/", "/feed/"},
-			{"/comments/feed/rss2/", "/comments/feed/"}, {"/?feed=rss2", "/feed/"}, {"/?feed=rss", "/feed/"},
-			{"/?feed=atom", "/feed/atom/"}, {"/?feed=comments-rss2", "/comments/feed/"}} {
-			if err := w.redirect(f[0], f[1]); err != nil {
+	for _, t := range w.unusedTags {
+		if _, used := w.usedTags[t.Slug]; !used {
+			if err := w.tagRedirects(t.Slug, ""); err != nil {
 				return err
 			}
+		}
+	}
+	for login, au := range sorted(w.authors) {
+		slug := w.authorSlug(login, plainTitle(au.DisplayName))
+		if slug == "" {
+			continue
+		}
+		to := "/author/" + slug + "/"
+		if w.run.authors[slug] == 0 {
+			to = "" // an author without stories: 410 Gone, as for unused terms
+		}
+		if err := w.redirectBoth(w.old("/author/"+login+"/"), to); err != nil {
+			return err
+		}
+		if au.ID != 0 {
+			if err := w.redirect(w.old("/?author="+strconv.FormatInt(au.ID, 10)), to); err != nil {
+				return err
+			}
+		}
+	}
+	if w.base != "" {
+		// The site's front page and feeds, under its folder.
+		for _, f := range []string{"", "/", "/feed/", "/feed/atom/", "/comments/feed/"} {
+			to := f
+			if to == "" {
+				to = "/"
+			}
+			if err := w.redirect(w.base+f, to); err != nil {
+				return err
+			}
+		}
+	}
+	// The site's feeds under WordPress's other names.
+	for _, f := range [][2]string{{"/feed/rss2/", "/feed/"}, {"/feed/rss/", "/feed/"}, {"/feed/rdf/", "/feed/"},
+		{"/comments/feed/rss2/", "/comments/feed/"}, {"/?feed=rss2", "/feed/"}, {"/?feed=rss", "/feed/"},
+		{"/?feed=atom", "/feed/atom/"}, {"/?feed=comments-rss2", "/comments/feed/"}} {
+		if err := w.redirect(w.old(f[0]), f[1]); err != nil {
+			return err
+		}
+	}
+	w.timeZone()
+	return nil
+}
+
+// categoryRedirects keeps a category's old URLs (its full path, its own nicename, their
+// feeds, ?cat=ID) leading to to, or answering 410 Gone when to is "".
+func (w *wxrRun) categoryRedirects(c *wxr.Category, nicename, to string) error {
+	// WordPress answers a child category at its full path and at its own nicename.
+	paths := []string{w.categoryPath(nicename)}
+	if own := decode(nicename); own != paths[0] {
+		paths = append(paths, own)
+	}
+	for _, p := range paths {
+		if err := w.redirectBoth(w.old("/category/"+p+"/"), to); err != nil {
+			return err
+		}
+	}
+	if c != nil && c.TermID != 0 {
+		return w.redirect(w.old("/?cat="+strconv.FormatInt(c.TermID, 10)), to)
+	}
+	return nil
+}
+
+// tagRedirects keeps a tag's old URLs (/tag/slug/, its feed, ?tag=slug) leading to to, or
+// answering 410 Gone when to is "".
+func (w *wxrRun) tagRedirects(nicename, to string) error {
+	if err := w.redirectBoth(w.old("/tag/"+decode(nicename)+"/"), to); err != nil {
+		return err
+	}
+	return w.redirect(w.old("/?tag="+url.QueryEscape(decode(nicename))), to)
+}
+
+// carriedRedirects keeps the old URLs a Broadsheet export carries for no story: those of its
+// sections, tags, bylines and feeds.
+func (w *wxrRun) carriedRedirects(meta []wxr.Meta) error {
+	v, ok := metaOK(meta, exporter.MetaRedirects)
+	if !ok {
+		return nil
+	}
+	var list []exporter.Redirect
+	if err := json.Unmarshal([]byte(v), &list); err != nil {
+		w.sum.skip("unreadable "+exporter.MetaRedirects+" term meta: "+err.Error(), "")
+		return nil
+	}
+	for _, r := range list {
+		if err := w.redirect(r.From, r.To); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// sameZone counts, in wxrRun.offsets, the items dated in the newsroom's time zone.
+const sameZone = time.Duration(math.MinInt64)
+
+// timeZone warns when the export's dates say the site kept another time zone than the
+// newsroom's: new permalinks are dated in the newsroom's zone, so an evening story may move to
+// the next day (its old URL still leads to it).
+func (w *wxrRun) timeZone() {
+	var site time.Duration
+	other, best := 0, 0
+	for d, n := range sorted(w.offsets) {
+		if d == sameZone {
+			continue
+		}
+		other += n
+		if n > best {
+			site, best = d, n
+		}
+	}
+	if other == 0 || other < w.offsets[sameZone] {
+		return
+	}
+	w.sum.warn(fmt.Sprintf("%d stories are dated UTC%s, not in the newsroom's time zone (%s): their new permalinks may show another day; their old ones lead to them (import with --timezone set to the site's zone to keep the dates)",
+		other, offsetText(site), w.opt.Location))
+}
+
+// offsetText is a UTC offset as "+05:30" or "−05:00".
+func offsetText(d time.Duration) string {
+	sign := "+"
+	if d < 0 {
+		sign, d = "−", -d
+	}
+	return fmt.Sprintf("%s%02d:%02d", sign, int(d.Hours()), int(d.Minutes())%60)
 }
 
 // redirectBoth keeps an archive's old URL and that of its feed.
@@ -569,13 +822,17 @@ func (w *wxrRun) redirectBoth(from, to string) error {
 	if err := w.redirect(from, to); err != nil {
 		return err
 	}
-	return w.redirect(from+"feed/", to+"feed/")
+	feed := to
+	if to != "" {
+		feed = to + "feed/"
+	}
+	return w.redirect(from+"feed/", feed)
 }
 
 // sorted iterates over a map in key order, so that imports are deterministic.
-func sorted[V any](m map[string]V) func(yield func(string, V) bool) {
-	return func(yield func(string, V) bool) {
-		keys := make([]string, 0, len(m))
+func sorted[K cmp.Ordered, V any](m map[K]V) func(yield func(K, V) bool) {
+	return func(yield func(K, V) bool) {
+		keys := make([]K, 0, len(m))
 		for k := range m {
 			keys = append(keys, k)
 		}

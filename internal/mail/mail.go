@@ -282,10 +282,15 @@ func compose(from *netmail.Address, m Message, date time.Time, id string) ([]byt
 	}
 	buf.WriteString("\r\n")
 	qp := quotedprintable.NewWriter(&buf)
-	qp.Write([]byte(strings.ToValidUTF8(m.Text, "\uFFFD")))
+	// Every line ending becomes "\n" first, which the writer turns into CRLF: its own handling of
+	// a lone CR drops the line break after a control character that follows one.
+	qp.Write([]byte(lineEnds.Replace(strings.ToValidUTF8(m.Text, "\uFFFD"))))
 	qp.Close()
 	return buf.Bytes(), to, nil
 }
+
+// lineEnds turns CRLF and lone CR into LF.
+var lineEnds = strings.NewReplacer("\r\n", "\n", "\r", "\n")
 
 // validName reports whether name is a header field name of letters, digits and hyphens, the
 // names real fields have (RFC 5322 allows more, which some parsers refuse).

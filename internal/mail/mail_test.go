@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net"
 	netmail "net/mail"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -52,7 +53,7 @@ func TestSend(t *testing.T) {
 	if err := through(srv).Send(t.Context(), m); err != nil {
 		t.Fatalf("Send = %v", err)
 	}
-	got := srv.Wait(t, 1, 5*time.Second)[0]
+	got := srv.Wait(t, 1, 30*time.Second)[0]
 	if got.From != "news@example.org" {
 		t.Errorf("envelope sender = %q, want %q", got.From, "news@example.org")
 	}
@@ -125,7 +126,7 @@ func TestSendMessageIDsDiffer(t *testing.T) {
 			t.Fatalf("Send = %v", err)
 		}
 	}
-	got := srv.Wait(t, 2, 5*time.Second)
+	got := srv.Wait(t, 2, 30*time.Second)
 	if a, b := got[0].Header.Get("Message-Id"), got[1].Header.Get("Message-Id"); a == b {
 		t.Errorf("two messages share Message-ID %q", a)
 	}
@@ -141,7 +142,7 @@ func TestSendLongSubjectFolds(t *testing.T) {
 	if err := through(srv).Send(t.Context(), mail.Message{To: "ada@example.org", Subject: subject, Text: "Hi."}); err != nil {
 		t.Fatalf("Send = %v", err)
 	}
-	got := srv.Wait(t, 1, 5*time.Second)[0]
+	got := srv.Wait(t, 1, 30*time.Second)[0]
 	if s := got.Header.Get("Subject"); s != subject {
 		t.Errorf("Subject = %q, want %q", s, subject)
 	}
@@ -258,7 +259,7 @@ func TestSendTemporaryFailure(t *testing.T) {
 	if err := s.Send(t.Context(), m); err != nil {
 		t.Fatalf("Send after the failure = %v", err)
 	}
-	srv.Wait(t, 1, 5*time.Second)
+	srv.Wait(t, 1, 30*time.Second)
 }
 
 // silent accepts connections and never answers, as a hung mail server does.
@@ -287,11 +288,12 @@ func TestSendHungServer(t *testing.T) {
 	host, port := silent(t)
 	m := mail.Message{To: "ada@example.org", Subject: "Hi", Text: "Hi."}
 
+	// What ended each wait is in the error: the timeout's deadline or the caller's cancellation.
+	// (Had either been ignored, Send would wait for the other, or hang until the test times out.)
 	s := mail.SMTP{Host: host, Port: port, From: "news@example.org", Timeout: 200 * time.Millisecond}
-	start := time.Now()
 	err := s.Send(t.Context(), m)
-	if err == nil || time.Since(start) > 3*time.Second {
-		t.Errorf("Send to a hung server with a 200ms timeout = %v after %v, want an error soon", err, time.Since(start))
+	if !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("Send to a hung server with a 200ms timeout = %v, want a deadline error", err)
 	}
 	if mail.Permanent(err) {
 		t.Errorf("Permanent(%v) = true, want a timeout to be temporary", err)
@@ -300,9 +302,8 @@ func TestSendHungServer(t *testing.T) {
 	s.Timeout = time.Minute
 	ctx, cancel := context.WithCancel(t.Context())
 	time.AfterFunc(200*time.Millisecond, cancel)
-	start = time.Now()
 	err = s.Send(ctx, m)
-	if !errors.Is(err, context.Canceled) || time.Since(start) > 3*time.Second {
-		t.Errorf("Send to a hung server, cancelled after 200ms = %v after %v; want context.Canceled soon", err, time.Since(start))
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Send to a hung server, cancelled after 200ms = %v; want context.Canceled", err)
 	}
 }

@@ -32,6 +32,9 @@ type Config struct {
 	// Neighbours is how many of a changed story's nearest stories get their lists recomputed
 	// with it, besides those whose lists named it (default 4 × K).
 	Neighbours int
+	// Snapshot, when set, is the file where Follow keeps a copy of the index, so that a restart
+	// reads it and applies the changes since instead of analysing every story again.
+	Snapshot string
 }
 
 // Recommender owns the index and the stored lists. It is safe for concurrent use; changes are
@@ -84,7 +87,7 @@ func (r *Recommender) indexed(a *article.Article) bool {
 
 // Version names the analysis and scoring that computed the stored lists. When it changes (or on a
 // site's first start) Follow recomputes every list once; bump it with any change that alters lists.
-const Version = "2"
+const Version = "3"
 
 // versionKey is the setting that records the Version of the stored lists.
 const versionKey = "related.version"
@@ -301,24 +304,31 @@ func (r *Recommender) Len() int {
 // maxChanges is how many change-log entries Follow reads at once; more waiting means a rebuild.
 const maxChanges = 10_000
 
-// Follow loads the index, then applies every article change the store's change log records —
-// from this process, the command line or an import — until ctx ends. wake, when it receives,
-// makes it look at once; otherwise it looks every interval.
+// Follow loads the index (from its snapshot when Config.Snapshot names a usable one), then
+// applies every article change the store's change log records — from this process, the command
+// line or an import — until ctx ends, when it saves the snapshot. wake, when it receives, makes
+// it look at once; otherwise it looks every interval.
 func (r *Recommender) Follow(ctx context.Context, interval time.Duration, wake <-chan struct{}) error {
-	seq, err := r.st.LatestChange(ctx)
+	seq, err := r.start(ctx)
+	if err == nil {
+		err = r.upgrade(ctx)
+	}
 	if err != nil {
-		return fmt.Errorf("recommend: follow: %w", err)
-	}
-	start := time.Now()
-	if err := r.Load(ctx, nil); err != nil {
-		return err
-	}
-	r.log.Info("related-stories index loaded", slog.Int("stories", r.Len()), slog.Duration("took", time.Since(start)))
-	if err := r.upgrade(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while starting
+		}
 		return err
 	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	saved := seq
+	defer func() {
+		if seq != saved {
+			if err := r.SaveSnapshot(seq); err != nil {
+				r.log.Error("related stories", slog.Any("err", err))
+			}
+		}
+	}()
 	for {
 		changes, latest, err := r.st.ChangesSince(ctx, seq, maxChanges)
 		switch {
@@ -336,6 +346,10 @@ func (r *Recommender) Follow(ctx context.Context, interval time.Duration, wake <
 			}
 			r.log.Info("related stories rebuilt after many changes", slog.Int("stories", r.Len()), slog.Duration("took", time.Since(start)))
 			seq = latest
+			if err := r.SaveSnapshot(seq); err != nil {
+				r.log.Error("related stories", slog.Any("err", err))
+			}
+			saved = seq
 		default:
 			if ids := changedArticles(changes); len(ids) > 0 {
 				if err := r.Refresh(ctx, ids...); err != nil && ctx.Err() == nil {

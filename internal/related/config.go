@@ -61,6 +61,11 @@ type Config struct {
 	NoNewer bool
 	// ReasonTerms is how many shared terms explain each result. Zero means 3.
 	ReasonTerms int
+	// CopyOverlap keeps near-copies (wire copies, re-posts, a story imported
+	// twice) out of the results: a story is left out when, of the terms it or
+	// the query story keeps, this share or more are kept by both. Zero means
+	// 0.9; negative lists copies like any other story.
+	CopyOverlap float64
 }
 
 // DefaultConfig returns the configuration the product uses.
@@ -77,6 +82,7 @@ func DefaultConfig() Config {
 		HalfLife:      30 * 24 * time.Hour,
 		RecencyWeight: 0.3,
 		ReasonTerms:   3,
+		CopyOverlap:   0.9,
 	}
 }
 
@@ -93,6 +99,7 @@ func (c Config) withDefaults() Config {
 	orDefault(&c.MaxDocFreq, d.MaxDocFreq)
 	orDefault(&c.HalfLife, d.HalfLife)
 	orDefault(&c.ReasonTerms, d.ReasonTerms)
+	orDefault(&c.CopyOverlap, d.CopyOverlap)
 	if c.QueryTerms <= 0 {
 		c.QueryTerms = -1
 	}

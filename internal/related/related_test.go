@@ -133,6 +133,36 @@ func TestRelatedReason(t *testing.T) {
 	}
 }
 
+// TestReasonLeavesOutCommonWords checks that a word most stories share is
+// no reason while a name or a rare word is, and that a link whose only
+// shared words are common still says which one counted most.
+func TestReasonLeavesOutCommonWords(t *testing.T) {
+	t.Parallel()
+	var docs []Document
+	for i := range 400 {
+		docs = append(docs, doc(int64(100+i), 0, "said", "week:2", fmt.Sprintf("filler%d", i)))
+	}
+	docs = append(docs,
+		doc(1, 0, "week:4", "said", "ferri", "harbour council*"),
+		doc(2, 0, "week:4", "said", "ferri", "harbour council*"),
+		doc(3, 0, "week:9", "said"),
+		doc(4, 0, "week:9", "said"),
+	)
+	ix := build(t, Config{MaxDocFreq: 1}, docs)
+	for _, tt := range []struct {
+		id   int64
+		want string
+	}{{1, "harbour council · ferri"}, {3, "week"}} {
+		rs, err := ix.Related(tt.id, 1)
+		if err != nil || len(rs) != 1 {
+			t.Fatalf("Related(%d) = %v, %v", tt.id, rs, err)
+		}
+		if got := rs[0].Why(); got != tt.want {
+			t.Errorf("Related(%d) reason %q, want %q", tt.id, got, tt.want)
+		}
+	}
+}
+
 func TestLargeK(t *testing.T) {
 	t.Parallel()
 	docs := synthetic(300, 20, 9)
@@ -431,4 +461,43 @@ func TestConcurrent(t *testing.T) {
 		}
 	})
 	wg.Wait()
+}
+
+// TestCopiesLeftOut checks that a near-copy of a story (the same terms but
+// one) is never among its related stories, while a story sharing half its
+// terms is, and that CopyOverlap < 0 lists copies again.
+func TestCopiesLeftOut(t *testing.T) {
+	t.Parallel()
+	terms := func(from, to int, extra ...string) []string {
+		var ts []string
+		for i := from; i < to; i++ {
+			ts = append(ts, fmt.Sprintf("w%d", i))
+		}
+		return append(ts, extra...)
+	}
+	docs := []Document{
+		doc(1, 0, terms(0, 40)...),
+		doc(2, 0, terms(0, 40, "updat")...), // a re-post with one word added
+		doc(3, 0, terms(0, 39)...),          // a copy with one word cut
+		doc(4, 0, terms(20, 60)...),         // a follow-up
+		doc(5, 0, terms(100, 140)...),
+	}
+	for _, tt := range []struct {
+		cfg  Config
+		want []int64
+	}{{Config{}, []int64{4}}, {Config{CopyOverlap: -1}, []int64{2, 3, 4}}} {
+		ix := build(t, tt.cfg, docs)
+		rs, err := ix.Related(1, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ids(rs)
+		slices.Sort(got)
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("CopyOverlap %v: Related(1) IDs (-want +got):\n%s", tt.cfg.CopyOverlap, diff)
+		}
+		if rs := ix.Similar(docs[1], 5); tt.cfg.CopyOverlap == 0 && (len(rs) != 1 || rs[0].ID != 4) {
+			t.Errorf("Similar(copy) = %v, want story 4 only", ids(rs))
+		}
+	}
 }

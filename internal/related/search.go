@@ -47,11 +47,12 @@ func (ix *Index) Similar(doc Document, k int, exclude ...int64) []Result {
 
 // query is a story to find relations for.
 type query struct {
-	self  int64 // its slot, or -1 when it is not indexed
-	id    int64
-	date  int64
-	dl    float64
-	terms []queryTerm
+	sorted bool  // terms are sorted by ID
+	self   int64 // its slot, or -1 when it is not indexed
+	id     int64
+	date   int64
+	dl     float64
+	terms  []queryTerm
 }
 
 type queryTerm struct {
@@ -101,6 +102,10 @@ const (
 func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 	if k <= 0 || ix.live == 0 {
 		return nil
+	}
+	want := k
+	if ix.cfg.CopyOverlap > 0 {
+		k += copySlack // room for the copies left out at the end
 	}
 	sel := ix.selectTerms(q)
 	if len(sel) == 0 {
@@ -294,11 +299,54 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 	sc.touched, sc.factored = touched[:0], sc.factored[:0]
 
 	out := h.sorted()
-	results := make([]Result, len(out))
-	for n, c := range out {
-		results[n] = Result{ID: c.id, Date: timeOf(c.date), Score: c.score, Reason: ix.reason(sel, c.slot, c1, c2)}
+	results := make([]Result, 0, min(len(out), want))
+	for _, c := range out {
+		if len(results) == want {
+			break
+		}
+		if ix.isCopy(q, c.slot) {
+			continue
+		}
+		results = append(results, Result{ID: c.id, Date: timeOf(c.date), Score: c.score, Reason: ix.reason(sel, c.slot, c1, c2)})
 	}
 	return results
+}
+
+// copySlack is how many results beyond k a search keeps, to fill the places
+// of the copies it leaves out; copyMinTerms is the fewest terms two stories
+// must keep between them to be told copies (a few shared words prove little).
+const (
+	copySlack    = 3
+	copyMinTerms = 32
+)
+
+// isCopy reports whether the story in slot is a near-copy of the query story:
+// of the terms either keeps, at least CopyOverlap are kept by both (the
+// Jaccard coefficient of the two sets of terms).
+func (ix *Index) isCopy(q *query, slot uint32) bool {
+	if ix.cfg.CopyOverlap <= 0 {
+		return false
+	}
+	if !q.sorted {
+		slices.SortFunc(q.terms, func(a, b queryTerm) int { return cmp.Compare(a.id, b.id) })
+		q.sorted = true
+	}
+	refs := ix.docs[slot].refs
+	shared, i, j := 0, 0, 0
+	for i < len(q.terms) && j < len(refs) {
+		switch a, b := q.terms[i].id, refID(refs[j]); {
+		case a < b:
+			i++
+		case a > b:
+			j++
+		default:
+			shared++
+			i++
+			j++
+		}
+	}
+	union := len(q.terms) + len(refs) - shared
+	return union >= copyMinTerms && float64(shared) >= ix.cfg.CopyOverlap*float64(union)
 }
 
 // seedFirst moves to the front of sel, keeping their order, the terms that
@@ -571,21 +619,34 @@ func keepLargest[T any](h []T, n int, v T, less func(a, b T) bool) []T {
 	}
 }
 
+// Reasons name what an editor would: people, places, organisations and
+// phrases, and single words only when they are distinctive, kept by at most
+// one story in reasonShare (or reasonMinDF stories in a small index).
+const (
+	reasonShare = 100
+	reasonMinDF = 3
+)
+
 // reason returns the query story's surfaces of the terms that contributed
 // most to the score of slot, entities first, leaving out words that are part
-// of a shared phrase.
+// of a shared phrase and common words. When no shared term qualifies, the
+// reason is the one term that contributed most.
 func (ix *Index) reason(sel []queryTerm, slot uint32, c1, c2 float32) []string {
 	type shared struct {
 		key, surface string
 		entity       bool
+		distinctive  bool
 		score        float32
 	}
 	st := &ix.docs[slot]
+	common := max(reasonMinDF, ix.live/reasonShare)
 	var all []shared
 	for _, t := range sel {
 		if tf := st.find(t.id); tf > 0 {
 			term := &ix.terms[t.id]
-			all = append(all, shared{term.key, t.surface, t.entity, contribution(t.w, tf, c1, c2, ix.dls[slot])})
+			named := t.entity || strings.Contains(term.key, " ")
+			all = append(all, shared{term.key, t.surface, t.entity, named || len(term.postings) <= common,
+				contribution(t.w, tf, c1, c2, ix.dls[slot])})
 		}
 	}
 	slices.SortFunc(all, func(a, b shared) int {
@@ -612,9 +673,12 @@ func (ix *Index) reason(sel []queryTerm, slot uint32, c1, c2 float32) []string {
 		if len(picked) == ix.cfg.ReasonTerms {
 			break
 		}
-		if !inPhrase(c) {
+		if c.distinctive && !inPhrase(c) {
 			picked = append(picked, c)
 		}
+	}
+	if len(picked) == 0 && len(all) > 0 {
+		picked = all[:1]
 	}
 	slices.SortStableFunc(picked, func(a, b shared) int {
 		switch {

@@ -11,6 +11,8 @@ import (
 	"regexp"
 
 	"github.com/microcosm-cc/bluemonday"
+
+	"github.com/broadsheet/broadsheet/internal/embed"
 )
 
 // Config adjusts the policies. The zero value is the recommended default.
@@ -38,9 +40,9 @@ const (
 	// scheme before the first '/', '?' or '#'); the shared URL rule then
 	// checks the rest. It keeps mailto: out of img src.
 	imageSrcPattern = `^\s*(?:(?i:https?:)|[^:/?#]*(?:[/?#]|$))`
-	// codeClassPattern admits the language class Markdown renderers put on
-	// code blocks.
-	codeClassPattern = `^language-[A-Za-z0-9_+#.-]{1,40}$`
+	// classListPattern admits a class attribute of plain words; finish then
+	// keeps only the words of the layout allowlist (layoutClass).
+	classListPattern = `^[A-Za-z0-9_+#.:\s-]{1,400}$`
 )
 
 // New returns the default policy (Config{}).
@@ -58,8 +60,11 @@ func NewWithConfig(c Config) *Policy {
 
 // Article returns html with everything a news story's body does not need
 // removed. It keeps paragraphs, headings h2 to h6, block quotes, lists,
-// links, images, figures, tables, code, inline emphasis and plain div blocks
-// (without attributes, so that the words they separate stay apart). It
+// links, images, figures, tables, code, audio and video players, inline
+// emphasis and plain div blocks (so that the words they separate stay
+// apart). An <h1> becomes an <h2>: the page's headline is its one <h1>.
+// Classes survive only from the layout allowlist (alignleft, wp-caption,
+// size-large, wp-block-pullquote, language-go, …); every other is dropped. It
 // removes scripts, styles, iframes, forms, event handlers, style attributes
 // and any URL that is not http, https, mailto (links only) or relative. A
 // link that opens in a new tab (target="_blank") always carries
@@ -69,7 +74,7 @@ func NewWithConfig(c Config) *Policy {
 // elements are written as <br/>, and attributes are in name order, so
 // Article(Article(s)) == Article(s).
 func (p *Policy) Article(html string) string {
-	return finish(p.article.Sanitize(html), false)
+	return finish(p.article.Sanitize(h1ToH2(html)), false)
 }
 
 // Comment returns html reduced to what a reader's comment may contain:
@@ -99,7 +104,7 @@ func articlePolicy(c Config) *bluemonday.Policy {
 	}
 
 	p.AllowElements("p", "div", "address", "br", "hr", "h2", "h3", "h4", "h5", "h6",
-		"em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small",
+		"em", "strong", "b", "i", "u", "s", "strike", "del", "ins", "mark", "small",
 		"sub", "sup", "cite", "dfn", "kbd", "samp", "var", "pre",
 		"figure", "figcaption", "table", "caption", "thead", "tbody", "tfoot",
 		"tr", "th", "td", "dl", "dt", "dd", "ul", "ol", "li")
@@ -111,8 +116,33 @@ func articlePolicy(c Config) *bluemonday.Policy {
 	p.AllowElements("abbr")
 	p.AllowAttrs("datetime").Matching(bluemonday.ISO8601).OnElements("time", "del", "ins")
 	p.AllowElements("time")
-	p.AllowAttrs("class").Matching(regexp.MustCompile(codeClassPattern)).OnElements("code")
 	p.AllowElements("code")
+	// Classes pass as a list of plain words; finish keeps only those of the layout allowlist
+	// (alignment, captions, pull quotes, code languages), which the theme styles.
+	p.AllowAttrs("class").Matching(regexp.MustCompile(classListPattern)).
+		OnElements("p", "div", "figure", "figcaption", "img", "blockquote", "table", "pre", "code",
+			"h2", "h3", "h4", "h5", "h6", "ul", "ol", "audio", "video")
+
+	// An embed's facade (package embed): a link that the site's script turns into the
+	// provider's frame when the reader asks, and only to a frame address embed gives.
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^(?:embed-facade|footnote-ref|footnote-backref)$`)).OnElements("a")
+	// Markdown footnotes: the reference and the note link to each other by these ids.
+	p.AllowAttrs("id").Matching(regexp.MustCompile(`^fn(?:ref[0-9]{0,3})?:[0-9]{1,4}$`)).OnElements("sup", "li")
+	p.AllowAttrs("role").Matching(regexp.MustCompile(`^doc-(?:noteref|backlink|endnotes)$`)).OnElements("a", "div")
+	p.AllowAttrs("data-embed").Matching(regexp.MustCompile(embed.SrcPattern())).OnElements("a")
+	p.AllowAttrs("data-provider").Matching(regexp.MustCompile(`^[A-Za-z ]{1,40}$`)).OnElements("a")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^embed-(?:what|url|note)$`)).OnElements("span")
+	p.AllowElements("span")
+
+	// Audio and video play files of the site or of an https address; they never start by
+	// themselves and load nothing before the reader presses play.
+	p.AllowAttrs("src").Matching(regexp.MustCompile(imageSrcPattern)).OnElements("audio", "video", "source")
+	p.AllowAttrs("poster").Matching(regexp.MustCompile(imageSrcPattern)).OnElements("video")
+	p.AllowAttrs("controls").Matching(regexp.MustCompile(`^(?:|controls)$`)).OnElements("audio", "video")
+	p.AllowAttrs("preload").Matching(regexp.MustCompile(`^(?:none|metadata)$`)).OnElements("audio", "video")
+	p.AllowAttrs("width", "height").Matching(bluemonday.Integer).OnElements("video")
+	p.AllowAttrs("type").Matching(regexp.MustCompile(`^(?:audio|video)/[a-z0-9.+-]{1,40}$`)).OnElements("source")
+	p.AllowElements("audio", "video", "source")
 
 	p.AllowAttrs("href").OnElements("a")
 	p.AllowAttrs("target").Matching(regexp.MustCompile(`^_blank$`)).OnElements("a")

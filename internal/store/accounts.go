@@ -37,8 +37,9 @@ type Accounts interface {
 	TouchSession(ctx context.Context, tokenHash string, at time.Time) error
 	// DeleteSession ends one session; an unknown hash is not an error.
 	DeleteSession(ctx context.Context, tokenHash string) error
-	// DeleteSessions ends every session of a user ("log out everywhere").
-	DeleteSessions(ctx context.Context, userID int64) error
+	// SignOutEverywhere ends every session of a user and revokes every API token they hold:
+	// "sign out everywhere", and what a password change entails.
+	SignOutEverywhere(ctx context.Context, userID int64) error
 	// PruneSessions deletes the sessions last seen before idleBefore or created before
 	// createdBefore: those account.SessionPolicy no longer accepts.
 	PruneSessions(ctx context.Context, idleBefore, createdBefore time.Time) error
@@ -54,14 +55,16 @@ type Accounts interface {
 	// DeleteAPIToken revokes token id of user userID; another user's token answers ErrNotFound.
 	DeleteAPIToken(ctx context.Context, userID, id int64) error
 
-	// AddLoginFailure records a failed sign-in for the email typed (whether or not a user has
-	// it) from the address ip.
-	AddLoginFailure(ctx context.Context, email, ip string, at time.Time) error
-	// LoginFailures counts the failures since since for the email and for the address.
-	LoginFailures(ctx context.Context, email, ip string, since time.Time) (byEmail, byIP account.Failures, err error)
-	// ClearLoginFailures forgets an email's failures, after it signs in.
-	ClearLoginFailures(ctx context.Context, email string) error
-	// PruneLoginFailures forgets every failure before before.
+	// ReserveLoginAttempt counts a sign-in attempt at at in every bucket before its password is
+	// checked. When each bucket holds fewer than its Limit attempts since since, it records the
+	// attempt in all of them and returns its ID; otherwise it records nothing and returns 0 with
+	// the oldest attempt counted in a full bucket. It is atomic: however many callers, processes
+	// or nodes reserve at once, no bucket ever gets more than its Limit attempts in a window.
+	ReserveLoginAttempt(ctx context.Context, buckets []account.Bucket, since, at time.Time) (id int64, oldest time.Time, err error)
+	// ClearLoginAttempts forgets attempt id (after a sign-in succeeded, or when its password
+	// could not be checked) and every attempt counted in the buckets with the keys given.
+	ClearLoginAttempts(ctx context.Context, id int64, keys []string) error
+	// PruneLoginFailures forgets every attempt before before.
 	PruneLoginFailures(ctx context.Context, before time.Time) error
 
 	// CreateSetupToken stores the hash of a first-run setup token that expires at expires.

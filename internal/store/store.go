@@ -37,6 +37,7 @@ type Store interface {
 	Editorial
 	Imports
 	Jobs
+	Media
 	// InTx runs fn in one transaction: all of fn's writes land or none do. fn must use the Store it
 	// is given, not the outer one. An error from fn rolls back and is returned as is.
 	InTx(ctx context.Context, fn func(tx Store) error) error
@@ -54,9 +55,12 @@ type ArticleQuery struct {
 	TagID     int64
 	AuthorID  int64
 	// Text filters by a substring of the title (for the admin's list).
-	Text   string
-	Limit  int
-	Offset int
+	Text string
+	// PublishedFrom and PublishedBefore, when set, keep only articles published in
+	// [PublishedFrom, PublishedBefore): a date archive.
+	PublishedFrom, PublishedBefore time.Time
+	Limit                          int
+	Offset                         int
 }
 
 // Articles stores stories and pages.
@@ -93,6 +97,14 @@ type Articles interface {
 	Redirect(ctx context.Context, oldPath string) (string, error)
 	// AddRedirect keeps oldPath answering with a redirect to newPath.
 	AddRedirect(ctx context.Context, oldPath, newPath string) error
+	// Redirects returns every kept old path with its new path, ordered by old path: the table an
+	// export carries so that a site moves on without losing a link.
+	Redirects(ctx context.Context) ([]Redirect, error)
+}
+
+// Redirect is an old URL path kept by an import and the path it now leads to.
+type Redirect struct {
+	From, To string
 }
 
 // SearchQuery is a reader's search.
@@ -182,6 +194,12 @@ type Changes interface {
 	PruneChanges(ctx context.Context, keep int) error
 	// LatestChange returns the latest sequence number (0 for none).
 	LatestChange(ctx context.Context) (int64, error)
+	// ChangeMark returns a number that moves after every commit that may have appended to the
+	// change log, so that a cache calls ChangesSince only when it moved. It moves before the
+	// writing call returns for this process's writes, and within the backend's follow bound for
+	// other writers' (SQLite polls PRAGMA data_version; PostgreSQL would LISTEN). It costs no
+	// query and is safe for concurrent use.
+	ChangeMark() uint64
 }
 
 // Jobs coordinates the background jobs (scheduled publishing, the mail outbox, the related

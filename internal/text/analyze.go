@@ -355,10 +355,16 @@ func (s *analysis) collect(p *part) {
 		case !inPhrase[i]:
 			st.plain++
 		}
+		// A headline in title case or capitals shows how the word is written
+		// only when the story writes it nowhere else.
+		n := 1
+		if p.titled[i] {
+			n = 0
+		}
 		if caps[i] {
-			st.addSurface(p.text[t.start:t.end], 1)
+			st.addSurface(p.text[t.start:t.end], n)
 		} else {
-			st.addSurface(w, 1)
+			st.addSurface(w, n)
 		}
 	}
 }

@@ -276,3 +276,19 @@ func TestStoryFields(t *testing.T) {
 		t.Errorf("StoryFields (-want +got):\n%s", diff)
 	}
 }
+
+// TestHeadlineSurfaces checks that a word is shown as the story's sentences
+// write it, not as a headline in title case or capitals does.
+func TestHeadlineSurfaces(t *testing.T) {
+	t.Parallel()
+	a := NewAnalyzer(English())
+	terms := a.Analyze(Prose("JAPAN SAYS TARIFFS HURT EXPORTS", TitleWeight),
+		Prose("Officials in Japan said the tariffs would hurt exports of chips.", BodyWeight),
+		Prose("Harbour Ferry Talks Resume", TitleWeight))
+	want := map[string]string{"tariff": "tariffs", "export": "exports", "japan": "Japan", "talk": "talks"}
+	for _, term := range terms {
+		if w, ok := want[term.Key]; ok && term.Surface != w {
+			t.Errorf("surface of %q = %q, want %q", term.Key, term.Surface, w)
+		}
+	}
+}

@@ -23,7 +23,7 @@ import (
 )
 
 // commentSite is a newsroom with one published story, written by Walt Writer, that takes
-// comments; it counts the notifier's wake-ups.
+// comments; it counts the notifier's wake-ups. The site sends mail unless an edit says otherwise.
 type commentSite struct {
 	*newsroom
 	writer  *account.User
@@ -32,10 +32,10 @@ type commentSite struct {
 	wakes   *atomic.Int32
 }
 
-func newCommentSite(t testing.TB) *commentSite {
+func newCommentSite(t testing.TB, edit ...func(*Config)) *commentSite {
 	t.Helper()
 	wakes := &atomic.Int32{}
-	n := newNewsroom(t, func(c *Config) { c.Notify = func() { wakes.Add(1) } })
+	n := newNewsroom(t, append([]func(*Config){func(c *Config) { c.Notify, c.Mail = func() { wakes.Add(1) }, true }}, edit...)...)
 	writer := n.addUser("Walt Writer", account.Author)
 	a := &article.Article{Kind: article.Story, Slug: "harbour-wall-to-be-rebuilt", Title: "Harbour wall to be rebuilt",
 		Body: "The council voted.", BodyHTML: "<p>The council voted.</p>\n", BodyText: "The council voted.",
@@ -55,7 +55,7 @@ func (cs *commentSite) post(parent int64, name, email, text string, notify bool)
 	if parent != 0 {
 		path += "?replytocom=" + itoa64(parent)
 	}
-	f := formValues(cs.t, reader.mustGet(path, http.StatusOK), "commentform")
+	f := reader.commentForm(path)
 	f.Set("author", name)
 	f.Set("email", email)
 	f.Set("comment", text)
@@ -106,7 +106,7 @@ func TestModerationQueue(t *testing.T) {
 	}
 	body := ed.mustGet("/admin/comments/", http.StatusOK)
 	for _, want := range []string{"Pending <span class=\"count\">(3)</span>", "Approved <span class=\"count\">(0)</span>",
-		"ada@example.org", "127.0.0.1", "first comment from an unverified email address", "2 links (comments with 2 or more are held)",
+		"ada@example.org", "127.0.0.1", "not a recognised returning commenter", "2 links (comments with 2 or more are held)",
 		"Spam score 50%", "Harbour wall to be rebuilt", `<span class="nav-badge">3<span class="visually-hidden"> awaiting moderation</span></span>`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the pending queue lacks %q", want)
@@ -245,7 +245,7 @@ func TestEditFeatureAndReply(t *testing.T) {
 	f.Set("url", "javascript:alert(1)")
 	f.Set("name", "Bo R.")
 	resp, body := b.post(edit, f)
-	if resp.StatusCode != http.StatusUnprocessableEntity || !slices.Contains(fieldErrors(t, body), "Please enter a valid website address.") ||
+	if resp.StatusCode != http.StatusUnprocessableEntity || !slices.Contains(fieldErrors(t, body), "Please enter a website address, such as https://example.org/, or leave the field empty.") ||
 		!strings.Contains(body, `value="Bo R."`) {
 		t.Errorf("a bad edit = %d with errors %q, want 422 with the input kept", resp.StatusCode, fieldErrors(t, body))
 	}
@@ -364,7 +364,7 @@ func TestBans(t *testing.T) {
 
 	// The banned commenter is refused; once the ban is lifted, they are not.
 	reader := cs.browser()
-	f := formValues(t, reader.mustGet(cs.path, http.StatusOK), "commentform")
+	f := reader.commentForm(cs.path)
 	f.Set("author", "Eve")
 	f.Set("email", "eve@example.org")
 	f.Set("comment", "Buy my other thing.")
@@ -381,7 +381,7 @@ func TestBans(t *testing.T) {
 	if resp, _ := b.post("/admin/comments/bans", url.Values{"kind": {"ip"}, "value": {" 127.0.0.1 "}, "days": {"0"}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("IP ban = %d", resp.StatusCode)
 	}
-	f = formValues(t, reader.mustGet(cs.path, http.StatusOK), "commentform")
+	f = reader.commentForm(cs.path)
 	f.Set("author", "Someone")
 	f.Set("email", "someone@example.org")
 	f.Set("comment", "From the banned address.")
@@ -553,7 +553,7 @@ func TestHeldCommentEmailsStaff(t *testing.T) {
 	if subj := m.Header.Get("Subject"); subj != "[The Test Courier] Comment awaiting moderation: Harbour wall to be rebuilt" {
 		t.Errorf("subject %q", subj)
 	}
-	for _, s := range []string{"Ada Reader", "first comment from an unverified email address", "Is the wall listed?", cs.ts.URL + "/admin/comments?status=pending"} {
+	for _, s := range []string{"Ada Reader", "not a recognised returning commenter", "Is the wall listed?", cs.ts.URL + "/admin/comments?status=pending"} {
 		if !strings.Contains(m.Body, s) {
 			t.Errorf("the email lacks %q:\n%s", s, m.Body)
 		}
@@ -649,7 +649,7 @@ func BenchmarkModerationQueue(b *testing.B) {
 	for i := range 500 {
 		c := &comment.Comment{ArticleID: cs.storyID, Status: comment.Pending, AuthorName: "Reader " + itoa(i),
 			AuthorEmail: "reader" + itoa(i) + "@example.org", AuthorIP: "192.0.2.1", Content: "A held comment, number " + itoa(i) + ".",
-			Reasons: []string{"first comment from an unverified email address"}, SpamScore: 0.5,
+			Reasons: []string{"not a recognised returning commenter"}, SpamScore: 0.5,
 			CreatedAt: cs.clock.now().Add(time.Duration(i) * time.Second)}
 		if err := cs.st.CreateComment(b.Context(), c); err != nil {
 			b.Fatal(err)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/broadsheet/broadsheet/internal/account"
 	"github.com/broadsheet/broadsheet/internal/article"
+	"github.com/broadsheet/broadsheet/internal/media"
 	"github.com/broadsheet/broadsheet/internal/store"
 )
 
@@ -63,11 +64,43 @@ func (s *Server) formOf(a *article.Article) storyForm {
 	for _, au := range a.Authors {
 		f.Authors = append(f.Authors, itoa64(au.ID))
 	}
+	loc := s.storyZone(a)
+	f.Zone = loc.String()
 	if !a.PublishedAt.IsZero() {
-		t := a.PublishedAt.In(s.cfg.Location)
+		t := a.PublishedAt.In(loc)
 		f.Date, f.Time = t.Format("2006-01-02"), t.Format("15:04")
 	}
 	return f
+}
+
+// storyZone is the time zone the story's time was chosen in, or the newsroom's.
+func (s *Server) storyZone(a *article.Article) *time.Location {
+	if a.Zone != "" {
+		if l, err := time.LoadLocation(a.Zone); err == nil {
+			return l
+		}
+	}
+	return s.cfg.Location
+}
+
+// publishedWhen says when a story is or goes live, in the zone it was chosen in, as an editor
+// reads it: "Tue 8 Dec, 07:01 New York time" (the year only when it is not this one's).
+func (s *Server) publishedWhen(a *article.Article) string {
+	loc := s.storyZone(a)
+	t := a.PublishedAt.In(loc)
+	layout := "Mon 2 Jan, 15:04"
+	if t.Year() != s.now().In(loc).Year() {
+		layout = "Mon 2 Jan 2006, 15:04"
+	}
+	return t.Format(layout) + " " + zoneLabel(loc.String())
+}
+
+// zoneLabel names an IANA zone for people: "America/New_York" is "New York time".
+func zoneLabel(name string) string {
+	if i := strings.LastIndexByte(name, '/'); i >= 0 && !strings.HasPrefix(name, "Etc/") {
+		return strings.ReplaceAll(name[i+1:], "_", " ") + " time"
+	}
+	return name
 }
 
 // editorPage is the story editor.
@@ -91,6 +124,14 @@ type editorPage struct {
 	Resumed  bool
 	MaxBytes int // the longest body the server accepts, for the script's check before sending
 	Related  *relatedPanel
+	// Library lists recent pictures to choose a featured image from; MaxUploadMB is the limit.
+	Library     []*media.Item
+	MaxUploadMB int64
+	// Hint says where the story stands and what the user's buttons do.
+	Hint string
+	// ShowNotes offers the updates-and-corrections box: only a published story has readers to
+	// tell of a change.
+	ShowNotes bool
 }
 
 // editorButtons are the actions the user may take on the story.
@@ -183,8 +224,45 @@ func (s *Server) editor(r *http.Request, u *account.User, before *article.Articl
 			}
 		}
 	}
+	if p.Library, _, err = s.store.ListMedia(ctx, store.MediaQuery{Limit: 50}); err != nil {
+		return nil, err
+	}
+	p.MaxUploadMB = s.media().Limit() >> 20
+	p.Hint = s.publishHint(u, before)
+	p.ShowNotes = (before != nil && before.Status == article.Published) || strings.TrimSpace(f.NoteText) != "" // typed text is never hidden
 	p.adminLayout = s.adminLayout(r, u, title)
 	return p, nil
+}
+
+// publishHint is the line above the publishing controls: where the story stands and what the
+// user's own buttons will do, never a button they do not have.
+func (s *Server) publishHint(u *account.User, a *article.Article) string {
+	mine := &article.Article{Status: article.Draft, Authors: []article.Author{{ID: u.AuthorID}}}
+	if a == nil {
+		if account.Can(u, account.PublishStory, mine) {
+			return "Not saved yet. Publish now, or choose a date and time and Schedule."
+		}
+		return "Not saved yet. Save a draft, then submit it for review: an editor publishes it."
+	}
+	canPublish := account.Can(u, account.PublishStory, a)
+	switch a.Status {
+	case article.Published:
+		return "Published " + s.publishedWhen(a) + "."
+	case article.Scheduled:
+		if canPublish {
+			return "Scheduled for " + s.publishedWhen(a) + ". Change the date and time and Schedule again to move it."
+		}
+		return "Scheduled for " + s.publishedWhen(a) + "."
+	case article.Pending:
+		if canPublish {
+			return "Waiting for review. Publish it now, or choose a date and time and Schedule."
+		}
+		return "Waiting for review: an editor publishes it."
+	}
+	if canPublish {
+		return "Status: " + string(a.Status) + ". Publish now, or choose a date and time and Schedule."
+	}
+	return "Status: " + string(a.Status) + ". Submit it for review when it is ready: an editor publishes it."
 }
 
 // showEditor renders p with status.
@@ -234,6 +312,12 @@ func (s *Server) handleEditStory(w http.ResponseWriter, r *http.Request, u *acco
 		s.adminFail(w, r, u, err)
 		return
 	}
+	switch msg := r.URL.Query().Get("msg"); {
+	case msg == "scheduled" && a.Status == article.Scheduled:
+		p.Flash = "Scheduled for " + s.publishedWhen(a) + ". It will be published then."
+	case msg == "published" && a.Status == article.Published:
+		p.Flash = "Published " + s.publishedWhen(a) + ". Readers can see it now."
+	}
 	s.showEditor(w, r, http.StatusOK, p)
 }
 
@@ -278,13 +362,38 @@ func (s *Server) resumeEditor(w http.ResponseWriter, r *http.Request, u *account
 
 // submitStory handles a posted editor form over before (nil for a new story).
 func (s *Server) submitStory(w http.ResponseWriter, r *http.Request, u *account.User, before *article.Article) {
-	if err := s.parseForm(w, r); err != nil {
+	files, err := s.parseEditorForm(w, r)
+	if err != nil {
 		s.adminFail(w, r, u, err)
 		return
 	}
 	ctx := r.Context()
 	f := readStoryForm(r.PostForm)
 	action := r.PostForm.Get("action")
+	if file, ok := files["image_file"]; ok {
+		// The picture goes into the library first; the story keeps its address, so a story that
+		// fails validation below does not upload it twice.
+		it, _, err := s.upload(ctx, u, file, f.ImageAlt, "", "")
+		if status, msg, ok := uploadError(err, s.media().Limit()); ok {
+			p, perr := s.editor(r, u, before, f)
+			if perr != nil {
+				s.adminFail(w, r, u, perr)
+				return
+			}
+			p.Errors["image_file"] = msg
+			p.Error = "The story was not saved: the picture was refused. Your text is kept below."
+			s.showEditor(w, r, status, p)
+			return
+		}
+		if err != nil {
+			s.adminFail(w, r, u, err)
+			return
+		}
+		f.ImageURL = it.URL()
+		if f.ImageAlt == "" {
+			f.ImageAlt = it.Alt
+		}
+	}
 	after, errs, err := s.storyFromForm(ctx, f, before, action)
 	if err != nil {
 		s.adminFail(w, r, u, err)
@@ -475,6 +584,10 @@ func (s *Server) storyFromForm(ctx context.Context, f storyForm, before *article
 	if len(whenErrs) == 0 {
 		if !when.IsZero() {
 			a.PublishedAt = when
+			a.Zone = strings.TrimSpace(f.Zone)
+			if a.Zone == s.cfg.Location.String() {
+				a.Zone = "" // the newsroom's own, which follows a change of the newsroom's zone
+			}
 		}
 		switch {
 		case a.Status == article.Scheduled && when.IsZero():

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/net/html"
 
 	"github.com/broadsheet/broadsheet/internal/account"
 	"github.com/broadsheet/broadsheet/internal/article"
@@ -546,4 +547,78 @@ func FuzzStoryFields(f *testing.F) {
 			t.Errorf("parseTags(%q) returned %d tags", tags, len(list))
 		}
 	})
+}
+
+// TestScheduleKeepsTheZone: a time typed in New York comes back in New York time, in the form,
+// the confirmation and the hint; the corrections box appears only once the story is published.
+func TestScheduleKeepsTheZone(t *testing.T) {
+	t.Parallel()
+	n := newNewsroom(t)
+	edna := n.addUser("Edna Editor", account.Editor)
+	b := n.signIn(edna)
+	f := newStoryForm(t, b, "Ferry strike ends", "The ferries sail again.")
+	f.Set("date", "2026-12-08")
+	f.Set("time", "07:01")
+	f.Set("zone", "America/New_York")
+	resp, body := save(b, "/admin/stories/new", f, "schedule")
+	id := storyID(t, resp, body)
+	if a := loadArticle(t, n.st, id); !a.PublishedAt.Equal(time.Date(2026, 12, 8, 12, 1, 0, 0, time.UTC)) || a.Zone != "America/New_York" {
+		t.Fatalf("scheduled story at %v in %q, want 12:01 UTC chosen in America/New_York", a.PublishedAt, a.Zone)
+	}
+	page := b.mustGet(resp.Header.Get("Location"), http.StatusOK)
+	const when = "Tue 8 Dec, 07:01 New York time"
+	if !strings.Contains(page, "Scheduled for "+when+". It will be published then.") {
+		t.Errorf("the confirmation does not repeat the time %q", when)
+	}
+	if got := formValues(t, page, "editor"); got.Get("date") != "2026-12-08" || got.Get("time") != "07:01" || got.Get("zone") != "America/New_York" {
+		t.Errorf("after saving the editor shows %s %s %s, want 2026-12-08 07:01 America/New_York", got.Get("date"), got.Get("time"), got.Get("zone"))
+	}
+	hint := textOf(findID(t, page, "publish-hint"))
+	if !strings.HasPrefix(hint, "Scheduled for "+when) || strings.Contains(hint, "publish now") {
+		t.Errorf("the hint for a scheduled story reads %q", hint)
+	}
+	if strings.Contains(page, "notes-box") {
+		t.Error("a scheduled story offers the updates-and-corrections box")
+	}
+	// Saved again unchanged, the time stays where it was typed.
+	save(b, "/admin/stories/"+id+"/", formValues(t, page, "editor"), "schedule")
+	if a := loadArticle(t, n.st, id); !a.PublishedAt.Equal(time.Date(2026, 12, 8, 12, 1, 0, 0, time.UTC)) || a.Zone != "America/New_York" {
+		t.Errorf("saved again: %v in %q", a.PublishedAt, a.Zone)
+	}
+	n.clock.add(262 * 24 * time.Hour) // 9 December, the same year
+	if _, err := n.st.PublishDue(t.Context(), n.clock.now()); err != nil {
+		t.Fatal(err)
+	}
+	page = n.signIn(edna).mustGet("/admin/stories/"+id+"/", http.StatusOK) // the session has long expired
+	if !strings.Contains(page, "notes-box") || !strings.Contains(textOf(findID(t, page, "publish-hint")), "Published "+when) {
+		t.Error("a published story lacks the corrections box or says when it was published")
+	}
+}
+
+// TestEditorHintsForAContributor: a contributor reads nothing about buttons they do not have.
+func TestEditorHintsForAContributor(t *testing.T) {
+	t.Parallel()
+	n := newNewsroom(t)
+	c := n.signIn(n.addUser("Cora Contributor", account.Contributor))
+	page := c.mustGet("/admin/stories/new", http.StatusOK)
+	id := saved(t, c, "/admin/stories/new", newStoryForm(t, c, "My piece", "Words."), "save")
+	draft := c.mustGet("/admin/stories/"+id+"/", http.StatusOK)
+	for name, p := range map[string]string{"new": page, "draft": draft} {
+		hint := strings.ToLower(textOf(findID(t, p, "publish-hint")))
+		if strings.Contains(hint, "publish now") || strings.Contains(hint, "schedule") || !strings.Contains(hint, "review") {
+			t.Errorf("%s: a contributor's hint reads %q", name, hint)
+		}
+	}
+}
+
+// findID returns the element with id in page.
+func findID(t *testing.T, page, id string) *html.Node {
+	t.Helper()
+	for n := range parseHTML(t, page).Descendants() {
+		if n.Type == html.ElementNode && attrOf(n, "id") == id {
+			return n
+		}
+	}
+	t.Fatalf("no element #%s in the page", id)
+	return nil
 }

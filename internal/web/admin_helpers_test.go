@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -275,4 +276,17 @@ func fieldErrors(t testing.TB, body string) []string {
 		}
 	}
 	return out
+}
+
+// commentForm reads the comment form of the story page at path and fills its token as the
+// page's script does, from GET /comments/token.
+func (b *browser) commentForm(path string) url.Values {
+	b.n.t.Helper()
+	f := formValues(b.n.t, b.mustGet(path, http.StatusOK), "commentform")
+	var tok formToken
+	if err := json.Unmarshal([]byte(b.mustGet("/comments/token?story="+f.Get("article_id"), http.StatusOK)), &tok); err != nil {
+		b.n.t.Fatal(err)
+	}
+	f.Set("token", tok.Token)
+	return f
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"math"
 	"net/http"
@@ -48,8 +49,9 @@ func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleLogin serves POST /admin/login. Every failure answers the same words, whether or not the
-// email has an account, after the same password hashing work; repeated failures per email and per
-// address are throttled, counted alike for strangers and staff.
+// email has an account, after the same password hashing work; attempts are throttled
+// (account.Throttle), counted alike for strangers and staff, and a browser that signed in before
+// is counted apart, so that strangers' guesses never lock its owner out.
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	if err := s.parseForm(w, r); err != nil {
 		s.adminFail(w, r, nil, err)
@@ -60,18 +62,6 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	password := r.PostForm.Get("password")
 	p := &loginPage{Email: email, Next: localPath(r.PostForm.Get("next")), Draft: r.PostForm.Get("draft")}
 	now, ip := s.now(), s.readerIP(r)
-	byEmail, byIP, err := s.store.LoginFailures(ctx, email, ip, s.cfg.Throttle.Since(now))
-	if err != nil {
-		s.adminFail(w, r, nil, err)
-		return
-	}
-	if wait := s.cfg.Throttle.Wait(byEmail, byIP, now); wait > 0 {
-		mins := int(math.Ceil(wait.Minutes()))
-		p.Error = "Too many failed sign-ins. Please wait " + plural(mins, "minute", "minutes") + " and try again."
-		w.Header().Set("Retry-After", itoa(int(math.Ceil(wait.Seconds()))))
-		s.showLogin(w, r, http.StatusTooManyRequests, p)
-		return
-	}
 	u, err := s.store.UserByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) {
 		u, err = nil, nil
@@ -80,16 +70,53 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.adminFail(w, r, nil, err)
 		return
 	}
-	if !account.Authenticate(u, password) {
-		if err := s.store.AddLoginFailure(ctx, email, ip, now); err != nil {
-			s.adminFail(w, r, nil, err)
+	var device string
+	if u != nil {
+		device, _ = s.knownDevice(r, u.ID)
+	}
+	// The attempt is counted before the password is checked, so that parallel guesses cannot
+	// all slip under the limit.
+	buckets := s.cfg.Throttle.Buckets(email, ip, device)
+	attempt, oldest, err := s.store.ReserveLoginAttempt(ctx, buckets, s.cfg.Throttle.Since(now), now)
+	if err != nil {
+		s.adminFail(w, r, nil, err)
+		return
+	}
+	if attempt == 0 {
+		wait := s.cfg.Throttle.Wait(oldest, now)
+		mins := int(math.Ceil(wait.Minutes()))
+		p.Error = "Too many failed sign-ins. Please wait " + plural(mins, "minute", "minutes") + " and try again."
+		w.Header().Set("Retry-After", itoa(int(math.Ceil(wait.Seconds()))))
+		s.showLogin(w, r, http.StatusTooManyRequests, p)
+		return
+	}
+	ok, err := s.cfg.Passwords.Authenticate(ctx, u, password)
+	if err != nil {
+		// The password was not checked, so the attempt does not count.
+		if cerr := s.store.ClearLoginAttempts(context.WithoutCancel(ctx), attempt, nil); cerr != nil {
+			err = cerr
+		}
+		if errors.Is(err, account.ErrBusy) {
+			p.Error = "The site is busy checking other sign-ins. Please try again in a few seconds."
+			w.Header().Set("Retry-After", "5")
+			s.showLogin(w, r, http.StatusServiceUnavailable, p)
 			return
 		}
+		s.adminFail(w, r, nil, err)
+		return
+	}
+	if !ok {
 		p.Error = "Wrong email or password."
 		s.showLogin(w, r, http.StatusUnauthorized, p)
 		return
 	}
-	if err := s.store.ClearLoginFailures(ctx, email); err != nil {
+	var clear []string
+	for _, b := range buckets {
+		if b.Account {
+			clear = append(clear, b.Key)
+		}
+	}
+	if err := s.store.ClearLoginAttempts(ctx, attempt, clear); err != nil {
 		s.adminFail(w, r, nil, err)
 		return
 	}
@@ -133,12 +160,12 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleLogoutEverywhere serves POST /admin/logout-everywhere: every session of the user ends,
-// this one included.
+// this one included, and their API tokens are revoked.
 func (s *Server) handleLogoutEverywhere(w http.ResponseWriter, r *http.Request, u *account.User) {
-	if err := s.store.DeleteSessions(r.Context(), u.ID); err != nil {
+	if err := s.store.SignOutEverywhere(r.Context(), u.ID); err != nil {
 		s.adminFail(w, r, u, err)
 		return
 	}
 	s.clearSessionCookie(w)
-	http.Redirect(w, r, "/admin/login?msg=signed-out", http.StatusSeeOther)
+	http.Redirect(w, r, "/admin/login?msg=signed-out-everywhere", http.StatusSeeOther)
 }

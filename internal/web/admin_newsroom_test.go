@@ -20,13 +20,13 @@ func TestNavigationByRole(t *testing.T) {
 	t.Parallel()
 	n := newNewsroom(t)
 	want := map[account.Role][]string{
-		account.Administrator: {"Dashboard", "Stories", "New story", "Comments", "Sections", "Tags", "Bylines", "Users", "Settings"},
-		account.Editor:        {"Dashboard", "Stories", "New story", "Comments", "Sections", "Tags", "Bylines"},
-		account.Author:        {"Dashboard", "Stories", "New story"},
-		account.Contributor:   {"Dashboard", "Stories", "New story"},
+		account.Administrator: {"Dashboard", "Stories", "New story", "Comments", "Media", "Sections", "Tags", "Bylines", "Users", "Settings"},
+		account.Editor:        {"Dashboard", "Stories", "New story", "Comments", "Media", "Sections", "Tags", "Bylines"},
+		account.Author:        {"Dashboard", "Stories", "New story", "Media"},
+		account.Contributor:   {"Dashboard", "Stories", "New story", "Media"},
 		account.Moderator:     {"Dashboard", "Comments"},
 	}
-	pages := map[string]account.Action{"/admin/stories/": account.CreateStory, "/admin/sections/": account.ManageTaxonomy,
+	pages := map[string]account.Action{"/admin/stories/": account.CreateStory, "/admin/media/": account.CreateStory, "/admin/sections/": account.ManageTaxonomy,
 		"/admin/users/": account.ManageUsers, "/admin/settings/": account.ManageSettings, "/admin/comments/": account.ModerateComments,
 		"/admin/comments/privacy": account.ManageSettings}
 	for _, role := range account.Roles {

@@ -15,7 +15,7 @@ import (
 // adminPageNames lists every admin page template. Each is parsed with admin_layout.html, the
 // newsroom's own frame, and none with the public site's.
 var adminPageNames = []string{"admin_login", "admin_setup", "admin_dashboard", "admin_stories", "admin_editor",
-	"admin_revisions", "admin_revision", "admin_terms", "admin_users", "admin_user", "admin_profile",
+	"admin_revisions", "admin_revision", "admin_terms", "admin_media", "admin_media_item", "admin_users", "admin_user", "admin_profile",
 	"admin_settings", "admin_error", "admin_comments", "admin_comment", "admin_comment_bans", "admin_comment_privacy"}
 
 // parseAdmin parses the admin pages into v.
@@ -76,6 +76,7 @@ func (s *Server) adminLayout(r *http.Request, u *account.User, title string) adm
 		{"/admin/stories/", "Stories", account.CreateStory},
 		{"/admin/stories/new", "New story", account.CreateStory},
 		{"/admin/comments/", "Comments", account.ModerateComments},
+		{"/admin/media/", "Media", account.CreateStory},
 		{"/admin/sections/", "Sections", account.ManageTaxonomy},
 		{"/admin/tags/", "Tags", account.ManageTaxonomy},
 		{"/admin/authors/", "Bylines", account.ManageTaxonomy},
@@ -112,6 +113,8 @@ func flash(key string) string {
 	switch key {
 	case "signed-out":
 		return "You are signed out."
+	case "signed-out-everywhere":
+		return "You are signed out everywhere, and your API tokens are revoked."
 	case "saved":
 		return "Saved."
 	case "created":
@@ -130,16 +133,18 @@ func flash(key string) string {
 		return "Related stories saved. The list below updates within a few seconds."
 	case "deleted":
 		return "Deleted."
+	case "uploaded":
+		return "Added to the library."
 	case "revoked":
 		return "Token revoked."
 	case "everywhere":
-		return "You are signed out everywhere else."
+		return "Signed out everywhere; their API tokens are revoked."
 	case "settings":
 		return "Settings saved. The site uses them now."
 	case "user":
 		return "User saved."
 	case "password":
-		return "Password changed. Your other sessions have ended."
+		return "Password changed. Your other sessions have ended and your API tokens are revoked."
 	}
 	return ""
 }

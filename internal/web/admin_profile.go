@@ -2,8 +2,10 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/broadsheet/broadsheet/internal/account"
@@ -20,7 +22,13 @@ type profilePage struct {
 	// NewToken is a token just created, shown this once and never again.
 	NewToken  string
 	TokenName string
+	// TokenDays is the lifetime chosen for a new token, in days; "" for none.
+	TokenDays string
+	Now       time.Time
 }
+
+// tokenLifetimes are the lifetimes a new API token may have, in days; 0 is "never expires".
+var tokenLifetimes = []int{30, 90, 365, 0}
 
 type sessionRow struct {
 	account.Session
@@ -46,6 +54,7 @@ func (s *Server) showProfile(w http.ResponseWriter, r *http.Request, u *account.
 		return
 	}
 	p.adminLayout = s.adminLayout(r, u, "Your account")
+	p.Now = s.now()
 	if len(p.Errors) > 0 {
 		p.Error = "Nothing was changed: please correct the fields marked below."
 	}
@@ -58,7 +67,8 @@ func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request, u *accoun
 }
 
 // handleSaveProfile serves POST /admin/profile/: a new name, and a new password when the current
-// one is given. A new password ends every other session.
+// one is given. A new password ends every other session and revokes every API token: whoever
+// knew the old password may have made one.
 func (s *Server) handleSaveProfile(w http.ResponseWriter, r *http.Request, u *account.User) {
 	if err := s.parseForm(w, r); err != nil {
 		s.adminFail(w, r, u, err)
@@ -73,8 +83,15 @@ func (s *Server) handleSaveProfile(w http.ResponseWriter, r *http.Request, u *ac
 	for k, m := range userErrors(&changed, password, v.Get("password2")) {
 		p.Errors[k] = m
 	}
-	if password != "" && !account.CheckPassword(u.PasswordHash, v.Get("current")) {
-		p.Errors["current"] = "That is not your current password."
+	if password != "" {
+		ok, err := s.cfg.Passwords.Authenticate(ctx, u, v.Get("current"))
+		if err != nil {
+			s.adminFail(w, r, u, err)
+			return
+		}
+		if !ok {
+			p.Errors["current"] = "That is not your current password."
+		}
 	}
 	if len(p.Errors) > 0 {
 		s.showProfile(w, r, u, http.StatusUnprocessableEntity, p)
@@ -91,7 +108,7 @@ func (s *Server) handleSaveProfile(w http.ResponseWriter, r *http.Request, u *ac
 	}
 	err := s.store.UpdateUser(ctx, &changed)
 	if err == nil && password != "" {
-		if err = s.store.DeleteSessions(ctx, u.ID); err == nil {
+		if err = s.store.SignOutEverywhere(ctx, u.ID); err == nil {
 			err = s.startSession(ctx, w, r, &changed)
 		}
 	}
@@ -109,18 +126,34 @@ func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request, u *ac
 		return
 	}
 	name := strings.Join(strings.Fields(r.PostForm.Get("name")), " ")
-	p := &profilePage{Name: u.Name, TokenName: name, Errors: map[string]string{}}
+	days := r.PostForm.Get("days")
+	p := &profilePage{Name: u.Name, TokenName: name, TokenDays: days, Errors: map[string]string{}}
 	if name == "" || utf8.RuneCountInString(name) > 100 {
 		p.Errors["token_name"] = "Name the token after where it will be used (at most 100 characters), such as “Newsletter script”."
+	}
+	n, err := strconv.Atoi(days)
+	if days == "" {
+		n, err = 0, nil
+	}
+	if err != nil || !slices.Contains(tokenLifetimes, n) {
+		p.Errors["token_days"] = "Choose how long the token works: 30, 90 or 365 days, or until revoked."
+	}
+	if len(p.Errors) > 0 {
 		s.showProfile(w, r, u, http.StatusUnprocessableEntity, p)
 		return
 	}
+	now := s.now()
+	t := &account.APIToken{UserID: u.ID, Name: name, CreatedAt: now}
+	if n > 0 {
+		t.ExpiresAt = now.AddDate(0, 0, n)
+	}
 	token, hash := account.NewToken(account.APITokenPrefix)
-	if err := s.store.CreateAPIToken(r.Context(), &account.APIToken{UserID: u.ID, Name: name, TokenHash: hash, CreatedAt: s.now()}); err != nil {
+	t.TokenHash = hash
+	if err := s.store.CreateAPIToken(r.Context(), t); err != nil {
 		s.adminFail(w, r, u, err)
 		return
 	}
-	p.NewToken, p.TokenName = token, ""
+	p.NewToken, p.TokenName, p.TokenDays = token, "", ""
 	s.showProfile(w, r, u, http.StatusOK, p)
 }
 

@@ -25,6 +25,9 @@ func (s *Server) newsroomDefaults() {
 	if s.cfg.Throttle == (account.Throttle{}) {
 		s.cfg.Throttle = account.DefaultThrottle()
 	}
+	if s.cfg.Passwords == nil {
+		s.cfg.Passwords = account.NewHasher(0, 0)
+	}
 	s.live = &liveSite{}
 	s.gate = &renderGate{}
 	if s.cfg.CommentSettings == nil {
@@ -126,7 +129,33 @@ func (s *Server) startSession(ctx context.Context, w http.ResponseWriter, r *htt
 	}
 	http.SetCookie(w, &http.Cookie{Name: s.sessionCookie(), Value: token, Path: "/", HttpOnly: true,
 		Secure: s.secureCookies(), SameSite: http.SameSiteLaxMode, MaxAge: int(s.cfg.Sessions.Absolute.Seconds())})
+	if _, known := s.knownDevice(r, u.ID); !known {
+		http.SetCookie(w, &http.Cookie{Name: s.deviceCookie(), Value: account.NewDeviceToken(s.secret, u.ID), Path: "/admin/",
+			HttpOnly: true, Secure: s.secureCookies(), SameSite: http.SameSiteStrictMode, MaxAge: deviceCookieAge})
+	}
 	return nil
+}
+
+// deviceCookieAge is how long a browser that signed in stays a known device: a year.
+const deviceCookieAge = 365 * 24 * 60 * 60
+
+// deviceCookie is the name of the cookie that marks a browser that signed in before, so that
+// strangers' failed sign-ins never lock its owner out (account.Throttle).
+func (s *Server) deviceCookie() string {
+	if s.secureCookies() {
+		return "__Secure-broadsheet_device"
+	}
+	return "broadsheet_device"
+}
+
+// knownDevice returns the ID of the request's device cookie when it signed in as user userID
+// before.
+func (s *Server) knownDevice(r *http.Request, userID int64) (string, bool) {
+	c, err := r.Cookie(s.deviceCookie())
+	if err != nil || userID == 0 {
+		return "", false
+	}
+	return account.DeviceID(s.secret, c.Value, userID)
 }
 
 // endSession signs this browser out.

@@ -182,6 +182,7 @@ func (s *Server) applySettings(st siteSettings) error {
 	n.routes()
 	n.h = n.handler()
 	old := s.current()
+	first := s.live.settings.Load() == nil
 	s.live.settings.Store(&st)
 	s.live.server.Store(&n)
 	// Pages the old copy renders from now on are not cached; those it cached are dropped.
@@ -189,6 +190,9 @@ func (s *Server) applySettings(st siteSettings) error {
 	old.gate.retired = true
 	s.cache.purge()
 	old.gate.mu.Unlock()
+	if s.cfg.Purge != nil && !first {
+		s.cfg.Purge(nil) // the settings show on every page
+	}
 	return nil
 }
 
@@ -213,6 +217,9 @@ type settingsPage struct {
 	Errors map[string]string
 	Base   Config // what an empty site field falls back to
 	Zones  []string
+	// TrustRule says, in one sentence, which comments skip the queue under the saved settings.
+	TrustRule string
+	Mail      bool // the site sends email
 }
 
 func formOfSettings(st siteSettings) settingsForm {
@@ -271,7 +278,8 @@ func (s *Server) handleSettings(w http.ResponseWriter, r *http.Request, u *accou
 }
 
 func (s *Server) showSettings(w http.ResponseWriter, r *http.Request, u *account.User, status int, f settingsForm, errs map[string]string) {
-	p := &settingsPage{adminLayout: s.adminLayout(r, u, "Settings"), Form: f, Errors: errs, Base: s.base, Zones: commonZones}
+	p := &settingsPage{adminLayout: s.adminLayout(r, u, "Settings"), Form: f, Errors: errs, Base: s.base, Zones: commonZones,
+		TrustRule: s.settings().Discussion.TrustRule(s.cfg.Mail), Mail: s.cfg.Mail}
 	if len(errs) > 0 {
 		p.Error = "The settings were not saved: please correct the fields marked below."
 	}

@@ -220,7 +220,7 @@ func (s *Server) handleSaveUser(w http.ResponseWriter, r *http.Request, u *accou
 			errs["email"], err = "Another user has this email.", nil
 		}
 		if err == nil && len(errs) == 0 && password != "" {
-			err = s.store.DeleteSessions(ctx, x.ID)
+			err = s.store.SignOutEverywhere(ctx, x.ID)
 			if err == nil && x.ID == u.ID {
 				err = s.startSession(ctx, w, r, x)
 			}
@@ -260,11 +260,12 @@ func (s *Server) handleDeleteUser(w http.ResponseWriter, r *http.Request, u *acc
 	http.Redirect(w, r, "/admin/users/?msg=deleted", http.StatusSeeOther)
 }
 
-// handleEndUserSessions serves POST /admin/users/{id}/logout: the user is signed out everywhere.
+// handleEndUserSessions serves POST /admin/users/{id}/logout: the user is signed out everywhere
+// and their API tokens are revoked.
 func (s *Server) handleEndUserSessions(w http.ResponseWriter, r *http.Request, u *account.User) {
 	x, err := s.loadUser(r)
 	if err == nil {
-		err = s.store.DeleteSessions(r.Context(), x.ID)
+		err = s.store.SignOutEverywhere(r.Context(), x.ID)
 	}
 	if err != nil {
 		s.adminFail(w, r, u, err)

@@ -126,7 +126,7 @@ func (s *Server) tokenUser(r *http.Request) (*account.User, error) {
 		return nil, apiErr{status: http.StatusUnauthorized,
 			msg: "Send an API token in the Authorization header: Authorization: Bearer bs_…. Create one under Your account in the admin."}
 	}
-	bad := apiErr{status: http.StatusUnauthorized, msg: "The API token is unknown or was revoked."}
+	bad := apiErr{status: http.StatusUnauthorized, msg: "The API token is unknown, expired or was revoked."}
 	token = strings.TrimSpace(token)
 	if !account.LooksLikeAPIToken(token) {
 		return nil, bad
@@ -139,6 +139,10 @@ func (s *Server) tokenUser(r *http.Request) (*account.User, error) {
 	if err != nil {
 		return nil, err
 	}
+	now := s.now()
+	if !t.Valid(now) {
+		return nil, bad
+	}
 	u, err := s.store.User(ctx, t.UserID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, bad
@@ -146,7 +150,7 @@ func (s *Server) tokenUser(r *http.Request) (*account.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	if now := s.now(); now.Sub(t.LastUsed) >= s.cfg.Sessions.TouchEvery {
+	if now.Sub(t.LastUsed) >= s.cfg.Sessions.TouchEvery {
 		if err := s.store.TouchAPIToken(ctx, t.ID, now); err != nil {
 			return nil, err
 		}

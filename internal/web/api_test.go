@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -22,13 +23,18 @@ type apiClient struct {
 // apiToken creates a token in the admin, as a user would, and returns a client using it.
 func (n *newsroom) apiToken(u *account.User) *apiClient {
 	n.t.Helper()
-	b := n.signIn(u)
-	resp, body := b.post("/admin/profile/tokens", url.Values{"name": {"Tests"}})
+	return n.signIn(u).createToken(url.Values{"name": {"Tests"}})
+}
+
+// createToken creates a token in the admin with the form given and returns a client using it.
+func (b *browser) createToken(form url.Values) *apiClient {
+	b.n.t.Helper()
+	resp, body := b.post("/admin/profile/tokens", form)
 	m := regexp.MustCompile(`<code class="token">(bs_[A-Za-z0-9_-]+)</code>`).FindStringSubmatch(body)
 	if resp.StatusCode != http.StatusOK || m == nil {
-		n.t.Fatalf("create token = %d, no token shown\n%.500s", resp.StatusCode, body)
+		b.n.t.Fatalf("create token = %d, no token shown\n%.500s", resp.StatusCode, body)
 	}
-	return &apiClient{b: n.browser(), token: m[1]}
+	return &apiClient{b: b.n.browser(), token: m[1]}
 }
 
 // call sends a JSON request and decodes the answer into out (when not nil).
@@ -254,5 +260,67 @@ func TestAPITokenRevoked(t *testing.T) {
 	}
 	if resp := c.call("GET", "/api/v1/me", nil, nil); resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("revoked token = %d, want 401", resp.StatusCode)
+	}
+}
+
+// TestAPITokensEndWithPassword: a password change and "sign out everywhere" revoke every API
+// token, since whoever knew the old password may have made one.
+func TestAPITokensEndWithPassword(t *testing.T) {
+	t.Parallel()
+	n := newNewsroom(t)
+	ed := n.addUser("Edna Editor", account.Editor)
+	c := n.apiToken(ed)
+	b := n.signIn(ed)
+	resp, _ := b.post("/admin/profile/", url.Values{"name": {ed.Name}, "current": {testPassword},
+		"password": {"a brand new password"}, "password2": {"a brand new password"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("change password = %d", resp.StatusCode)
+	}
+	if resp := c.call("GET", "/api/v1/me", nil, nil); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("token after a password change = %d, want 401", resp.StatusCode)
+	}
+	if page := b.mustGet("/admin/profile/?msg=password", http.StatusOK); !strings.Contains(page, "API tokens are revoked") {
+		t.Error("the profile does not say the tokens were revoked")
+	}
+	c = b.createToken(url.Values{"name": {"CI"}})
+	if resp := c.call("GET", "/api/v1/me", nil, nil); resp.StatusCode != http.StatusOK {
+		t.Fatalf("new token = %d", resp.StatusCode)
+	}
+	if resp, _ := b.post("/admin/logout-everywhere", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign out everywhere = %d", resp.StatusCode)
+	}
+	if resp := c.call("GET", "/api/v1/me", nil, nil); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("token after signing out everywhere = %d, want 401", resp.StatusCode)
+	}
+}
+
+// TestAPITokenExpiry: a token made to last 30 days works until then, and the profile shows when
+// it expires and when it was last used.
+func TestAPITokenExpiry(t *testing.T) {
+	t.Parallel()
+	n := newNewsroom(t)
+	ed := n.addUser("Edna Editor", account.Editor)
+	b := n.signIn(ed)
+	resp, body := b.post("/admin/profile/tokens", url.Values{"name": {"CI"}, "days": {"7"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Choose how long the token works") ||
+		!strings.Contains(body, `value="CI"`) {
+		t.Errorf("token for 7 days = %d, want 422 with the name kept", resp.StatusCode)
+	}
+	c := b.createToken(url.Values{"name": {"CI"}, "days": {"30"}})
+	n.clock.add(29 * 24 * time.Hour)
+	if resp := c.call("GET", "/api/v1/me", nil, nil); resp.StatusCode != http.StatusOK {
+		t.Errorf("token on day 29 = %d, want 200", resp.StatusCode)
+	}
+	b = n.signIn(ed)
+	page := b.mustGet("/admin/profile/", http.StatusOK)
+	if !strings.Contains(page, "20 April 2026, 09:30 UTC") || !strings.Contains(page, "21 April 2026, 09:30 UTC") {
+		t.Errorf("the profile does not show the token's last use (20 April) and expiry (21 April):\n%s", page)
+	}
+	n.clock.add(24 * time.Hour)
+	if resp := c.call("GET", "/api/v1/me", nil, nil); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("token on day 30 = %d, want 401", resp.StatusCode)
+	}
+	if page := n.signIn(ed).mustGet("/admin/profile/", http.StatusOK); !strings.Contains(page, "expired 21 April 2026") {
+		t.Error("the profile does not mark the token expired")
 	}
 }

@@ -58,6 +58,21 @@ func (s *Server) handleCategory(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/section/"+r.PathValue("slug")+"/", http.StatusMovedPermanently)
 }
 
+// listing reads page N of the live stories q selects, as cards; a page past the last one is
+// store.ErrNotFound.
+func (s *Server) listing(ctx context.Context, q store.ArticleQuery, page int) ([]*article.Article, []storyCard, int, error) {
+	q.LiveAt, q.Kind, q.Limit, q.Offset = s.now(), article.Story, s.cfg.PageSize, (page-1)*s.cfg.PageSize
+	list, total, err := s.store.ListArticles(ctx, q)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	if page > 1 && len(list) == 0 {
+		return nil, nil, 0, store.ErrNotFound
+	}
+	cards, err := s.cards(ctx, list)
+	return list, cards, total, err
+}
+
 func (s *Server) showArchive(w http.ResponseWriter, r *http.Request, kind string) {
 	page, err := pageParam(r)
 	if err != nil {
@@ -72,16 +87,7 @@ func (s *Server) showArchive(w http.ResponseWriter, r *http.Request, kind string
 		if err != nil {
 			return nil, err
 		}
-		q := ar.query
-		q.LiveAt, q.Kind, q.Limit, q.Offset = s.now(), article.Story, s.cfg.PageSize, (page-1)*s.cfg.PageSize
-		list, total, err := s.store.ListArticles(r.Context(), q)
-		if err != nil {
-			return nil, err
-		}
-		if page > 1 && len(list) == 0 {
-			return nil, store.ErrNotFound
-		}
-		cards, err := s.cards(r.Context(), list)
+		list, cards, total, err := s.listing(r.Context(), ar.query, page)
 		if err != nil {
 			return nil, err
 		}
@@ -92,6 +98,7 @@ func (s *Server) showArchive(w http.ResponseWriter, r *http.Request, kind string
 		}
 		if page > 1 {
 			p.Canonical = s.abs(ar.path + "?page=" + itoa(page))
+			p.Title = pageTitle(ar.name, page)
 		}
 		p.Feeds = append([]feedLink{{"application/rss+xml", s.cfg.Title + " · " + ar.name + " (RSS)", s.abs(ar.path + "feed/")},
 			{"application/atom+xml", s.cfg.Title + " · " + ar.name + " (Atom)", s.abs(ar.path + "feed/atom/")}}, p.Feeds...)

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"compress/gzip"
+	"container/list"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -11,55 +12,46 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/andybalholm/brotli"
 
 	"github.com/broadsheet/broadsheet/internal/store"
 )
 
-// response is a rendered page: the bytes, their gzip form and an ETag, computed once so that a
-// cache hit only copies bytes.
+// response is a rendered page: the bytes and an ETag, computed once, and its compressed forms,
+// each made the first time a reader asks for it, so that a cache hit only copies bytes.
 type response struct {
 	status      int
 	contentType string
 	body        []byte
-	gz          []byte // nil when compression does not pay
 	etag        string
 	// cacheControl defaults to "no-cache": browsers may keep the page but revalidate it with
-	// the ETag, which costs a 304 and never shows a stale story.
+	// the ETag, which costs a 304 and never shows a stale story. Public pages get the site's
+	// shared-cache policy instead.
 	cacheControl string
-	location     string // for redirects
-	// splice is set when the page has a per-request form token hole; formArticle names the
-	// story the token is for.
-	splice      *splice
-	formArticle int64
-	deps        []string
-	expires     time.Time // zero: until invalidated
+	location     string    // for redirects
+	csp          string    // the page's own Content-Security-Policy (a story's embeds), or "" for the default
+	modified     time.Time // Last-Modified; zero for none
+	deps         []string
+	expires      time.Time // zero: until invalidated
+	// public marks a page that is the same bytes for every reader: it is sent with
+	// Surrogate-Key and Cache-Tag headers (keys) so that a CDN or reverse proxy may keep it.
+	public bool
+	keys   string
+
+	mu     sync.Mutex
+	gz, br []byte // nil until made, or when compression does not pay
+	gzDone bool
+	brDone bool
+	grow   func(n int) // tells the cache holding the page of bytes added by compression
 }
 
 func newResponse(status int, contentType string, body []byte) *response {
-	return newPage(status, contentType, body, "")
-}
-
-// newPage is newResponse for a page that may hold a form-token hole marked by hole.
-func newPage(status int, contentType string, body []byte, hole string) *response {
 	sum := sha256.Sum256(body)
-	r := &response{status: status, contentType: contentType, body: body,
+	return &response{status: status, contentType: contentType, body: body,
 		etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
-	if hole != "" {
-		if r.splice = newSplice(body, hole); r.splice != nil {
-			return r
-		}
-	}
-	if len(body) > 512 {
-		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
-		zw.Write(body)
-		zw.Close()
-		if buf.Len() < len(body) {
-			r.gz = buf.Bytes()
-		}
-	}
-	return r
 }
 
 // redirectTo is a permanent redirect, cacheable until deps change.
@@ -84,28 +76,86 @@ func escapeNonASCII(path string) string {
 	return b.String()
 }
 
-// write sends r, honouring If-None-Match and Accept-Encoding.
+// minCompress is the smallest body worth compressing.
+const minCompress = 512
+
+// encoded returns the body in encoding enc ("br" or "gzip"), compressing it on first demand,
+// or nil when compression does not pay.
+func (r *response) encoded(enc string) []byte {
+	if len(r.body) < minCompress {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out *[]byte
+	var done *bool
+	if enc == "br" {
+		out, done = &r.br, &r.brDone
+	} else {
+		out, done = &r.gz, &r.gzDone
+	}
+	if *done {
+		return *out
+	}
+	*done = true
+	var buf bytes.Buffer
+	buf.Grow(len(r.body) / 3)
+	if enc == "br" {
+		zw := brotli.NewWriterLevel(&buf, 5)
+		zw.Write(r.body)
+		zw.Close()
+	} else {
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+		zw.Write(r.body)
+		zw.Close()
+	}
+	if buf.Len() >= len(r.body) {
+		return nil
+	}
+	*out = bytes.Clone(buf.Bytes())
+	if grow := r.grow; grow != nil {
+		r.mu.Unlock() // the cache's lock comes before the page's
+		grow(len(*out))
+		r.mu.Lock()
+	}
+	return *out
+}
+
+// write sends r, honouring If-None-Match, If-Modified-Since and Accept-Encoding.
 func (r *response) write(w http.ResponseWriter, req *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", r.contentType)
 	h.Set("ETag", r.etag)
 	h.Add("Vary", "Accept-Encoding")
-	if r.cacheControl != "" {
+	switch {
+	case r.cacheControl != "":
 		h.Set("Cache-Control", r.cacheControl)
-	} else {
+	default:
 		h.Set("Cache-Control", "no-cache")
+	}
+	if r.public {
+		h.Set("Surrogate-Key", r.keys)
+		h.Set("Cache-Tag", strings.ReplaceAll(r.keys, " ", ","))
+	}
+	if !r.modified.IsZero() {
+		h.Set("Last-Modified", r.modified.UTC().Format(http.TimeFormat))
 	}
 	if r.location != "" {
 		h.Set("Location", r.location)
 	}
-	if r.status == http.StatusOK && etagMatch(req.Header.Get("If-None-Match"), r.etag) {
+	if r.csp != "" {
+		h.Set("Content-Security-Policy", r.csp)
+	}
+	if r.status == http.StatusOK && r.notModified(req) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
 	body := r.body
-	if r.gz != nil && acceptsGzip(req) {
-		h.Set("Content-Encoding", "gzip")
-		body = r.gz
+	if enc := acceptedEncoding(req.Header.Get("Accept-Encoding")); enc != "" {
+		if z := r.encoded(enc); z != nil {
+			h.Set("Content-Encoding", enc)
+			body = z
+		}
 	}
 	h.Set("Content-Length", itoa(len(body)))
 	w.WriteHeader(r.status)
@@ -114,9 +164,57 @@ func (r *response) write(w http.ResponseWriter, req *http.Request) {
 	}
 }
 
-// pageCache holds rendered pages by URL and drops exactly those whose dependencies appear in the
-// store's change log, whichever process wrote them. Before every lookup it reads the log's tail,
-// so a page is never served stale after a committed edit.
+// notModified reports whether the reader's copy is current: If-None-Match when sent, else
+// If-Modified-Since.
+func (r *response) notModified(req *http.Request) bool {
+	if inm := req.Header.Get("If-None-Match"); inm != "" {
+		return etagMatch(inm, r.etag)
+	}
+	if ims := req.Header.Get("If-Modified-Since"); ims != "" && !r.modified.IsZero() {
+		t, err := http.ParseTime(ims)
+		return err == nil && !r.modified.Truncate(time.Second).After(t)
+	}
+	return false
+}
+
+// surrogateKeys names what a page shows, for a CDN's or proxy's purge by key: each dependency
+// ("article:12", "comments:12", "section:3", "front") becomes a key ("story-12", "comments-12",
+// "section-3", "front"), space-separated.
+func surrogateKeys(deps []string) string {
+	seen := make(map[string]bool, len(deps))
+	var b strings.Builder
+	for _, d := range deps {
+		k := SurrogateKey(d)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(k)
+	}
+	return b.String()
+}
+
+// SurrogateKey is the surrogate key of one change-log key: the name under which shared caches
+// hold the pages that show it.
+func SurrogateKey(dep string) string {
+	kind, id, ok := strings.Cut(dep, ":")
+	if !ok {
+		return dep
+	}
+	if kind == "article" {
+		kind = "story"
+	}
+	return kind + "-" + id
+}
+
+// pageCache holds rendered pages by URL within a byte budget, evicting the least recently used,
+// and drops exactly those whose dependencies appear in the store's change log, whichever
+// process wrote them. It reads the log only when the store's change mark moved, so a hit costs
+// no query: this process's writes move the mark before they return, other processes' within
+// the store's follow bound.
 type pageCache struct {
 	changes changeLog
 	now     func() time.Time
@@ -124,23 +222,51 @@ type pageCache struct {
 
 	mu      sync.Mutex
 	started bool                           // the first sync happened
+	mark    uint64                         // the change mark applied
 	seq     int64                          // the change log position applied
 	floor   int64                          // pages rendered before this position are not kept
-	pages   map[string]*response           // by cache key
+	pages   map[string]*list.Element       // by cache key; values are *entry
+	lru     list.List                      // most recently used first
 	byDep   map[string]map[string]struct{} // dependency → cache keys
 	touched map[string]int64               // dependency → seq of its latest change
 	size    int
+	// onChange, when set, is called (without the lock) with the keys of each batch of changes
+	// applied, or with nil when the cache started afresh and everything may have changed.
+	onChange func(keys []string)
+
+	hits, misses, evictions atomic.Int64
+}
+
+// entry is a cached page and its accounted size.
+type entry struct {
+	key  string
+	resp *response
+	size int
 }
 
 // changeLog is what the cache reads of the store's change log.
 type changeLog interface {
 	ChangesSince(ctx context.Context, seq int64, limit int) ([]store.Change, int64, error)
 	LatestChange(ctx context.Context) (int64, error)
+	ChangeMark() uint64
 }
 
 func newPageCache(changes changeLog, now func() time.Time, maxSize int) *pageCache {
 	return &pageCache{changes: changes, now: now, maxSize: maxSize,
-		pages: map[string]*response{}, byDep: map[string]map[string]struct{}{}, touched: map[string]int64{}}
+		pages: map[string]*list.Element{}, byDep: map[string]map[string]struct{}{}, touched: map[string]int64{}}
+}
+
+// CacheStats are the page cache's counters since start.
+type CacheStats struct {
+	Hits, Misses, Evictions int64
+	Pages, Bytes, MaxBytes  int
+}
+
+func (c *pageCache) stats() CacheStats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return CacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Evictions: c.evictions.Load(),
+		Pages: len(c.pages), Bytes: c.size, MaxBytes: c.maxSize}
 }
 
 // maxChanges is how many change-log entries one sync reads. More waiting (an import, a server
@@ -148,10 +274,16 @@ func newPageCache(changes changeLog, now func() time.Time, maxSize int) *pageCac
 const maxChanges = 10_000
 
 // sync applies the changes logged since the last sync and returns the position reached: pages
-// rendered after this call reflect at least that position.
+// rendered after this call reflect at least that position. While the store's change mark has
+// not moved it reads nothing.
 func (c *pageCache) sync(ctx context.Context) (int64, error) {
+	mark := c.changes.ChangeMark() // read before the log, so a commit in between moves it again
 	c.mu.Lock()
 	seq, started := c.seq, c.started
+	if started && mark == c.mark {
+		c.mu.Unlock()
+		return seq, nil
+	}
 	c.mu.Unlock()
 	if !started {
 		// An empty cache needs no history: start at the log's end.
@@ -162,7 +294,7 @@ func (c *pageCache) sync(ctx context.Context) (int64, error) {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		if !c.started {
-			c.started, c.seq, c.floor = true, latest, latest
+			c.started, c.seq, c.floor, c.mark = true, latest, latest, mark
 		}
 		return c.seq, nil
 	}
@@ -171,43 +303,64 @@ func (c *pageCache) sync(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if latest <= c.seq {
-		return c.seq, nil
+	if mark-c.mark < 1<<63 { // mark is after c.mark
+		c.mark = mark
 	}
+	if latest <= c.seq {
+		seq := c.seq
+		c.mu.Unlock()
+		return seq, nil
+	}
+	var applied []string
 	if len(changes) > 0 && (changes[0].Seq != seq+1 || changes[len(changes)-1].Seq != latest) {
 		// Missed changes: pruned from the log, or too many to read. Start afresh.
 		c.purgeLocked()
 		c.seq, c.floor = latest, latest
-		return latest, nil
-	}
-	for _, ch := range changes {
-		if ch.Seq <= c.seq {
-			continue
+	} else {
+		applied = make([]string, 0, len(changes))
+		for _, ch := range changes {
+			if ch.Seq <= c.seq {
+				continue
+			}
+			applied = append(applied, ch.Key)
+			c.touched[ch.Key] = ch.Seq
+			for key := range c.byDep[ch.Key] {
+				c.removeLocked(key)
+			}
 		}
-		c.touched[ch.Key] = ch.Seq
-		for key := range c.byDep[ch.Key] {
-			c.removeLocked(key)
-		}
+		c.seq = latest
 	}
-	c.seq = latest
+	onChange := c.onChange
+	c.mu.Unlock()
+	if onChange != nil {
+		onChange(applied)
+	}
 	return latest, nil
 }
 
-// get returns the cached page for key, if it is there and fresh.
+// get returns the cached page for key, if it is there and fresh, and counts a hit or a miss.
 func (c *pageCache) get(key string) *response {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	r := c.pages[key]
-	if r != nil && !r.expires.IsZero() && c.now().After(r.expires) {
-		c.removeLocked(key)
+	e := c.pages[key]
+	if e == nil {
+		c.misses.Add(1)
 		return nil
 	}
+	r := e.Value.(*entry).resp
+	if !r.expires.IsZero() && c.now().After(r.expires) {
+		c.removeLocked(key)
+		c.misses.Add(1)
+		return nil
+	}
+	c.lru.MoveToFront(e)
+	c.hits.Add(1)
 	return r
 }
 
 // put stores r under key unless one of its dependencies changed after position from, the
-// position the page was rendered at (it would then be stale already).
+// position the page was rendered at (it would then be stale already). It evicts the least
+// recently used pages to stay within the byte budget.
 func (c *pageCache) put(key string, r *response, from int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -219,20 +372,17 @@ func (c *pageCache) put(key string, r *response, from int64) {
 			return
 		}
 	}
-	if old := c.pages[key]; old != nil {
-		c.removeLocked(key)
-	}
-	if n := len(r.body) + len(r.gz); n > c.maxSize/8 {
+	c.removeLocked(key)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := len(key) + len(r.body) + len(r.gz) + len(r.br)
+	if n > c.maxSize/8 {
 		return
 	}
-	for c.size+len(r.body)+len(r.gz) > c.maxSize && len(c.pages) > 0 {
-		for k := range c.pages { // evict an arbitrary page; maps iterate in random order
-			c.removeLocked(k)
-			break
-		}
-	}
-	c.pages[key] = r
-	c.size += len(r.body) + len(r.gz)
+	e := &entry{key: key, resp: r, size: n}
+	c.pages[key] = c.lru.PushFront(e)
+	c.size += n
+	r.grow = func(n int) { c.grow(e, n) }
 	for _, d := range r.deps {
 		m := c.byDep[d]
 		if m == nil {
@@ -241,16 +391,38 @@ func (c *pageCache) put(key string, r *response, from int64) {
 		}
 		m[key] = struct{}{}
 	}
+	c.evictLocked()
+}
+
+// grow accounts for a compressed form added to a cached page.
+func (c *pageCache) grow(e *entry, n int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el := c.pages[e.key]; el == nil || el.Value.(*entry) != e {
+		return // no longer cached
+	}
+	e.size += n
+	c.size += n
+	c.evictLocked()
+}
+
+func (c *pageCache) evictLocked() {
+	for c.size > c.maxSize && c.lru.Len() > 0 {
+		c.removeLocked(c.lru.Back().Value.(*entry).key)
+		c.evictions.Add(1)
+	}
 }
 
 func (c *pageCache) removeLocked(key string) {
-	r := c.pages[key]
-	if r == nil {
+	el := c.pages[key]
+	if el == nil {
 		return
 	}
+	e := el.Value.(*entry)
+	c.lru.Remove(el)
 	delete(c.pages, key)
-	c.size -= len(r.body) + len(r.gz)
-	for _, d := range r.deps {
+	c.size -= e.size
+	for _, d := range e.resp.deps {
 		if m := c.byDep[d]; m != nil {
 			delete(m, key)
 			if len(m) == 0 {
@@ -268,7 +440,8 @@ func (c *pageCache) purge() {
 }
 
 func (c *pageCache) purgeLocked() {
-	c.pages, c.byDep, c.touched, c.size = map[string]*response{}, map[string]map[string]struct{}{}, map[string]int64{}, 0
+	c.pages, c.byDep, c.touched, c.size = map[string]*list.Element{}, map[string]map[string]struct{}{}, map[string]int64{}, 0
+	c.lru.Init()
 }
 
 // len is the number of cached pages.

@@ -1,11 +1,18 @@
 package web
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/andybalholm/brotli"
 
 	"github.com/broadsheet/broadsheet/internal/store"
 )
@@ -34,6 +41,13 @@ func (m *memLog) ChangesSince(_ context.Context, seq int64, limit int) ([]store.
 		list = list[:limit]
 	}
 	return append([]store.Change(nil), list...), int64(len(m.log)), nil
+}
+
+// ChangeMark moves with every entry, as a store's moves with every commit.
+func (m *memLog) ChangeMark() uint64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return uint64(len(m.log))
 }
 
 func (m *memLog) LatestChange(context.Context) (int64, error) {
@@ -115,25 +129,146 @@ func TestPageCacheExpiryAndSize(t *testing.T) {
 	}
 }
 
-func TestAcceptsGzip(t *testing.T) {
+func TestAcceptedEncoding(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		header string
-		want   bool
+		want   string
 	}{
-		{"", false},
-		{"gzip", true},
-		{"deflate, gzip;q=1.0, *;q=0.5", true},
-		{"gzip;q=0", false},
-		{"gzip;q=0.5", true},
-		{"br", false},
+		{"", ""},
+		{"gzip", "gzip"},
+		{"br", "br"},
+		{"gzip, deflate, br, zstd", "br"},
+		{"deflate, gzip;q=1.0, *;q=0.5", "gzip"},
+		{"gzip;q=0", ""},
+		{"gzip;q=0.5", "gzip"},
+		{"br;q=0.2, gzip;q=0.8", "gzip"},
+		{"br;q=0, gzip;q=0", ""},
+		{"*", "br"},
+		{"*;q=0, gzip", "gzip"},
+		{"identity", ""},
+		{"BR", "br"},
+		{"x-gzip", "gzip"},
+		// Crafted headers: malformed q-values count as 0, nonsense is ignored, and a header
+		// longer than 32 entries is read no further.
+		{"br;q=abc, gzip", "gzip"},
+		{"br;q=NaN", ""},
+		{"br;q=1e999", ""},
+		{"br;q=-1, gzip;q=2", ""},
+		{";;;,,,;q=,br;;q=0.1", "br"},
+		{strings.Repeat("zz, ", 40) + "br", ""},
+		{"gzip;q=0.1;q=0.9", "gzip"},
+		{"\x00br\xff", ""},
 	}
 	for _, tt := range tests {
-		r, _ := http.NewRequest(http.MethodGet, "/", nil)
-		r.Header.Set("Accept-Encoding", tt.header)
-		if got := acceptsGzip(r); got != tt.want {
-			t.Errorf("acceptsGzip(%q) = %v, want %v", tt.header, got, tt.want)
+		if got := acceptedEncoding(tt.header); got != tt.want {
+			t.Errorf("acceptedEncoding(%q) = %q, want %q", tt.header, got, tt.want)
 		}
+	}
+}
+
+// TestResponseEncodings: each encoding is made once, decodes to the same body, and a crafted
+// Accept-Encoding gets a plain answer.
+func TestResponseEncodings(t *testing.T) {
+	t.Parallel()
+	body := []byte(strings.Repeat("<p>The harbour vote, again.</p>\n", 200))
+	r := newResponse(http.StatusOK, "text/html", body)
+	for _, tt := range []struct{ accept, want string }{{"br", "br"}, {"gzip", "gzip"}, {"br;q=x, gzip;q=0", ""}, {"", ""}} {
+		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		req.Header.Set("Accept-Encoding", tt.accept)
+		rec := httptest.NewRecorder()
+		r.write(rec, req)
+		if got := rec.Header().Get("Content-Encoding"); got != tt.want {
+			t.Errorf("Accept-Encoding %q: Content-Encoding %q, want %q", tt.accept, got, tt.want)
+		}
+		var rd io.Reader = rec.Body
+		switch tt.want {
+		case "br":
+			rd = brotli.NewReader(rd)
+		case "gzip":
+			zr, err := gzip.NewReader(rd)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rd = zr
+		}
+		got, err := io.ReadAll(rd)
+		if err != nil || !bytes.Equal(got, body) {
+			t.Errorf("Accept-Encoding %q: body decodes to %d bytes (%v), want the %d of the page", tt.accept, len(got), err, len(body))
+		}
+	}
+	if first, again := r.encoded("br"), r.encoded("br"); &first[0] != &again[0] {
+		t.Error("the brotli form was made twice")
+	}
+}
+
+// TestPageCacheLRUAndCounters: the least recently used page goes first, compressed forms count
+// against the budget, and the counters add up.
+func TestPageCacheLRUAndCounters(t *testing.T) {
+	t.Parallel()
+	c := newPageCache(&memLog{}, time.Now, 40_000)
+	big := func(s string) *response { return page(strings.Repeat(s, 4000)) }
+	c.put("/a", big("a"), 0)
+	c.put("/b", big("b"), 0)
+	c.get("/a") // /a is now the most recently used
+	for i := range 8 {
+		c.put("/x"+itoa(i), big("x"), 0)
+	}
+	if c.get("/a") == nil {
+		t.Error("the recently used page was evicted")
+	}
+	if c.get("/b") != nil {
+		t.Error("the least recently used page survived")
+	}
+	st := c.stats()
+	if st.Bytes > st.MaxBytes || st.Evictions == 0 || st.Hits != 2 || st.Misses != 1 {
+		t.Errorf("stats = %+v, want bytes within budget, evictions, 2 hits, 1 miss", st)
+	}
+	// Compression grows the accounted size of a cached page.
+	before := c.stats().Bytes
+	r := c.get("/a")
+	r.encoded("gzip")
+	if after := c.stats().Bytes; after <= before {
+		t.Errorf("cache bytes %d after compressing a page, %d before; want more", after, before)
+	}
+}
+
+// TestPageCacheReadsLogOnlyWhenMarkMoves: a hit with an unmoved change mark reads nothing.
+func TestPageCacheReadsLogOnlyWhenMarkMoves(t *testing.T) {
+	t.Parallel()
+	log := &countingLog{}
+	c := newPageCache(log, time.Now, 1<<20)
+	c.sync(t.Context())
+	for range 100 {
+		c.sync(t.Context())
+	}
+	if log.reads != 0 {
+		t.Errorf("%d change-log reads with no change, want 0", log.reads)
+	}
+	log.add("article:1")
+	c.sync(t.Context())
+	c.sync(t.Context())
+	if log.reads != 1 {
+		t.Errorf("%d change-log reads after one change, want 1", log.reads)
+	}
+}
+
+type countingLog struct {
+	memLog
+	reads int
+}
+
+func (l *countingLog) ChangesSince(ctx context.Context, seq int64, limit int) ([]store.Change, int64, error) {
+	l.reads++
+	return l.memLog.ChangesSince(ctx, seq, limit)
+}
+
+func TestSurrogateKeys(t *testing.T) {
+	t.Parallel()
+	got := surrogateKeys([]string{"article:12", "comments:12", "related:12", "article:3", "front", "section:2", "tag:5", "author:1", "front"})
+	want := "story-12 comments-12 related-12 story-3 front section-2 tag-5 author-1"
+	if got != want {
+		t.Errorf("surrogateKeys = %q, want %q", got, want)
 	}
 }
 

@@ -28,15 +28,18 @@ type commentForm struct {
 	ArticleID int64
 	ParentID  int64
 	ReplyTo   string // the name of the comment replied to
-	Token     string // a form token, or the server's hole marker in cached pages
-	Content   string
-	Name      string
-	Email     string
-	URL       string
-	Notify    bool
-	Verify    bool
-	Errors    comment.ValidationError
-	Message   string // a rejection shown above the form
+	// Token is the form token: empty in the page every reader shares (the page's script asks
+	// GET /comments/token for one), set when the form comes back to one reader.
+	Token   string
+	Content string
+	Name    string
+	Email   string
+	URL     string
+	Notify  bool
+	Verify  bool
+	Mail    bool // the site sends email: offer reply notifications and address confirmation
+	Errors  comment.ValidationError
+	Message string // a rejection shown above the form
 }
 
 // commentSection is what the story page shows under the story.
@@ -92,10 +95,9 @@ func (s *Server) commentsFor(ctx context.Context, a *article.Article, heldID int
 	}
 	if form != nil {
 		sec.Form = *form
-	} else {
-		sec.Form = commentForm{Token: s.hole}
 	}
 	sec.Form.ArticleID = a.ID
+	sec.Form.Mail = s.cfg.Mail
 	if sec.Form.ParentID != 0 {
 		for _, c := range pub {
 			if c.ID == sec.Form.ParentID && !c.Pending {
@@ -149,12 +151,13 @@ func (s *Server) handlePostComment(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostForm
 	in := comment.Input{Name: f.Get("author"), Email: f.Get("email"), URL: f.Get("url"), Content: f.Get("comment"),
-		Notify: f.Get("notify") != "", IP: s.readerIP(r), UserAgent: truncate(r.UserAgent(), 500)}
+		Notify: f.Get("notify") != "" && s.cfg.Mail, IP: s.readerIP(r), UserAgent: truncate(r.UserAgent(), 500),
+		Returning: f.Get("returning"), Remember: f.Get("consent") != ""}
 	in.ArticleID, _ = strconv.ParseInt(f.Get("article_id"), 10, 64)
 	in.ParentID, _ = strconv.ParseInt(f.Get("parent_id"), 10, 64)
 	in.Clean()
 	form := &commentForm{ParentID: in.ParentID, Content: in.Content, Name: in.Name, Email: in.Email, URL: in.URL,
-		Notify: in.Notify, Verify: f.Get("verify") != ""}
+		Notify: in.Notify, Verify: f.Get("verify") != "" && s.cfg.Mail}
 	ctx := r.Context()
 	a, err := s.store.Article(ctx, in.ArticleID)
 	if err != nil || !a.Live(s.now()) {
@@ -170,6 +173,11 @@ func (s *Server) handlePostComment(w http.ResponseWriter, r *http.Request) {
 			form.Message = err.Error()
 		}
 		code, ok := rejectionStatus(err)
+		if errors.Is(err, comment.ErrToken) && f.Get("token") == "" && !wantsJSON(r) {
+			// A reader without the page's script, whose shared page carries no token: the
+			// form comes back with their text and a token of its own, to post again.
+			code, form.Message = http.StatusOK, errConfirm
+		}
 		if !ok {
 			// A fault on our side: log it, and still give the reader their text back.
 			code, form.Message = statusOf(err)
@@ -184,7 +192,32 @@ func (s *Server) handlePostComment(w http.ResponseWriter, r *http.Request) {
 		s.commentRejected(w, r, a, form, code)
 		return
 	}
-	s.commentAccepted(w, r, a, c)
+	s.commentAccepted(w, r, a, c, s.returningToken(ctx, in, c))
+}
+
+// errConfirm asks a reader without JavaScript to post the form again, now with a token.
+const errConfirm = "Please check your comment and press “Post Comment” again. (This step keeps robots out of the comments.)"
+
+// formToken is the answer of GET /comments/token.
+type formToken struct {
+	Token string `json:"token"`
+	// Wait is how many milliseconds must pass before the form may be posted.
+	Wait int64 `json:"wait"`
+}
+
+// handleCommentToken serves GET /comments/token?story=ID: a form token for the comment form of
+// a story, asked for by the page's script. Story pages are the same bytes for every reader,
+// so that any cache may keep them; the token, which is single-use and per reader, comes from
+// here, never kept by a cache. It reads no database: the token only names the story, and a
+// post is checked against the story when it comes.
+func (s *Server) handleCommentToken(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.URL.Query().Get("story"), 10, 64)
+	if err != nil || id <= 0 {
+		writeJSON(w, http.StatusBadRequest, commentReply{Message: "Name a story: /comments/token?story=ID."})
+		return
+	}
+	writeJSON(w, http.StatusOK, formToken{Token: comment.NewFormToken(s.secret, id, s.now()),
+		Wait: s.commentSettings().MinFillTime.Milliseconds()})
 }
 
 // rejectionStatus maps a rejected comment to its HTTP status; ok is false for a server fault.
@@ -240,9 +273,15 @@ func (s *Server) acceptComment(ctx context.Context, a *article.Article, in comme
 	} else if dup {
 		return nil, comment.ErrDuplicate
 	}
-	if facts.Trusted, err = s.store.Trusted(ctx, in.Email); err != nil {
+	confirmed, err := s.store.Trusted(ctx, in.Email)
+	if err != nil {
 		return nil, err
 	}
+	kept, err := s.returningComment(ctx, in.Returning)
+	if err != nil {
+		return nil, err
+	}
+	facts.Returning = comment.Recognise(in, confirmed, kept)
 	tokens := comment.SpamTokens(in)
 	counts, spamN, hamN, err := s.store.SpamCounts(ctx, tokens)
 	if err != nil {
@@ -269,7 +308,7 @@ func (s *Server) acceptComment(ctx context.Context, a *article.Article, in comme
 		if err := tx.CreateComment(ctx, c); err != nil {
 			return err
 		}
-		if verify && c.Status != comment.Spam && !facts.Trusted {
+		if verify && c.Status != comment.Spam && !confirmed {
 			if err := tx.QueueNotice(ctx, c.ID, comment.NoticeVerify, now); err != nil {
 				return err
 			}
@@ -287,6 +326,34 @@ func (s *Server) acceptComment(ctx context.Context, a *article.Article, in comme
 	return c, nil
 }
 
+// returningComment is the comment a returning-commenter token names; nil for no token, a forged
+// one or a comment since erased.
+func (s *Server) returningComment(ctx context.Context, token string) (*comment.Comment, error) {
+	id, ok := comment.CheckReturningToken(s.secret, token)
+	if !ok {
+		return nil, nil
+	}
+	c, err := s.store.Comment(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	return c, err
+}
+
+// returningToken is the returning-commenter token the reader's browser keeps after comment c,
+// when they consented: the one it sent, while that names an approved or held comment of theirs,
+// else c's own. (A lookup that fails costs the reader only the old token.)
+func (s *Server) returningToken(ctx context.Context, in comment.Input, c *comment.Comment) string {
+	if !in.Remember || in.StaffID != 0 {
+		return ""
+	}
+	if k, err := s.returningComment(ctx, in.Returning); err == nil && k != nil && k.SameAuthor(in) &&
+		(k.Status == comment.Approved || k.Status == comment.Pending) {
+		return in.Returning
+	}
+	return comment.ReturningToken(s.secret, c.ID)
+}
+
 // commentReply is the JSON answer to the page's script.
 type commentReply struct {
 	ID      int64  `json:"id,omitempty"`
@@ -294,6 +361,9 @@ type commentReply struct {
 	HTML    string `json:"html,omitempty"`
 	Message string `json:"message"`
 	URL     string `json:"url,omitempty"`
+	// Returning is the returning-commenter token the page's script keeps in the browser's
+	// storage, for a reader who ticked "Save my name…".
+	Returning string `json:"returning,omitempty"`
 	// Errors maps form fields to messages.
 	Errors map[string]string `json:"errors,omitempty"`
 }
@@ -310,8 +380,9 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 }
 
 // commentAccepted answers a stored comment: back to the story at the comment, with a signed
-// token that shows a held comment to its author alone.
-func (s *Server) commentAccepted(w http.ResponseWriter, r *http.Request, a *article.Article, c *comment.Comment) {
+// token that shows a held comment to its author alone, and to the page's script the
+// returning-commenter token to keep (empty: none).
+func (s *Server) commentAccepted(w http.ResponseWriter, r *http.Request, a *article.Article, c *comment.Comment, returning string) {
 	to := s.permalink(a)
 	msg := "Thank you for your comment."
 	if c.Status != comment.Approved {
@@ -321,7 +392,7 @@ func (s *Server) commentAccepted(w http.ResponseWriter, r *http.Request, a *arti
 	}
 	to += "#comment-" + itoa64(c.ID)
 	if wantsJSON(r) {
-		reply := commentReply{ID: c.ID, Status: "approved", Message: msg, URL: to}
+		reply := commentReply{ID: c.ID, Status: "approved", Message: msg, URL: to, Returning: returning}
 		if c.Status != comment.Approved {
 			reply.Status = "pending"
 		}
@@ -350,7 +421,7 @@ func (s *Server) commentRejected(w http.ResponseWriter, r *http.Request, a *arti
 		s.fail(w, r, err)
 		return
 	}
-	resp.status = code
+	resp.status, resp.cacheControl = code, "private, no-store" // it holds the reader's text and token
 	resp.write(w, r)
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -41,6 +42,13 @@ func TestCommentWhileDatabaseBusy(t *testing.T) {
 	page := httptest.NewRecorder()
 	srv.ServeHTTP(page, httptest.NewRequest(http.MethodGet, a.Path(time.UTC), nil))
 	form := formValues(t, page.Body.String(), "commentform")
+	tok := httptest.NewRecorder()
+	srv.ServeHTTP(tok, httptest.NewRequest(http.MethodGet, "/comments/token?story="+form.Get("article_id"), nil))
+	var ft formToken
+	if err := json.Unmarshal(tok.Body.Bytes(), &ft); err != nil {
+		t.Fatal(err)
+	}
+	form.Set("token", ft.Token)
 	form.Set("author", "Ada")
 	form.Set("email", "ada@example.org")
 	form.Set("comment", "Words I do not want to type again.")

@@ -59,7 +59,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 // errorPage renders the site's error page with the given status.
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, code int, msg string) {
 	p := &errorPage{Layout: s.layout(r, http.StatusText(code)), Code: code, Message: msg}
-	p.NoIndex = true
+	p.NoIndex, p.Canonical = true, "" // an error is no page's canonical form
 	body, err := s.views.render("error", p)
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "error page failed", slog.Any("err", err))
@@ -78,16 +78,6 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp.write(w, r)
-}
-
-// oldURL answers a path no article or page owns: a redirect when an import kept it, else
-// store.ErrNotFound.
-func (s *Server) oldURL(r *http.Request) (*response, error) {
-	to, err := s.store.Redirect(r.Context(), r.URL.Path)
-	if err != nil {
-		return nil, err
-	}
-	return redirectTo(to, "front"), nil
 }
 
 // messagePage shows a short message in the site's look, optionally as a one-button form.

@@ -2,8 +2,11 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"net/http"
+	"net/url"
 	"strings"
+	"time"
 
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/comment"
@@ -24,6 +27,9 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 		dep := "front"
 		if kind, _, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/"); ok && r.PathValue("slug") != "" {
 			ar, err := s.findArchive(r.Context(), kind, r.PathValue("slug"))
+			if errors.Is(err, store.ErrNotFound) {
+				return s.oldURL(r) // the feed of a tag's or byline's old slug
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -62,7 +68,7 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 
 // feedItem is a story as feeds carry it: bylines by name only, never an email.
 func (s *Server) feedItem(a *article.Article) feed.Item {
-	it := feed.Item{ID: s.abs(s.permalink(a)), Title: a.Title, Link: s.abs(s.permalink(a)),
+	it := feed.Item{ID: s.tagURI(a.CreatedAt, a.PublishedAt, "story/"+itoa64(a.ID)), Title: a.Title, Link: s.abs(s.permalink(a)),
 		Summary: article.Excerpt(a.Description(a.BodyText), 300), ContentHTML: a.BodyHTML,
 		Published: a.PublishedAt, Updated: a.UpdatedAt, ImageURL: s.absImage(a.ImageURL)}
 	if it.Updated.Before(it.Published) {
@@ -80,6 +86,20 @@ func (s *Server) feedItem(a *article.Article) feed.Item {
 	return it
 }
 
+// tagURI is the permanent feed ID of a story or comment that came into being at created (or, for
+// an old record without that date, at fallback): a tag: URI on the site's host, which neither a
+// new slug nor a new headline changes.
+func (s *Server) tagURI(created, fallback time.Time, specific string) string {
+	if created.IsZero() {
+		created = fallback
+	}
+	host := s.cfg.BaseURL
+	if u, err := url.Parse(s.cfg.BaseURL); err == nil && u.Host != "" {
+		host = u.Host
+	}
+	return feed.TagURI(host, created, specific)
+}
+
 // handleCommentFeed serves the approved comments of the whole site (/comments/feed/) or of one
 // story (/YYYY/MM/DD/slug/feed/), as RSS or, under …/atom/, Atom. Authors appear by name only.
 func (s *Server) handleCommentFeed(w http.ResponseWriter, r *http.Request) {
@@ -90,11 +110,14 @@ func (s *Server) handleCommentFeed(w http.ResponseWriter, r *http.Request) {
 		dep := "comments"
 		if slug := r.PathValue("slug"); slug != "" {
 			a, err := s.store.ArticleBySlug(ctx, slug)
+			if errors.Is(err, store.ErrNotFound) {
+				return s.oldURL(r) // the feed of an old permalink
+			}
 			if err != nil {
 				return nil, err
 			}
 			if !a.Live(s.now()) || strings.TrimSuffix(strings.TrimSuffix(r.URL.Path, "atom/"), "feed/") != s.permalink(a) {
-				return nil, store.ErrNotFound
+				return s.oldURL(r)
 			}
 			f.Title, f.Link, q.ArticleID, dep = "Comments on “"+a.Title+"”", s.abs(s.permalink(a)), a.ID, "comments:"+itoa64(a.ID)
 		}
@@ -113,7 +136,7 @@ func (s *Server) handleCommentFeed(w http.ResponseWriter, r *http.Request) {
 			}
 			p := s.public(c)
 			link := s.abs(s.permalink(a)) + "#comment-" + itoa64(c.ID)
-			f.Items = append(f.Items, feed.Item{ID: link, Title: "Comment on “" + a.Title + "” by " + p.AuthorName, Link: link,
+			f.Items = append(f.Items, feed.Item{ID: s.tagURI(c.CreatedAt, c.CreatedAt, "comment/"+itoa64(c.ID)), Title: "Comment on “" + a.Title + "” by " + p.AuthorName, Link: link,
 				Summary: article.Excerpt(c.Content, 300), ContentHTML: p.ContentHTML, Authors: []feed.Person{{Name: p.AuthorName}},
 				Published: c.CreatedAt, Updated: c.CreatedAt})
 			if c.CreatedAt.After(f.Updated) {

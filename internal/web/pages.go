@@ -52,8 +52,10 @@ type storyCard struct {
 	Authors    []article.Author
 	ImageURL   string
 	ImageAlt   string
-	Reason     string // why a related story is related, for its title attribute
-	Comments   int    // approved comments
+	// Image is the card's picture, nil when the story has none.
+	Image    *picture
+	Reason   string // why a related story is related, for its title attribute
+	Comments int    // approved comments
 }
 
 type pager struct {
@@ -71,6 +73,7 @@ type homePage struct {
 type storyPage struct {
 	Layout
 	Article  *article.Article
+	Image    *picture
 	URL      string
 	Body     any // template.HTML of the sanitised body
 	Related  []storyCard
@@ -117,6 +120,18 @@ type errorPage struct {
 	Message string
 }
 
+// pageTitle is the document title of page n of a listing named name (the front page when
+// empty), so that each page of an archive has its own title.
+func pageTitle(name string, n int) string {
+	if n <= 1 {
+		return name
+	}
+	if name == "" {
+		return "Page " + itoa(n)
+	}
+	return name + " — page " + itoa(n)
+}
+
 // layout fills the frame every page shares.
 func (s *Server) layout(r *http.Request, title string) Layout {
 	secs, err := s.store.Sections(r.Context())
@@ -129,6 +144,7 @@ func (s *Server) layout(r *http.Request, title string) Layout {
 			{"application/rss+xml", s.cfg.Title + " (RSS)", s.abs("/feed/")},
 			{"application/atom+xml", s.cfg.Title + " (Atom)", s.abs("/feed/atom/")},
 			{"application/feed+json", s.cfg.Title + " (JSON Feed)", s.abs("/feed.json")},
+			{"application/rss+xml", "Comments on " + s.cfg.Title + " (RSS)", s.abs("/comments/feed/")},
 		}}
 }
 
@@ -151,6 +167,7 @@ func (s *Server) cards(ctx context.Context, list []*article.Article) ([]storyCar
 	for i, a := range list {
 		out[i] = s.card(a)
 		out[i].Comments = counts[a.ID]
+		out[i].Image = s.picture(ctx, a.ImageURL, a.ImageAlt, 640, cardSizes)
 	}
 	return out, nil
 }

@@ -1,10 +1,26 @@
 package web
 
-import "github.com/broadsheet/broadsheet/internal/account"
+import (
+	"net/http"
+
+	"github.com/broadsheet/broadsheet/internal/account"
+)
+
+// router registers routes on the Server's mux and records their patterns, so that Routes can
+// list them: a test that must cover every route (the cross-site sweep) cannot miss a new one.
+type router struct{ s *Server }
+
+func (r router) HandleFunc(pattern string, h http.HandlerFunc) {
+	r.s.mux.HandleFunc(pattern, h)
+	r.s.patterns = append(r.s.patterns, pattern)
+}
+
+// Routes returns the pattern of every route, in the order routes lists them.
+func (s *Server) Routes() []string { return append([]string(nil), s.patterns...) }
 
 // routes lists every route of the site in one place.
 func (s *Server) routes() {
-	m := s.mux
+	m := router{s}
 	m.HandleFunc("GET /{$}", s.handleHome)
 	m.HandleFunc("GET /{year}/{month}/{day}/{slug}/{$}", s.handleStory)
 	m.HandleFunc("GET /section/{slug}/{$}", s.handleSection)
@@ -12,6 +28,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /author/{slug}/{$}", s.handleAuthor)
 	m.HandleFunc("GET /category/{slug}/{$}", s.handleCategory)
 	m.HandleFunc("GET /search", s.handleSearch)
+	m.HandleFunc("GET /{year}/{month}/{$}", s.handleDateArchive)
+	m.HandleFunc("GET /{year}/{month}/{day}/{$}", s.handleDateArchive)
 
 	m.HandleFunc("GET /feed/{$}", s.handleFeed)
 	m.HandleFunc("GET /feed/atom/{$}", s.handleFeed)
@@ -24,6 +42,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /author/{slug}/feed/atom/{$}", s.handleFeed)
 
 	m.HandleFunc("POST /comments", s.handlePostComment)
+	m.HandleFunc("GET /comments/token", s.handleCommentToken)
 	m.HandleFunc("GET /comments/verify", s.handleVerifyEmail)
 	m.HandleFunc("GET /comments/unsubscribe", s.handleUnsubscribe)
 	m.HandleFunc("POST /comments/unsubscribe", s.handleUnsubscribe)
@@ -32,11 +51,13 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /{year}/{month}/{day}/{slug}/feed/{$}", s.handleCommentFeed)
 	m.HandleFunc("GET /{year}/{month}/{day}/{slug}/feed/atom/{$}", s.handleCommentFeed)
 	m.HandleFunc("GET /avatars/{key}", s.handleAvatar)
+	m.HandleFunc("GET /media/{hash}/{file}", s.handleMedia)
 
 	m.HandleFunc("GET /sitemap.xml", s.handleSitemapIndex)
 	m.HandleFunc("GET /sitemaps/{file}", s.handleSitemap)
 	m.HandleFunc("GET /news-sitemap.xml", s.handleNewsSitemap)
 	m.HandleFunc("GET /robots.txt", s.handleRobots)
+	m.HandleFunc("GET /favicon.ico", s.handleFavicon)
 	m.HandleFunc("GET /healthz", s.handleHealth)
 	m.HandleFunc("GET /static/{file}", s.serveStatic)
 	m.HandleFunc("GET /static/{dir}/{file}", s.serveStatic)
@@ -69,6 +90,11 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /admin/stories/{id}/revisions/{rev}/restore", s.staff(account.CreateStory, s.handleRestoreRevision))
 	m.HandleFunc("POST /admin/preview", s.staff(account.CreateStory, s.handleRenderPreview))
 	m.HandleFunc("GET /admin/tags/suggest", s.staff(account.CreateStory, s.handleTagSuggest))
+	m.HandleFunc("GET /admin/media/{$}", s.staff(account.CreateStory, s.handleMediaLibrary))
+	m.HandleFunc("POST /admin/media/{$}", s.staff(account.CreateStory, s.handleUploadMedia))
+	m.HandleFunc("GET /admin/media/{id}/{$}", s.staff(account.CreateStory, s.handleMediaItem))
+	m.HandleFunc("POST /admin/media/{id}/{$}", s.staff(account.CreateStory, s.handleSaveMediaItem))
+	m.HandleFunc("POST /admin/media/{id}/delete", s.staff(account.ManageMedia, s.handleDeleteMediaItem))
 	m.HandleFunc("GET /admin/sections/{$}", s.staff(account.ManageTaxonomy, s.handleTerms))
 	m.HandleFunc("POST /admin/sections/{$}", s.staff(account.ManageTaxonomy, s.handleSaveTerm))
 	m.HandleFunc("GET /admin/sections/{id}/{$}", s.staff(account.ManageTaxonomy, s.handleTerm))
@@ -116,6 +142,8 @@ func (s *Server) routes() {
 	m.HandleFunc("DELETE /api/v1/stories/{id}", s.api(account.CreateStory, s.handleAPIDeleteStory))
 	m.HandleFunc("GET /api/v1/stories/{id}/revisions", s.api(account.CreateStory, s.handleAPIRevisions))
 	m.HandleFunc("POST /api/v1/preview", s.api(account.CreateStory, s.handleAPIPreview))
+	m.HandleFunc("GET /api/v1/media", s.api(account.CreateStory, s.handleAPIMedia))
+	m.HandleFunc("POST /api/v1/media", s.api(account.CreateStory, s.handleAPIUploadMedia))
 	m.HandleFunc("GET /api/v1/sections", s.api(account.CreateStory, s.handleAPITerms))
 	m.HandleFunc("POST /api/v1/sections", s.api(account.ManageTaxonomy, s.handleAPISaveTerm))
 	m.HandleFunc("PUT /api/v1/sections/{id}", s.api(account.ManageTaxonomy, s.handleAPISaveTerm))

@@ -30,7 +30,9 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Total = total
 		for _, h := range hits {
-			p.Hits = append(p.Hits, searchHit{storyCard: s.card(h.Article), Snippet: h.Snippet})
+			c := s.card(h.Article)
+			c.Image = s.picture(r.Context(), c.ImageURL, c.ImageAlt, 320, "8rem")
+			p.Hits = append(p.Hits, searchHit{storyCard: c, Snippet: h.Snippet})
 		}
 		p.Pager = s.paginate("/search?q="+url.QueryEscape(q), page, total)
 		if p.Pager.Next != "" {

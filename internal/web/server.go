@@ -4,8 +4,6 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -18,6 +16,7 @@ import (
 	"github.com/broadsheet/broadsheet/internal/account"
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/comment"
+	"github.com/broadsheet/broadsheet/internal/media"
 	"github.com/broadsheet/broadsheet/internal/store"
 )
 
@@ -40,12 +39,20 @@ type Config struct {
 	RelatedCount int
 	// CacheBytes bounds the page cache (default 64 MiB).
 	CacheBytes int
+	// Shared is how browsers and shared caches (a CDN, Varnish, nginx) may keep public pages.
+	Shared SharedCache
+	// Purge, when set, is told the surrogate keys of pages that changed, to purge them from
+	// the shared caches in front of the site ("" for everything). It must not block.
+	Purge func(keys []string)
 	// CommentSettings returns the discussion settings in force (default comment.DefaultSettings).
 	CommentSettings func() comment.Settings
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For header names the reader.
 	TrustedProxies []netip.Prefix
 	// Notify, when set, is called after a comment is stored, to wake the notification sender.
 	Notify func()
+	// Mail is whether the site sends email. Without it the comment form offers no reply
+	// notifications or address confirmation, since nothing would be sent.
+	Mail bool
 	// Renderer turns the editor's Markdown into safe HTML for saves and previews (default: the
 	// product's sanitiser).
 	Renderer *article.Renderer
@@ -53,21 +60,66 @@ type Config struct {
 	Sessions account.SessionPolicy
 	// Throttle limits password guessing (default account.DefaultThrottle).
 	Throttle account.Throttle
+	// Passwords checks sign-ins' passwords (default account.NewHasher(0, 0): one hash per CPU at a
+	// time, a brief wait for a turn).
+	Passwords Passwords
+	// Media is the picture library; nil refuses uploads and serves no media.
+	Media *media.Library
+}
+
+// Passwords checks a staff member's password; account.Hasher is the product's. Authenticate
+// answers false for a nil user after the same work, and account.ErrBusy when it cannot check now.
+type Passwords interface {
+	Authenticate(ctx context.Context, u *account.User, password string) (bool, error)
+}
+
+// SharedCache is the Cache-Control policy of public pages (the same bytes for every reader).
+// Zero fields take their defaults.
+type SharedCache struct {
+	// MaxAge is how long a browser uses its copy without asking (default 0: it revalidates
+	// with the ETag every time, so a reader sees their own comment at once).
+	MaxAge time.Duration
+	// SMaxAge is how long a shared cache keeps a page (default 10 minutes; raise it when
+	// purges are configured, since they remove changed pages at once).
+	SMaxAge time.Duration
+	// StaleWhileRevalidate is how long a shared cache may serve a page while fetching a new
+	// one (default 1 minute).
+	StaleWhileRevalidate time.Duration
+	// StaleIfError is how long a shared cache may serve a page while the site is down
+	// (default 1 day).
+	StaleIfError time.Duration
+}
+
+// header is the Cache-Control value of the policy.
+func (c SharedCache) header() string {
+	if c.SMaxAge <= 0 {
+		c.SMaxAge = 10 * time.Minute
+	}
+	if c.StaleWhileRevalidate <= 0 {
+		c.StaleWhileRevalidate = time.Minute
+	}
+	if c.StaleIfError <= 0 {
+		c.StaleIfError = 24 * time.Hour
+	}
+	sec := func(d time.Duration) string { return strconv.Itoa(int(max(d, 0) / time.Second)) }
+	return "public, max-age=" + sec(c.MaxAge) + ", s-maxage=" + sec(c.SMaxAge) +
+		", stale-while-revalidate=" + sec(c.StaleWhileRevalidate) + ", stale-if-error=" + sec(c.StaleIfError)
 }
 
 // Server is the site as an http.Handler.
 type Server struct {
-	cfg    Config
-	store  store.Store
-	log    *slog.Logger
-	now    func() time.Time
-	views  *views
-	assets *assets
-	cache  *pageCache
-	mux    *http.ServeMux
-	h      http.Handler
-	secret []byte // signs comment forms, links and avatars
-	hole   string // the form-token marker of cached pages, random per process
+	cfg      Config
+	store    store.Store
+	log      *slog.Logger
+	now      func() time.Time
+	views    *views
+	assets   *assets
+	cache    *pageCache
+	mux      *http.ServeMux
+	patterns []string // every route's pattern, as routes registers them
+	h        http.Handler
+	secret   []byte // signs comment forms, links and avatars
+	shared   string // the Cache-Control header of public pages
 
 	// The newsroom's settings: the configuration New was given, before stored settings, and
 	// what the Server shares with the copies applySettings makes.
@@ -110,11 +162,21 @@ func New(cfg Config, st store.Store, log *slog.Logger, now func() time.Time) (*S
 	if err != nil {
 		return nil, err
 	}
-	hole := make([]byte, 12)
-	rand.Read(hole)
-	s := &Server{cfg: cfg, store: st, log: log, now: now, assets: a, secret: secret,
-		hole:  "bs-form-token-" + hex.EncodeToString(hole),
+	s := &Server{cfg: cfg, store: st, log: log, now: now, assets: a, secret: secret, shared: cfg.Shared.header(),
 		cache: newPageCache(st, now, cfg.CacheBytes), mux: http.NewServeMux()}
+	if cfg.Purge != nil {
+		s.cache.onChange = func(keys []string) {
+			if keys == nil {
+				cfg.Purge(nil)
+				return
+			}
+			out := make([]string, len(keys))
+			for i, k := range keys {
+				out[i] = SurrogateKey(k)
+			}
+			cfg.Purge(out)
+		}
+	}
 	if s.views, err = parseViews(s.funcs()); err != nil {
 		return nil, err
 	}
@@ -132,7 +194,7 @@ func (s *Server) handler() http.Handler {
 		cop.AddTrustedOrigin(u.Scheme + "://" + u.Host)
 	}
 	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
-	return s.logRequests(s.secure(s.recoverPanics(cop.Handler(s.mux))))
+	return s.logRequests(s.secure(s.recoverPanics(cop.Handler(s.slashes(s.mux)))))
 }
 
 // ServeHTTP implements http.Handler.
@@ -140,6 +202,28 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.current()
 
 // Purge empties the page cache.
 func (s *Server) Purge() { s.cache.purge() }
+
+// CacheStats returns the page cache's counters.
+func (s *Server) CacheStats() CacheStats { return s.cache.stats() }
+
+// Follow applies the store's changes to the page cache as soon as the store's change mark
+// moves, checking every interval, until ctx ends, so that purges go out even while every
+// reader is served by a shared cache in front. Readers never wait for it: a request that
+// finds the mark moved applies the changes itself.
+func (s *Server) Follow(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := s.cache.sync(ctx); err != nil && ctx.Err() == nil {
+			s.log.ErrorContext(ctx, "page cache: follow the change log", slog.Any("err", err))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
 
 // cached serves the page under the request's URL from the cache, or renders it with render,
 // caches it, and serves it. render returns the response with its dependencies.
@@ -156,8 +240,11 @@ func (s *Server) cached(w http.ResponseWriter, r *http.Request, render func() (*
 	}
 	s.gate.mu.RLock()
 	resp, err := render()
-	if err == nil && !s.gate.retired && (resp.status == http.StatusOK || resp.status == http.StatusMovedPermanently) {
-		s.cache.put(key, resp, from)
+	if err == nil && (resp.status == http.StatusOK || resp.status == http.StatusMovedPermanently) {
+		s.makePublic(resp)
+		if !s.gate.retired {
+			s.cache.put(key, resp, from)
+		}
 	}
 	s.gate.mu.RUnlock()
 	if err != nil {
@@ -167,14 +254,20 @@ func (s *Server) cached(w http.ResponseWriter, r *http.Request, render func() (*
 	s.send(w, r, resp)
 }
 
-// send writes a response, filling a page's form-token hole with a fresh token.
-func (s *Server) send(w http.ResponseWriter, r *http.Request, resp *response) {
-	if resp.splice != nil {
-		resp.writeSpliced(w, r, comment.NewFormToken(s.secret, resp.formArticle, s.now()))
-		return
+// makePublic marks a page that is the same for every reader as cacheable by shared caches,
+// naming what it shows in its surrogate keys.
+func (s *Server) makePublic(resp *response) {
+	resp.public, resp.keys = true, surrogateKeys(resp.deps)
+	if resp.cacheControl == "" {
+		resp.cacheControl = s.shared
 	}
-	resp.write(w, r)
+	if resp.modified.IsZero() {
+		resp.modified = s.now()
+	}
 }
+
+// send writes a response.
+func (s *Server) send(w http.ResponseWriter, r *http.Request, resp *response) { resp.write(w, r) }
 
 // cacheKey is the URL path with the query parameters pages use, in a fixed order: tracking
 // parameters (utm_source and the like) neither split nor pollute the cache.
@@ -228,18 +321,49 @@ func etagMatch(header, etag string) bool {
 	return false
 }
 
-func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		enc, q, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.EqualFold(strings.TrimSpace(enc), "gzip") {
-			if v, ok := strings.CutPrefix(strings.TrimSpace(q), "q="); ok {
+// acceptedEncoding chooses the compression for an Accept-Encoding header: "br", "gzip" or ""
+// (none), by the reader's q-values, brotli on a tie. A name absent from the header takes the
+// q-value of "*"; a malformed q-value counts as 0. Only the first 32 entries are read.
+func acceptedEncoding(header string) string {
+	var br, gz, star float64 = -1, -1, -1
+	for i := 0; header != "" && i < 32; i++ {
+		var part string
+		part, header, _ = strings.Cut(header, ",")
+		name, params, _ := strings.Cut(part, ";")
+		q := 1.0
+		for params != "" {
+			var p string
+			p, params, _ = strings.Cut(params, ";")
+			if v, ok := strings.CutPrefix(strings.TrimSpace(p), "q="); ok {
 				f, err := strconv.ParseFloat(v, 64)
-				return err == nil && f > 0
+				if err != nil || f < 0 || f > 1 {
+					f = 0
+				}
+				q = f
 			}
-			return true
+		}
+		switch name = strings.TrimSpace(name); {
+		case strings.EqualFold(name, "br"):
+			br = q
+		case strings.EqualFold(name, "gzip"), strings.EqualFold(name, "x-gzip"):
+			gz = q
+		case name == "*":
+			star = q
 		}
 	}
-	return false
+	if br < 0 {
+		br = star
+	}
+	if gz < 0 {
+		gz = star
+	}
+	switch {
+	case br > 0 && br >= gz:
+		return "br"
+	case gz > 0:
+		return "gzip"
+	}
+	return ""
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

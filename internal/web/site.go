@@ -5,10 +5,10 @@ import (
 )
 
 // handleRobots serves GET /robots.txt: everything public may be crawled, search results aside,
-// and the sitemaps are named.
+// and the sitemap index is named (it lists the news sitemap while that has stories).
 func (s *Server) handleRobots(w http.ResponseWriter, r *http.Request) {
 	body := "User-agent: *\nDisallow: /search\nDisallow: /admin/\n\n" +
-		"Sitemap: " + s.abs("/sitemap.xml") + "\nSitemap: " + s.abs("/news-sitemap.xml") + "\n"
+		"Sitemap: " + s.abs("/sitemap.xml") + "\n"
 	newResponse(http.StatusOK, "text/plain; charset=utf-8", []byte(body)).write(w, r)
 }
 
@@ -22,4 +22,13 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Write([]byte("ok\n"))
+}
+
+// handleFavicon serves GET /favicon.ico, which browsers and feed readers ask for whatever a page
+// names: the site's icon, from the same bytes as the page's <link rel="icon">.
+func (s *Server) handleFavicon(w http.ResponseWriter, r *http.Request) {
+	svg := s.assets.files[s.assets.url("favicon.svg")]
+	icon := newResponse(http.StatusOK, svg.contentType, svg.body)
+	icon.cacheControl = "public, max-age=86400" // the name is not versioned
+	icon.write(w, r)
 }

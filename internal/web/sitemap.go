@@ -27,13 +27,24 @@ func (s *Server) handleSitemapIndex(w http.ResponseWriter, r *http.Request) {
 		for i := 1; i <= pages; i++ {
 			maps = append(maps, feed.Sitemap{Loc: s.abs("/sitemaps/" + itoa(i) + ".xml")})
 		}
-		maps = append(maps, feed.Sitemap{Loc: s.abs("/news-sitemap.xml")})
+		// The news sitemap is listed only while a story is in its window: a news sitemap without
+		// a URL is not valid against the sitemaps schema.
+		now := s.now()
+		newest, _, err := s.store.ListArticles(r.Context(), store.ArticleQuery{LiveAt: now, Kind: "story", Limit: 1})
+		if err != nil {
+			return nil, err
+		}
+		var expires time.Time
+		if len(newest) > 0 && now.Sub(newest[0].PublishedAt) <= newsWindow {
+			maps = append(maps, feed.Sitemap{Loc: s.abs("/news-sitemap.xml")})
+			expires = newest[0].PublishedAt.Add(newsWindow)
+		}
 		var buf bytes.Buffer
 		if err := feed.WriteSitemapIndex(&buf, maps); err != nil {
 			return nil, err
 		}
 		resp := newResponse(http.StatusOK, "application/xml; charset=utf-8", buf.Bytes())
-		resp.deps = []string{"front"}
+		resp.deps, resp.expires = []string{"front"}, expires
 		return resp, nil
 	})
 }

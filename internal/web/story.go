@@ -10,6 +10,7 @@ import (
 
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/comment"
+	"github.com/broadsheet/broadsheet/internal/embed"
 	"github.com/broadsheet/broadsheet/internal/store"
 )
 
@@ -22,11 +23,22 @@ func (s *Server) handleStory(w http.ResponseWriter, r *http.Request) {
 
 // handlePage serves GET /{slug}/: a standing page, or a story reached by its bare slug (the
 // WordPress /%postname%/ permalink), which redirects.
+// A year (/2026/) no page has for a slug is the year's archive.
 func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
-	s.showArticle(w, r, r.PathValue("slug"))
+	slug := r.PathValue("slug")
+	if yearOrPage(slug) {
+		if _, err := s.store.ArticleBySlug(r.Context(), slug); errors.Is(err, store.ErrNotFound) {
+			s.showDateArchive(w, r, slug, "", "")
+			return
+		}
+	}
+	s.showArticle(w, r, slug)
 }
 
 func (s *Server) showArticle(w http.ResponseWriter, r *http.Request, slug string) {
+	if s.answerPlainLink(w, r) {
+		return
+	}
 	q := r.URL.Query()
 	replyTo, _ := strconv.ParseInt(q.Get("replytocom"), 10, 64)
 	cpage, _ := strconv.Atoi(q.Get("cpage"))
@@ -42,15 +54,16 @@ func (s *Server) showArticle(w http.ResponseWriter, r *http.Request, slug string
 			return redirectTo(want, "article:"+itoa64(a.ID)), nil
 		}
 		heldID, _ := comment.CheckHeldToken(s.secret, q.Get("held"), s.now())
-		return s.renderStory(r, a, heldID, &commentForm{Token: s.hole, ParentID: replyTo}, cpage)
+		return s.renderStory(r, a, heldID, &commentForm{ParentID: replyTo}, cpage)
 	}
 	if q.Has("held") {
-		// A reader's own held comment: rendered for them alone, never cached.
+		// A reader's own held comment: rendered for them alone, kept by no cache.
 		resp, err := render()
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
+		resp.cacheControl = "private, no-store"
 		s.send(w, r, resp)
 		return
 	}
@@ -81,18 +94,37 @@ func (s *Server) renderStory(r *http.Request, a *article.Article, heldID int64, 
 	if p.Comments.Open {
 		p.Scripts = []string{"comments.js"}
 	}
+	frames := embed.Frames(a.BodyHTML)
+	if len(frames) > 0 {
+		p.Scripts = append(p.Scripts, "embeds.js")
+	}
 	if a.Kind == article.Story {
-		p.Feeds = append(p.Feeds, feedLink{"application/rss+xml", "Comments on " + a.Title, url + "feed/"})
+		p.Feeds = append(p.Feeds, feedLink{"application/rss+xml", "Comments on " + a.Title + " (RSS)", url + "feed/"},
+			feedLink{"application/atom+xml", "Comments on " + a.Title + " (Atom)", url + "feed/atom/"})
 	}
 	tags := make([]string, len(a.Tags))
 	for i, t := range a.Tags {
 		tags[i] = t.Name
 	}
+	p.Image = s.picture(r.Context(), a.ImageURL, a.ImageAlt, 960, storySizes)
+	social := s.absImage(a.ShareImage()) // the lead picture's card when the library has it
+	if p.Image != nil {
+		p.Image.Lead = true
+		if p.Image.Social != "" {
+			social = s.abs(p.Image.Social)
+		}
+	}
 	p.OpenGraph = &openGraph{Type: "article", Title: a.Title, Description: p.Description, URL: url,
-		Image: s.absImage(a.ImageURL), ImageAlt: a.ImageAlt, Published: a.PublishedAt, Modified: a.UpdatedAt,
+		Image: social, Published: a.PublishedAt, Modified: a.UpdatedAt,
 		Section: a.Section.Name, Tags: tags}
+	if a.ShareImage() == a.ImageURL {
+		p.OpenGraph.ImageAlt = a.ImageAlt
+	}
 	if a.Kind == article.Story {
 		ld := s.newsArticleLD(a, url, p.Description, tags)
+		if social != "" {
+			ld.Image = []string{social}
+		}
 		ld.CommentCount = p.Comments.Count
 		p.LD = ld
 	}
@@ -100,8 +132,11 @@ func (s *Server) renderStory(r *http.Request, a *article.Article, heldID int64, 
 	if err != nil {
 		return nil, err
 	}
-	resp := newPage(http.StatusOK, "text/html; charset=utf-8", body, s.hole)
-	resp.deps, resp.formArticle = deps, a.ID
+	resp := newResponse(http.StatusOK, "text/html; charset=utf-8", body)
+	resp.deps = deps
+	if len(frames) > 0 {
+		resp.csp = contentPolicy(s.cfg.BaseURL, frames)
+	}
 	return resp, nil
 }
 
@@ -153,7 +188,8 @@ func itoa64(n int64) string { return fmt.Sprint(n) }
 
 // newsArticleLD is the schema.org NewsArticle of a story.
 func (s *Server) newsArticleLD(a *article.Article, url, desc string, tags []string) newsArticleLD {
-	ld := newsArticleLD{Context: "https://schema.org", Type: "NewsArticle", Headline: a.Title, Description: desc,
+	// Search engines take a headline of at most 110 characters; a longer one is cut at a word.
+	ld := newsArticleLD{Context: "https://schema.org", Type: "NewsArticle", Headline: article.Excerpt(a.Title, 109), Description: desc,
 		URL: url, MainEntityOfPage: url, DatePublished: a.PublishedAt.Format(timeISO),
 		DateModified: a.UpdatedAt.Format(timeISO), ArticleSection: a.Section.Name,
 		Keywords: strings.Join(tags, ", "), InLanguage: s.cfg.Language,
@@ -164,8 +200,8 @@ func (s *Server) newsArticleLD(a *article.Article, url, desc string, tags []stri
 	for _, au := range a.Authors {
 		ld.Author = append(ld.Author, ldPerson{Type: "Person", Name: au.Name, URL: s.abs("/author/" + au.Slug + "/")})
 	}
-	if a.ImageURL != "" {
-		ld.Image = []string{s.absImage(a.ImageURL)}
+	if img := a.ShareImage(); img != "" {
+		ld.Image = []string{s.absImage(img)}
 	}
 	return ld
 }

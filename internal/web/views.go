@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/broadsheet/broadsheet/internal/store"
@@ -21,6 +22,9 @@ var pageNames = []string{"home", "story", "archive", "search", "error", "message
 // views holds one parsed template set per page, each with the shared layout and partials.
 type views struct {
 	pages map[string]*template.Template
+	// buffers are reused between renders, so that a page is built in a buffer already grown
+	// to a page's size and copied out once at its exact size.
+	buffers sync.Pool
 }
 
 func parseViews(funcs template.FuncMap) (*views, error) {
@@ -49,11 +53,20 @@ func (v *views) render(name string, data any) ([]byte, error) {
 	if t == nil {
 		return nil, fmt.Errorf("web: no template %q", name)
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+	buf, _ := v.buffers.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	defer func() {
+		if buf.Cap() <= 1<<20 { // a huge page's buffer is not kept
+			buf.Reset()
+			v.buffers.Put(buf)
+		}
+	}()
+	if err := t.ExecuteTemplate(buf, "layout", data); err != nil {
 		return nil, fmt.Errorf("web: render %s: %w", name, err)
 	}
-	return buf.Bytes(), nil
+	return bytes.Clone(buf.Bytes()), nil
 }
 
 // fragment executes one named template of a page's set, for answers that update part of a page.
@@ -78,6 +91,7 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return t.In(s.cfg.Location).Format("2 January 2006")
 		},
+		"tokenLifetimes": func() []int { return tokenLifetimes },
 		"datetime": func(t time.Time) string {
 			if t.IsZero() {
 				return ""

@@ -303,11 +303,21 @@ var (
 //     the older [wp_caption], or a caption="Text" attribute) becomes
 //     <figure class="wp-caption alignright"><img …><figcaption>Text</figcaption></figure>;
 //     a caption without text leaves the image alone;
-//   - [embed]https://…[/embed] (or [embed src="https://…"]) becomes a link
-//     to the URL;
+//   - [embed]https://…[/embed] (or [embed src="https://…"]), Jetpack's
+//     [youtube https://…] and [vimeo 123] become a link to the URL, which the
+//     story page shows as an embed;
+//   - [audio src="…"] and [video mp4="…" poster="…"] become <audio> and
+//     <video> players with controls and a link to the file;
+//   - [code lang="go"], [sourcecode language="go"] and SyntaxHighlighter's
+//     per-language shortcodes ([csharp], [php], …) become
+//     <pre><code class="language-…"> with the indentation kept, as do
+//     <pre class="brush: …"> blocks;
+//   - legacy <object>, <embed> and <iframe> players become a link to what
+//     they played (YouTube and Vimeo at their watch address), never nothing;
 //   - an escaped shortcode, [[caption]…[/caption]], becomes the literal text
 //     [caption]…[/caption], as WordPress displays it.
 func Shortcodes(s string) string {
+	s = legacyHTML(s)
 	if !strings.Contains(s, "[") {
 		return s
 	}
@@ -343,8 +353,8 @@ type shortcode struct {
 	raw     string // the source text
 }
 
-// parseShortcode parses a caption, wp_caption or embed shortcode at the
-// start of s, following WordPress's get_shortcode_regex.
+// parseShortcode parses a shortcode that Shortcodes converts at the start of
+// s, following WordPress's get_shortcode_regex.
 func parseShortcode(s string) (shortcode, bool) {
 	var sc shortcode
 	pos := 1
@@ -352,18 +362,13 @@ func parseShortcode(s string) (shortcode, bool) {
 	if escaped {
 		pos = 2
 	}
-	for _, name := range [...]string{"caption", "wp_caption", "embed"} {
-		if strings.HasPrefix(s[pos:], name) {
-			sc.name = name
-			break
-		}
+	name := pos
+	for pos < len(s) && isNameChar(s[pos]) {
+		pos++
 	}
-	if sc.name == "" {
-		return sc, false
-	}
-	pos += len(sc.name)
-	if pos < len(s) && isNameChar(s[pos]) {
-		return sc, false // [captions], [embed-x]
+	sc.name = s[name:pos]
+	if !knownShortcode(sc.name) {
+		return sc, false // [captions], [embed-x], a plugin's
 	}
 	end := strings.IndexByte(s[pos:], ']')
 	if end < 0 {
@@ -376,6 +381,8 @@ func parseShortcode(s string) (shortcode, bool) {
 	} else if j := strings.Index(s[pos:], "[/"+sc.name+"]"); j >= 0 {
 		sc.content = s[pos : pos+j]
 		pos += j + len("[/"+sc.name+"]")
+	} else if isCodeShortcode(sc.name) {
+		return sc, false // "[text]" in prose is no code block
 	}
 	if escaped {
 		if pos >= len(s) || s[pos] != ']' {
@@ -416,10 +423,15 @@ func parseAttrs(s string) map[string]string {
 }
 
 func (sc shortcode) render() string {
-	if sc.name == "embed" {
+	switch sc.name {
+	case "caption", "wp_caption":
+		return sc.renderCaption()
+	case "embed", "youtube", "vimeo":
 		return sc.renderEmbed()
+	case "audio", "video":
+		return sc.renderMedia()
 	}
-	return sc.renderCaption()
+	return sc.renderCode()
 }
 
 func (sc shortcode) renderCaption() string {
@@ -444,12 +456,21 @@ func (sc shortcode) renderCaption() string {
 
 func (sc shortcode) renderEmbed() string {
 	url := strings.TrimSpace(sc.content)
-	if url == "" {
-		url = strings.TrimSpace(sc.attrs["src"])
-	}
-	if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
-		return sc.raw
+	for _, k := range [...]string{"src", "url", "0", "id"} {
+		if url == "" {
+			url = strings.TrimSpace(strings.TrimPrefix(sc.attrs[k], "="))
+		}
 	}
 	url = html.UnescapeString(url)
-	return `<a href="` + html.EscapeString(url) + `">` + html.EscapeString(url) + `</a>`
+	if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
+		switch {
+		case sc.name == "youtube" && reVideoID.MatchString(url):
+			url = "https://www.youtube.com/watch?v=" + url
+		case sc.name == "vimeo" && reDigits.MatchString(url):
+			url = "https://vimeo.com/" + url
+		default:
+			return sc.raw
+		}
+	}
+	return link(url)
 }

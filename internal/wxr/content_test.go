@@ -3,6 +3,7 @@ package wxr
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -130,7 +131,33 @@ func TestShortcodes(t *testing.T) {
 		{"embed with attributes and spaces", `[embed width="640"] http://example.com/v [/embed]`, `<a href="http://example.com/v">http://example.com/v</a>`},
 		{"embed src", `[embed src="https://example.com/a" /]`, `<a href="https://example.com/a">https://example.com/a</a>`},
 		{"embed of no URL kept", "[embed]javascript:alert(1)[/embed]", "[embed]javascript:alert(1)[/embed]"},
-		{"unknown shortcodes kept", `[gallery ids="1,2,3"] and [audio mp3="a.mp3"][/audio]`, `[gallery ids="1,2,3"] and [audio mp3="a.mp3"][/audio]`},
+		{"unknown shortcodes kept", `[gallery ids="1,2,3"] and [contact-form-7 id="5"]`, `[gallery ids="1,2,3"] and [contact-form-7 id="5"]`},
+		{"audio", `[audio mp3="https://e.x/a.mp3"][/audio]`,
+			`<audio controls preload="none" src="https://e.x/a.mp3"><a href="https://e.x/a.mp3">https://e.x/a.mp3</a></audio>`},
+		{"audio of no address kept", `[audio mp3="a.mp3"][/audio]`, `[audio mp3="a.mp3"][/audio]`},
+		{"video", `[video width="640" height="360" mp4="/wp-content/uploads/v.mp4" poster="/p.jpg" autoplay="on"][/video]`,
+			`<video controls preload="none" src="/wp-content/uploads/v.mp4" poster="/p.jpg" width="640" height="360"><a href="/wp-content/uploads/v.mp4">/wp-content/uploads/v.mp4</a></video>`},
+		{"language shortcode keeps indentation", "[csharp]\npublic class A<T>\n{\n    [DataMember] int X;\n}\n[/csharp]",
+			"<pre><code class=\"language-csharp\">public class A&lt;T&gt;\n{\n    [DataMember] int X;\n}</code></pre>"},
+		{"visual editor code is decoded once", "[javascript]if (a &amp;&amp; b &lt; 2) {}[/javascript]",
+			`<pre><code class="language-javascript">if (a &amp;&amp; b &lt; 2) {}</code></pre>`},
+		{"sourcecode language", `[sourcecode language="python"]print(1)[/sourcecode]`, `<pre><code class="language-python">print(1)</code></pre>`},
+		{"code of unknown language", `[code lang="brainfuck"]+[/code]`, `<pre><code class="language-text">+</code></pre>`},
+		{"language name in prose", "Plain [text] and [php] here", "Plain [text] and [php] here"},
+		{"brush pre", `<pre class="brush: csharp; gutter: false">var x = a &lt; b;</pre>`,
+			`<pre><code class="language-csharp">var x = a &lt; b;</code></pre>`},
+		{"jetpack youtube", "[youtube=https://www.youtube.com/watch?v=dQw4w9WgXcQ&amp;w=640]",
+			`<a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ&amp;w=640">https://www.youtube.com/watch?v=dQw4w9WgXcQ&amp;w=640</a>`},
+		{"youtube id", "[youtube dQw4w9WgXcQ]", `<a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ">https://www.youtube.com/watch?v=dQw4w9WgXcQ</a>`},
+		{"object player", `<object width="425" height="344"><param name="movie" value="http://www.youtube.com/v/dQw4w9WgXcQ&hl=en"></param><embed src="http://www.youtube.com/v/dQw4w9WgXcQ&hl=en" type="application/x-shockwave-flash"></embed></object>`,
+			`<a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ">https://www.youtube.com/watch?v=dQw4w9WgXcQ</a>`},
+		{"vimeo moogaloop", `<object><param name="movie" value="http://vimeo.com/moogaloop.swf?clip_id=1234567&amp;server=vimeo.com" /></object>`,
+			`<a href="https://vimeo.com/1234567">https://vimeo.com/1234567</a>`},
+		{"iframe player", `<p><iframe src="//www.youtube-nocookie.com/embed/dQw4w9WgXcQ?rel=0" width="560"></iframe></p>`,
+			`<p><a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ">https://www.youtube.com/watch?v=dQw4w9WgXcQ</a></p>`},
+		{"unknown player becomes a link", `<embed src="https://media.example.org/player.swf?f=1" />`,
+			`<a href="https://media.example.org/player.swf?f=1">https://media.example.org/player.swf?f=1</a>`},
+		{"player of no address leaves a note", `<object><param name="x" value="y"/></object>`, `<p>[embedded media]</p>`},
 		{"escaped shortcode", "[[caption]<img /> x[/caption]]", "[caption]<img /> x[/caption]"},
 		{"escaped embed", "[[embed]]", "[embed]"},
 		{"longer name is another shortcode", "[captions]x[/captions] [embed-pdf]y[/embed-pdf]", "[captions]x[/captions] [embed-pdf]y[/embed-pdf]"},
@@ -154,7 +181,8 @@ func TestShortcodes(t *testing.T) {
 func TestContentShared(t *testing.T) {
 	t.Parallel()
 	dir := sharedDir(t)
-	for _, name := range []string{"wptt-64-block-test-data.xml", "wptt-themeunittestdata.wordpress.xml", "cclabs-blog-2007-2014.wordpress.xml"} {
+	for _, name := range []string{"wptt-64-block-test-data.xml", "wptt-themeunittestdata.wordpress.xml",
+		"cclabs-blog-2007-2014.wordpress.xml", "mythz-blog-servicestack.wordpress.xml", "wpimporter-a11y-unit-test-data.xml"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			f, err := os.Open(filepath.Join(dir, name))
@@ -166,7 +194,7 @@ func TestContentShared(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			blocks, captions, figures := 0, 0, 0
+			blocks, captions, figures, before, players := 0, 0, 0, 0, 0
 			for _, rec := range recs {
 				it, ok := rec.(*Item)
 				if !ok {
@@ -187,11 +215,40 @@ func TestContentShared(t *testing.T) {
 				if strings.Contains(html, "[caption") && !strings.Contains(it.Content, "[[caption") {
 					t.Errorf("post %d: [caption] left after Shortcodes", it.PostID)
 				}
+				before += len(convertedShortcodes(it.Content))
+				if left := convertedShortcodes(html); len(left) > 0 {
+					t.Errorf("post %d: shortcodes left after Shortcodes: %q", it.PostID, left)
+				}
+				players += len(rePlayer.FindAllString(it.Content, -1))
+				if rePlayer.MatchString(html) {
+					t.Errorf("post %d: a player left after Shortcodes", it.PostID)
+				}
 			}
-			t.Logf("%s: %d posts with blocks, %d captions, %d figures", name, blocks, captions, figures)
+			t.Logf("%s: %d posts with blocks, %d captions, %d figures, %d converted shortcodes and %d players before, none after",
+				name, blocks, captions, figures, before, players)
 			if captions > 0 && figures == 0 {
 				t.Errorf("%d captions but no figure", captions)
 			}
 		})
 	}
+}
+
+// reShortcodeTag finds the opening tags of shortcodes, and of escaped ones.
+var reShortcodeTag = regexp.MustCompile(`\[\[?([a-z_][a-z0-9_-]*)[\s=\]]`)
+
+// convertedShortcodes lists the opening tags in s of the shortcodes Shortcodes converts, leaving
+// out escaped ones ([[code]]) and language names that stand alone in prose ("[text]").
+func convertedShortcodes(s string) []string {
+	var found []string
+	for _, m := range reShortcodeTag.FindAllStringSubmatchIndex(s, -1) {
+		tag, name := s[m[0]:m[1]], s[m[2]:m[3]]
+		if strings.HasPrefix(tag, "[[") || !knownShortcode(name) {
+			continue
+		}
+		if isCodeShortcode(name) && !strings.Contains(s[m[1]:], "[/"+name+"]") {
+			continue
+		}
+		found = append(found, tag)
+	}
+	return found
 }

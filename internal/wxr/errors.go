@@ -4,6 +4,8 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+
+	"github.com/broadsheet/broadsheet/internal/xmlsize"
 )
 
 // ErrNotWXR is wrapped by the SyntaxError a Reader returns for a well-formed
@@ -32,6 +34,9 @@ func (e *SyntaxError) Error() string {
 	msg := e.Err.Error()
 	if xe, ok := errors.AsType[*xml.SyntaxError](e.Err); ok {
 		msg = xe.Msg // xml.SyntaxError repeats the line number.
+	}
+	if tl, ok := errors.AsType[*xmlsize.TooLargeError](e.Err); ok {
+		msg = tl.Reason() // and so does this one.
 	}
 	return fmt.Sprintf("wxr: line %d, column %d: %s", e.Line, e.Column, msg)
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/net/html/charset"
+
+	"github.com/broadsheet/broadsheet/internal/xmlsize"
 )
 
 // Reader reads the records of a WXR file one at a time. Memory use depends on
@@ -57,7 +59,7 @@ type Reader struct {
 // converted to UTF-8.
 func NewReader(src io.Reader) *Reader {
 	count := &countingReader{r: src}
-	dec := xml.NewDecoder(newCDATARepair(count))
+	dec := xml.NewDecoder(newCDATARepair(xmlsize.NewReader(count, xmlsize.Limit)))
 	dec.Strict = true
 	dec.CharsetReader = charset.NewReaderLabel
 	return &Reader{count: count, dec: dec, spaces: make(map[string]space)}
@@ -570,6 +572,11 @@ func (r *Reader) textField(trim bool) (string, error) {
 		}
 		switch t := tok.(type) {
 		case xml.CharData:
+			if len(r.text)+len(t) > xmlsize.Limit {
+				// Many sections, each within the limit, add up to more than it.
+				line, col := r.dec.InputPos()
+				return "", &SyntaxError{Line: line, Column: col, Err: &xmlsize.TooLargeError{Line: line, Column: col, Limit: xmlsize.Limit}}
+			}
 			r.text = append(r.text, t...)
 		case xml.StartElement:
 			if err := r.skip(); err != nil {
@@ -647,6 +654,9 @@ func (r *Reader) token() (xml.Token, error) {
 func (r *Reader) wrap(err error) error {
 	if errors.Is(err, io.EOF) {
 		return err
+	}
+	if tl, ok := errors.AsType[*xmlsize.TooLargeError](err); ok {
+		return &SyntaxError{Line: tl.Line, Column: tl.Column, Err: err}
 	}
 	line, col := r.dec.InputPos()
 	if _, ok := errors.AsType[*xml.SyntaxError](err); ok {

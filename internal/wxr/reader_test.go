@@ -180,6 +180,10 @@ func TestReaderErrors(t *testing.T) {
 		{name: "HTML entity", in: doc("<item><title>caf&eacute;</title></item>"), line: 6, col: 25,
 			msg: "invalid character entity &eacute;", recordsBef: 1},
 		{name: "trailing damage", in: doc("") + "<extra>", line: 9, col: 8, msg: "unexpected EOF", recordsBef: 1},
+		{name: "huge element", in: doc("<item>\n<content:encoded><![CDATA[" + strings.Repeat("<p>x</p>", 600_000) + "]]></content:encoded></item>"),
+			line: 7, col: 18, msg: "longer than 4 MB", recordsBef: 1},
+		{name: "huge text in many sections", in: doc("<item>\n<content:encoded>" + strings.Repeat("<![CDATA[<p>x</p>]]>", 600_000) + "</content:encoded></item>"),
+			line: 7, col: 18 + 20*524_289, msg: "longer than 4 MB", recordsBef: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

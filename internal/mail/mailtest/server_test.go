@@ -89,7 +89,7 @@ func TestProtocol(t *testing.T) {
 	s.expect("end of DATA", 250)
 	s.do("QUIT", 221)
 
-	got := srv.Wait(t, 2, 5*time.Second)
+	got := srv.Wait(t, 2, 30*time.Second)
 	want := []mailtest.Message{
 		{From: "a@example.org", To: []string{"b@example.org", "c@example.org"},
 			Header: textproto.MIMEHeader{"Subject": {"dots"}, "Content-Transfer-Encoding": {"7bit"}},

@@ -13,6 +13,7 @@ import (
 // corpus is a labelled corpus after text analysis.
 type corpus struct {
 	stories  []story
+	queries  []int            // the stories scored as queries
 	terms    [][]related.Term // by story
 	keywords [][]string       // title term keys, for the tag-overlap baseline
 }

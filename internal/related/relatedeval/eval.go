@@ -3,14 +3,18 @@
 //
 // It implements the command
 //
-//	broadsheet related eval --corpus FILE.jsonl[.gz] [--k 5] [--label category] [--json] [--limit N]
+//	broadsheet related eval --corpus FILE.jsonl[.gz] [--k 5] [--label-field category] [--dates] [--per-label]
+//	        [--exact] [--keep-duplicates] [--vary lead=N,notitle,lower,upper] [--json] [--limit N]
 //	broadsheet related eval --corpus FILE.jsonl[.gz] --synthetic N [--json]
 //
 // The first form treats stories with the same label as relevant to each
-// other and prints precision@k, nDCG@k, MRR, coverage, build time, query
-// latency and memory per story for the engine, for tag overlap scored as
-// Hugo does it and for exact TF-IDF cosine, with the recall of the engine's
-// top 10 against the exhaustive top 10 of its own weighting. The second
+// other. Stories without a label stay in the pool as distractors and are
+// never queries; so are stories whose label no other story has. It prints,
+// micro-averaged over queries and macro-averaged over labels, precision@k,
+// nDCG@k, MRR, recall@10 and coverage, with build time, query latency and
+// memory per story, for the engine, for tag overlap scored as Hugo does it
+// and for exact TF-IDF cosine, and the labels where the engine does worst
+// and best. Dates are ignored unless --dates is given. The second form
 // builds an index of N stories resampled from the corpus to measure build
 // time, latency, update time and memory at scale.
 package relatedeval
@@ -23,6 +27,8 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -35,6 +41,11 @@ type options struct {
 	corpus    string
 	k         int
 	label     string
+	dates     bool
+	perLabel  bool
+	exact     bool
+	vary      string
+	copies    bool
 	json      bool
 	limit     int
 	synthetic int
@@ -50,7 +61,13 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.corpus, "corpus", "", "labelled corpus, JSON Lines, plain or gzip `FILE`")
 	fs.IntVar(&o.k, "k", 5, "results per story")
-	fs.StringVar(&o.label, "label", "category", "record `field` whose equal values mark related stories")
+	fs.StringVar(&o.label, "label-field", "category", "record `field` whose equal values mark related stories (category for topics, cluster for same-event sets)")
+	fs.StringVar(&o.label, "label", "category", "the same as --label-field")
+	fs.BoolVar(&o.dates, "dates", false, "give the engines the stories' published dates (recency)")
+	fs.BoolVar(&o.perLabel, "per-label", false, "print the measures of every label")
+	fs.BoolVar(&o.exact, "exact", false, "also measure the engine's recall against its own exhaustive search (slow)")
+	fs.StringVar(&o.vary, "vary", "", "rewrite the stories first: comma-separated `variations` of lead=N (first N paragraphs), notitle, lower, upper")
+	fs.BoolVar(&o.copies, "keep-duplicates", false, "keep the records marked duplicate_of, to count the links to copies")
 	fs.BoolVar(&o.json, "json", false, "print JSON instead of a table")
 	fs.IntVar(&o.limit, "limit", 0, "read at most `N` stories (0: all)")
 	fs.IntVar(&o.synthetic, "synthetic", 0, "build an index of `N` stories resampled from the corpus and measure it")
@@ -67,12 +84,26 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	case fs.NArg() > 0:
 		return fmt.Errorf("relatedeval: unexpected argument %q", fs.Arg(0))
 	}
-	stories, err := readCorpusFile(ctx, o.corpus, o.label, o.limit, stderr)
+	stories, dropped, err := readCorpusFile(ctx, o.corpus, o.label, o.limit, o.copies, stderr)
 	if err != nil {
 		return err
 	}
+	if err := vary(stories, o.vary); err != nil {
+		return err
+	}
+	if !o.dates {
+		for i := range stories {
+			stories[i].date = time.Time{}
+		}
+	}
 	if o.synthetic > 0 {
-		rep, err := runSynthetic(ctx, stories, o)
+		var labelled []story
+		for _, s := range stories {
+			if s.label != "" {
+				labelled = append(labelled, s)
+			}
+		}
+		rep, err := runSynthetic(ctx, labelled, o)
 		if err != nil {
 			return err
 		}
@@ -82,42 +113,63 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	return rep.write(stdout, o.json)
+	rep.Dropped = dropped
+	return rep.write(stdout, o)
 }
 
 // EngineReport holds the measures of one engine. Times are wall-clock;
 // the CPU variants count the CPU time of the work alone, which on a shared
 // machine shows its cost without the time spent waiting for a core.
 type EngineReport struct {
-	Engine          string  `json:"engine"`
-	PrecisionAtK    float64 `json:"precision_at_k"`
-	NDCGAtK         float64 `json:"ndcg_at_k"`
-	MRR             float64 `json:"mrr"`
-	Coverage        float64 `json:"coverage"`
-	BuildSeconds    float64 `json:"build_seconds"`
-	BuildCPUSeconds float64 `json:"build_cpu_seconds"`
-	QueryP50Ms      float64 `json:"query_p50_ms"`
-	QueryP99Ms      float64 `json:"query_p99_ms"`
-	QueryCPUP50Ms   float64 `json:"query_cpu_p50_ms"`
-	QueryCPUP99Ms   float64 `json:"query_cpu_p99_ms"`
-	BytesPerStory   float64 `json:"bytes_per_story"`
+	Engine string `json:"engine"`
+	// Micro averages over queries, Macro over labels (each label's queries
+	// averaged first), so that a few large labels cannot hide the others.
+	Micro           Quality       `json:"micro"`
+	Macro           Quality       `json:"macro"`
+	PerLabel        []LabelReport `json:"per_label,omitempty"`
+	Worst           LabelReport   `json:"worst_label"` // by precision@k
+	Best            LabelReport   `json:"best_label"`
+	BuildSeconds    float64       `json:"build_seconds"`
+	BuildCPUSeconds float64       `json:"build_cpu_seconds"`
+	QueryP50Ms      float64       `json:"query_p50_ms"`
+	QueryP99Ms      float64       `json:"query_p99_ms"`
+	QueryCPUP50Ms   float64       `json:"query_cpu_p50_ms"`
+	QueryCPUP99Ms   float64       `json:"query_cpu_p99_ms"`
+	BytesPerStory   float64       `json:"bytes_per_story"`
+	// CopyLinks counts the results, among every query's top k, whose body
+	// is the query's (non-empty) body.
+	CopyLinks int `json:"copy_links"`
+}
+
+// LabelReport holds the measures of one label's queries.
+type LabelReport struct {
+	Label   string  `json:"label"`
+	Queries int     `json:"queries"`
+	Quality Quality `json:"quality"`
 }
 
 // report is the result of an evaluation.
 type report struct {
 	Corpus          string         `json:"corpus"`
+	Variations      string         `json:"variations,omitempty"`
+	LabelField      string         `json:"label_field"`
+	Dates           bool           `json:"dates"`
 	Stories         int            `json:"stories"`
 	Labels          int            `json:"labels"`
+	Queries         int            `json:"queries"`
+	Distractors     int            `json:"distractors"`
+	Singletons      int            `json:"singletons"` // labelled stories no other story shares a label with
 	K               int            `json:"k"`
 	AnalysisSeconds float64        `json:"analysis_seconds"`
+	Dropped         map[string]int `json:"dropped"`
 	Engines         []EngineReport `json:"engines"`
 	// RecallAt10 is the share of the exact top 10 of the engine's own
 	// weighting over the terms each story keeps (every story that can reach
 	// the top 10 scored in full) that the engine returns in its top 10.
-	RecallAt10 float64 `json:"recall_at_10_vs_exact"`
+	RecallAt10 float64 `json:"recall_at_10_vs_exact,omitempty"`
 	// RecallAt10Full is the same against exact scoring over every term of
 	// every story (no MaxTerms, no MaxDocFreq).
-	RecallAt10Full float64 `json:"recall_at_10_vs_exact_full_vectors"`
+	RecallAt10Full float64 `json:"recall_at_10_vs_exact_full_vectors,omitempty"`
 }
 
 func evaluate(ctx context.Context, stories []story, o options) (*report, error) {
@@ -129,11 +181,32 @@ func evaluate(ctx context.Context, stories []story, o options) (*report, error) 
 			c.keywords[i] = titleKeywords(a, s)
 		}
 	})
-	labels := make(map[string]int)
+	sizes := make(map[string]int)
 	for _, s := range stories {
-		labels[s.label]++
+		if s.label != "" {
+			sizes[s.label]++
+		}
 	}
-	rep := &report{Corpus: o.corpus, Stories: len(stories), Labels: len(labels), K: o.k, AnalysisSeconds: analysis.Seconds()}
+	rep := &report{Corpus: o.corpus, Variations: o.vary, LabelField: o.label, Dates: o.dates, Stories: len(stories), K: o.k, AnalysisSeconds: analysis.Seconds()}
+	for i, s := range stories {
+		switch n := sizes[s.label]; {
+		case s.label == "":
+			rep.Distractors++
+		case n < 2:
+			rep.Singletons++
+		default:
+			c.queries = append(c.queries, i)
+		}
+	}
+	for _, n := range sizes {
+		if n >= 2 {
+			rep.Labels++
+		}
+	}
+	rep.Queries = len(c.queries)
+	if rep.Queries == 0 {
+		return nil, fmt.Errorf("relatedeval: %w: no label is shared by two stories", errEmpty)
+	}
 
 	ours, buildOurs, memOurs, err := measureBuild(func() (indexEngine, error) { return buildIndex(c, related.DefaultConfig()) })
 	if err != nil {
@@ -152,7 +225,7 @@ func evaluate(ctx context.Context, stories []story, o options) (*report, error) 
 		{"tf-idf cosine (exact)", cosine, buildCos, memCos},
 	}
 	for _, e := range engines {
-		er, err := judgeEngine(ctx, c, e.e, o.k, labels)
+		er, err := judgeEngine(ctx, c, e.e, o.k, sizes)
 		if err != nil {
 			return nil, err
 		}
@@ -161,7 +234,9 @@ func evaluate(ctx context.Context, stories []story, o options) (*report, error) 
 		er.BytesPerStory = float64(e.mem) / float64(len(stories))
 		rep.Engines = append(rep.Engines, er)
 	}
-
+	if !o.exact {
+		return rep, nil
+	}
 	exact := related.DefaultConfig()
 	exact.Candidates = -1
 	full := exact
@@ -178,46 +253,75 @@ func evaluate(ctx context.Context, stories []story, o options) (*report, error) 
 }
 
 // recallAgainst returns the mean recall of e's top 10 against the top 10 of
-// an index built with cfg.
+// an index built with cfg, over the queries.
 func recallAgainst(ctx context.Context, c *corpus, e engine, cfg related.Config) (float64, error) {
 	ref, err := buildIndex(c, cfg)
 	if err != nil {
 		return 0, err
 	}
 	var sum float64
-	for q := range c.stories {
-		if q%256 == 0 {
+	for n, q := range c.queries {
+		if n%256 == 0 {
 			if err := ctx.Err(); err != nil {
 				return 0, err
 			}
 		}
 		sum += recall(e.related(q, 10), ref.related(q, 10))
 	}
-	return sum / float64(len(c.stories)), nil
+	return sum / float64(len(c.queries)), nil
 }
 
-// judgeEngine runs every story as a query against e.
-func judgeEngine(ctx context.Context, c *corpus, e engine, k int, labels map[string]int) (EngineReport, error) {
+// judgeEngine runs every query against e; sizes holds the number of
+// stories of each label.
+func judgeEngine(ctx context.Context, c *corpus, e engine, k int, sizes map[string]int) (EngineReport, error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	var total quality
+	var micro Quality
+	byLabel := make(map[string]*LabelReport)
 	var lat latencies
-	for q, s := range c.stories {
-		if q%256 == 0 {
+	copies := 0
+	for n, q := range c.queries {
+		if n%256 == 0 {
 			if err := ctx.Err(); err != nil {
 				return EngineReport{}, err
 			}
 		}
+		s := c.stories[q]
 		var res []int
-		lat.add(threadTimed(func() { res = e.related(q, k) }))
-		total.add(judge(res, k, func(r int) bool { return c.stories[r].label == s.label }, labels[s.label]-1))
+		lat.add(threadTimed(func() { res = e.related(q, max(k, depth)) }))
+		got := judge(res, k, func(r int) bool { return c.stories[r].label == s.label }, sizes[s.label]-1)
+		for _, r := range res[:min(k, len(res))] {
+			if s.body != "" && c.stories[r].body == s.body {
+				copies++
+			}
+		}
+		micro.add(got)
+		lr := byLabel[s.label]
+		if lr == nil {
+			lr = &LabelReport{Label: s.label}
+			byLabel[s.label] = lr
+		}
+		lr.Queries++
+		lr.Quality.add(got)
 	}
-	total.scale(1 / float64(len(c.stories)))
+	micro.scale(1 / float64(len(c.queries)))
+	var macro Quality
+	per := make([]LabelReport, 0, len(byLabel))
+	for _, lr := range byLabel {
+		lr.Quality.scale(1 / float64(lr.Queries))
+		macro.add(lr.Quality)
+		per = append(per, *lr)
+	}
+	macro.scale(1 / float64(len(per)))
+	slices.SortFunc(per, func(a, b LabelReport) int { return strings.Compare(a.Label, b.Label) })
+	worst, best := extremes(per)
 	return EngineReport{
-		PrecisionAtK:  total.precision,
-		NDCGAtK:       total.ndcg,
-		MRR:           total.mrr,
-		Coverage:      total.coverage,
+		CopyLinks:     copies,
+		Worst:         worst,
+		Best:          best,
+		Micro:         micro,
+		Macro:         macro,
+		PerLabel:      per,
 		QueryP50Ms:    ms(percentile(lat.wall, 50)),
 		QueryP99Ms:    ms(percentile(lat.wall, 99)),
 		QueryCPUP50Ms: ms(percentile(lat.cpu, 50)),
@@ -227,25 +331,85 @@ func judgeEngine(ctx context.Context, c *corpus, e engine, k int, labels map[str
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
-func (r *report) write(w io.Writer, asJSON bool) error {
-	if asJSON {
+func (r *report) write(w io.Writer, o options) error {
+	if !o.perLabel {
+		for i := range r.Engines {
+			r.Engines[i].PerLabel = nil
+		}
+	}
+	if o.json {
 		return writeJSON(w, r)
 	}
+	dates := "ignored"
+	if r.Dates {
+		dates = "used"
+	}
+	if r.Variations != "" {
+		fmt.Fprintf(w, "variations: %s\n", r.Variations)
+	}
+	fmt.Fprintf(w, "corpus %s: %d stories, %d queries in %d labels of field %q, %d distractors, %d with a label no other story has; k=%d; dates %s; analysis %.2fs (%s, GOMAXPROCS=%d)\n",
+		r.Corpus, r.Stories, r.Queries, r.Labels, r.LabelField, r.Distractors, r.Singletons, r.K, dates, r.AnalysisSeconds, runtime.Version(), runtime.GOMAXPROCS(0))
+	reasons := make([]string, 0, len(r.Dropped))
+	for why := range r.Dropped {
+		reasons = append(reasons, why)
+	}
+	slices.Sort(reasons)
+	for _, why := range reasons {
+		fmt.Fprintf(w, "dropped %d records: %s\n", r.Dropped[why], why)
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(w, "corpus %s: %d stories, %d labels, k=%d, analysis %.2fs (%s, GOMAXPROCS=%d)\n",
-		r.Corpus, r.Stories, r.Labels, r.K, r.AnalysisSeconds, runtime.Version(), runtime.GOMAXPROCS(0))
-	fmt.Fprintf(tw, "engine\tP@%d\tnDCG@%d\tMRR\tcoverage\tbuild\tbuild cpu\tp50\tp99\tp50 cpu\tp99 cpu\tbytes/story\n", r.K, r.K)
+	fmt.Fprintf(tw, "engine\tP@%d\tnDCG@%d\tMRR\tR@10\tmacro P@%d\tmacro MRR\tcoverage\tcopies\tbuild\tbuild cpu\tp50\tp99\tp50 cpu\tp99 cpu\tbytes/story\n", r.K, r.K, r.K)
 	for _, e := range r.Engines {
-		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.3f\t%.3f\t%5.2fs\t%5.2fs\t%6.3fms\t%6.3fms\t%6.3fms\t%6.3fms\t%6.0f\n",
-			e.Engine, e.PrecisionAtK, e.NDCGAtK, e.MRR, e.Coverage, e.BuildSeconds, e.BuildCPUSeconds,
-			e.QueryP50Ms, e.QueryP99Ms, e.QueryCPUP50Ms, e.QueryCPUP99Ms, e.BytesPerStory)
+		m := e.Micro
+		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%5.2fs\t%5.2fs\t%6.3fms\t%6.3fms\t%6.3fms\t%6.3fms\t%6.0f\n",
+			e.Engine, m.PrecisionAtK, m.NDCGAtK, m.MRR, m.RecallAt10, e.Macro.PrecisionAtK, e.Macro.MRR, m.Coverage, e.CopyLinks,
+			e.BuildSeconds, e.BuildCPUSeconds, e.QueryP50Ms, e.QueryP99Ms, e.QueryCPUP50Ms, e.QueryCPUP99Ms, e.BytesPerStory)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "recall@10 of broadsheet against exact scoring of the terms each story keeps: %.3f; of every term: %.3f\n",
-		r.RecallAt10, r.RecallAt10Full)
-	return err
+	for _, e := range r.Engines {
+		fmt.Fprintf(w, "%s per label: worst P@%d %.3f (%s, %d queries), best %.3f (%s, %d queries)\n", e.Engine, r.K,
+			e.Worst.Quality.PrecisionAtK, e.Worst.Label, e.Worst.Queries, e.Best.Quality.PrecisionAtK, e.Best.Label, e.Best.Queries)
+	}
+	if o.perLabel {
+		fmt.Fprintf(tw, "label\tqueries")
+		for _, e := range r.Engines {
+			fmt.Fprintf(tw, "\t%s P@%d\tMRR", e.Engine, r.K)
+		}
+		fmt.Fprintln(tw)
+		for i, lr := range r.Engines[0].PerLabel {
+			fmt.Fprintf(tw, "%s\t%d", lr.Label, lr.Queries)
+			for _, e := range r.Engines {
+				fmt.Fprintf(tw, "\t%.3f\t%.3f", e.PerLabel[i].Quality.PrecisionAtK, e.PerLabel[i].Quality.MRR)
+			}
+			fmt.Fprintln(tw)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	if r.RecallAt10 > 0 {
+		fmt.Fprintf(w, "recall@10 of broadsheet against exact scoring of the terms each story keeps: %.3f; of every term: %.3f\n",
+			r.RecallAt10, r.RecallAt10Full)
+	}
+	return nil
+}
+
+// extremes returns the labels with the lowest and highest precision,
+// ties going to the label with more queries, then to the first by name.
+func extremes(per []LabelReport) (worst, best LabelReport) {
+	worst, best = per[0], per[0]
+	for _, lr := range per[1:] {
+		p := lr.Quality.PrecisionAtK
+		if p < worst.Quality.PrecisionAtK || p == worst.Quality.PrecisionAtK && lr.Queries > worst.Queries {
+			worst = lr
+		}
+		if p > best.Quality.PrecisionAtK || p == best.Quality.PrecisionAtK && lr.Queries > best.Queries {
+			best = lr
+		}
+	}
+	return worst, best
 }
 
 func writeJSON(w io.Writer, v any) error {

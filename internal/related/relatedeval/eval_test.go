@@ -21,19 +21,21 @@ func TestJudge(t *testing.T) {
 		results []int
 		k       int
 		total   int
-		want    quality
+		want    Quality
 	}{
-		{"all relevant", []int{2, 4, 6}, 3, 10, quality{precision: 1, ndcg: 1, mrr: 1, coverage: 1}},
-		{"none relevant", []int{1, 3}, 2, 10, quality{coverage: 1}},
-		{"second relevant", []int{1, 2}, 2, 1, quality{precision: 0.5, ndcg: 1 / math.Log2(3), mrr: 0.5, coverage: 1}},
-		{"short list", []int{2}, 2, 5, quality{precision: 0.5, ndcg: 1 / (1 + 1/math.Log2(3)), mrr: 1}},
-		{"no relevant story exists", []int{1}, 1, 0, quality{coverage: 1}},
+		{"all relevant", []int{2, 4, 6}, 3, 10, Quality{PrecisionAtK: 1, NDCGAtK: 1, MRR: 1, RecallAt10: 0.3, Coverage: 1}},
+		{"none relevant", []int{1, 3}, 2, 10, Quality{Coverage: 1}},
+		{"second relevant", []int{1, 2}, 2, 1, Quality{PrecisionAtK: 0.5, NDCGAtK: 1 / math.Log2(3), MRR: 0.5, RecallAt10: 1, Coverage: 1}},
+		{"short list", []int{2}, 2, 5, Quality{PrecisionAtK: 0.5, NDCGAtK: 1 / (1 + 1/math.Log2(3)), MRR: 1, RecallAt10: 0.2}},
+		{"no relevant story exists", []int{1}, 1, 0, Quality{Coverage: 1}},
+		{"first relevant below k", []int{1, 3, 5, 8, 9}, 2, 2, Quality{MRR: 0.25, RecallAt10: 0.5, Coverage: 1}},
+		{"recall counts at most 10", []int{0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20}, 1, 400, Quality{PrecisionAtK: 1, NDCGAtK: 1, MRR: 1, RecallAt10: 1, Coverage: 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			got := judge(tt.results, tt.k, rel, tt.total)
-			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(quality{}), cmp.Comparer(func(a, b float64) bool { return math.Abs(a-b) < 1e-12 })); diff != "" {
+			if diff := cmp.Diff(tt.want, got, cmp.Comparer(func(a, b float64) bool { return math.Abs(a-b) < 1e-12 })); diff != "" {
 				t.Errorf("judge(%v, %d) (-want +got):\n%s", tt.results, tt.k, diff)
 			}
 		})
@@ -67,13 +69,21 @@ func TestCommand(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 		t.Fatalf("output is not JSON: %v\n%s", err, out.String())
 	}
-	if rep.Stories != 12 || rep.Labels != 3 || rep.K != 2 {
-		t.Errorf("report = %d stories, %d labels, k=%d; want 12, 3, 2", rep.Stories, rep.Labels, rep.K)
+	if rep.Stories != 13 || rep.Labels != 3 || rep.Queries != 12 || rep.Distractors != 1 || rep.K != 2 {
+		t.Errorf("report = %d stories, %d labels, %d queries, %d distractors, k=%d; want 13, 3, 12, 1, 2",
+			rep.Stories, rep.Labels, rep.Queries, rep.Distractors, rep.K)
+	}
+	if diff := cmp.Diff(map[string]int{dropDuplicate: 1}, rep.Dropped); diff != "" {
+		t.Errorf("dropped (-want +got):\n%s", diff)
 	}
 	var names []string
 	for _, e := range rep.Engines {
 		names = append(names, e.Engine)
-		for _, v := range []float64{e.PrecisionAtK, e.NDCGAtK, e.MRR, e.Coverage} {
+		if e.PerLabel != nil {
+			t.Errorf("%s: per-label figures without --per-label", e.Engine)
+		}
+		for _, v := range []float64{e.Micro.PrecisionAtK, e.Micro.NDCGAtK, e.Micro.MRR, e.Micro.RecallAt10, e.Micro.Coverage,
+			e.Macro.PrecisionAtK, e.Macro.MRR} {
 			if v < 0 || v > 1 {
 				t.Errorf("%s: measure %v outside [0, 1]", e.Engine, v)
 			}
@@ -82,15 +92,16 @@ func TestCommand(t *testing.T) {
 	if diff := cmp.Diff([]string{"broadsheet", "tag overlap (Hugo)", "tf-idf cosine (exact)"}, names); diff != "" {
 		t.Errorf("engines (-want +got):\n%s", diff)
 	}
-	if rep.Engines[0].PrecisionAtK < 0.5 {
-		t.Errorf("broadsheet precision@2 = %v on a corpus of obvious topics", rep.Engines[0].PrecisionAtK)
+	if rep.Engines[0].Micro.PrecisionAtK < 0.5 {
+		t.Errorf("broadsheet precision@2 = %v on a corpus of obvious topics", rep.Engines[0].Micro.PrecisionAtK)
 	}
 
 	out.Reset()
-	if err := Command(t.Context(), []string{"--corpus", corpus}, &out, &errOut); err != nil {
+	if err := Command(t.Context(), []string{"--corpus", corpus, "--per-label", "--exact"}, &out, &errOut); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"12 stories, 3 labels, k=5", "tag overlap (Hugo)", "P@5", "recall@10"} {
+	for _, want := range []string{"13 stories, 12 queries in 3 labels", "1 distractors", "dropped 1 records: marked duplicate_of",
+		"tag overlap (Hugo)", "P@5", "R@10", "macro P@5", "broadsheet per label: worst P@5", "economy    4", "recall@10 of broadsheet against exact"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, out.String())
 		}
@@ -211,7 +222,7 @@ func TestCommandOddStories(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 		t.Fatalf("output is not JSON: %v\n%s", err, out.String())
 	}
-	if rep.Stories != len(records) {
-		t.Errorf("report counts %d stories, want %d", rep.Stories, len(records))
+	if rep.Stories != len(records)-1 || rep.Dropped[dropEmpty] != 1 {
+		t.Errorf("report counts %d stories and %d dropped as empty, want %d and 1", rep.Stories, rep.Dropped[dropEmpty], len(records)-1)
 	}
 }

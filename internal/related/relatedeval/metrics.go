@@ -7,57 +7,81 @@ import (
 	"time"
 )
 
-// quality holds ranking measures averaged over queries.
-type quality struct {
-	precision float64 // precision@k: relevant results / k
-	ndcg      float64 // nDCG@k with binary relevance
-	mrr       float64 // reciprocal rank of the first relevant result within k
-	coverage  float64 // share of queries with k results
+// depth is how many results each query asks for: enough for recall@10 and
+// for the reciprocal rank of a first relevant result below k.
+const depth = 10
+
+// Quality holds ranking measures, for one query or averaged over queries.
+type Quality struct {
+	// PrecisionAtK is the share of the top k that is relevant.
+	PrecisionAtK float64 `json:"precision_at_k"`
+	// NDCGAtK is the normalised discounted cumulative gain of the top k, with
+	// binary relevance.
+	NDCGAtK float64 `json:"ndcg_at_k"`
+	// MRR is the reciprocal rank of the first relevant result in the top
+	// max(k, 10), or 0.
+	MRR float64 `json:"mrr"`
+	// RecallAt10 is the share of the relevant stories found in the top 10,
+	// out of at most 10 (a query with 400 relevant stories can find 10).
+	RecallAt10 float64 `json:"recall_at_10"`
+	// Coverage is the share of queries with k results.
+	Coverage float64 `json:"coverage"`
 }
 
 // judge scores one result list: relevant reports whether a result is
 // relevant and total is how many relevant stories exist for the query.
-func judge(results []int, k int, relevant func(int) bool, total int) quality {
-	var q quality
+func judge(results []int, k int, relevant func(int) bool, total int) Quality {
+	var q Quality
 	var dcg, idcg float64
-	hits := 0
+	hits, found := 0, 0
 	for i, r := range results {
-		if i >= k {
+		if i >= max(k, depth) {
 			break
 		}
-		if relevant(r) {
+		if !relevant(r) {
+			continue
+		}
+		if q.MRR == 0 {
+			q.MRR = 1 / float64(i+1)
+		}
+		if i < depth {
+			found++
+		}
+		if i < k {
 			hits++
 			dcg += 1 / math.Log2(float64(i+2))
-			if q.mrr == 0 {
-				q.mrr = 1 / float64(i+1)
-			}
 		}
 	}
 	for i := range min(k, total) {
 		idcg += 1 / math.Log2(float64(i+2))
 	}
-	q.precision = float64(hits) / float64(k)
+	q.PrecisionAtK = float64(hits) / float64(k)
 	if idcg > 0 {
-		q.ndcg = dcg / idcg
+		q.NDCGAtK = dcg / idcg
+	}
+	if total > 0 {
+		q.RecallAt10 = float64(found) / float64(min(total, depth))
 	}
 	if len(results) >= k {
-		q.coverage = 1
+		q.Coverage = 1
 	}
 	return q
 }
 
-func (q *quality) add(o quality) {
-	q.precision += o.precision
-	q.ndcg += o.ndcg
-	q.mrr += o.mrr
-	q.coverage += o.coverage
+func (q *Quality) add(o Quality) {
+	q.PrecisionAtK += o.PrecisionAtK
+	q.NDCGAtK += o.NDCGAtK
+	q.MRR += o.MRR
+	q.RecallAt10 += o.RecallAt10
+	q.Coverage += o.Coverage
 }
 
-func (q *quality) scale(f float64) {
-	q.precision *= f
-	q.ndcg *= f
-	q.mrr *= f
-	q.coverage *= f
+func (q *Quality) scale(f float64) {
+	q.PrecisionAtK *= f
+	q.NDCGAtK *= f
+	q.MRR *= f
+	q.RecallAt10 *= f
+	q.Coverage *= f
 }
 
 // recall returns the share of want found in got.

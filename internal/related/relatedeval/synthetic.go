@@ -1,6 +1,7 @@
 package relatedeval
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -32,6 +33,14 @@ type syntheticReport struct {
 	UpdateCPUP50Ms  float64 `json:"update_cpu_p50_ms"`
 	UpdateCPUP99Ms  float64 `json:"update_cpu_p99_ms"`
 	ResultsPerQuery float64 `json:"results_per_query"`
+	// AnalysisMsPerStory is the time to analyse one source story's text,
+	// which a start without a snapshot spends on every story besides the
+	// build.
+	AnalysisMsPerStory float64 `json:"analysis_ms_per_story"`
+	SnapshotBytes      int64   `json:"snapshot_bytes"`
+	SnapshotWriteSecs  float64 `json:"snapshot_write_seconds"`
+	SnapshotReadSecs   float64 `json:"snapshot_read_seconds"`
+	SnapshotReadCPU    float64 `json:"snapshot_read_cpu_seconds"`
 }
 
 // resampler makes new stories from the paragraphs of real ones: the title
@@ -175,6 +184,32 @@ func runSynthetic(ctx context.Context, stories []story, o options) (*syntheticRe
 	}
 	rep.UpdateP50Ms, rep.UpdateP99Ms = ms(percentile(upd.wall, 50)), ms(percentile(upd.wall, 99))
 	rep.UpdateCPUP50Ms, rep.UpdateCPUP99Ms = ms(percentile(upd.cpu, 50)), ms(percentile(upd.cpu, 99))
+	runtime.UnlockOSThread()
+
+	var snap bytes.Buffer
+	var err error
+	write := processTimed(func() { rep.SnapshotBytes, err = ix.WriteTo(&snap) })
+	if err != nil {
+		return nil, err
+	}
+	var back *related.Index
+	read := processTimed(func() { back, err = related.ReadIndex(bytes.NewReader(snap.Bytes()), related.DefaultConfig()) })
+	if err != nil {
+		return nil, err
+	}
+	if back.Len() != ix.Len() {
+		return nil, fmt.Errorf("relatedeval: snapshot read back %d stories of %d", back.Len(), ix.Len())
+	}
+	rep.SnapshotWriteSecs, rep.SnapshotReadSecs, rep.SnapshotReadCPU = write.wall.Seconds(), read.wall.Seconds(), read.cpu.Seconds()
+
+	a := text.NewAnalyzer(text.English())
+	n := min(len(stories), 2000)
+	analysis := processTimed(func() {
+		for _, st := range stories[:n] {
+			analyse(a, st)
+		}
+	})
+	rep.AnalysisMsPerStory = ms(analysis.cpu) / float64(n)
 	return rep, nil
 }
 
@@ -188,9 +223,13 @@ build:            %.2fs, %.2fs cpu (index only, analysis excluded)
 memory:           %.0f bytes per story
 query (k=5):      p50 %.3fms, p99 %.3fms; cpu p50 %.3fms, p99 %.3fms (%.1f results per query)
 update:           p50 %.3fms, p99 %.3fms; cpu p50 %.3fms, p99 %.3fms
+snapshot:         %.1f MB (%.0f bytes per story); write %.2fs; read back %.2fs, %.2fs cpu
+start without:    analysis %.3fms cpu per story, so about %.1fs cpu to analyse %d stories, plus the build
 `, r.Stories, r.Sources, r.Corpus, runtime.Version(), runtime.GOMAXPROCS(0), r.TermsPerStory,
 		r.BuildSeconds, r.BuildCPUSeconds, r.BytesPerStory,
 		r.QueryP50Ms, r.QueryP99Ms, r.QueryCPUP50Ms, r.QueryCPUP99Ms, r.ResultsPerQuery,
-		r.UpdateP50Ms, r.UpdateP99Ms, r.UpdateCPUP50Ms, r.UpdateCPUP99Ms)
+		r.UpdateP50Ms, r.UpdateP99Ms, r.UpdateCPUP50Ms, r.UpdateCPUP99Ms,
+		float64(r.SnapshotBytes)/1e6, float64(r.SnapshotBytes)/float64(r.Stories), r.SnapshotWriteSecs, r.SnapshotReadSecs, r.SnapshotReadCPU,
+		r.AnalysisMsPerStory, r.AnalysisMsPerStory*float64(r.Stories)/1000, r.Stories)
 	return err
 }

@@ -180,9 +180,19 @@ func (s Store) DeleteSession(ctx context.Context, tokenHash string) error {
 	return s.exec(ctx, "delete session", `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
 }
 
-// DeleteSessions implements store.Accounts.
-func (s Store) DeleteSessions(ctx context.Context, userID int64) error {
-	return s.exec(ctx, fmt.Sprintf("delete sessions of user %d", userID), `DELETE FROM sessions WHERE user_id = ?`, userID)
+// SignOutEverywhere implements store.Accounts.
+func (s Store) SignOutEverywhere(ctx context.Context, userID int64) error {
+	err := s.write(ctx, func(q querier) error {
+		if _, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
+			return translate(err)
+		}
+		_, err := q.ExecContext(ctx, `DELETE FROM api_tokens WHERE user_id = ?`, userID)
+		return translate(err)
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: sign user %d out everywhere: %w", userID, err)
+	}
+	return nil
 }
 
 // PruneSessions implements store.Accounts.
@@ -191,13 +201,13 @@ func (s Store) PruneSessions(ctx context.Context, idleBefore, createdBefore time
 		idleBefore.UnixMicro(), createdBefore.UnixMicro())
 }
 
-const tokenColumns = `id, user_id, name, token_hash, created_at, last_used`
+const tokenColumns = `id, user_id, name, token_hash, created_at, last_used, expires_at`
 
 func scanToken(sc func(...any) error) (account.APIToken, error) {
 	var x account.APIToken
-	var created, used sql.NullInt64
-	err := sc(&x.ID, &x.UserID, &x.Name, &x.TokenHash, &created, &used)
-	x.CreatedAt, x.LastUsed = fromMicros(created), fromMicros(used)
+	var created, used, expires sql.NullInt64
+	err := sc(&x.ID, &x.UserID, &x.Name, &x.TokenHash, &created, &used, &expires)
+	x.CreatedAt, x.LastUsed, x.ExpiresAt = fromMicros(created), fromMicros(used), fromMicros(expires)
 	return x, err
 }
 
@@ -207,8 +217,9 @@ func (s Store) CreateAPIToken(ctx context.Context, x *account.APIToken) error {
 		x.CreatedAt = time.Now().UTC()
 	}
 	err := s.write(ctx, func(q querier) error {
-		return translate(q.QueryRowContext(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at, last_used)
-			VALUES (?, ?, ?, ?, ?) RETURNING id`, x.UserID, x.Name, x.TokenHash, micros(x.CreatedAt), micros(x.LastUsed)).Scan(&x.ID))
+		return translate(q.QueryRowContext(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at, last_used, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, x.UserID, x.Name, x.TokenHash, micros(x.CreatedAt), micros(x.LastUsed),
+			micros(x.ExpiresAt)).Scan(&x.ID))
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: create API token for user %d: %w", x.UserID, err)
@@ -256,37 +267,61 @@ func (s Store) DeleteAPIToken(ctx context.Context, userID, id int64) error {
 	return nil
 }
 
-// AddLoginFailure implements store.Accounts.
-func (s Store) AddLoginFailure(ctx context.Context, email, ip string, at time.Time) error {
-	return s.exec(ctx, "record failed sign-in", `INSERT INTO login_failures (email, ip, at) VALUES (?, ?, ?)`,
-		email, ip, micros(at))
-}
-
-// LoginFailures implements store.Accounts.
-func (s Store) LoginFailures(ctx context.Context, email, ip string, since time.Time) (byEmail, byIP account.Failures, err error) {
-	var eOld, iOld sql.NullInt64
-	err = s.read().QueryRowContext(ctx, `SELECT
-		(SELECT COUNT(*) FROM login_failures WHERE email = ? AND at >= ?),
-		(SELECT MIN(at) FROM login_failures WHERE email = ? AND at >= ?),
-		(SELECT COUNT(*) FROM login_failures WHERE ip = ? AND at >= ?),
-		(SELECT MIN(at) FROM login_failures WHERE ip = ? AND at >= ?)`,
-		email, since.UnixMicro(), email, since.UnixMicro(), ip, since.UnixMicro(), ip, since.UnixMicro()).
-		Scan(&byEmail.Count, &eOld, &byIP.Count, &iOld)
+// ReserveLoginAttempt implements store.Accounts. The count and the insert run in one write
+// transaction, which BEGIN IMMEDIATE serialises across connections and processes.
+func (s Store) ReserveLoginAttempt(ctx context.Context, buckets []account.Bucket, since, at time.Time) (id int64, oldest time.Time, err error) {
+	err = s.write(ctx, func(q querier) error {
+		for _, b := range buckets {
+			var n int
+			var old sql.NullInt64
+			if err := q.QueryRowContext(ctx, `SELECT COUNT(*), MIN(at) FROM login_attempts WHERE key = ? AND at >= ?`,
+				b.Key, since.UnixMicro()).Scan(&n, &old); err != nil {
+				return translate(err)
+			}
+			if n >= b.Limit {
+				oldest = fromMicros(old)
+				return nil
+			}
+		}
+		if err := q.QueryRowContext(ctx, `INSERT INTO login_attempt_ids (at) VALUES (?) RETURNING id`, micros(at)).Scan(&id); err != nil {
+			return translate(err)
+		}
+		for _, b := range buckets {
+			if _, err := q.ExecContext(ctx, `INSERT INTO login_attempts (attempt_id, key, at) VALUES (?, ?, ?)`,
+				id, b.Key, micros(at)); err != nil {
+				return translate(err)
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		return byEmail, byIP, fmt.Errorf("sqlite: count failed sign-ins: %w", translate(err))
+		return 0, time.Time{}, fmt.Errorf("sqlite: reserve sign-in attempt: %w", err)
 	}
-	byEmail.Oldest, byIP.Oldest = fromMicros(eOld), fromMicros(iOld)
-	return byEmail, byIP, nil
+	return id, oldest, nil
 }
 
-// ClearLoginFailures implements store.Accounts.
-func (s Store) ClearLoginFailures(ctx context.Context, email string) error {
-	return s.exec(ctx, "clear failed sign-ins", `DELETE FROM login_failures WHERE email = ?`, email)
+// ClearLoginAttempts implements store.Accounts.
+func (s Store) ClearLoginAttempts(ctx context.Context, id int64, keys []string) error {
+	err := s.write(ctx, func(q querier) error {
+		if _, err := q.ExecContext(ctx, `DELETE FROM login_attempt_ids WHERE id = ?`, id); err != nil {
+			return translate(err)
+		}
+		for _, k := range keys {
+			if _, err := q.ExecContext(ctx, `DELETE FROM login_attempts WHERE key = ?`, k); err != nil {
+				return translate(err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: clear sign-in attempts: %w", err)
+	}
+	return nil
 }
 
 // PruneLoginFailures implements store.Accounts.
 func (s Store) PruneLoginFailures(ctx context.Context, before time.Time) error {
-	return s.exec(ctx, "prune failed sign-ins", `DELETE FROM login_failures WHERE at < ?`, before.UnixMicro())
+	return s.exec(ctx, "prune sign-in attempts", `DELETE FROM login_attempt_ids WHERE at < ?`, before.UnixMicro())
 }
 
 // CreateSetupToken implements store.Accounts.

@@ -12,7 +12,7 @@ import (
 )
 
 const articleColumns = `a.id, a.kind, a.slug, a.title, a.standfirst, a.body, a.body_html, a.body_text, a.status,
-	a.published_at, a.updated_at, a.created_at, a.image_url, a.image_alt, a.comments_open, a.version,
+	a.published_at, a.updated_at, a.created_at, a.image_url, a.image_alt, a.comments_open, a.version, a.zone,
 	COALESCE(s.id, 0), COALESCE(s.name, ''), COALESCE(s.slug, ''), COALESCE(s.description, '')`
 
 const articleFrom = ` FROM articles a LEFT JOIN sections s ON s.id = a.section_id`
@@ -25,7 +25,7 @@ func scanArticle(sc interface{ Scan(...any) error }) (*article.Article, error) {
 	var pub, upd, cre sql.NullInt64
 	var kind, status string
 	err := sc.Scan(&a.ID, &kind, &a.Slug, &a.Title, &a.Standfirst, &a.Body, &a.BodyHTML, &a.BodyText, &status,
-		&pub, &upd, &cre, &a.ImageURL, &a.ImageAlt, &a.CommentsOpen, &a.Version,
+		&pub, &upd, &cre, &a.ImageURL, &a.ImageAlt, &a.CommentsOpen, &a.Version, &a.Zone,
 		&a.Section.ID, &a.Section.Name, &a.Section.Slug, &a.Section.Description)
 	if err != nil {
 		return nil, err
@@ -191,6 +191,12 @@ func (s Store) ListArticles(ctx context.Context, q store.ArticleQuery) ([]*artic
 	if q.Text != "" {
 		where, args = append(where, "instr(lower(a.title), lower(?)) > 0"), append(args, q.Text)
 	}
+	if !q.PublishedFrom.IsZero() {
+		where, args = append(where, "a.published_at >= ?"), append(args, q.PublishedFrom.UnixMicro())
+	}
+	if !q.PublishedBefore.IsZero() {
+		where, args = append(where, "a.published_at < ?"), append(args, q.PublishedBefore.UnixMicro())
+	}
 	cond := ""
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
@@ -253,11 +259,11 @@ func (s Store) CreateArticle(ctx context.Context, a *article.Article) error {
 			a.Kind = article.Story
 		}
 		res, err := q.ExecContext(ctx, `INSERT INTO articles (kind, slug, title, standfirst, body, body_html, body_text,
-			section_id, status, published_at, updated_at, created_at, image_url, image_alt, comments_open, version)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+			section_id, status, published_at, updated_at, created_at, image_url, image_alt, comments_open, version, zone)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`,
 			string(a.Kind), a.Slug, a.Title, a.Standfirst, a.Body, a.BodyHTML, a.BodyText, sectionID,
 			string(a.Status), micros(a.PublishedAt), micros(a.UpdatedAt), micros(a.CreatedAt),
-			a.ImageURL, a.ImageAlt, a.CommentsOpen)
+			a.ImageURL, a.ImageAlt, a.CommentsOpen, a.Zone)
 		if err != nil {
 			return translate(err)
 		}
@@ -297,10 +303,10 @@ func (s Store) UpdateArticle(ctx context.Context, a *article.Article) error {
 		}
 		_, err = q.ExecContext(ctx, `UPDATE articles SET kind = ?, slug = ?, title = ?, standfirst = ?, body = ?,
 			body_html = ?, body_text = ?, section_id = ?, status = ?, published_at = ?, updated_at = ?,
-			image_url = ?, image_alt = ?, comments_open = ?, version = version + 1 WHERE id = ?`,
+			image_url = ?, image_alt = ?, comments_open = ?, zone = ?, version = version + 1 WHERE id = ?`,
 			string(a.Kind), a.Slug, a.Title, a.Standfirst, a.Body, a.BodyHTML, a.BodyText, sectionID,
 			string(a.Status), micros(a.PublishedAt), micros(a.UpdatedAt), a.ImageURL, a.ImageAlt,
-			a.CommentsOpen, a.ID)
+			a.CommentsOpen, a.Zone, a.ID)
 		if err != nil {
 			return translate(err)
 		}
@@ -490,6 +496,23 @@ func (s Store) AddRedirect(ctx context.Context, oldPath, newPath string) error {
 		return fmt.Errorf("sqlite: redirect %q: %w", oldPath, err)
 	}
 	return nil
+}
+
+// Redirects implements store.Articles.
+func (s Store) Redirects(ctx context.Context) ([]store.Redirect, error) {
+	var list []store.Redirect
+	err := s.each(ctx, `SELECT old_path, new_path FROM redirects ORDER BY old_path`, nil, func(sc func(...any) error) error {
+		var r store.Redirect
+		if err := sc(&r.From, &r.To); err != nil {
+			return err
+		}
+		list = append(list, r)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: redirects: %w", err)
+	}
+	return list, nil
 }
 
 // SearchArticles implements store.Articles. The reader's words are quoted one by one, so FTS5

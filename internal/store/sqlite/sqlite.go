@@ -42,14 +42,18 @@ type Options struct {
 	BusyTimeout time.Duration
 	// Readers is the size of the read pool (default: 2 × GOMAXPROCS, at least 4).
 	Readers int
+	// Follow is how often the database is checked for other processes' commits (default 25ms):
+	// ChangeMark moves within this bound after another writer's commit.
+	Follow time.Duration
 }
 
 // DB is an open SQLite site database. It implements store.Store.
 type DB struct {
 	Store
-	path string
-	w, r *sql.DB
-	jobs sync.Map // job name → *sync.Mutex, for Exclusive
+	path   string
+	w, r   *sql.DB
+	follow *follower
+	jobs   sync.Map // job name → *sync.Mutex, for Exclusive
 }
 
 // Open opens (creating if needed) the database file at path and brings its schema up to date.
@@ -67,6 +71,9 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	if opt.Readers == 0 {
 		opt.Readers = max(4, 2*runtime.GOMAXPROCS(0))
+	}
+	if opt.Follow <= 0 {
+		opt.Follow = DefaultFollow
 	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -103,6 +110,21 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	r.SetMaxOpenConns(opt.Readers)
 	r.SetMaxIdleConns(opt.Readers)
 	db.r = r
+	f, err := sql.Open("sqlite", dsn("query_only(1)"))
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
+	}
+	f.SetMaxOpenConns(1)
+	f.SetMaxIdleConns(1)
+	f.SetConnMaxLifetime(0)
+	if db.follow, err = startFollower(ctx, f, opt.Follow); err != nil {
+		f.Close()
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("sqlite: %s: %w", path, describe(err))
+	}
 	db.Store = Store{db: db}
 	return db, nil
 }
@@ -110,9 +132,12 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 // Path is the database file.
 func (db *DB) Path() string { return db.path }
 
-// Close closes both pools.
+// DefaultFollow is the default Options.Follow.
+const DefaultFollow = 25 * time.Millisecond
+
+// Close stops following and closes the pools.
 func (db *DB) Close() error {
-	return errors.Join(db.r.Close(), db.w.Close())
+	return errors.Join(db.follow.close(), db.r.Close(), db.w.Close())
 }
 
 // SchemaVersion is the number of migrations this build knows.
@@ -270,7 +295,11 @@ func (s Store) write(ctx context.Context, fn func(q querier) error) error {
 	if err := fn(tx); err != nil {
 		return err
 	}
-	return translate(tx.Commit())
+	if err := tx.Commit(); err != nil {
+		return translate(err)
+	}
+	s.db.follow.mark.Add(1)
+	return nil
 }
 
 // InTx implements store.Store.

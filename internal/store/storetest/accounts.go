@@ -1,8 +1,11 @@
 package storetest
 
 import (
+	"errors"
 	"fmt"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -115,6 +118,11 @@ func accountChecks() []check {
 					t.Fatalf("CreateSession(%s) = %v", x.TokenHash, err)
 				}
 			}
+			for _, x := range []*account.APIToken{{UserID: u.ID, Name: "CI", TokenHash: "mine"}, {UserID: other.ID, Name: "CI", TokenHash: "theirs"}} {
+				if err := s.CreateAPIToken(ctx, x); err != nil {
+					t.Fatal(err)
+				}
+			}
 			wantErr(t, "CreateSession(taken hash)", s.CreateSession(ctx, one), store.ErrConflict)
 			got, err := s.Session(ctx, "h1")
 			if err != nil {
@@ -138,14 +146,20 @@ func accountChecks() []check {
 			if err := s.DeleteSession(ctx, "h1"); err != nil {
 				t.Errorf("DeleteSession(already gone) = %v, want nil", err)
 			}
-			if err := s.DeleteSessions(ctx, u.ID); err != nil {
+			if err := s.SignOutEverywhere(ctx, u.ID); err != nil {
 				t.Fatal(err)
 			}
 			if list, _ := s.Sessions(ctx, u.ID); len(list) != 0 {
-				t.Errorf("Sessions after DeleteSessions = %d, want 0", len(list))
+				t.Errorf("Sessions after SignOutEverywhere = %d, want 0", len(list))
 			}
 			if _, err := s.Session(ctx, "h3"); err != nil {
-				t.Errorf("DeleteSessions ended another user's session: %v", err)
+				t.Errorf("SignOutEverywhere ended another user's session: %v", err)
+			}
+			if _, err := s.APIToken(ctx, "mine"); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("APIToken after SignOutEverywhere = %v, want ErrNotFound: a token outlived a password change", err)
+			}
+			if _, err := s.APIToken(ctx, "theirs"); err != nil {
+				t.Errorf("SignOutEverywhere revoked another user's token: %v", err)
 			}
 			if err := s.DeleteUser(ctx, other.ID); err != nil {
 				t.Fatal(err)
@@ -180,7 +194,7 @@ func accountChecks() []check {
 			createUser(t, s, u)
 			createUser(t, s, other)
 			first := &account.APIToken{UserID: u.ID, Name: "CI", TokenHash: "t1", CreatedAt: at(0)}
-			second := &account.APIToken{UserID: u.ID, Name: "Laptop", TokenHash: "t2", CreatedAt: at(time.Hour)}
+			second := &account.APIToken{UserID: u.ID, Name: "Laptop", TokenHash: "t2", CreatedAt: at(time.Hour), ExpiresAt: at(30 * 24 * time.Hour)}
 			for _, x := range []*account.APIToken{first, second} {
 				if err := s.CreateAPIToken(ctx, x); err != nil {
 					t.Fatal(err)
@@ -198,7 +212,7 @@ func accountChecks() []check {
 				t.Fatal(err)
 			}
 			list, err := s.APITokens(ctx, u.ID)
-			if err != nil || len(list) != 2 || list[0].Name != "Laptop" || !list[1].LastUsed.Equal(at(time.Minute)) {
+			if err != nil || len(list) != 2 || list[0].Name != "Laptop" || !list[0].ExpiresAt.Equal(second.ExpiresAt) || !list[1].LastUsed.Equal(at(time.Minute)) {
 				t.Errorf("APITokens = %+v, %v; want Laptop then CI (used at +1m)", list, err)
 			}
 			wantErr(t, "DeleteAPIToken(another user's)", s.DeleteAPIToken(ctx, other.ID, first.ID), store.ErrNotFound)
@@ -208,41 +222,70 @@ func accountChecks() []check {
 			_, err = s.APIToken(ctx, "t1")
 			wantErr(t, "APIToken(revoked)", err, store.ErrNotFound)
 		}},
-		{"LoginFailures", func(t *testing.T, s store.Store) {
+		{"LoginAttempts", func(t *testing.T, s store.Store) {
 			ctx := t.Context()
-			for _, f := range []struct {
-				email, ip string
-				at        time.Duration
-			}{
-				{"a@example.org", "192.0.2.1", -20 * time.Minute},
-				{"a@example.org", "192.0.2.1", -10 * time.Minute},
-				{"a@example.org", "192.0.2.2", -5 * time.Minute},
-				{"b@example.org", "192.0.2.1", -time.Minute},
-			} {
-				if err := s.AddLoginFailure(ctx, f.email, f.ip, at(f.at)); err != nil {
+			pair := account.Bucket{Key: "account a 192.0.2.1", Limit: 2, Account: true}
+			ip := account.Bucket{Key: "ip 192.0.2.1", Limit: 3}
+			reserve := func(at time.Time, b ...account.Bucket) (int64, time.Time) {
+				t.Helper()
+				id, oldest, err := s.ReserveLoginAttempt(ctx, b, at.Add(-15*time.Minute), at)
+				if err != nil {
 					t.Fatal(err)
 				}
+				return id, oldest
 			}
-			byEmail, byIP, err := s.LoginFailures(ctx, "a@example.org", "192.0.2.1", at(-15*time.Minute))
-			if err != nil {
+			first, _ := reserve(at(-30*time.Minute), pair, ip) // outside every later window
+			second, _ := reserve(at(-10*time.Minute), pair, ip)
+			third, _ := reserve(at(-5*time.Minute), pair, ip)
+			if first == 0 || second == 0 || third == 0 || first == second || second == third {
+				t.Fatalf("ReserveLoginAttempt IDs = %d, %d, %d; want three distinct", first, second, third)
+			}
+			if id, oldest := reserve(at(0), pair, ip); id != 0 || !oldest.Equal(at(-10*time.Minute)) {
+				t.Errorf("ReserveLoginAttempt(full bucket) = %d, oldest %v; want 0, %v", id, oldest, at(-10*time.Minute))
+			}
+			// The refused attempt was not counted anywhere: the address has room for one more.
+			other := account.Bucket{Key: "account b 192.0.2.1", Limit: 2, Account: true}
+			if id, _ := reserve(at(0), other, ip); id == 0 {
+				t.Error("ReserveLoginAttempt refused another email from the address: a refused attempt was counted")
+			}
+			if id, _ := reserve(at(0), other, ip); id != 0 {
+				t.Error("ReserveLoginAttempt granted a fourth attempt to an address limited to 3")
+			}
+			if err := s.ClearLoginAttempts(ctx, third, []string{pair.Key}); err != nil {
 				t.Fatal(err)
 			}
-			want := []account.Failures{{Count: 2, Oldest: at(-10 * time.Minute)}, {Count: 2, Oldest: at(-10 * time.Minute)}}
-			if diff := cmp.Diff(want, []account.Failures{byEmail, byIP}, timeOpts()); diff != "" {
-				t.Errorf("LoginFailures (-want +got):\n%s", diff)
+			// The pair is empty and the third attempt is gone from the address's count too.
+			if id, _ := reserve(at(0), pair, ip); id == 0 {
+				t.Error("ReserveLoginAttempt after ClearLoginAttempts refused")
 			}
-			if err := s.ClearLoginFailures(ctx, "a@example.org"); err != nil {
+			if err := s.PruneLoginFailures(ctx, at(time.Hour)); err != nil {
 				t.Fatal(err)
 			}
-			byEmail, byIP, _ = s.LoginFailures(ctx, "a@example.org", "192.0.2.1", at(-time.Hour))
-			if byEmail.Count != 0 || !byEmail.Oldest.IsZero() || byIP.Count != 1 {
-				t.Errorf("after ClearLoginFailures: %+v by email, %+v by address; want 0 and b's 1", byEmail, byIP)
+			for range 3 {
+				if id, _ := reserve(at(0), ip); id == 0 {
+					t.Fatal("ReserveLoginAttempt after PruneLoginFailures refused")
+				}
 			}
-			if err := s.PruneLoginFailures(ctx, at(0)); err != nil {
-				t.Fatal(err)
+		}},
+		{"LoginAttemptsConcurrent", func(t *testing.T, s store.Store) {
+			// However many reserve at once, a bucket never gets more than its limit.
+			b := []account.Bucket{{Key: "account a 192.0.2.1", Limit: 5, Account: true}, {Key: "ip 192.0.2.1", Limit: 50}}
+			var granted atomic.Int64
+			var wg sync.WaitGroup
+			for range 40 {
+				wg.Go(func() {
+					id, _, err := s.ReserveLoginAttempt(t.Context(), b, at(-time.Hour), at(0))
+					if err != nil {
+						t.Error(err)
+					}
+					if id != 0 {
+						granted.Add(1)
+					}
+				})
 			}
-			if _, byIP, _ = s.LoginFailures(ctx, "", "192.0.2.1", at(-time.Hour)); byIP.Count != 0 {
-				t.Errorf("after PruneLoginFailures: %d by address, want 0", byIP.Count)
+			wg.Wait()
+			if n := granted.Load(); n != 5 {
+				t.Errorf("40 concurrent ReserveLoginAttempt granted %d, want exactly 5", n)
 			}
 		}},
 		{"SetupToken", func(t *testing.T, s store.Store) {

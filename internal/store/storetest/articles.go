@@ -24,6 +24,7 @@ func full(slug string) *article.Article {
 		a.ImageURL = "https://example.org/a.jpg"
 		a.ImageAlt = "A polling station."
 		a.CommentsOpen = false
+		a.Zone = "America/New_York"
 		a.Notes = []article.Note{
 			{Kind: article.Update, Text: "Adds the final count.", At: at(time.Hour)},
 			{Kind: article.Correction, Text: "Corrects a name.", At: at(2 * time.Hour)},
@@ -141,7 +142,7 @@ func articleChecks() []check {
 			a.Section = article.Section{Name: "Business", Slug: "business"}
 			a.Tags = []article.Tag{{Name: "Markets", Slug: "markets"}}
 			a.Notes = append(a.Notes, article.Note{Kind: article.Update, Text: "Third.", At: at(3 * time.Hour)})
-			a.Status, a.PublishedAt = article.Unpublished, at(-time.Minute)
+			a.Status, a.PublishedAt, a.Zone = article.Unpublished, at(-time.Minute), "Asia/Tokyo"
 			a.UpdatedAt = at(time.Minute)
 			if err := s.UpdateArticle(t.Context(), a); err != nil {
 				t.Fatalf("UpdateArticle(%d) = %v", a.ID, err)

@@ -62,6 +62,25 @@ func changeChecks() []check {
 				t.Errorf("LatestChange() on an empty store = %d, want 0", seq)
 			}
 		}},
+		{"Mark", func(t *testing.T, s store.Store) {
+			before := s.ChangeMark()
+			a := story("marked")
+			create(t, s, a)
+			after := s.ChangeMark()
+			if after == before {
+				t.Errorf("ChangeMark() = %d before and after creating a story, want it to move when the write returns", after)
+			}
+			err := s.InTx(t.Context(), func(tx store.Store) error {
+				a.Title = "Marked again"
+				return tx.UpdateArticle(t.Context(), a)
+			})
+			if err != nil {
+				t.Fatalf("InTx(UpdateArticle) = %v", err)
+			}
+			if m := s.ChangeMark(); m == after {
+				t.Errorf("ChangeMark() = %d before and after a transaction, want it to move when InTx returns", m)
+			}
+		}},
 		{"LimitAndPrune", func(t *testing.T, s store.Store) {
 			ctx := t.Context()
 			start := latest(t, s)

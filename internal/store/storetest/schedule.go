@@ -67,6 +67,24 @@ func scheduleChecks() []check {
 				}
 			}
 		}},
+		{"ListArticlesPublishedRange", func(t *testing.T, s store.Store) {
+			pub := func(slug string, d time.Duration) *article.Article {
+				return with(story(slug), func(a *article.Article) { a.PublishedAt = at(d) })
+			}
+			before, first, last, after := pub("before", -time.Hour-time.Microsecond), pub("first", -time.Hour), pub("last", -time.Microsecond), pub("after", 0)
+			create(t, s, before, first, last, after, with(story("draft"), func(a *article.Article) { a.Status, a.PublishedAt = article.Draft, time.Time{} }))
+			list, total, err := s.ListArticles(t.Context(), store.ArticleQuery{PublishedFrom: at(-time.Hour), PublishedBefore: at(0)})
+			if err != nil {
+				t.Fatalf("ListArticles(range) = %v", err)
+			}
+			var got []string
+			for _, a := range list {
+				got = append(got, a.Slug)
+			}
+			if diff := cmp.Diff([]string{"last", "first"}, got); diff != "" || total != 2 {
+				t.Errorf("ListArticles(range) = %d in all (-want +got):\n%s", total, diff)
+			}
+		}},
 		{"Redirects", func(t *testing.T, s store.Store) {
 			ctx := t.Context()
 			for _, r := range [][2]string{{"/?p=12", "/2026/03/22/old/"}, {"/old-path/", "/new/"}, {"/old-path/", "/newer/"}} {
@@ -82,6 +100,14 @@ func scheduleChecks() []check {
 			}
 			_, err := s.Redirect(ctx, "/old-path")
 			wantErr(t, `Redirect("/old-path")`, err, store.ErrNotFound)
+			all, err := s.Redirects(ctx)
+			if err != nil {
+				t.Fatalf("Redirects = %v", err)
+			}
+			want := []store.Redirect{{From: "/?p=12", To: "/2026/03/22/old/"}, {From: "/old-path/", To: "/newer/"}}
+			if diff := cmp.Diff(want, all); diff != "" {
+				t.Errorf("Redirects (-want +got):\n%s", diff)
+			}
 		}},
 	}
 }

@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Editorial", editorialChecks()},
 		{"Imports", importChecks()},
 		{"Jobs", jobChecks()},
+		{"Media", mediaChecks()},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

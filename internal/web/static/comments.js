@@ -1,7 +1,8 @@
 // Broadsheet comments: progressive enhancement of the "Leave a Reply" form. Without this file the
 // form, reply links and posting all work; with it, replies open inline, the reader's details
-// can be remembered in this browser (only when they tick the box), and posting does not reload
-// the page.
+// can be remembered in this browser (only when they tick the box), with the returning-commenter
+// token that lets their comments appear without waiting once one is approved, and posting does
+// not reload the page.
 (function () {
   "use strict";
   var respond = document.getElementById("respond");
@@ -14,6 +15,35 @@
   var consent = document.getElementById("comment-cookies-consent");
   var fields = ["author", "email", "url"];
   var storeKey = "broadsheet-commenter";
+  var tokenInput = form.querySelector("input[name=token]");
+  var storyId = document.getElementById("comment_post_ID").value;
+
+  // The form token: the page is the same for every reader (any cache may keep it), so the
+  // token, single-use and this reader's own, comes from a request of its own, made when the
+  // reader reaches the form. ready resolves once the token is old enough to post.
+  var tokenAt = 0, wait = 0, pending = null;
+  function fetchToken() {
+    pending = fetch("/comments/token?story=" + encodeURIComponent(storyId), { credentials: "same-origin", cache: "no-store" })
+      .then(function (res) { return res.json(); })
+      .then(function (data) { tokenInput.value = data.token; wait = data.wait || 0; tokenAt = Date.now(); })
+      .catch(function () { pending = null; });
+    return pending;
+  }
+  function ready() {
+    return (pending || fetchToken()).then(function () {
+      var left = tokenAt + wait - Date.now();
+      return left > 0 ? new Promise(function (ok) { setTimeout(ok, left); }) : null;
+    });
+  }
+  if (window.fetch) {
+    form.addEventListener("focusin", function () { if (!pending) fetchToken(); });
+    if (window.IntersectionObserver) {
+      new IntersectionObserver(function (seen, obs) {
+        if (seen.some(function (e) { return e.isIntersecting; })) { obs.disconnect(); if (!pending) fetchToken(); }
+      }).observe(form);
+    }
+  }
+  var returning = ""; // the returning-commenter token this browser keeps, with consent
 
   // Remembered details: kept in this browser's storage, never in a cookie, and only with consent.
   try {
@@ -24,6 +54,7 @@
         if (el && !el.value && saved[f]) el.value = saved[f];
       });
       consent.checked = true;
+      returning = saved.returning || "";
     }
   } catch (e) { /* storage unavailable: nothing to restore */ }
 
@@ -80,25 +111,38 @@
     ev.preventDefault();
     var button = form.querySelector("button[type=submit]");
     button.disabled = true;
-    try {
-      if (consent.checked) {
-        var keep = {};
-        fields.forEach(function (f) { keep[f] = document.getElementById(f).value; });
-        localStorage.setItem(storeKey, JSON.stringify(keep));
-      } else {
-        localStorage.removeItem(storeKey);
-      }
-    } catch (e) { /* storage unavailable */ }
-    fetch(form.action, {
-      method: "POST",
-      body: new URLSearchParams(new FormData(form)),
-      headers: { "Accept": "application/json" },
-      credentials: "same-origin"
+    function remember() {
+      try {
+        if (consent.checked) {
+          var keep = { returning: returning };
+          fields.forEach(function (f) { keep[f] = document.getElementById(f).value; });
+          localStorage.setItem(storeKey, JSON.stringify(keep));
+        } else {
+          returning = "";
+          localStorage.removeItem(storeKey);
+        }
+      } catch (e) { /* storage unavailable */ }
+    }
+    remember();
+    ready().then(function () {
+      var body = new URLSearchParams(new FormData(form));
+      if (consent.checked && returning) body.set("returning", returning);
+      return fetch(form.action, {
+        method: "POST",
+        body: body,
+        headers: { "Accept": "application/json" },
+        credentials: "same-origin"
+      });
     }).then(function (res) {
-      return res.json().then(function (data) { return { ok: res.ok, data: data }; });
+      return res.json().then(function (data) { return { ok: res.ok, status: res.status, data: data }; });
     }).then(function (r) {
       button.disabled = false;
-      if (!r.ok) { showErrors(r.data); return; }
+      if (!r.ok) {
+        showErrors(r.data);
+        if (r.status === 400) fetchToken(); // the token may be spent or expired
+        return;
+      }
+      if (r.data.returning) { returning = r.data.returning; remember(); }
       if (!r.data.html) { window.location.href = r.data.url; return; }
       var tmp = document.createElement("ol");
       tmp.innerHTML = r.data.html;
@@ -120,15 +164,11 @@
       list.appendChild(li);
       document.getElementById("comment").value = "";
       resetForm();
-      // The token was used: the next comment needs a fresh form, so reload it quietly.
-      return fetch(window.location.pathname, { credentials: "same-origin" }).then(function (res) { return res.text(); }).then(function (html) {
-        var doc = new DOMParser().parseFromString(html, "text/html");
-        var fresh = doc.querySelector("#commentform input[name=token]");
-        if (fresh) form.querySelector("input[name=token]").value = fresh.value;
-        li.scrollIntoView({ block: "center" });
-        li.focus && li.setAttribute("tabindex", "-1");
-        li.focus && li.focus();
-      });
+      // The token was used: the next comment needs a fresh one.
+      fetchToken();
+      li.scrollIntoView({ block: "center" });
+      li.setAttribute("tabindex", "-1");
+      li.focus();
     }).catch(function () {
       button.disabled = false;
       form.submit(); // fall back to an ordinary post; the server keeps the text on any error

@@ -1,0 +1,97 @@
+package main
+
+import (
+	_ "embed"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/broadsheet/broadsheet/internal/account"
+	"github.com/broadsheet/broadsheet/internal/comment"
+)
+
+// axeSource is axe-core (npm axe-core 4.14.1, MPL-2.0), the accessibility engine of Lighthouse
+// and the browsers' developer tools, kept here so the test needs no network.
+//
+//go:embed testdata/axe.min.js
+var axeSource string
+
+// axeViolation is one rule axe found broken, with the elements that break it.
+type axeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target []any `json:"target"`
+	} `json:"nodes"`
+}
+
+// TestBrowserAccessibility runs axe-core in Chromium over the public pages and the admin, on a
+// desktop and a phone-sized window, and wants no violation of WCAG 2.2 A and AA or axe's best
+// practices, and no page wider than the window.
+func TestBrowserAccessibility(t *testing.T) {
+	t.Parallel()
+	ctx := browserContext(t)
+	m, clk := startMain(t)
+	story := liveStory(t, m, 0)
+	// The story has a conversation, and the queue a held comment with a long address and link.
+	var held int64
+	for _, c := range []*comment.Comment{
+		{ArticleID: story.ID, Status: comment.Approved, AuthorName: "Ada Reader", AuthorEmail: "ada@example.org",
+			Content: "The harbour wall has needed work since 1998.", CreatedAt: clk.Now()},
+		{ArticleID: story.ID, Status: comment.Pending, AuthorName: "Bartholomew Longname-Reader",
+			AuthorEmail: "bartholomew.longname-reader@subdomain.example-newspaper.org", AuthorIP: "2001:db8:1234:5678::1",
+			Content: "See https://example.org/a/very/long/path/that/does/not/break/easily/on/a/phone for the plans.",
+			Reasons: []string{"not a recognised returning commenter"}, CreatedAt: clk.Now()},
+	} {
+		if err := m.Store.CreateComment(t.Context(), c); err != nil {
+			t.Fatal(err)
+		}
+		held = c.ID
+	}
+	public := []string{"/", "/?page=2", story.Path(time.UTC), "/section/" + story.Section.Slug + "/", "/search?q=harbour",
+		"/search?q=zzzzqqq", "/no-such-page/", "/admin/login"}
+	admin := []string{"/admin/", "/admin/stories/", "/admin/stories/new", "/admin/stories/" + itoa64(story.ID) + "/",
+		"/admin/comments/", "/admin/comments/?status=pending", "/admin/comments/" + itoa64(held) + "/", "/admin/settings/", "/admin/users/", "/admin/sections/", "/admin/profile/"}
+	check := func(path string) {
+		t.Helper()
+		step(t, ctx, "open "+path, chromedp.Navigate(m.URL()+path))
+		step(t, ctx, "load axe", chromedp.Evaluate[bool](axeSource+";true"))
+		out := step(t, ctx, "run axe on "+path, chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: "tag",
+			values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}}).then(function (r) { return JSON.stringify(r.violations); })`,
+			chromedp.EvalAwaitPromise))
+		// A phone shows every page without sideways scrolling.
+		if wide := step(t, ctx, "page width", chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`)); wide {
+			w := step(t, ctx, "widths", chromedp.Evaluate[string](`document.documentElement.scrollWidth + "px wide in a " + window.innerWidth + "px window"`))
+			t.Errorf("%s: the page is %s", path, w)
+		}
+		var vs []axeViolation
+		if err := json.Unmarshal([]byte(out), &vs); err != nil {
+			t.Fatalf("axe on %s: %v", path, err)
+		}
+		for _, v := range vs {
+			var where []string
+			for _, n := range v.Nodes {
+				b, _ := json.Marshal(n.Target)
+				where = append(where, string(b))
+			}
+			t.Errorf("%s: axe %s (%s): %s at %s", path, v.ID, v.Impact, v.Help, strings.Join(where, " "))
+		}
+	}
+	for _, size := range [][2]int64{{1280, 1000}, {390, 844}} {
+		step(t, ctx, "window size", chromedp.EmulateViewport(size[0], size[1]))
+		for _, p := range public {
+			check(p)
+		}
+	}
+	signInAs(t, ctx, m, &account.User{Email: "ada@example.org", Name: "Ada Admin", Role: account.Administrator, CreatedAt: clk.Now()}, "/admin/login")
+	for _, size := range [][2]int64{{1280, 1000}, {390, 844}} {
+		step(t, ctx, "window size", chromedp.EmulateViewport(size[0], size[1]))
+		for _, p := range admin {
+			check(p)
+		}
+	}
+}

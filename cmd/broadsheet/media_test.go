@@ -1,0 +1,83 @@
+package main
+
+import (
+	"bytes"
+	"image"
+	"image/jpeg"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestMediaCommand(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	run := func(args ...string) (string, string, error) {
+		var stdout, stderr bytes.Buffer
+		env := func(k string) string {
+			return map[string]string{"BROADSHEET_DATA": dir, "BROADSHEET_BASE_URL": "https://news.example.org"}[k]
+		}
+		err := mediaCmd(t.Context(), args, &stdout, &stderr, env)
+		return stdout.String(), stderr.String(), err
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, 700, 300)), nil); err != nil {
+		t.Fatal(err)
+	}
+	good := filepath.Join(t.TempDir(), "Harbour Strike.JPG")
+	fake := filepath.Join(t.TempDir(), "page.jpg")
+	os.WriteFile(good, buf.Bytes(), 0o644)
+	os.WriteFile(fake, []byte("<!doctype html><p>not a picture"), 0o644)
+
+	out, errOut, err := run("add", "--alt", "Dockers at the gate", "--credit", "Ana Lima", good, fake)
+	if err == nil || !strings.Contains(err.Error(), "1 of 2") {
+		t.Errorf("media add with a bad file = %v, want it counted", err)
+	}
+	if !strings.Contains(errOut, "page.jpg: not a JPEG") {
+		t.Errorf("stderr = %q, want the bad file named with the reason", errOut)
+	}
+	url := strings.TrimSpace(out)
+	if !strings.HasPrefix(url, "https://news.example.org/media/") || !strings.HasSuffix(url, "/harbour-strike.jpg") {
+		t.Fatalf("media add printed %q, want the new URL", out)
+	}
+	file := filepath.Join(dir, "media", filepath.FromSlash(strings.TrimPrefix(url, "https://news.example.org/media/")))
+	if _, err := os.Stat(file); err != nil {
+		t.Errorf("the printed URL's file is not in DATA/media: %v", err)
+	}
+	out, _, err = run("list", "--unused")
+	if err != nil || !strings.Contains(out, url) || !strings.Contains(out, "700×300") || !strings.Contains(out, "Dockers at the gate") {
+		t.Errorf("media list = %q, %v", out, err)
+	}
+	if _, _, err := run("add"); err == nil {
+		t.Error("media add without files succeeded")
+	}
+}
+
+// TestImportMovesPicturesIn imports the WordPress site with a copy of its uploads folder: the
+// story's picture comes from the library and the old address answers 301.
+func TestImportMovesPicturesIn(t *testing.T) {
+	t.Parallel()
+	m, _ := startMain(t)
+	uploads := t.TempDir()
+	var buf bytes.Buffer
+	jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, 600, 400)), nil)
+	os.WriteFile(filepath.Join(uploads, "crowd.jpg"), buf.Bytes(), 0o644)
+	code, out, errOut := cli(t, m, "import", "--media-dir", uploads, importData("site.xml"))
+	if code != 0 || !strings.Contains(out, "Pictures: 1 added to the library, 1 stories now show them") {
+		t.Fatalf("import --media-dir = %d\n%s\n%s", code, out, errOut)
+	}
+	resp, _ := get(t, m, "/wp-content/uploads/crowd.jpg")
+	to := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusMovedPermanently || !strings.Contains(to, "/media/") {
+		t.Fatalf("old picture address = %d → %q, want 301 to the library", resp.StatusCode, to)
+	}
+	if resp, _ := get(t, m, to); resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/jpeg" {
+		t.Errorf("GET %s = %d %s", to, resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	_, page := get(t, m, "/2024/05/01/election-night/")
+	if strings.Contains(page, "old.example/wp-content") || !strings.Contains(page, `src="/media/`) {
+		t.Errorf("the story still shows the old address or no library picture")
+	}
+}

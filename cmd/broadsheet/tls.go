@@ -1,0 +1,73 @@
+package main
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/acme"
+	"golang.org/x/crypto/acme/autocert"
+)
+
+// tlsConfig is the site's TLS configuration from its certificate files or from ACME, with the
+// handler that must answer ACME's HTTP challenges on port 80 (nil without ACME).
+func (c Config) tlsConfig() (*tls.Config, func(http.Handler) http.Handler, error) {
+	if c.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(c.TLSCert, c.TLSKey)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--tls-cert/--tls-key: %w", err)
+		}
+		return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil, nil
+	}
+	var domains []string
+	for _, d := range strings.Split(c.ACMEDomains, ",") {
+		if d = strings.TrimSpace(d); d != "" {
+			domains = append(domains, d)
+		}
+	}
+	if len(domains) == 0 {
+		return nil, nil, errors.New("--acme-domain: name at least one domain")
+	}
+	mgr := &autocert.Manager{Prompt: autocert.AcceptTOS, HostPolicy: autocert.HostWhitelist(domains...),
+		Cache: autocert.DirCache(filepath.Join(c.Data, "acme"))}
+	if c.ACMEDirectory != "" {
+		mgr.Client = &acme.Client{DirectoryURL: c.ACMEDirectory}
+	}
+	cfg := mgr.TLSConfig()
+	cfg.MinVersion = tls.VersionTLS12
+	return cfg, mgr.HTTPHandler, nil
+}
+
+// startTLS turns the site's listener into an HTTPS one (HTTP/2 included) and, with
+// RedirectAddr, starts the plain-HTTP listener that redirects to it.
+func (m *Main) startTLS() error {
+	cfg, challenge, err := m.Config.tlsConfig()
+	if err != nil {
+		return err
+	}
+	cfg.NextProtos = append([]string{"h2", "http/1.1"}, cfg.NextProtos...)
+	m.http.TLSConfig = cfg
+	m.ln = tls.NewListener(m.ln, cfg)
+	if m.Config.RedirectAddr == "" {
+		return nil
+	}
+	base := m.Config.baseURL(m.ln.Addr().String())
+	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, base+r.URL.RequestURI(), http.StatusMovedPermanently)
+	})
+	if challenge != nil {
+		h = challenge(h)
+	}
+	ln, err := net.Listen("tcp", m.Config.RedirectAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Config.RedirectAddr, err)
+	}
+	m.redirectLn = ln
+	m.redirect = &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: 30 * time.Second}
+	return nil
+}

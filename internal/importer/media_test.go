@@ -1,0 +1,80 @@
+package importer_test
+
+import (
+	"bytes"
+	"image"
+	"image/jpeg"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/broadsheet/broadsheet/internal/article"
+	"github.com/broadsheet/broadsheet/internal/importer"
+	"github.com/broadsheet/broadsheet/internal/media"
+	"github.com/broadsheet/broadsheet/internal/store"
+	"github.com/broadsheet/broadsheet/internal/store/sqlite"
+)
+
+func TestImportMediaFromUploads(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "site.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	files, _ := media.NewDir(t.TempDir())
+	lib := &media.Library{Files: files, Options: media.Options{Widths: []int{320, 640}}}
+
+	// A copy of wp-content/uploads with one original; the site's bodies use a resized copy.
+	uploads := t.TempDir()
+	os.MkdirAll(filepath.Join(uploads, "2019", "05"), 0o755)
+	var buf bytes.Buffer
+	jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, 900, 600)), nil)
+	os.WriteFile(filepath.Join(uploads, "2019", "05", "harbour.jpg"), buf.Bytes(), 0o644)
+
+	const old = "http://old.example.org/wp-content/uploads/2019/05/"
+	a := &article.Article{Kind: article.Story, Slug: "strike", Title: "Strike ends", Status: article.Published,
+		PublishedAt: time.Date(2019, 5, 2, 9, 0, 0, 0, time.UTC), ImageURL: old + "harbour.jpg",
+		Body:     `<img src="` + old + `harbour-300x200.jpg" alt="Boats"> and ![gone](` + old + `gone.jpg)`,
+		BodyHTML: `<p><img src="` + old + `harbour-300x200.jpg" alt="Boats"> and <img src="` + old + `gone.jpg" alt="gone"></p>`}
+	if err := db.CreateArticle(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := importer.ImportMedia(ctx, db, lib, uploads)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Added != 1 || sum.Stories != 1 || len(sum.Missing[old+"gone.jpg"]) != 1 {
+		t.Errorf("summary = %+v, want 1 added, 1 story, gone.jpg missing in it", sum)
+	}
+	var out strings.Builder
+	sum.WriteTo(&out)
+	if !strings.Contains(out.String(), old+"gone.jpg (in Strike ends)") {
+		t.Errorf("printed summary lacks the missing picture with its story:\n%s", out.String())
+	}
+	got, _ := db.Article(ctx, a.ID)
+	hash := media.HashFromURL(got.ImageURL)
+	if hash == "" || strings.Contains(got.BodyHTML, "harbour-300x200") || !strings.Contains(got.BodyHTML, "/media/"+hash+"/harbour-320.jpg") ||
+		!strings.Contains(got.Body, "/media/"+hash+"/harbour-320.jpg") || !strings.Contains(got.BodyHTML, old+"gone.jpg") {
+		t.Errorf("after the move: image %q\nbody %q\nhtml %q", got.ImageURL, got.Body, got.BodyHTML)
+	}
+	for from, to := range map[string]string{
+		"/wp-content/uploads/2019/05/harbour-300x200.jpg": "/media/" + hash + "/harbour-320.jpg",
+		"/wp-content/uploads/2019/05/harbour.jpg":         "/media/" + hash + "/harbour.jpg",
+	} {
+		if got, err := db.Redirect(ctx, from); err != nil || got != to {
+			t.Errorf("Redirect(%s) = %q, %v; want %q", from, got, err, to)
+		}
+	}
+	// Again: nothing new.
+	again, err := importer.ImportMedia(ctx, db, lib, uploads)
+	if err != nil || again.Added != 0 || again.Stories != 0 {
+		t.Errorf("second run = %+v, %v; want nothing added or rewritten", again, err)
+	}
+	if _, n, _ := db.ListMedia(ctx, store.MediaQuery{}); n != 1 {
+		t.Errorf("%d library items, want 1", n)
+	}
+}

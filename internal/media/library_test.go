@@ -1,0 +1,111 @@
+package media_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/broadsheet/broadsheet/internal/media"
+	"github.com/broadsheet/broadsheet/internal/store"
+	"github.com/broadsheet/broadsheet/internal/store/sqlite"
+)
+
+func photo(t *testing.T, w, h int, c color.Color) []byte {
+	t.Helper()
+	m := image.NewRGBA(image.Rect(0, 0, w, h))
+	for i := range m.Pix {
+		if i%4 == 3 {
+			m.Pix[i] = 255
+		}
+	}
+	m.Set(0, 0, c)
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, m, nil); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func library(t *testing.T, files media.Store) (*media.Library, store.Store) {
+	t.Helper()
+	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "site.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return &media.Library{Files: files, Options: media.Options{Widths: []int{320, 640}}}, db
+}
+
+func TestLibraryAdd(t *testing.T) {
+	t.Parallel()
+	dir, _ := media.NewDir(t.TempDir())
+	lib, db := library(t, dir)
+	ctx := t.Context()
+	data := photo(t, 800, 500, color.White)
+	it, created, err := lib.Add(ctx, db, media.Upload{Name: `C:\Users\ana\..\Harbour at Dawn (1).JPG`, Data: data, Alt: " Boats "})
+	if err != nil || !created {
+		t.Fatalf("Add = %v, %v", created, err)
+	}
+	if it.Name != "Harbour at Dawn (1).JPG" || !strings.HasSuffix(it.File, "/harbour-at-dawn-1.jpg") || it.Alt != "Boats" {
+		t.Errorf("item named %q, file %q, alt %q", it.Name, it.File, it.Alt)
+	}
+	if got := it.SrcSet(); !strings.Contains(got, "-320.jpg 320w") || !strings.Contains(got, "-640.jpg 640w") {
+		t.Errorf("SrcSet = %q", got)
+	}
+	files, _ := dir.List(ctx, it.Hash+"/")
+	if len(files) != 4 { // original, 320, 640, social
+		t.Errorf("%d files stored, want 4: %v", len(files), files)
+	}
+	again, created, err := lib.Add(ctx, db, media.Upload{Name: "copy.jpg", Data: data})
+	if err != nil || created || again.ID != it.ID {
+		t.Errorf("Add(same bytes) = %v, created %v, %v; want item %d again", again, created, err, it.ID)
+	}
+	if media.HashFromURL("https://news.example.org"+it.URL()) != it.Hash || media.HashFromURL("/wp-content/x.jpg") != "" {
+		t.Error("HashFromURL does not find the item's hash in its URL")
+	}
+}
+
+// failing refuses the nth Put, as a full disk or a broken object store would.
+type failing struct {
+	media.Store
+	n int
+}
+
+func (f *failing) Put(ctx context.Context, name string, r io.Reader) error {
+	if f.n--; f.n == 0 {
+		return errors.New("no space left on device")
+	}
+	return f.Store.Put(ctx, name, r)
+}
+
+func TestLibraryAddFailsCleanly(t *testing.T) {
+	t.Parallel()
+	dir, _ := media.NewDir(t.TempDir())
+	lib, db := library(t, &failing{Store: dir, n: 3})
+	ctx := t.Context()
+	_, _, err := lib.Add(ctx, db, media.Upload{Name: "a.jpg", Data: photo(t, 700, 400, color.Black)})
+	if err == nil || !strings.Contains(err.Error(), "no space") {
+		t.Fatalf("Add on a failing store = %v", err)
+	}
+	if files, _ := dir.List(ctx, ""); len(files) != 0 {
+		t.Errorf("a failed upload left %d files: %v", len(files), files)
+	}
+	if _, n, _ := db.ListMedia(ctx, store.MediaQuery{}); n != 0 {
+		t.Errorf("a failed upload left %d records", n)
+	}
+
+	lib.MaxBytes = 100
+	if _, _, err := lib.Add(ctx, db, media.Upload{Name: "big.jpg", Data: photo(t, 64, 64, color.White)}); !errors.Is(err, media.ErrTooBig) {
+		t.Errorf("Add(over the limit) = %v, want ErrTooBig", err)
+	}
+	if _, err := lib.ReadAll(bytes.NewReader(make([]byte, 101))); !errors.Is(err, media.ErrTooBig) {
+		t.Errorf("ReadAll(over the limit) = %v, want ErrTooBig", err)
+	}
+}

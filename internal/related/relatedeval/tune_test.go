@@ -1,0 +1,124 @@
+package relatedeval
+
+import (
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/broadsheet/broadsheet/internal/related"
+	"github.com/broadsheet/broadsheet/internal/text"
+)
+
+var tune = flag.Bool("tune", false, "run TestTune: the engine's settings measured on the shared corpora")
+
+// TestTune prints the engine's quality under variations of its settings on
+// every shared corpus, beside exact TF-IDF cosine. It measures; it asserts
+// nothing about the figures.
+func TestTune(t *testing.T) {
+	if !*tune {
+		t.Skip("run with -tune")
+	}
+	data := filepath.Join("..", "..", "..", "..", "shared", "data")
+	corpora := []struct{ name, path, label string }{
+		{"bbc", filepath.Join(data, "bbc-news", "bbc-news.jsonl"), "category"},
+		{"basil", filepath.Join(data, "events", "basil.jsonl"), "category"},
+		{"reuters", filepath.Join(data, "reuters-21578", "reuters-21578.jsonl.gz"), "category"},
+	}
+	variants := []struct {
+		name string
+		cfg  func(*related.Config)
+	}{
+		{"default", func(*related.Config) {}},
+		{"b=0.5", func(c *related.Config) { c.B = 0.5 }},
+		{"b=0.9", func(c *related.Config) { c.B = 0.9 }},
+		{"k1=1.2", func(c *related.Config) { c.K1 = 1.2 }},
+		{"k1=2", func(c *related.Config) { c.K1 = 2 }},
+		{"entity=1.6", func(c *related.Config) { c.EntityBoost = 1.6 }},
+		{"entity=1", func(c *related.Config) { c.EntityBoost = 1 }},
+		{"maxdf=0.2", func(c *related.Config) { c.MaxDocFreq = 0.2 }},
+		{"maxterms=96", func(c *related.Config) { c.MaxTerms = 96 }},
+	}
+	for _, co := range corpora {
+		stories, _, err := readCorpusFile(t.Context(), co.path, co.label, 0, false, &nopWriter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := text.NewAnalyzer(text.English())
+		c := &corpus{stories: stories, terms: make([][]related.Term, len(stories)), keywords: make([][]string, len(stories))}
+		sizes := map[string]int{}
+		for i, s := range stories {
+			stories[i].date = time.Time{} // content alone
+			c.terms[i] = analyse(a, s)
+			if s.label != "" {
+				sizes[s.label]++
+			}
+		}
+		for i, s := range stories {
+			if sizes[s.label] >= 2 && s.label != "" {
+				c.queries = append(c.queries, i)
+			}
+		}
+		cos, err := judgeEngine(t.Context(), c, buildCosine(c), 5, sizes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Printf("%-8s %-24s P@5 %.3f nDCG %.3f MRR %.3f R@10 %.3f p99cpu %.3fms\n", co.name, "cosine", cos.Micro.PrecisionAtK, cos.Micro.NDCGAtK, cos.Micro.MRR, cos.Micro.RecallAt10, cos.QueryCPUP99Ms)
+		for _, v := range variants {
+			cfg := related.DefaultConfig()
+			v.cfg(&cfg)
+			ix, err := buildIndex(c, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := judgeEngine(t.Context(), c, ix, 5, sizes)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := r.Micro
+			fmt.Printf("%-8s %-24s P@5 %.3f nDCG %.3f MRR %.3f R@10 %.3f p99cpu %.3fms  ΔP@5 %+.3f ΔMRR %+.3f\n", co.name, v.name, m.PrecisionAtK, m.NDCGAtK, m.MRR, m.RecallAt10, r.QueryCPUP99Ms,
+				m.PrecisionAtK-cos.Micro.PrecisionAtK, m.MRR-cos.Micro.MRR)
+		}
+	}
+}
+
+type nopWriter struct{}
+
+func (nopWriter) Write(p []byte) (int, error) { return len(p), nil }
+
+var reasons = flag.Bool("reasons", false, "run TestReasons: print the reasons of links chosen at random")
+
+// TestReasons prints the reasons of ten links chosen at random on each shared
+// corpus, for a reader to judge.
+func TestReasons(t *testing.T) {
+	if !*reasons {
+		t.Skip("run with -reasons")
+	}
+	data := filepath.Join("..", "..", "..", "..", "shared", "data")
+	for _, path := range []string{filepath.Join(data, "bbc-news", "bbc-news.jsonl"), filepath.Join(data, "events", "basil.jsonl"),
+		filepath.Join(data, "reuters-21578", "reuters-21578.jsonl.gz")} {
+		stories, _, err := readCorpusFile(t.Context(), path, "category", 0, false, &nopWriter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := text.NewAnalyzer(text.English())
+		ix := related.New(related.DefaultConfig())
+		for i, s := range stories {
+			if err := ix.Add(related.NewDocument(int64(i), time.Time{}, analyse(a, s))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rng := rand.New(rand.NewPCG(16, 16))
+		for range 10 {
+			q := rng.IntN(len(stories))
+			rs, err := ix.Related(int64(q), 5)
+			if err != nil || len(rs) == 0 {
+				continue
+			}
+			r := rs[rng.IntN(len(rs))]
+			fmt.Printf("%s | %.50q → %.50q: %s\n", filepath.Base(path), stories[q].title, stories[r.ID].title, r.Why())
+		}
+	}
+}

@@ -1,0 +1,247 @@
+package related
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+)
+
+// ErrSnapshot is returned by ReadIndex when a snapshot is damaged, of another
+// format, or was written by an index configured to keep other terms.
+var ErrSnapshot = errors.New("related: unusable snapshot")
+
+// snapshotMagic starts every snapshot; the last byte is the format version.
+const snapshotMagic = "BSRI\x01"
+
+// WriteTo writes a snapshot of the index to w, from which ReadIndex rebuilds
+// the same index without analysing a story again. It holds the read lock
+// while it writes, so searches go on and changes wait.
+func (ix *Index) WriteTo(w io.Writer) (int64, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	e := encoder{w: bufio.NewWriterSize(w, 1<<16)}
+	e.write([]byte(snapshotMagic))
+	e.uvarint(uint64(int64(ix.cfg.MaxTerms) + 1))
+	e.uvarint(math.Float64bits(ix.cfg.EntityBoost))
+	e.uvarint(uint64(len(ix.terms)))
+	for i := range ix.terms {
+		t := &ix.terms[i]
+		e.str(t.key)
+		e.uvarint(uint64(len(t.surfaces)))
+		for _, s := range t.surfaces {
+			e.str(s)
+		}
+	}
+	e.uvarint(uint64(ix.live))
+	for slot, st := range ix.docs {
+		if _, ok := ix.slots[ix.ids[slot]]; !ok || ix.slots[ix.ids[slot]] != uint32(slot) {
+			continue // a free slot
+		}
+		e.uvarint(uint64(ix.ids[slot]))
+		e.uvarint(uint64(ix.dates[slot]))
+		e.uvarint(uint64(st.dl))
+		e.uvarint(uint64(len(st.refs)))
+		prev := uint32(0)
+		for i, ref := range st.refs {
+			id := refID(ref)
+			e.uvarint(uint64(id - prev))
+			prev = id
+			e.uvarint(uint64(ref >> surfaceShift)) // surface index and entity bit
+			e.write(st.tfs[i : i+1])
+		}
+	}
+	if err := e.w.Flush(); e.err == nil {
+		e.err = err
+	}
+	return e.n, e.err
+}
+
+// ReadIndex rebuilds an index from a snapshot written by WriteTo. cfg must
+// keep the same terms as the index that wrote it (MaxTerms and EntityBoost);
+// the other settings act at search time and may differ. It returns an error
+// wrapping ErrSnapshot if the snapshot cannot be used.
+func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
+	var data []byte
+	var err error
+	if br, ok := r.(*bytes.Reader); ok {
+		data = make([]byte, br.Len()) // one allocation of the right size
+		_, err = io.ReadFull(br, data)
+	} else {
+		data, err = io.ReadAll(r)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrSnapshot, err)
+	}
+	ix := New(cfg)
+	if !strings.HasPrefix(string(data[:min(len(data), len(snapshotMagic))]), snapshotMagic) {
+		return nil, fmt.Errorf("%w: not a related-stories snapshot of this format", ErrSnapshot)
+	}
+	d := decoder{b: data[len(snapshotMagic):]}
+	if maxTerms, boost := int64(d.uvarint())-1, math.Float64frombits(d.uvarint()); !d.bad &&
+		(maxTerms != int64(ix.cfg.MaxTerms) || boost != ix.cfg.EntityBoost) {
+		return nil, fmt.Errorf("%w: written with MaxTerms %d and EntityBoost %g, not %d and %g",
+			ErrSnapshot, maxTerms, boost, ix.cfg.MaxTerms, ix.cfg.EntityBoost)
+	}
+	// Every count is bounded by the bytes left, so a damaged snapshot cannot
+	// make it allocate more than the snapshot's size allows.
+	nterms := d.count(min(maxTermID+1, len(d.b)/2+1))
+	ix.terms = make([]termInfo, nterms)
+	ix.dict = make(map[string]uint32, nterms)
+	for i := range ix.terms {
+		t := &ix.terms[i]
+		t.key = d.str()
+		t.surfaces = make([]string, d.count(min(untracked, len(d.b)+1)))
+		for j := range t.surfaces {
+			t.surfaces[j] = d.str()
+		}
+		if d.bad {
+			return nil, errMalformed
+		}
+		ix.dict[t.key] = uint32(i)
+	}
+	n := d.count(min(maxSlot+1, len(d.b)/4+1))
+	ix.docs, ix.ids, ix.dates, ix.dls = make([]story, 0, n), make([]int64, 0, n), make([]int64, 0, n), make([]float32, 0, n)
+	ix.slots = make(map[int64]uint32, n)
+	df := make([]int32, nterms)
+	// The stories' terms are cut from large arrays, a few allocations in all;
+	// an update gives a story new ones.
+	var refs []uint32
+	var tfs []uint8
+	for slot := range uint32(n) {
+		id, date, dl := int64(d.uvarint()), int64(d.uvarint()), uint32(min(d.uvarint(), math.MaxUint32))
+		m := d.count(min(nterms+1, len(d.b)/3+1))
+		if len(refs) < m {
+			size := max(m, 1<<16)
+			refs, tfs = make([]uint32, size), make([]uint8, size)
+		}
+		st := story{refs: refs[:m:m], tfs: tfs[:m:m], dl: dl}
+		refs, tfs = refs[m:], tfs[m:]
+		prev := uint64(0)
+		for i := range m {
+			tid := prev + d.uvarint()
+			prev = tid
+			high := d.uvarint()
+			tf := d.byte()
+			if d.bad || tid >= uint64(nterms) || high > math.MaxUint32>>surfaceShift || i > 0 && tid == uint64(refID(st.refs[i-1])) {
+				return nil, errMalformed
+			}
+			st.refs[i] = uint32(tid) | uint32(high)<<surfaceShift
+			st.tfs[i] = tf
+			df[tid]++
+		}
+		if _, dup := ix.slots[id]; dup {
+			return nil, fmt.Errorf("%w: story %d twice", ErrSnapshot, id)
+		}
+		ix.docs = append(ix.docs, st)
+		ix.ids = append(ix.ids, id)
+		ix.dates = append(ix.dates, date)
+		ix.dls = append(ix.dls, float32(dl)/lengthUnit)
+		ix.slots[id] = slot
+		ix.live++
+		ix.sumDL += uint64(dl)
+	}
+	if d.bad || len(d.b) > 0 {
+		return nil, errMalformed
+	}
+	// Postings in one allocation, each list with room to grow by an eighth.
+	total := 0
+	for _, c := range df {
+		total += int(c) + int(c)/8 + 1
+	}
+	all := make([]posting, 0, total)
+	for i, c := range df {
+		size := int(c) + int(c)/8 + 1
+		ix.terms[i].postings = all[len(all) : len(all) : len(all)+size]
+		all = all[:len(all)+size]
+	}
+	for slot := range ix.docs {
+		st := &ix.docs[slot]
+		for i, ref := range st.refs {
+			t := &ix.terms[refID(ref)]
+			t.postings = append(t.postings, posting(uint32(slot)<<8|uint32(st.tfs[i])))
+			t.maxTF = max(t.maxTF, st.tfs[i])
+		}
+	}
+	return ix, nil
+}
+
+var errMalformed = fmt.Errorf("%w: malformed", ErrSnapshot)
+
+type encoder struct {
+	w   *bufio.Writer
+	buf [binary.MaxVarintLen64]byte
+	n   int64 // bytes written
+	err error
+}
+
+func (e *encoder) write(b []byte) {
+	n, err := e.w.Write(b)
+	e.n += int64(n)
+	if e.err == nil {
+		e.err = err
+	}
+}
+
+func (e *encoder) uvarint(v uint64) { e.write(binary.AppendUvarint(e.buf[:0], v)) }
+
+func (e *encoder) str(s string) {
+	e.uvarint(uint64(len(s)))
+	n, err := e.w.WriteString(s)
+	e.n += int64(n)
+	if e.err == nil {
+		e.err = err
+	}
+}
+
+// decoder reads a snapshot held in memory; bad is set at the first fault.
+type decoder struct {
+	b   []byte
+	bad bool
+}
+
+func (d *decoder) uvarint() uint64 {
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.bad = true
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) byte() uint8 {
+	if len(d.b) == 0 {
+		d.bad = true
+		return 0
+	}
+	c := d.b[0]
+	d.b = d.b[1:]
+	return c
+}
+
+// count reads a length that must be below limit.
+func (d *decoder) count(limit int) int {
+	v := d.uvarint()
+	if v >= uint64(limit) {
+		d.bad = true
+		return 0
+	}
+	return int(v)
+}
+
+func (d *decoder) str() string {
+	v := d.uvarint()
+	if d.bad || v > uint64(len(d.b)) {
+		d.bad = true
+		return ""
+	}
+	n := int(v)
+	s := string(d.b[:n])
+	d.b = d.b[n:]
+	return s
+}

@@ -1,0 +1,44 @@
+package store
+
+import (
+	"context"
+
+	"github.com/broadsheet/broadsheet/internal/media"
+)
+
+// MediaQuery selects library items, newest first. Zero fields do not filter.
+type MediaQuery struct {
+	// Text matches a substring of the name, alt text or caption.
+	Text string
+	// Month ("2026-03") keeps items uploaded in that month (UTC).
+	Month string
+	// Unused keeps items no article shows (as featured image or in its body).
+	Unused bool
+	Limit  int
+	Offset int
+}
+
+// MediaUse is an article that shows a library item.
+type MediaUse struct {
+	ArticleID int64
+	Title     string
+}
+
+// Media records the picture library. The files live in a media.Store; this is their catalogue.
+type Media interface {
+	// CreateMedia inserts it and sets its ID (and CreatedAt when zero). A hash already recorded
+	// answers ErrConflict.
+	CreateMedia(ctx context.Context, it *media.Item) error
+	// MediaItem returns one item by ID, or ErrNotFound.
+	MediaItem(ctx context.Context, id int64) (*media.Item, error)
+	// MediaByHash returns the item with the hash, or ErrNotFound.
+	MediaByHash(ctx context.Context, hash string) (*media.Item, error)
+	// UpdateMedia saves its alt text, caption, credit and focal point; ErrNotFound when unknown.
+	UpdateMedia(ctx context.Context, it *media.Item) error
+	// DeleteMedia removes an item's record; ErrNotFound when unknown.
+	DeleteMedia(ctx context.Context, id int64) error
+	// ListMedia returns the page of items q selects, newest first, and their total count.
+	ListMedia(ctx context.Context, q MediaQuery) ([]*media.Item, int, error)
+	// MediaUses returns the articles that show the item (featured image or body), by ID.
+	MediaUses(ctx context.Context, id int64) ([]MediaUse, error)
+}

@@ -1,0 +1,137 @@
+package storetest
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/broadsheet/broadsheet/internal/account"
+	"github.com/broadsheet/broadsheet/internal/article"
+	"github.com/broadsheet/broadsheet/internal/media"
+	"github.com/broadsheet/broadsheet/internal/store"
+)
+
+// item returns a library item whose hash is made from n, uploaded at at(d).
+func item(n int, name string) *media.Item {
+	h := fmt.Sprintf("%032x", n)
+	return &media.Item{
+		Hash: h, Name: name, File: h + "/photo.jpg", Type: "image/jpeg", Width: 1600, Height: 900, Size: 12345,
+		Sizes:  []media.Size{{Width: 320, Height: 180, File: h + "/photo-320.jpg"}, {Width: 1600, Height: 900, File: h + "/photo-1600.jpg"}},
+		Social: h + "/photo-social.jpg", Alt: "Alt of " + name, FocusX: 0.25, FocusY: 0.75,
+	}
+}
+
+func createMedia(t *testing.T, s store.Store, list ...*media.Item) {
+	t.Helper()
+	for _, it := range list {
+		if err := s.CreateMedia(t.Context(), it); err != nil {
+			t.Fatalf("CreateMedia(%q) = %v", it.Name, err)
+		}
+	}
+}
+
+func mediaChecks() []check {
+	return []check{
+		{"CreateReadUpdateDelete", func(t *testing.T, s store.Store) {
+			ctx := t.Context()
+			u := staff("pix@example.org", account.Author)
+			createUser(t, s, u)
+			it := item(1, "harbour.jpg")
+			it.UploaderID, it.CreatedAt, it.Caption, it.Credit = u.ID, at(0), "The harbour at dawn.", "Ana Lima"
+			createMedia(t, s, it)
+			if it.ID == 0 {
+				t.Fatal("CreateMedia set no ID")
+			}
+			got, err := s.MediaItem(ctx, it.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(it, got, timeOpts()); diff != "" {
+				t.Errorf("MediaItem differs from what was created (-want +got):\n%s", diff)
+			}
+			byHash, err := s.MediaByHash(ctx, it.Hash)
+			if err != nil || byHash.ID != it.ID {
+				t.Errorf("MediaByHash = %v, %v; want item %d", byHash, err, it.ID)
+			}
+			dup := item(1, "again.jpg")
+			wantErr(t, "CreateMedia(same hash)", s.CreateMedia(ctx, dup), store.ErrConflict)
+
+			it.Alt, it.Caption, it.Credit, it.FocusX = "Boats at dawn", "", "Staff", 0.5
+			if err := s.UpdateMedia(ctx, it); err != nil {
+				t.Fatal(err)
+			}
+			got, _ = s.MediaItem(ctx, it.ID)
+			if got.Alt != "Boats at dawn" || got.Caption != "" || got.Credit != "Staff" || got.FocusX != 0.5 {
+				t.Errorf("after UpdateMedia: %+v", got)
+			}
+			if err := s.DeleteMedia(ctx, it.ID); err != nil {
+				t.Fatal(err)
+			}
+			_, err = s.MediaItem(ctx, it.ID)
+			wantErr(t, "MediaItem(deleted)", err, store.ErrNotFound)
+			_, err = s.MediaByHash(ctx, it.Hash)
+			wantErr(t, "MediaByHash(deleted)", err, store.ErrNotFound)
+			wantErr(t, "DeleteMedia(deleted)", s.DeleteMedia(ctx, it.ID), store.ErrNotFound)
+			wantErr(t, "UpdateMedia(deleted)", s.UpdateMedia(ctx, it), store.ErrNotFound)
+		}},
+		{"UploaderDeletedKeepsItem", func(t *testing.T, s store.Store) {
+			ctx := t.Context()
+			u := staff("gone@example.org", account.Author)
+			createUser(t, s, u)
+			it := item(2, "a.jpg")
+			it.UploaderID = u.ID
+			createMedia(t, s, it)
+			if err := s.DeleteUser(ctx, u.ID); err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.MediaItem(ctx, it.ID)
+			if err != nil || got.UploaderID != 0 {
+				t.Errorf("after the uploader's deletion MediaItem = %+v, %v; want the item without uploader", got, err)
+			}
+		}},
+		{"ListSearchMonthUnused", func(t *testing.T, s store.Store) {
+			ctx := t.Context()
+			a, b, c := item(10, "harbour-strike.jpg"), item(11, "budget.png"), item(12, "mayor.jpg")
+			a.CreatedAt, b.CreatedAt, c.CreatedAt = at(-40*24*3600e9), at(-2*3600e9), at(-3600e9)
+			b.Caption = "The mayor presents the Budget"
+			createMedia(t, s, a, b, c)
+			create(t, s, with(story("uses-a"), func(x *article.Article) { x.ImageURL = a.URL() }),
+				with(story("uses-c"), func(x *article.Article) { x.Body = "See ![the mayor](" + c.Sizes[0].File + ")." }))
+			names := func(q store.MediaQuery) (string, int) {
+				list, total, err := s.ListMedia(ctx, q)
+				if err != nil {
+					t.Fatalf("ListMedia(%+v) = %v", q, err)
+				}
+				out := ""
+				for _, it := range list {
+					out += it.Name + " "
+				}
+				return out, total
+			}
+			for _, tc := range []struct {
+				q     store.MediaQuery
+				want  string
+				total int
+			}{
+				{store.MediaQuery{}, "mayor.jpg budget.png harbour-strike.jpg ", 3},
+				{store.MediaQuery{Limit: 1, Offset: 1}, "budget.png ", 3},
+				{store.MediaQuery{Text: "MAYOR"}, "mayor.jpg budget.png ", 2},
+				{store.MediaQuery{Text: "alt of harbour"}, "harbour-strike.jpg ", 1},
+				{store.MediaQuery{Month: at(0).Format("2006-01")}, "mayor.jpg budget.png ", 2},
+				{store.MediaQuery{Unused: true}, "budget.png ", 1},
+			} {
+				if got, total := names(tc.q); got != tc.want || total != tc.total {
+					t.Errorf("ListMedia(%+v) = %q (%d), want %q (%d)", tc.q, got, total, tc.want, tc.total)
+				}
+			}
+			uses, err := s.MediaUses(ctx, c.ID)
+			if err != nil || len(uses) != 1 || uses[0].Title != "Headline uses-c" {
+				t.Errorf("MediaUses(c) = %+v, %v; want the story that shows it in its body", uses, err)
+			}
+			if uses, _ := s.MediaUses(ctx, b.ID); len(uses) != 0 {
+				t.Errorf("MediaUses(unused) = %+v, want none", uses)
+			}
+		}},
+	}
+}

@@ -1,0 +1,181 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/broadsheet/broadsheet/internal/account"
+	"github.com/broadsheet/broadsheet/internal/media"
+	"github.com/broadsheet/broadsheet/internal/store"
+)
+
+type mediaLibraryPage struct {
+	adminLayout
+	Items       []*media.Item
+	Total       int
+	Query       string
+	Month       string
+	Months      []string // the last 24 months, newest first, for the filter
+	Unused      bool
+	Pager       pager
+	Errors      map[string]string
+	MaxUploadMB int64
+}
+
+type mediaItemPage struct {
+	adminLayout
+	Item      *media.Item
+	Uses      []store.MediaUse
+	CanDelete bool
+}
+
+// handleMediaLibrary serves GET /admin/media/: the library as a grid, searchable by name, alt
+// text and caption, filtered by month and by being unused, with an upload form.
+func (s *Server) handleMediaLibrary(w http.ResponseWriter, r *http.Request, u *account.User) {
+	s.showMediaLibrary(w, r, u, http.StatusOK, nil)
+}
+
+func (s *Server) showMediaLibrary(w http.ResponseWriter, r *http.Request, u *account.User, status int, errs map[string]string) {
+	v := r.URL.Query()
+	q, page, per := mediaQuery(v, 48)
+	list, total, err := s.store.ListMedia(r.Context(), q)
+	if err != nil {
+		s.adminFail(w, r, u, err)
+		return
+	}
+	p := &mediaLibraryPage{adminLayout: s.adminLayout(r, u, "Media"), Items: list, Total: total, Query: q.Text,
+		Month: q.Month, Unused: q.Unused, Errors: errs, MaxUploadMB: s.media().Limit() >> 20}
+	now := s.now().UTC()
+	for i := range 24 {
+		p.Months = append(p.Months, now.AddDate(0, -i, 1-now.Day()).Format("2006-01"))
+	}
+	pages := max(1, (total+per-1)/per)
+	p.Pager = pager{Page: page, Pages: pages}
+	link := func(n int) string {
+		v.Set("page", strconv.Itoa(n))
+		return "/admin/media/?" + v.Encode()
+	}
+	if page > 1 {
+		p.Pager.Prev = link(page - 1)
+	}
+	if page < pages {
+		p.Pager.Next = link(page + 1)
+	}
+	if len(errs) > 0 {
+		p.Error = "Some files were not added: see below."
+	}
+	s.adminPage(w, r, status, "admin_media", p)
+}
+
+// handleUploadMedia serves POST /admin/media/: one or more pictures from the upload form.
+func (s *Server) handleUploadMedia(w http.ResponseWriter, r *http.Request, u *account.User) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes+10*s.media().Limit()+drainLimit)
+	parts, err := s.readMultipartFiles(r)
+	if err != nil {
+		s.adminFail(w, r, u, err)
+		return
+	}
+	if len(parts) == 0 {
+		s.showMediaLibrary(w, r, u, http.StatusUnprocessableEntity, map[string]string{"file": "Choose a picture to upload."})
+		return
+	}
+	errs := map[string]string{}
+	status := http.StatusUnprocessableEntity
+	for _, f := range parts {
+		_, _, err := s.upload(r.Context(), u, f, r.PostForm.Get("alt"), r.PostForm.Get("caption"), r.PostForm.Get("credit"))
+		if code, msg, ok := uploadError(err, s.media().Limit()); ok {
+			errs["file"] += media.DisplayName(f.Name) + ": " + msg + " "
+			if code == http.StatusRequestEntityTooLarge {
+				status = code
+			}
+			continue
+		}
+		if err != nil {
+			s.adminFail(w, r, u, err)
+			return
+		}
+	}
+	if len(errs) > 0 {
+		s.showMediaLibrary(w, r, u, status, errs)
+		return
+	}
+	http.Redirect(w, r, "/admin/media/?msg=uploaded", http.StatusSeeOther)
+}
+
+// readMultipartFiles reads a form whose "file" field may repeat.
+func (s *Server) readMultipartFiles(r *http.Request) ([]filePart, error) {
+	var out []filePart
+	err := s.eachPart(r, func(field string, f filePart) {
+		if field == "file" {
+			out = append(out, f)
+		}
+	})
+	return out, err
+}
+
+func (s *Server) mediaItem(r *http.Request) (*media.Item, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return nil, store.ErrNotFound
+	}
+	return s.store.MediaItem(r.Context(), id)
+}
+
+// handleMediaItem serves GET /admin/media/{id}/: one picture, its words and focal point, the
+// stories that show it, and deletion with a warning when any does.
+func (s *Server) handleMediaItem(w http.ResponseWriter, r *http.Request, u *account.User) {
+	it, err := s.mediaItem(r)
+	if err != nil {
+		s.adminFail(w, r, u, err)
+		return
+	}
+	uses, err := s.store.MediaUses(r.Context(), it.ID)
+	if err != nil {
+		s.adminFail(w, r, u, err)
+		return
+	}
+	p := &mediaItemPage{adminLayout: s.adminLayout(r, u, "Media: "+it.Name), Item: it, Uses: uses,
+		CanDelete: account.Can(u, account.ManageMedia, nil)}
+	s.adminPage(w, r, http.StatusOK, "admin_media_item", p)
+}
+
+// handleSaveMediaItem serves POST /admin/media/{id}/: alt text, caption, credit.
+func (s *Server) handleSaveMediaItem(w http.ResponseWriter, r *http.Request, u *account.User) {
+	it, err := s.mediaItem(r)
+	if err == nil {
+		err = s.parseForm(w, r)
+	}
+	if err != nil {
+		s.adminFail(w, r, u, err)
+		return
+	}
+	f := r.PostForm
+	it.Alt, it.Caption, it.Credit = strings.TrimSpace(f.Get("alt")), strings.TrimSpace(f.Get("caption")), strings.TrimSpace(f.Get("credit"))
+	if err := s.store.UpdateMedia(r.Context(), it); err != nil {
+		s.adminFail(w, r, u, err)
+		return
+	}
+	// Pages show the words under the picture; the change log does not follow the library.
+	s.Purge()
+	http.Redirect(w, r, "/admin/media/"+itoa64(it.ID)+"/?msg=saved", http.StatusSeeOther)
+}
+
+// handleDeleteMediaItem serves POST /admin/media/{id}/delete: the record, then the files.
+// Stories that showed it keep their text; their picture goes.
+func (s *Server) handleDeleteMediaItem(w http.ResponseWriter, r *http.Request, u *account.User) {
+	it, err := s.mediaItem(r)
+	if err == nil {
+		err = s.store.DeleteMedia(r.Context(), it.ID)
+	}
+	if err == nil {
+		err = s.media().Remove(r.Context(), it)
+	}
+	if err != nil && !errors.Is(err, media.ErrNotFound) {
+		s.adminFail(w, r, u, err)
+		return
+	}
+	s.Purge()
+	http.Redirect(w, r, "/admin/media/?msg=deleted", http.StatusSeeOther)
+}
