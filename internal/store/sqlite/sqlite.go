@@ -46,8 +46,10 @@ type Options struct {
 // DB is an open SQLite site database. It implements store.Store.
 type DB struct {
 	Store
-	path string
-	w, r *sql.DB
+	path   string
+	w, r   *sql.DB
+	ws, rs *stmts // the pools' prepared statements
+	gc     *committer
 }
 
 // Open opens (creating if needed) the database file at path and brings its schema up to date.
@@ -85,8 +87,10 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
 	}
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
+	// Only the group committer writes, one transaction at a time; the second connection lets a
+	// statement be prepared for the pool's cache while a transaction holds the first.
+	w.SetMaxOpenConns(2)
+	w.SetMaxIdleConns(2)
 	w.SetConnMaxLifetime(0)
 	db := &DB{path: path, w: w}
 	if err := db.migrate(ctx); err != nil {
@@ -101,6 +105,8 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	r.SetMaxOpenConns(opt.Readers)
 	r.SetMaxIdleConns(opt.Readers)
 	db.r = r
+	db.ws, db.rs = newStmts(w), newStmts(r)
+	db.gc = newCommitter(w, db.ws)
 	db.Store = Store{db: db}
 	return db, nil
 }
@@ -108,8 +114,11 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 // Path is the database file.
 func (db *DB) Path() string { return db.path }
 
-// Close closes both pools.
+// Close waits for the writes in hand to commit and closes both pools.
 func (db *DB) Close() error {
+	db.gc.close()
+	db.ws.close()
+	db.rs.close()
 	return errors.Join(db.r.Close(), db.w.Close())
 }
 
@@ -232,43 +241,29 @@ func translate(err error) error {
 	return err
 }
 
-// querier is what both *sql.DB and *sql.Tx offer.
-type querier interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
 // Store runs the contract's queries either on the pools or inside one transaction.
 type Store struct {
-	db *DB
-	tx *sql.Tx
+	db  *DB
+	tx  *sql.Tx
+	ctx context.Context // the detached context of a write in a group commit
 }
 
 var _ store.Store = (*DB)(nil)
 
 func (s Store) read() querier {
 	if s.tx != nil {
-		return s.tx
+		return querier{st: s.db.ws, tx: s.tx, ctx: s.ctx}
 	}
-	return s.db.r
+	return querier{st: s.db.rs}
 }
 
-// write runs fn in a write transaction, or in the enclosing one.
+// write runs fn in a write transaction, or in the enclosing one. Outside a transaction it hands
+// fn to the group committer and returns once fn's writes are committed (or failed).
 func (s Store) write(ctx context.Context, fn func(q querier) error) error {
 	if s.tx != nil {
-		return fn(s.tx)
+		return fn(querier{st: s.db.ws, tx: s.tx, ctx: s.ctx})
 	}
-	tx, err := s.db.w.BeginTx(ctx, nil)
-	if err != nil {
-		return translate(err)
-	}
-	// Rolling back also when fn panics frees the one writer connection; after Commit it does nothing.
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return err
-	}
-	return translate(tx.Commit())
+	return s.db.gc.do(ctx, fn)
 }
 
 // InTx implements store.Store.
@@ -277,7 +272,7 @@ func (s Store) InTx(ctx context.Context, fn func(tx store.Store) error) error {
 		return fn(s)
 	}
 	return s.write(ctx, func(q querier) error {
-		return fn(Store{db: s.db, tx: q.(*sql.Tx)})
+		return fn(Store{db: s.db, tx: q.tx, ctx: q.ctx})
 	})
 }
 
