@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/broadsheet/broadsheet/internal/mail"
+	"github.com/broadsheet/broadsheet/internal/store/sqlite"
 )
 
 // Config is the site's configuration: flags, then BROADSHEET_* environment variables, then these
@@ -31,12 +32,16 @@ type Config struct {
 	SMTP string
 	// TrustedProxies lists the reverse proxies (CIDR prefixes) whose X-Forwarded-For is believed.
 	TrustedProxies string
+	// Durability is what an acknowledged write survives: "normal" (a crash of the process) or
+	// "full" (also a crash of the operating system or a power loss).
+	Durability string
 }
 
 // DefaultConfig is the configuration of a fresh clone.
 func DefaultConfig() Config {
 	return Config{Addr: "localhost:8080", Data: "./broadsheet-data", Title: "The Broadsheet Courier",
-		Description: "Independent news, published with Broadsheet.", Timezone: "UTC", Demo: true}
+		Description: "Independent news, published with Broadsheet.", Timezone: "UTC", Demo: true,
+		Durability: "full"}
 }
 
 // flags registers the options shared by every subcommand on fs, with defaults from the
@@ -60,6 +65,7 @@ func (c *Config) flags(fs *flag.FlagSet, env func(string) string) {
 	}
 	fs.Var(secretURL{&c.SMTP}, "smtp", "mail server for comment notifications, e.g. smtp://user:pass@mail.example.org:587?from=news@example.org (env BROADSHEET_SMTP)")
 	str(&c.TrustedProxies, "trusted-proxy", "BROADSHEET_TRUSTED_PROXIES", "comma-separated reverse proxy addresses or CIDR prefixes whose X-Forwarded-For names the reader, e.g. 127.0.0.1/32")
+	str(&c.Durability, "durability", "BROADSHEET_DURABILITY", "what an acknowledged comment or edit survives: normal (a crash of the process) or full (also an operating-system crash or power loss; one fsync per group of concurrent writes)")
 	if v := env("BROADSHEET_DEMO"); v != "" {
 		if b, err := strconv.ParseBool(v); err == nil {
 			c.Demo = b
@@ -75,6 +81,17 @@ func (c Config) location() (*time.Location, error) {
 		return nil, fmt.Errorf("timezone %q: %w", c.Timezone, err)
 	}
 	return loc, nil
+}
+
+// sqliteOptions are the SQLite settings the configuration names.
+func (c Config) sqliteOptions() (sqlite.Options, error) {
+	switch strings.ToLower(c.Durability) {
+	case "normal":
+		return sqlite.Options{Synchronous: "NORMAL"}, nil
+	case "full", "":
+		return sqlite.Options{Synchronous: "FULL"}, nil
+	}
+	return sqlite.Options{}, fmt.Errorf("--durability %q: want normal or full", c.Durability)
 }
 
 // sqlitePath is the database file the configuration names, or an error for an unsupported URL.

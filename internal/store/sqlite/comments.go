@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -381,25 +382,26 @@ func (s Store) SpamCounts(ctx context.Context, tokens []string) (map[string]comm
 	if err := s.read().QueryRowContext(ctx, `SELECT spam, ham FROM spam_totals WHERE id = 1`).Scan(&spam, &ham); err != nil {
 		return nil, 0, 0, fmt.Errorf("sqlite: spam counts: %w", translate(err))
 	}
-	for start := 0; start < len(tokens); start += 500 {
-		chunk := tokens[start:min(start+500, len(tokens))]
-		args := make([]any, len(chunk))
-		for i, t := range chunk {
-			args[i] = t
-		}
-		err := s.each(ctx, `SELECT token, spam, ham FROM spam_tokens WHERE token IN (`+placeholders(len(chunk))+`)`, args,
-			func(sc func(...any) error) error {
-				var t string
-				var c comment.TokenCounts
-				if err := sc(&t, &c.Spam, &c.Ham); err != nil {
-					return err
-				}
-				counts[t] = c
-				return nil
-			})
-		if err != nil {
-			return nil, 0, 0, fmt.Errorf("sqlite: spam counts: %w", err)
-		}
+	if len(tokens) == 0 {
+		return counts, spam, ham, nil
+	}
+	// One statement for any number of tokens: they travel as one JSON array.
+	list, err := json.Marshal(tokens)
+	if err != nil {
+		return nil, 0, 0, fmt.Errorf("sqlite: spam counts: %w", err)
+	}
+	err = s.each(ctx, `SELECT token, spam, ham FROM spam_tokens WHERE token IN (SELECT value FROM json_each(?))`, []any{string(list)},
+		func(sc func(...any) error) error {
+			var t string
+			var c comment.TokenCounts
+			if err := sc(&t, &c.Spam, &c.Ham); err != nil {
+				return err
+			}
+			counts[t] = c
+			return nil
+		})
+	if err != nil {
+		return nil, 0, 0, fmt.Errorf("sqlite: spam counts: %w", err)
 	}
 	return counts, spam, ham, nil
 }

@@ -214,6 +214,8 @@ func describe(err error) error {
 		return fmt.Errorf("the database is locked by another program; stop it or try again: %w: %w", store.ErrBusy, err)
 	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM:
 		return fmt.Errorf("the database cannot be written; check the file's and its folder's permissions: %w", err)
+	case sqlite3.SQLITE_FULL:
+		return fmt.Errorf("the disk holding the database is full; free some space: %w", err)
 	case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
 		return fmt.Errorf("the file is not a Broadsheet database or is damaged; restore it from a backup: %w", err)
 	}
