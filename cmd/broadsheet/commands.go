@@ -21,6 +21,7 @@ Usage:
   broadsheet export --format wxr|jsonl  export the site (WordPress WXR or JSON Lines)
   broadsheet related rebuild            recompute every story's related stories
   broadsheet related eval …             measure the related-stories engine on a labelled corpus
+  broadsheet bench                      measure pages/s, comment posts/s, memory and start-up
 
 Run "broadsheet COMMAND --help" for a command's options.
 `
@@ -46,6 +47,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(
 		err = userCmd(ctx, args, os.Stdin, stdout, stderr, env)
 	case "related":
 		err = relatedCmd(ctx, args, stdout, stderr, env)
+	case "bench":
+		err = benchCmd(ctx, args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
