@@ -1,12 +1,14 @@
 // Package sqlite is the embedded SQLite backend of the storage contract, through the pure-Go
 // modernc.org/sqlite driver.
 //
-// One file holds a site. It runs in WAL mode with one writer connection (writes never wait on
-// each other inside the driver, and BEGIN IMMEDIATE avoids lock upgrades) and a pool of readers.
+// One file holds a site. It runs in WAL mode with one writer, the group committer (writes never
+// wait on each other inside the driver, and BEGIN IMMEDIATE avoids lock upgrades), and a pool of
+// readers. Concurrent writes share one transaction and one commit, each in its own savepoint, and
+// each is answered after that commit. Every query is a prepared statement cached per connection.
 // synchronous=NORMAL: in WAL mode a committed transaction survives a crash of the process (the
 // WAL is in the operating system's hands once the commit returns) but the last transactions
-// before a power loss may roll back. Set Options.Synchronous to "FULL" to survive power loss at
-// the cost of one fsync per commit.
+// before a power loss may roll back. Options.Synchronous "FULL" survives power loss at the cost
+// of one fsync per commit, which group commit shares among concurrent writes.
 package sqlite
 
 import (
