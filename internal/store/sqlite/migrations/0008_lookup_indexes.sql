@@ -7,6 +7,11 @@
 DROP INDEX comments_email;
 CREATE INDEX comments_email ON comments (author_email COLLATE NOCASE, created_at DESC);
 
+-- A story's approved reader comments, counted for listings from the index alone and read in
+-- date order without a sort; the old index lacked the type, so counting read every row.
+DROP INDEX comments_article;
+CREATE INDEX comments_article ON comments (article_id, status, type, created_at);
+
 -- Every comment post forgets the expired form nonces.
 CREATE INDEX comment_nonces_expires ON comment_nonces (expires_at);
 
