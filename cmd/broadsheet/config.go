@@ -41,7 +41,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{Addr: "localhost:8080", Data: "./broadsheet-data", Title: "The Broadsheet Courier",
 		Description: "Independent news, published with Broadsheet.", Timezone: "UTC", Demo: true,
-		Durability: "full"}
+		Durability: "normal"}
 }
 
 // flags registers the options shared by every subcommand on fs, with defaults from the
@@ -86,9 +86,9 @@ func (c Config) location() (*time.Location, error) {
 // sqliteOptions are the SQLite settings the configuration names.
 func (c Config) sqliteOptions() (sqlite.Options, error) {
 	switch strings.ToLower(c.Durability) {
-	case "normal":
+	case "normal", "":
 		return sqlite.Options{Synchronous: "NORMAL"}, nil
-	case "full", "":
+	case "full":
 		return sqlite.Options{Synchronous: "FULL"}, nil
 	}
 	return sqlite.Options{}, fmt.Errorf("--durability %q: want normal or full", c.Durability)
