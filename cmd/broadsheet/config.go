@@ -41,7 +41,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{Addr: "localhost:8080", Data: "./broadsheet-data", Title: "The Broadsheet Courier",
 		Description: "Independent news, published with Broadsheet.", Timezone: "UTC", Demo: true,
-		Durability: "normal"}
+		Durability: "full"}
 }
 
 // flags registers the options shared by every subcommand on fs, with defaults from the
