@@ -69,7 +69,11 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	db, err := sqlite.Open(ctx, path, sqlite.Options{})
+	opt, err := m.Config.sqliteOptions()
+	if err != nil {
+		return err
+	}
+	db, err := sqlite.Open(ctx, path, opt)
 	if err != nil {
 		return err
 	}

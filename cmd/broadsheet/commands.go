@@ -25,6 +25,7 @@ Usage:
   broadsheet db check                   check the whole database for damage
   broadsheet db backup FILE             copy the database, consistent, while the site serves
   broadsheet version                    print the version, commit and its date, and Go version
+  broadsheet bench                      measure pages/s, comment posts/s, memory and start-up
 
 Run "broadsheet COMMAND --help" for a command's options.
 `
@@ -60,6 +61,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(
 		err = mediaCmd(ctx, args, stdout, stderr, env)
 	case "version":
 		err = versionCmd(args, stdout, stderr)
+	case "bench":
+		err = benchCmd(ctx, args, stdout, stderr)
 	case "help":
 		if len(args) > 0 {
 			return run(ctx, []string{args[0], "--help"}, stdout, stderr, env)
