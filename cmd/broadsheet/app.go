@@ -84,7 +84,11 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 		m.Store = db
 	default:
-		db, err := sqlite.Open(ctx, target, sqlite.Options{})
+		opt, err := m.Config.sqliteOptions()
+		if err != nil {
+			return err
+		}
+		db, err := sqlite.Open(ctx, target, opt)
 		if err != nil {
 			return err
 		}

@@ -26,6 +26,7 @@ Usage:
   broadsheet db backup FILE             copy the database, consistent, while the site serves (SQLite)
   broadsheet db copy --from … --to …    copy a whole site between SQLite and PostgreSQL
   broadsheet version                    print the version, commit and its date, and Go version
+  broadsheet bench                      measure pages/s, comment posts/s, memory and start-up
 
 Run "broadsheet COMMAND --help" for a command's options.
 `
@@ -61,6 +62,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(
 		err = mediaCmd(ctx, args, stdout, stderr, env)
 	case "version":
 		err = versionCmd(args, stdout, stderr)
+	case "bench":
+		err = benchCmd(ctx, args, stdout, stderr)
 	case "help":
 		if len(args) > 0 {
 			return run(ctx, []string{args[0], "--help"}, stdout, stderr, env)

@@ -16,6 +16,7 @@ import (
 	"github.com/broadsheet/broadsheet/internal/mail"
 	"github.com/broadsheet/broadsheet/internal/media"
 	"github.com/broadsheet/broadsheet/internal/purge"
+	"github.com/broadsheet/broadsheet/internal/store/sqlite"
 	"github.com/broadsheet/broadsheet/internal/web"
 )
 
@@ -59,6 +60,9 @@ type Config struct {
 	RedirectAddr string
 	// MaxUploadMB refuses larger picture uploads.
 	MaxUploadMB int
+	// Durability is what an acknowledged write survives: "normal" (a crash of the process) or
+	// "full" (also a crash of the operating system or a power loss).
+	Durability string
 }
 
 // tls reports whether the site answers HTTPS.
@@ -81,7 +85,8 @@ func (c Config) checkTLS() error {
 func DefaultConfig() Config {
 	return Config{Addr: "localhost:8080", Data: "./broadsheet-data", Title: "The Broadsheet Courier",
 		Description: "Independent news, published with Broadsheet.", Timezone: "UTC", Demo: true, CacheMB: 64, MaxUploadMB: media.DefaultMaxBytes >> 20,
-		Shared: web.SharedCache{SMaxAge: 10 * time.Minute, StaleWhileRevalidate: time.Minute, StaleIfError: 24 * time.Hour}, DBWait: 30 * time.Second}
+		Shared:     web.SharedCache{SMaxAge: 10 * time.Minute, StaleWhileRevalidate: time.Minute, StaleIfError: 24 * time.Hour},
+		Durability: "full", DBWait: 30 * time.Second}
 }
 
 // flags registers on fs the options named (every one when none is: the server's), with
@@ -174,6 +179,7 @@ func (c *Config) flags(fs *flag.FlagSet, env func(string) string, names ...strin
 	str(&c.ACMEDirectory, "acme-directory", "BROADSHEET_ACME_DIRECTORY", "ACME directory URL (default: Let's Encrypt's)")
 	str(&c.RedirectAddr, "redirect-addr", "BROADSHEET_REDIRECT_ADDR", "with TLS, also listen here (e.g. :80) and redirect plain HTTP to HTTPS")
 	num(&c.MaxUploadMB, "max-upload", "BROADSHEET_MAX_UPLOAD_MB", "largest picture upload in MB")
+	str(&c.Durability, "durability", "BROADSHEET_DURABILITY", "what an acknowledged comment or edit survives: normal (a crash of the process) or full (also an operating-system crash or power loss; one fsync per group of concurrent writes)")
 }
 
 // library is the picture library over DATA/media.
@@ -226,6 +232,17 @@ func (c Config) location() (*time.Location, error) {
 		return nil, fmt.Errorf("timezone %q: %w", c.Timezone, err)
 	}
 	return loc, nil
+}
+
+// sqliteOptions are the SQLite settings the configuration names.
+func (c Config) sqliteOptions() (sqlite.Options, error) {
+	switch strings.ToLower(c.Durability) {
+	case "normal", "":
+		return sqlite.Options{Synchronous: "NORMAL"}, nil
+	case "full":
+		return sqlite.Options{Synchronous: "FULL"}, nil
+	}
+	return sqlite.Options{}, fmt.Errorf("--durability %q: want normal or full", c.Durability)
 }
 
 // database names the backend the configuration selects: "sqlite" and the file's path, or

@@ -1,23 +1,17 @@
 package moderation
 
 import (
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/comment"
-	"github.com/broadsheet/broadsheet/internal/store/sqlite"
 )
 
 func TestSetStatus(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "site.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openStore(t)
 	now := time.Date(2026, 3, 22, 12, 0, 0, 0, time.UTC)
 	a := &article.Article{Title: "Story", Slug: "story", Status: article.Published, PublishedAt: now}
 	if err := db.CreateArticle(ctx, a); err != nil {

@@ -236,85 +236,11 @@ func rejectionStatus(err error) (int, bool) {
 	return 0, false
 }
 
-// acceptComment runs the whole policy and stores the comment with the status it earns.
+// acceptComment runs the comment policy and stores the comment (moderation.Accept), then logs
+// it and wakes the notifier.
 func (s *Server) acceptComment(ctx context.Context, a *article.Article, in comment.Input, token string, honeypot, verify bool) (*comment.Comment, error) {
-	set := s.commentSettings()
-	now := s.now()
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	facts := comment.Facts{Now: now, Published: a.PublishedAt, Open: a.CommentsOpen, Staff: in.StaffID != 0}
-	if err := set.CheckOpen(facts); err != nil {
-		return nil, err
-	}
-	nonce, err := set.CheckFormToken(s.secret, token, a.ID, now)
-	if err != nil && !facts.Staff {
-		return nil, err
-	}
-	if _, err := s.store.Banned(ctx, in.Email, in.IP, now); err == nil {
-		return nil, comment.ErrBanned
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return nil, err
-	}
-	if in.ParentID != 0 {
-		p, err := s.store.Comment(ctx, in.ParentID)
-		if err != nil || p.ArticleID != a.ID || p.Status != comment.Approved {
-			return nil, comment.ErrParent
-		}
-	}
-	if facts.LastPostedAt, err = s.store.LastCommentAt(ctx, in.IP, in.Email); err != nil {
-		return nil, err
-	}
-	if err := set.CheckFlood(facts); err != nil {
-		return nil, err
-	}
-	if dup, err := s.store.DuplicateComment(ctx, a.ID, in.Name, in.Email, in.Content); err != nil {
-		return nil, err
-	} else if dup {
-		return nil, comment.ErrDuplicate
-	}
-	confirmed, err := s.store.Trusted(ctx, in.Email)
-	if err != nil {
-		return nil, err
-	}
-	kept, err := s.returningComment(ctx, in.Returning)
-	if err != nil {
-		return nil, err
-	}
-	facts.Returning = comment.Recognise(in, confirmed, kept)
-	tokens := comment.SpamTokens(in)
-	counts, spamN, hamN, err := s.store.SpamCounts(ctx, tokens)
-	if err != nil {
-		return nil, err
-	}
-	facts.SpamScore = comment.SpamScore(tokens, counts, spamN, hamN)
-	facts.SpamTrained = spamN > 0 && hamN > 0
-	d := set.Decide(in, facts)
-	if honeypot {
-		d = comment.Decision{Status: comment.Spam, Reasons: []string{"the hidden honeypot field was filled (a robot)"}}
-	}
-	c := &comment.Comment{ArticleID: a.ID, ParentID: in.ParentID, Type: comment.Regular, Status: d.Status,
-		AuthorName: in.Name, AuthorEmail: in.Email, AuthorURL: in.NormalURL(), AuthorIP: in.IP, UserAgent: in.UserAgent,
-		StaffID: in.StaffID, Content: in.Content, CreatedAt: now, Notify: in.Notify, Reasons: d.Reasons, SpamScore: facts.SpamScore}
-	err = s.store.InTx(ctx, func(tx store.Store) error {
-		if nonce != "" {
-			if err := tx.UseNonce(ctx, nonce, now.Add(set.FormLifetime), now); err != nil {
-				if errors.Is(err, store.ErrConflict) {
-					return comment.ErrToken
-				}
-				return err
-			}
-		}
-		if err := tx.CreateComment(ctx, c); err != nil {
-			return err
-		}
-		if verify && c.Status != comment.Spam && !confirmed {
-			if err := tx.QueueNotice(ctx, c.ID, comment.NoticeVerify, now); err != nil {
-				return err
-			}
-		}
-		return moderation.Created(ctx, tx, c, now)
-	})
+	c, err := moderation.Accept(ctx, s.store, s.commentSettings(), s.secret,
+		moderation.Post{Article: a, Input: in, Token: token, Honeypot: honeypot, Verify: verify}, s.now())
 	if err != nil {
 		return nil, err
 	}
@@ -326,20 +252,6 @@ func (s *Server) acceptComment(ctx context.Context, a *article.Article, in comme
 	return c, nil
 }
 
-// returningComment is the comment a returning-commenter token names; nil for no token, a forged
-// one or a comment since erased.
-func (s *Server) returningComment(ctx context.Context, token string) (*comment.Comment, error) {
-	id, ok := comment.CheckReturningToken(s.secret, token)
-	if !ok {
-		return nil, nil
-	}
-	c, err := s.store.Comment(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	return c, err
-}
-
 // returningToken is the returning-commenter token the reader's browser keeps after comment c,
 // when they consented: the one it sent, while that names an approved or held comment of theirs,
 // else c's own. (A lookup that fails costs the reader only the old token.)
@@ -347,7 +259,7 @@ func (s *Server) returningToken(ctx context.Context, in comment.Input, c *commen
 	if !in.Remember || in.StaffID != 0 {
 		return ""
 	}
-	if k, err := s.returningComment(ctx, in.Returning); err == nil && k != nil && k.SameAuthor(in) &&
+	if k, err := moderation.ReturningComment(ctx, s.store, s.secret, in.Returning); err == nil && k != nil && k.SameAuthor(in) &&
 		(k.Status == comment.Approved || k.Status == comment.Pending) {
 		return in.Returning
 	}

@@ -20,6 +20,10 @@ const articleFrom = ` FROM articles a LEFT JOIN sections s ON s.id = a.section_i
 // liveCond is article.IsLive in SQL; its one argument is the time in micros.
 const liveCond = `(a.status = 'published' OR (a.status = 'scheduled' AND a.published_at <= ?))`
 
+// liveFilter is liveCond for queries another condition drives (a tag's or a byline's stories):
+// the unary + keeps the planner from reading every published story through the status index.
+const liveFilter = `(+a.status = 'published' OR (+a.status = 'scheduled' AND a.published_at <= ?))`
+
 func scanArticle(sc interface{ Scan(...any) error }) (*article.Article, error) {
 	var a article.Article
 	var pub, upd, cre sql.NullInt64
@@ -171,7 +175,11 @@ func (s Store) ListArticles(ctx context.Context, q store.ArticleQuery) ([]*artic
 	var where []string
 	var args []any
 	if !q.LiveAt.IsZero() {
-		where, args = append(where, liveCond), append(args, q.LiveAt.UnixMicro())
+		live := liveCond
+		if q.TagID != 0 || q.AuthorID != 0 {
+			live = liveFilter
+		}
+		where, args = append(where, live), append(args, q.LiveAt.UnixMicro())
 	}
 	if q.Status != "" {
 		where, args = append(where, "a.status = ?"), append(args, string(q.Status))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -260,10 +261,17 @@ func (s Store) LastCommentAt(ctx context.Context, ip, email string) (time.Time, 
 
 // DuplicateComment implements store.Comments.
 func (s Store) DuplicateComment(ctx context.Context, articleID int64, name, email, content string) (bool, error) {
+	// With an address, the commenter's own comments are searched (a popular story has thousands);
+	// without one, the story's.
+	query := `SELECT COUNT(*) FROM comments INDEXED BY comments_email WHERE author_email = ? COLLATE NOCASE
+		AND article_id = ? AND content = ? AND status != 'trash'`
+	key := email
+	if email == "" {
+		query = `SELECT COUNT(*) FROM comments WHERE author_name = ? AND article_id = ? AND content = ? AND status != 'trash'`
+		key = name
+	}
 	var n int
-	err := s.read().QueryRowContext(ctx, `SELECT COUNT(*) FROM comments WHERE article_id = ? AND content = ?
-		AND status != 'trash' AND ((? != '' AND author_email = ? COLLATE NOCASE) OR (? = '' AND author_name = ?))`,
-		articleID, content, email, email, email, name).Scan(&n)
+	err := s.read().QueryRowContext(ctx, query, key, articleID, content).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("sqlite: duplicate comment: %w", translate(err))
 	}
@@ -381,25 +389,26 @@ func (s Store) SpamCounts(ctx context.Context, tokens []string) (map[string]comm
 	if err := s.read().QueryRowContext(ctx, `SELECT spam, ham FROM spam_totals WHERE id = 1`).Scan(&spam, &ham); err != nil {
 		return nil, 0, 0, fmt.Errorf("sqlite: spam counts: %w", translate(err))
 	}
-	for start := 0; start < len(tokens); start += 500 {
-		chunk := tokens[start:min(start+500, len(tokens))]
-		args := make([]any, len(chunk))
-		for i, t := range chunk {
-			args[i] = t
-		}
-		err := s.each(ctx, `SELECT token, spam, ham FROM spam_tokens WHERE token IN (`+placeholders(len(chunk))+`)`, args,
-			func(sc func(...any) error) error {
-				var t string
-				var c comment.TokenCounts
-				if err := sc(&t, &c.Spam, &c.Ham); err != nil {
-					return err
-				}
-				counts[t] = c
-				return nil
-			})
-		if err != nil {
-			return nil, 0, 0, fmt.Errorf("sqlite: spam counts: %w", err)
-		}
+	if len(tokens) == 0 {
+		return counts, spam, ham, nil
+	}
+	// One statement for any number of tokens: they travel as one JSON array.
+	list, err := json.Marshal(tokens)
+	if err != nil {
+		return nil, 0, 0, fmt.Errorf("sqlite: spam counts: %w", err)
+	}
+	err = s.each(ctx, `SELECT token, spam, ham FROM spam_tokens WHERE token IN (SELECT value FROM json_each(?))`, []any{string(list)},
+		func(sc func(...any) error) error {
+			var t string
+			var c comment.TokenCounts
+			if err := sc(&t, &c.Spam, &c.Ham); err != nil {
+				return err
+			}
+			counts[t] = c
+			return nil
+		})
+	if err != nil {
+		return nil, 0, 0, fmt.Errorf("sqlite: spam counts: %w", err)
 	}
 	return counts, spam, ham, nil
 }

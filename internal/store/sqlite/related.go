@@ -61,9 +61,10 @@ func (s Store) SharingArticles(ctx context.Context, a *article.Article, liveAt t
 	// Stories sharing tags, most shared first, then (when they are too few) the newest of the
 	// section: two index-driven queries rather than one that counts tags for a whole section.
 	live := liveAt.UnixMicro()
+	// CROSS JOIN keeps the planner to this order: the story's tags, their stories, those rows.
 	ids, err := s.ids(ctx, `SELECT t2.article_id FROM article_tags t1
-		JOIN article_tags t2 ON t2.tag_id = t1.tag_id AND t2.article_id != t1.article_id
-		JOIN articles a ON a.id = t2.article_id
+		CROSS JOIN article_tags t2 ON t2.tag_id = t1.tag_id AND t2.article_id != t1.article_id
+		CROSS JOIN articles a ON a.id = t2.article_id
 		WHERE t1.article_id = ? AND a.kind = 'story' AND `+liveCond+`
 		GROUP BY t2.article_id ORDER BY COUNT(*) DESC, a.published_at DESC, a.id DESC LIMIT ?`,
 		a.ID, live, limit)
@@ -73,7 +74,7 @@ func (s Store) SharingArticles(ctx context.Context, a *article.Article, liveAt t
 	if len(ids) < limit && a.Section.ID != 0 {
 		more, err := s.ids(ctx, `SELECT a.id FROM articles a WHERE a.section_id = ? AND a.id != ? AND a.kind = 'story'
 			AND `+liveCond+` AND a.id NOT IN (`+placeholders(len(ids)+1)+`)
-			ORDER BY a.published_at DESC, a.id DESC LIMIT ?`,
+			ORDER BY COALESCE(a.published_at, a.updated_at) DESC, a.id DESC LIMIT ?`,
 			append(append([]any{a.Section.ID, a.ID, live}, int64Args(append(ids, a.ID))...), limit-len(ids))...)
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: sharing with %d: %w", a.ID, err)

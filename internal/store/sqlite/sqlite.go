@@ -1,12 +1,14 @@
 // Package sqlite is the embedded SQLite backend of the storage contract, through the pure-Go
 // modernc.org/sqlite driver.
 //
-// One file holds a site. It runs in WAL mode with one writer connection (writes never wait on
-// each other inside the driver, and BEGIN IMMEDIATE avoids lock upgrades) and a pool of readers.
+// One file holds a site. It runs in WAL mode with one writer, the group committer (writes never
+// wait on each other inside the driver, and BEGIN IMMEDIATE avoids lock upgrades), and a pool of
+// readers. Concurrent writes share one transaction and one commit, each in its own savepoint, and
+// each is answered after that commit. Every query is a prepared statement cached per connection.
 // synchronous=NORMAL: in WAL mode a committed transaction survives a crash of the process (the
 // WAL is in the operating system's hands once the commit returns) but the last transactions
-// before a power loss may roll back. Set Options.Synchronous to "FULL" to survive power loss at
-// the cost of one fsync per commit.
+// before a power loss may roll back. Options.Synchronous "FULL" survives power loss at the cost
+// of one fsync per commit, which group commit shares among concurrent writes.
 package sqlite
 
 import (
@@ -53,6 +55,8 @@ type DB struct {
 	path   string
 	w, r   *sql.DB
 	follow *follower
+	ws, rs *stmts // the pools' prepared statements
+	gc     *committer
 	jobs   sync.Map // job name → *sync.Mutex, for Exclusive
 }
 
@@ -94,8 +98,10 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
 	}
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
+	// Only the group committer writes, one transaction at a time; the second connection lets a
+	// statement be prepared for the pool's cache while a transaction holds the first.
+	w.SetMaxOpenConns(2)
+	w.SetMaxIdleConns(2)
 	w.SetConnMaxLifetime(0)
 	db := &DB{path: path, w: w}
 	if err := db.migrate(ctx); err != nil {
@@ -110,6 +116,8 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	r.SetMaxOpenConns(opt.Readers)
 	r.SetMaxIdleConns(opt.Readers)
 	db.r = r
+	db.ws, db.rs = newStmts(w), newStmts(r)
+	db.gc = newCommitter(w, db.ws)
 	f, err := sql.Open("sqlite", dsn("query_only(1)"))
 	if err != nil {
 		w.Close()
@@ -135,8 +143,11 @@ func (db *DB) Path() string { return db.path }
 // DefaultFollow is the default Options.Follow.
 const DefaultFollow = 25 * time.Millisecond
 
-// Close stops following and closes the pools.
+// Close waits for the writes in hand to commit, stops following and closes the pools.
 func (db *DB) Close() error {
+	db.gc.close()
+	db.ws.close()
+	db.rs.close()
 	return errors.Join(db.follow.close(), db.r.Close(), db.w.Close())
 }
 
@@ -232,6 +243,8 @@ func describe(err error) error {
 		return fmt.Errorf("the database is locked by another program; stop it or try again: %w: %w", store.ErrBusy, err)
 	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM:
 		return fmt.Errorf("the database cannot be written; check the file's and its folder's permissions: %w", err)
+	case sqlite3.SQLITE_FULL:
+		return fmt.Errorf("the disk holding the database is full; free some space: %w", err)
 	case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
 		return fmt.Errorf("the file is not a Broadsheet database or is damaged; restore it from a backup: %w", err)
 	}
@@ -259,44 +272,30 @@ func translate(err error) error {
 	return err
 }
 
-// querier is what both *sql.DB and *sql.Tx offer.
-type querier interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
 // Store runs the contract's queries either on the pools or inside one transaction.
 type Store struct {
-	db *DB
-	tx *sql.Tx
+	db  *DB
+	tx  *sql.Tx
+	ctx context.Context // the detached context of a write in a group commit
 }
 
 var _ store.Store = (*DB)(nil)
 
 func (s Store) read() querier {
 	if s.tx != nil {
-		return s.tx
+		return querier{st: s.db.ws, tx: s.tx, ctx: s.ctx}
 	}
-	return s.db.r
+	return querier{st: s.db.rs}
 }
 
-// write runs fn in a write transaction, or in the enclosing one.
+// write runs fn in a write transaction, or in the enclosing one. Outside a transaction it hands
+// fn to the group committer and returns once fn's writes are committed (or failed).
 func (s Store) write(ctx context.Context, fn func(q querier) error) error {
 	if s.tx != nil {
-		return fn(s.tx)
+		return fn(querier{st: s.db.ws, tx: s.tx, ctx: s.ctx})
 	}
-	tx, err := s.db.w.BeginTx(ctx, nil)
-	if err != nil {
-		return translate(err)
-	}
-	// Rolling back also when fn panics frees the one writer connection; after Commit it does nothing.
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
+	if err := s.db.gc.do(ctx, fn); err != nil {
 		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return translate(err)
 	}
 	s.db.follow.mark.Add(1)
 	return nil
@@ -308,7 +307,7 @@ func (s Store) InTx(ctx context.Context, fn func(tx store.Store) error) error {
 		return fn(s)
 	}
 	return s.write(ctx, func(q querier) error {
-		return fn(Store{db: s.db, tx: q.(*sql.Tx)})
+		return fn(Store{db: s.db, tx: q.tx, ctx: q.ctx})
 	})
 }
 

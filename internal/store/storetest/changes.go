@@ -53,6 +53,31 @@ func wantKeys(t *testing.T, what string, keys map[string]bool, want ...string) {
 func changeChecks() []check {
 	key := func(kind string, id int64) string { return fmt.Sprintf("%s:%d", kind, id) }
 	return []check{
+		{"SavingAStoryLogsOnlyIt", func(t *testing.T, s store.Store) {
+			// A story sharing a section, tag and byline with others logs its own change and its
+			// listings', not one per story of the section, tag or byline.
+			now := time.Now().UTC()
+			story := func(slug string) *article.Article {
+				return &article.Article{Kind: article.Story, Slug: slug, Title: slug, Status: article.Published, PublishedAt: now,
+					Section: article.Section{Name: "News", Slug: "news"}, Tags: []article.Tag{{Name: "Port", Slug: "port"}},
+					Authors: []article.Author{{Name: "Ada", Slug: "ada"}}}
+			}
+			first := story("first")
+			if err := s.CreateArticle(t.Context(), first); err != nil {
+				t.Fatal(err)
+			}
+			seq := latest(t, s)
+			second := story("second")
+			if err := s.CreateArticle(t.Context(), second); err != nil {
+				t.Fatal(err)
+			}
+			keys, _ := changesSince(t, s, seq)
+			if keys[key("article", first.ID)] {
+				t.Errorf("creating a story in the same section, tag and byline logged %q, an unchanged story", key("article", first.ID))
+			}
+			wantKeys(t, "creating a story", keys, key("article", second.ID), "front", key("section", second.Section.ID),
+				key("tag", second.Tags[0].ID), key("author", second.Authors[0].ID))
+		}},
 		{"Empty", func(t *testing.T, s store.Store) {
 			list, last, err := s.ChangesSince(t.Context(), 0, 1000)
 			if err != nil || len(list) != 0 || last != 0 {

@@ -1,0 +1,171 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// maxBatch bounds how many writes share one transaction.
+const maxBatch = 256
+
+// job is one write waiting for the group committer.
+type job struct {
+	ctx  context.Context
+	fn   func(q querier) error
+	done chan result
+}
+
+type result struct {
+	err   error
+	panic any // fn's panic, raised again in the caller's goroutine
+}
+
+// committer is the database's one writer: it takes the writes waiting when it is free, runs
+// them in one transaction, each in its own savepoint, and commits once, so concurrent writers
+// share one commit (and, with synchronous=FULL, one fsync). A write whose fn fails rolls back
+// to its savepoint alone; a commit that fails fails every write of the batch. Each caller is
+// answered only after the commit that holds its write, so an acknowledged write is committed.
+type committer struct {
+	w    *sql.DB
+	ws   *stmts
+	jobs chan job
+	quit chan struct{}
+	done chan struct{}
+	once sync.Once
+}
+
+func newCommitter(w *sql.DB, ws *stmts) *committer {
+	c := &committer{w: w, ws: ws, jobs: make(chan job), quit: make(chan struct{}), done: make(chan struct{})}
+	go c.run()
+	return c
+}
+
+// errClosed answers writes to a closed database.
+var errClosed = errors.New("the database is closed")
+
+// do runs fn in a write transaction shared with concurrent writers, and returns fn's error or
+// the commit's.
+func (c *committer) do(ctx context.Context, fn func(q querier) error) error {
+	j := job{ctx: ctx, fn: fn, done: make(chan result, 1)}
+	select {
+	case c.jobs <- j:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-c.quit:
+		return errClosed
+	}
+	// Once taken, a write runs to its commit even if its caller goes away: the batch it shares
+	// must not be interrupted, and its caller then learns nothing either way.
+	r := <-j.done
+	if r.panic != nil {
+		panic(r.panic)
+	}
+	return r.err
+}
+
+// close stops the committer once the batch in hand is committed.
+func (c *committer) close() {
+	c.once.Do(func() { close(c.quit) })
+	<-c.done
+}
+
+func (c *committer) run() {
+	defer close(c.done)
+	for {
+		var batch []job
+		select {
+		case j := <-c.jobs:
+			batch = append(batch, j)
+		case <-c.quit:
+			return
+		}
+	more:
+		for len(batch) < maxBatch {
+			select {
+			case j := <-c.jobs:
+				batch = append(batch, j)
+			default:
+				break more
+			}
+		}
+		c.commit(batch)
+	}
+}
+
+// commit runs one batch and answers each of its writers.
+func (c *committer) commit(batch []job) {
+	results := make([]result, len(batch))
+	answer := func() {
+		for i, j := range batch {
+			j.done <- results[i]
+		}
+	}
+	fail := func(err error) {
+		for i := range results {
+			if results[i].err == nil && results[i].panic == nil {
+				results[i].err = err
+			}
+		}
+		answer()
+	}
+	tx, err := c.w.BeginTx(context.Background(), nil)
+	if err != nil {
+		fail(translate(err))
+		return
+	}
+	q := querier{st: c.ws, tx: tx}
+	ctx := context.Background()
+	single := len(batch) == 1
+	for i, j := range batch {
+		if err := j.ctx.Err(); err != nil {
+			results[i].err = err
+			continue
+		}
+		if !single {
+			if _, err := tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+				tx.Rollback()
+				fail(translate(err))
+				return
+			}
+		}
+		q.ctx = context.WithoutCancel(j.ctx)
+		results[i] = run(j.fn, q)
+		if single {
+			break
+		}
+		undo := "RELEASE w"
+		if results[i].err != nil || results[i].panic != nil {
+			undo = "ROLLBACK TO w; RELEASE w"
+		}
+		if _, err := tx.ExecContext(ctx, undo); err != nil {
+			// SQLite rolled the whole transaction back (a full disk, an I/O error): every
+			// write of the batch is lost, and none was acknowledged.
+			tx.Rollback()
+			fail(fmt.Errorf("%w (the transaction was rolled back)", translate(err)))
+			return
+		}
+	}
+	if single && (results[0].err != nil || results[0].panic != nil) {
+		tx.Rollback()
+		answer()
+		return
+	}
+	if err := tx.Commit(); err != nil {
+		fail(translate(err))
+		return
+	}
+	answer()
+}
+
+// run calls fn, catching its panic so that the batch's transaction is still finished.
+func run(fn func(q querier) error, q querier) (r result) {
+	defer func() {
+		if p := recover(); p != nil {
+			r.panic = p
+		}
+	}()
+	return result{err: fn(q)}
+}

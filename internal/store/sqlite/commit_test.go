@@ -1,0 +1,144 @@
+package sqlite_test
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/broadsheet/broadsheet/internal/article"
+	"github.com/broadsheet/broadsheet/internal/comment"
+	"github.com/broadsheet/broadsheet/internal/store"
+	"github.com/broadsheet/broadsheet/internal/store/sqlite"
+)
+
+// TestGroupCommitIsolatesWrites runs concurrent transactions, some of which fail or panic, so
+// that they share commits: each failed one leaves nothing behind, each successful one is stored
+// whole, whatever its neighbours in the batch did.
+func TestGroupCommitIsolatesWrites(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db := openAt(t, filepath.Join(t.TempDir(), "site.db"), sqlite.Options{Synchronous: "FULL"})
+	a := &article.Article{Kind: article.Story, Slug: "vote", Title: "Vote", Status: article.Published}
+	if err := db.CreateArticle(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	errBad := errors.New("bad write")
+	const n = 60
+	errs := make([]error, n)
+	panics := make([]any, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			defer func() { panics[i] = recover() }()
+			errs[i] = db.InTx(ctx, func(tx store.Store) error {
+				for k := range 2 {
+					c := &comment.Comment{ArticleID: a.ID, Status: comment.Approved, AuthorName: "Reader",
+						Content: fmt.Sprintf("comment %d.%d", i, k)}
+					if err := tx.CreateComment(ctx, c); err != nil {
+						return err
+					}
+				}
+				switch i % 3 {
+				case 1:
+					return errBad
+				case 2:
+					if i%6 == 2 {
+						panic("bug")
+					}
+				}
+				return nil
+			})
+		})
+	}
+	wg.Wait()
+	list, _, err := db.ListComments(ctx, store.CommentQuery{ArticleID: a.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := map[string]bool{}
+	for _, c := range list {
+		stored[c.Content] = true
+	}
+	for i := range n {
+		failed := i%3 == 1 || i%6 == 2
+		switch {
+		case i%3 == 1 && !errors.Is(errs[i], errBad):
+			t.Errorf("write %d = %v, want its own error", i, errs[i])
+		case i%6 == 2 && panics[i] == nil:
+			t.Errorf("write %d did not panic in its caller", i)
+		case !failed && (errs[i] != nil || panics[i] != nil):
+			t.Errorf("write %d = %v, %v; want success", i, errs[i], panics[i])
+		}
+		for k := range 2 {
+			if got := stored[fmt.Sprintf("comment %d.%d", i, k)]; got == failed {
+				t.Errorf("comment %d.%d stored = %t, want %t (write failed: %t)", i, k, got, !failed, failed)
+			}
+		}
+	}
+}
+
+// TestGroupCommitDiskFull fills the database's space limit during concurrent writes: every write
+// acknowledged is stored, every other one answers an error that says the disk is full, and the
+// database works again once there is room.
+func TestGroupCommitDiskFull(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "site.db")
+	db := openAt(t, path, sqlite.Options{Synchronous: "FULL"})
+	a := &article.Article{Kind: article.Story, Slug: "vote", Title: "Vote", Status: article.Published}
+	if err := db.CreateArticle(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	var pages int
+	if err := raw(t, path).QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.LimitPages(ctx, pages+40); err != nil {
+		t.Fatal(err)
+	}
+	const n = 64
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			c := &comment.Comment{ArticleID: a.ID, Status: comment.Approved, AuthorName: "Reader",
+				Content: fmt.Sprintf("%d %s", i, strings.Repeat("long text ", 800))}
+			errs[i] = db.CreateComment(ctx, c)
+		})
+	}
+	wg.Wait()
+	list, _, err := db.ListComments(ctx, store.CommentQuery{ArticleID: a.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := map[string]bool{}
+	for _, c := range list {
+		stored[strings.Fields(c.Content)[0]] = true
+	}
+	full := 0
+	for i, err := range errs {
+		key := fmt.Sprint(i)
+		switch {
+		case err == nil && !stored[key]:
+			t.Errorf("write %d was acknowledged but is not stored", i)
+		case err != nil && stored[key]:
+			t.Errorf("write %d = %v but is stored", i, err)
+		case err != nil && !strings.Contains(err.Error(), "full"):
+			t.Errorf("write %d = %v, want an error saying the disk is full", i, err)
+		case err != nil:
+			full++
+		}
+	}
+	if full == 0 {
+		t.Fatalf("no write of %d hit the space limit; the test wrote too little", n)
+	}
+	if err := db.LimitPages(ctx, 1<<30); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateComment(ctx, &comment.Comment{ArticleID: a.ID, Status: comment.Approved, Content: "room again"}); err != nil {
+		t.Errorf("CreateComment once there is room = %v", err)
+	}
+}
