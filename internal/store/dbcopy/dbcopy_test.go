@@ -17,6 +17,7 @@ import (
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/comment"
 	"github.com/broadsheet/broadsheet/internal/demo"
+	"github.com/broadsheet/broadsheet/internal/media"
 	"github.com/broadsheet/broadsheet/internal/sanitize"
 	"github.com/broadsheet/broadsheet/internal/store"
 	"github.com/broadsheet/broadsheet/internal/store/dbcopy"
@@ -68,7 +69,8 @@ func fill(t *testing.T, st store.Store) {
 			if err := st.CreateSession(ctx, &account.Session{TokenHash: "h1", UserID: u.ID, CreatedAt: now, IP: "192.0.2.9"}); err != nil {
 				return err
 			}
-			if err := st.CreateAPIToken(ctx, &account.APIToken{UserID: u.ID, Name: "script", TokenHash: "t1", CreatedAt: now}); err != nil {
+			if err := st.CreateAPIToken(ctx, &account.APIToken{UserID: u.ID, Name: "script", TokenHash: "t1", CreatedAt: now,
+				ExpiresAt: now.AddDate(0, 3, 0)}); err != nil {
 				return err
 			}
 			return st.AddRevision(ctx, &store.Revision{ArticleID: a.ID, Version: 1, UserID: u.ID, UserName: "Edna", At: now,
@@ -85,7 +87,15 @@ func fill(t *testing.T, st store.Store) {
 		func() error { return st.QueueNotice(ctx, top.ID, "held", now) },
 		func() error { return st.VerifyEmail(ctx, "ann@example.org", now) },
 		func() error { return st.UseNonce(ctx, "nonce-1", now.Add(time.Hour), now) },
-		func() error { return st.AddLoginFailure(ctx, "x@example.org", "192.0.2.7", now) },
+		func() error {
+			_, _, err := st.ReserveLoginAttempt(ctx, account.DefaultThrottle().Buckets("x@example.org", "192.0.2.7", ""), now.Add(-time.Hour), now)
+			return err
+		},
+		func() error {
+			return st.CreateMedia(ctx, &media.Item{Hash: "0123456789abcdef0123456789abcdef", Name: "quay.jpg", File: "original.jpg",
+				Type: "image/jpeg", Width: 1200, Height: 800, Size: 123456, Sizes: []media.Size{{Width: 480, Height: 320, File: "480.jpg"}}, Alt: "The quay at dawn.",
+				Caption: "Dawn", Credit: "Ann", FocusX: 0.25, FocusY: 0.75, CreatedAt: now})
+		},
 		func() error { return st.CreateSetupToken(ctx, "setup-hash", now.Add(time.Hour)) },
 		func() error {
 			return st.SaveImportKey(ctx, store.ImportKey{Source: "wxr:https://old.example.org", Key: "post:1", ArticleID: a.ID, URL: "https://old.example.org/?p=1"})
@@ -116,6 +126,8 @@ type site struct {
 	Search   []string // the slugs found, sorted
 	Secret   []byte
 	Banned   comment.Ban
+	Media    []*media.Item
+	Tokens   []account.APIToken
 }
 
 func read(t *testing.T, st store.Store) site {
@@ -168,6 +180,16 @@ func read(t *testing.T, st store.Store) site {
 	}
 	if s.Banned, err = st.Banned(ctx, "spam@example.org", "", now); err != nil {
 		t.Fatal(err)
+	}
+	if s.Media, _, err = st.ListMedia(ctx, store.MediaQuery{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range s.Users {
+		tokens, err := st.APITokens(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Tokens = append(s.Tokens, tokens...)
 	}
 	return s
 }

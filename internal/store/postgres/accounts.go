@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -182,9 +183,19 @@ func (s Store) DeleteSession(ctx context.Context, tokenHash string) error {
 	return s.exec(ctx, "delete session", `DELETE FROM sessions WHERE token_hash = $1`, tokenHash)
 }
 
-// DeleteSessions implements store.Accounts.
-func (s Store) DeleteSessions(ctx context.Context, userID int64) error {
-	return s.exec(ctx, fmt.Sprintf("delete sessions of user %d", userID), `DELETE FROM sessions WHERE user_id = $1`, userID)
+// SignOutEverywhere implements store.Accounts.
+func (s Store) SignOutEverywhere(ctx context.Context, userID int64) error {
+	err := s.write(ctx, func(q querier) error {
+		if _, err := q.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
+			return translate(err)
+		}
+		_, err := q.Exec(ctx, `DELETE FROM api_tokens WHERE user_id = $1`, userID)
+		return translate(err)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: sign user %d out everywhere: %w", userID, err)
+	}
+	return nil
 }
 
 // PruneSessions implements store.Accounts.
@@ -193,13 +204,13 @@ func (s Store) PruneSessions(ctx context.Context, idleBefore, createdBefore time
 		idleBefore.UnixMicro(), createdBefore.UnixMicro())
 }
 
-const tokenColumns = `id, user_id, name, token_hash, created_at, last_used`
+const tokenColumns = `id, user_id, name, token_hash, created_at, last_used, expires_at`
 
 func scanToken(sc func(...any) error) (account.APIToken, error) {
 	var x account.APIToken
-	var created, used *int64
-	err := sc(&x.ID, &x.UserID, &x.Name, &x.TokenHash, &created, &used)
-	x.CreatedAt, x.LastUsed = fromMicros(created), fromMicros(used)
+	var created, used, expires *int64
+	err := sc(&x.ID, &x.UserID, &x.Name, &x.TokenHash, &created, &used, &expires)
+	x.CreatedAt, x.LastUsed, x.ExpiresAt = fromMicros(created), fromMicros(used), fromMicros(expires)
 	return x, err
 }
 
@@ -209,8 +220,9 @@ func (s Store) CreateAPIToken(ctx context.Context, x *account.APIToken) error {
 		x.CreatedAt = time.Now().UTC()
 	}
 	err := s.write(ctx, func(q querier) error {
-		return translate(q.QueryRow(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at, last_used)
-			VALUES ($1, $2, $3, $4, $5) RETURNING id`, x.UserID, x.Name, x.TokenHash, micros(x.CreatedAt), micros(x.LastUsed)).Scan(&x.ID))
+		return translate(q.QueryRow(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at, last_used, expires_at)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, x.UserID, x.Name, x.TokenHash, micros(x.CreatedAt), micros(x.LastUsed),
+			micros(x.ExpiresAt)).Scan(&x.ID))
 	})
 	if err != nil {
 		return fmt.Errorf("postgres: create API token for user %d: %w", x.UserID, err)
@@ -258,37 +270,69 @@ func (s Store) DeleteAPIToken(ctx context.Context, userID, id int64) error {
 	return nil
 }
 
-// AddLoginFailure implements store.Accounts.
-func (s Store) AddLoginFailure(ctx context.Context, email, ip string, at time.Time) error {
-	return s.exec(ctx, "record failed sign-in", `INSERT INTO login_failures (email, ip, at) VALUES ($1, $2, $3)`,
-		email, ip, micros(at))
-}
-
-// LoginFailures implements store.Accounts.
-func (s Store) LoginFailures(ctx context.Context, email, ip string, since time.Time) (byEmail, byIP account.Failures, err error) {
-	var eOld, iOld *int64
-	err = s.read().QueryRow(ctx, `SELECT
-		(SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at >= $2),
-		(SELECT MIN(at) FROM login_failures WHERE email = $3 AND at >= $4),
-		(SELECT COUNT(*) FROM login_failures WHERE ip = $5 AND at >= $6),
-		(SELECT MIN(at) FROM login_failures WHERE ip = $7 AND at >= $8)`,
-		email, since.UnixMicro(), email, since.UnixMicro(), ip, since.UnixMicro(), ip, since.UnixMicro()).
-		Scan(&byEmail.Count, &eOld, &byIP.Count, &iOld)
-	if err != nil {
-		return byEmail, byIP, fmt.Errorf("postgres: count failed sign-ins: %w", translate(err))
+// ReserveLoginAttempt implements store.Accounts. The transaction first takes a transaction-level
+// advisory lock on every bucket's key, in the keys' order (so two reservations never wait on each
+// other in a circle), which serialises the count and the insert across connections and nodes.
+func (s Store) ReserveLoginAttempt(ctx context.Context, buckets []account.Bucket, since, at time.Time) (id int64, oldest time.Time, err error) {
+	keys := make([]string, len(buckets))
+	for i, b := range buckets {
+		keys[i] = b.Key
 	}
-	byEmail.Oldest, byIP.Oldest = fromMicros(eOld), fromMicros(iOld)
-	return byEmail, byIP, nil
+	slices.Sort(keys)
+	err = s.write(ctx, func(q querier) error {
+		id, oldest = 0, time.Time{} // a retried transaction starts afresh
+		for _, k := range slices.Compact(keys) {
+			if _, err := q.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 1))`, "broadsheet sign-in "+k); err != nil {
+				return translate(err)
+			}
+		}
+		for _, b := range buckets {
+			var n int
+			var old *int64
+			if err := q.QueryRow(ctx, `SELECT COUNT(*), MIN(at) FROM login_attempts WHERE key = $1 AND at >= $2`,
+				b.Key, since.UnixMicro()).Scan(&n, &old); err != nil {
+				return translate(err)
+			}
+			if n >= b.Limit {
+				oldest = fromMicros(old)
+				return nil
+			}
+		}
+		if err := q.QueryRow(ctx, `INSERT INTO login_attempt_ids (at) VALUES ($1) RETURNING id`, micros(at)).Scan(&id); err != nil {
+			return translate(err)
+		}
+		for _, b := range buckets {
+			if _, err := q.Exec(ctx, `INSERT INTO login_attempts (attempt_id, key, at) VALUES ($1, $2, $3)`,
+				id, b.Key, micros(at)); err != nil {
+				return translate(err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("postgres: reserve sign-in attempt: %w", err)
+	}
+	return id, oldest, nil
 }
 
-// ClearLoginFailures implements store.Accounts.
-func (s Store) ClearLoginFailures(ctx context.Context, email string) error {
-	return s.exec(ctx, "clear failed sign-ins", `DELETE FROM login_failures WHERE email = $1`, email)
+// ClearLoginAttempts implements store.Accounts.
+func (s Store) ClearLoginAttempts(ctx context.Context, id int64, keys []string) error {
+	err := s.write(ctx, func(q querier) error {
+		if _, err := q.Exec(ctx, `DELETE FROM login_attempt_ids WHERE id = $1`, id); err != nil {
+			return translate(err)
+		}
+		_, err := q.Exec(ctx, `DELETE FROM login_attempts WHERE key = ANY($1)`, keys)
+		return translate(err)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: clear sign-in attempts: %w", err)
+	}
+	return nil
 }
 
 // PruneLoginFailures implements store.Accounts.
 func (s Store) PruneLoginFailures(ctx context.Context, before time.Time) error {
-	return s.exec(ctx, "prune failed sign-ins", `DELETE FROM login_failures WHERE at < $1`, before.UnixMicro())
+	return s.exec(ctx, "prune sign-in attempts", `DELETE FROM login_attempt_ids WHERE at < $1`, before.UnixMicro())
 }
 
 // CreateSetupToken implements store.Accounts.

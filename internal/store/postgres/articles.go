@@ -14,7 +14,7 @@ import (
 )
 
 const articleColumns = `a.id, a.kind, a.slug, a.title, a.standfirst, a.body, a.body_html, a.body_text, a.status,
-	a.published_at, a.updated_at, a.created_at, a.image_url, a.image_alt, a.comments_open, a.version,
+	a.published_at, a.updated_at, a.created_at, a.image_url, a.image_alt, a.comments_open, a.version, a.zone,
 	COALESCE(s.id, 0), COALESCE(s.name, ''), COALESCE(s.slug, ''), COALESCE(s.description, '')`
 
 const articleFrom = ` FROM articles a LEFT JOIN sections s ON s.id = a.section_id`
@@ -29,7 +29,7 @@ func scanArticle(sc func(...any) error) (*article.Article, error) {
 	var pub, upd, cre *int64
 	var kind, status string
 	err := sc(&a.ID, &kind, &a.Slug, &a.Title, &a.Standfirst, &a.Body, &a.BodyHTML, &a.BodyText, &status,
-		&pub, &upd, &cre, &a.ImageURL, &a.ImageAlt, &a.CommentsOpen, &a.Version,
+		&pub, &upd, &cre, &a.ImageURL, &a.ImageAlt, &a.CommentsOpen, &a.Version, &a.Zone,
 		&a.Section.ID, &a.Section.Name, &a.Section.Slug, &a.Section.Description)
 	if err != nil {
 		return nil, err
@@ -188,6 +188,12 @@ func (s Store) ListArticles(ctx context.Context, q store.ArticleQuery) ([]*artic
 	if q.Text != "" {
 		where = append(where, "strpos(lower(a.title), lower("+p.add(q.Text)+")) > 0")
 	}
+	if !q.PublishedFrom.IsZero() {
+		where = append(where, "a.published_at >= "+p.add(q.PublishedFrom.UnixMicro()))
+	}
+	if !q.PublishedBefore.IsZero() {
+		where = append(where, "a.published_at < "+p.add(q.PublishedBefore.UnixMicro()))
+	}
 	cond := ""
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
@@ -248,11 +254,11 @@ func (s Store) CreateArticle(ctx context.Context, a *article.Article) error {
 			a.Kind = article.Story
 		}
 		err = q.QueryRow(ctx, `INSERT INTO articles (kind, slug, title, standfirst, body, body_html, body_text,
-			section_id, status, published_at, updated_at, created_at, image_url, image_alt, comments_open, version)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1) RETURNING id`,
+			section_id, status, published_at, updated_at, created_at, image_url, image_alt, comments_open, version, zone)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16) RETURNING id`,
 			string(a.Kind), a.Slug, a.Title, a.Standfirst, a.Body, a.BodyHTML, a.BodyText, sectionID,
 			string(a.Status), micros(a.PublishedAt), micros(a.UpdatedAt), micros(a.CreatedAt),
-			a.ImageURL, a.ImageAlt, a.CommentsOpen).Scan(&a.ID)
+			a.ImageURL, a.ImageAlt, a.CommentsOpen, a.Zone).Scan(&a.ID)
 		if err != nil {
 			return translate(err)
 		}
@@ -291,10 +297,10 @@ func (s Store) UpdateArticle(ctx context.Context, a *article.Article) error {
 		}
 		_, err = q.Exec(ctx, `UPDATE articles SET kind = $1, slug = $2, title = $3, standfirst = $4, body = $5,
 			body_html = $6, body_text = $7, section_id = $8, status = $9, published_at = $10, updated_at = $11,
-			image_url = $12, image_alt = $13, comments_open = $14, version = version + 1 WHERE id = $15`,
+			image_url = $12, image_alt = $13, comments_open = $14, zone = $15, version = version + 1 WHERE id = $16`,
 			string(a.Kind), a.Slug, a.Title, a.Standfirst, a.Body, a.BodyHTML, a.BodyText, sectionID,
 			string(a.Status), micros(a.PublishedAt), micros(a.UpdatedAt), a.ImageURL, a.ImageAlt,
-			a.CommentsOpen, a.ID)
+			a.CommentsOpen, a.Zone, a.ID)
 		if err != nil {
 			return translate(err)
 		}

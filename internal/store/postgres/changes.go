@@ -50,30 +50,50 @@ func (s Store) LatestChange(ctx context.Context) (int64, error) {
 // sequence number as its payload.
 const changeChannel = "broadsheet_changes"
 
-// Listen calls wake with the latest sequence number after every committed transaction that
-// changed something, from any node or process, until ctx ends. It holds a connection of its own
-// (outside the pool); when that connection is lost it connects again with pauses from 100ms
-// doubling to 5s, and then calls wake(0): notifications may have been missed meanwhile, so the
-// listener should read the change log now. Listening reports whether it is connected.
-//
-// Notifications only make a node look sooner: the change log stays the truth, and a node must
-// still read it now and then (a notification can be lost with its connection).
-func (db *DB) Listen(ctx context.Context, wake func(seq int64)) error {
+// ChangeMark implements store.Changes. It moves when a write of this process returns and when
+// the listener hears of any commit that changed something; while the listener is not connected
+// (at start, or after its connection was lost) notifications may be missed, so every call moves
+// it, and a cache reads the change log each time as it did before the mark.
+func (s Store) ChangeMark() uint64 {
+	if !s.db.listening.Load() {
+		return s.db.mark.Add(1)
+	}
+	return s.db.mark.Load()
+}
+
+// startListener starts the listener, which Close stops.
+func (db *DB) startListener() {
+	ctx, stop := context.WithCancel(context.Background())
+	db.stopListen, db.listenDone = stop, make(chan struct{})
+	go func() {
+		defer close(db.listenDone)
+		db.listen(ctx)
+	}()
+}
+
+// listen holds a connection of its own (outside the pool) listening on changeChannel until ctx
+// ends, and on each notification moves the change mark and wakes Listen's callers. When that
+// connection is lost it connects again with pauses from 100ms doubling to 5s, and then wakes
+// them with 0: notifications may have been missed meanwhile.
+func (db *DB) listen(ctx context.Context) {
 	cfg := db.pool.Config().ConnConfig.Copy()
 	cfg.RuntimeParams["application_name"] = "broadsheet-listen"
 	pause := 100 * time.Millisecond
 	for first := true; ; first = false {
-		err := db.listenOnce(ctx, cfg, wake, !first, func() { pause = 100 * time.Millisecond })
+		err := db.listenOnce(ctx, cfg, !first, func() { pause = 100 * time.Millisecond })
 		db.listening.Store(false)
 		if ctx.Err() != nil {
-			return nil
+			return
 		}
-		if db.onListenError != nil {
-			db.onListenError(err, pause)
+		db.mu.Lock()
+		onErr := db.onListenError
+		db.mu.Unlock()
+		if onErr != nil {
+			onErr(err, pause)
 		}
 		select {
 		case <-ctx.Done():
-			return nil
+			return
 		case <-time.After(pause):
 		}
 		pause = min(2*pause, 5*time.Second)
@@ -81,8 +101,8 @@ func (db *DB) Listen(ctx context.Context, wake func(seq int64)) error {
 }
 
 // listenOnce connects, listens and passes on notifications until the connection fails or ctx
-// ends. After a reconnection it calls wake(0) once it listens again.
-func (db *DB) listenOnce(ctx context.Context, cfg *pgx.ConnConfig, wake func(int64), again bool, connected func()) error {
+// ends. After a reconnection it wakes with 0 once it listens again.
+func (db *DB) listenOnce(ctx context.Context, cfg *pgx.ConnConfig, again bool, connected func()) error {
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("postgres: listen: %w", err)
@@ -92,9 +112,10 @@ func (db *DB) listenOnce(ctx context.Context, cfg *pgx.ConnConfig, wake func(int
 		return fmt.Errorf("postgres: listen: %w", err)
 	}
 	db.listening.Store(true)
+	db.mark.Add(1) // what was committed while nobody listened
 	connected()
 	if again {
-		wake(0)
+		db.wake(0)
 	}
 	for {
 		n, err := conn.WaitForNotification(ctx)
@@ -102,13 +123,46 @@ func (db *DB) listenOnce(ctx context.Context, cfg *pgx.ConnConfig, wake func(int
 			return fmt.Errorf("postgres: listen: %w", err)
 		}
 		seq, _ := strconv.ParseInt(n.Payload, 10, 64)
-		wake(seq)
+		db.mark.Add(1)
+		db.wake(seq)
 	}
 }
 
-// Listening reports whether Listen is connected and listening.
+// wake calls Listen's callers.
+func (db *DB) wake(seq int64) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	for fn := range db.wakes {
+		(*fn)(seq)
+	}
+}
+
+// Listen calls wake with the latest sequence number after every committed transaction that
+// changed something, from any node or process, until ctx ends; and with 0 after the database's
+// listening connection was lost and made again, since notifications may have been missed
+// meanwhile, so the caller should read the change log now. wake must not block. Listening
+// reports whether the connection is up.
+//
+// Notifications only make a node look sooner: the change log stays the truth, and a node must
+// still read it now and then (a notification can be lost with its connection).
+func (db *DB) Listen(ctx context.Context, wake func(seq int64)) error {
+	db.mu.Lock()
+	db.wakes[&wake] = struct{}{}
+	db.mu.Unlock()
+	<-ctx.Done()
+	db.mu.Lock()
+	delete(db.wakes, &wake)
+	db.mu.Unlock()
+	return nil
+}
+
+// Listening reports whether the listening connection is up.
 func (db *DB) Listening() bool { return db.listening.Load() }
 
-// OnListenError makes Listen report each lost connection and the pause before it tries again;
-// call it before Listen.
-func (db *DB) OnListenError(fn func(err error, pause time.Duration)) { db.onListenError = fn }
+// OnListenError makes the listener report each lost connection and the pause before it tries
+// again.
+func (db *DB) OnListenError(fn func(err error, pause time.Duration)) {
+	db.mu.Lock()
+	db.onListenError = fn
+	db.mu.Unlock()
+}

@@ -7,7 +7,8 @@
 // one that fails on a serialization failure or a deadlock is run again, a bounded number of
 // times, and then answers store.ErrBusy. The change log numbers each transaction's changes when
 // it commits, in commit order (see migrations/0001_initial.sql), and a NOTIFY on the channel
-// "broadsheet_changes" wakes the nodes that Listen.
+// "broadsheet_changes" tells every node: each open DB listens on a connection of its own and
+// moves its change mark, so that a page cache reads the log only when something changed.
 package postgres
 
 import (
@@ -20,6 +21,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -57,7 +59,15 @@ type DB struct {
 	where   string // host and database, for messages; never the password
 	retries int
 
-	listening     atomic.Bool
+	// mark is the change mark (ChangeMark): own commits move it when they return, and the
+	// listener moves it on every notification of another's commit.
+	mark       atomic.Uint64
+	listening  atomic.Bool
+	stopListen context.CancelFunc
+	listenDone chan struct{}
+
+	mu            sync.Mutex
+	wakes         map[*func(int64)]struct{} // Listen's callers
 	onListenError func(err error, pause time.Duration)
 }
 
@@ -85,7 +95,7 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %s: %w", where, err)
 	}
-	db := &DB{pool: pool, where: where, retries: opt.Retries}
+	db := &DB{pool: pool, where: where, retries: opt.Retries, wakes: map[*func(int64)]struct{}{}}
 	db.Store = Store{db: db}
 	if err := db.reach(ctx, opt); err != nil {
 		pool.Close()
@@ -95,6 +105,7 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: %s: %w", where, err)
 	}
+	db.startListener()
 	return db, nil
 }
 
@@ -154,8 +165,10 @@ func refusal(err error) (string, bool) {
 	return "", false
 }
 
-// Close closes the pool.
+// Close stops the listener and closes the pool.
 func (db *DB) Close() error {
+	db.stopListen()
+	<-db.listenDone
 	db.pool.Close()
 	return nil
 }
@@ -335,7 +348,12 @@ func (s Store) write(ctx context.Context, fn func(q querier) error) error {
 	var err error
 	for try := 0; try <= s.db.retries; try++ {
 		err = pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error { return fn(tx) })
+		if err == nil {
+			s.db.mark.Add(1)
+			return nil
+		}
 		if !retryable(err) || ctx.Err() != nil {
+			s.db.mark.Add(1) // a failed commit may still have landed
 			return translate(err)
 		}
 	}

@@ -196,3 +196,20 @@ func (s Store) AddRedirect(ctx context.Context, oldPath, newPath string) error {
 	return s.exec(ctx, fmt.Sprintf("redirect %q", oldPath), `INSERT INTO redirects (old_path, new_path) VALUES ($1, $2)
 		ON CONFLICT (old_path) DO UPDATE SET new_path = excluded.new_path`, oldPath, newPath)
 }
+
+// Redirects implements store.Articles. Old paths sort byte by byte, as SQLite's do.
+func (s Store) Redirects(ctx context.Context) ([]store.Redirect, error) {
+	var list []store.Redirect
+	err := s.each(ctx, `SELECT old_path, new_path FROM redirects ORDER BY old_path COLLATE "C"`, nil, func(sc func(...any) error) error {
+		var r store.Redirect
+		if err := sc(&r.From, &r.To); err != nil {
+			return err
+		}
+		list = append(list, r)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: redirects: %w", err)
+	}
+	return list, nil
+}
