@@ -17,8 +17,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/broadsheet/broadsheet/internal/account"
 	"github.com/broadsheet/broadsheet/internal/article"
-
 	"github.com/broadsheet/broadsheet/internal/store"
 	"github.com/broadsheet/broadsheet/internal/store/postgres"
 	"github.com/broadsheet/broadsheet/internal/store/postgres/pgtest"
@@ -568,6 +568,60 @@ func TestOpenBadURL(t *testing.T) {
 		}
 		if strings.Contains(err.Error(), "secret-pw") || !strings.Contains(err.Error(), "database URL") {
 			t.Errorf("Open(bad URL) = %q, want a message about the URL without its password", err)
+		}
+	}
+}
+
+// TestReserveLoginAttemptAcrossNodes has two nodes reserve sign-in attempts in one bucket at
+// once: together they grant exactly the bucket's limit.
+func TestReserveLoginAttemptAcrossNodes(t *testing.T) {
+	t.Parallel()
+	url := pgtest.URL(t)
+	nodes := []*postgres.DB{open(t, url, postgres.Options{}), open(t, url, postgres.Options{})}
+	at := time.Date(2026, 3, 22, 9, 0, 0, 0, time.UTC)
+	buckets := []account.Bucket{{Key: "account a@example.org 192.0.2.1", Limit: 5, Account: true}, {Key: "ip 192.0.2.1", Limit: 20}}
+	var granted atomic.Int64
+	var wg sync.WaitGroup
+	for i := range 40 {
+		wg.Go(func() {
+			id, _, err := nodes[i%2].ReserveLoginAttempt(t.Context(), buckets, at.Add(-time.Hour), at)
+			if err != nil {
+				t.Errorf("ReserveLoginAttempt = %v", err)
+			}
+			if id != 0 {
+				granted.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if n := granted.Load(); n != 5 {
+		t.Errorf("40 ReserveLoginAttempt on two nodes granted %d, want exactly 5", n)
+	}
+}
+
+// TestChangeMarkFollowsOtherNodes checks that a node's change mark moves after another node's
+// commit, without a write of its own: what lets its page cache skip the change log otherwise.
+func TestChangeMarkFollowsOtherNodes(t *testing.T) {
+	t.Parallel()
+	url := pgtest.URL(t)
+	reader, writer := open(t, url, postgres.Options{}), open(t, url, postgres.Options{})
+	for !reader.Listening() {
+		time.Sleep(5 * time.Millisecond)
+	}
+	// The mark settles while nothing is written.
+	mark := reader.ChangeMark()
+	if again := reader.ChangeMark(); again != mark {
+		t.Fatalf("ChangeMark() = %d, then %d with no write anywhere; want it still", mark, again)
+	}
+	if err := writer.CreateArticle(t.Context(), &article.Article{Kind: article.Story, Slug: "elsewhere", Title: "Elsewhere", Status: article.Draft}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.After(30 * time.Second) // only a hung server takes this long
+	for reader.ChangeMark() == mark {
+		select {
+		case <-deadline:
+			t.Fatal("the reader's ChangeMark() did not move after another node's commit")
+		case <-time.After(5 * time.Millisecond):
 		}
 	}
 }
