@@ -38,6 +38,19 @@ func commentForm(t testing.TB, body string) url.Values {
 	return v
 }
 
+// serverForm is the comment form of the story at link on the server at base (another process),
+// with a form token from GET /comments/token, as the page's script gets one.
+func serverForm(t *testing.T, base, link string) url.Values {
+	t.Helper()
+	form := commentForm(t, fetch(t, base+link))
+	var tok struct{ Token string }
+	if err := json.Unmarshal([]byte(fetch(t, base+"/comments/token?story="+form.Get("article_id"))), &tok); err != nil || tok.Token == "" {
+		t.Fatalf("GET /comments/token: %v", err)
+	}
+	form.Set("token", tok.Token)
+	return form
+}
+
 // withToken fills the form's token as the page's script does: from GET /comments/token.
 func withToken(t testing.TB, m *Main, form url.Values) url.Values {
 	t.Helper()

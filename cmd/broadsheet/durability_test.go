@@ -27,9 +27,28 @@ func TestMain(m *testing.M) {
 	if os.Getenv("BROADSHEET_TEST_RUN_MAIN") == "1" {
 		ctx, stop := signalContext()
 		defer stop()
-		os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
+		code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+		if f := os.Getenv("BROADSHEET_TEST_PEAK_FILE"); f != "" {
+			writePeak(f)
+		}
+		os.Exit(code)
 	}
 	os.Exit(pgtest.Main(m, 0)) // stops the PostgreSQL cluster the tests started, if any
+}
+
+// writePeak writes this process's peak resident memory in KiB (VmHWM, of this program image
+// only) to the file f, for a test that started it to read.
+func writePeak(f string) {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return
+	}
+	for line := range strings.SplitSeq(string(status), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			os.WriteFile(f, []byte(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB"))), 0o644)
+			return
+		}
+	}
 }
 
 // TestAcknowledgedCommentsSurviveKill posts comments concurrently to a separate server process,
@@ -80,12 +99,7 @@ func TestAcknowledgedCommentsSurviveKill(t *testing.T) {
 	const posters = 40
 	forms := make([]url.Values, posters)
 	for i := range forms {
-		forms[i] = commentForm(t, fetch(t, base+open[i%len(open)]))
-		var tok struct{ Token string }
-		if err := json.Unmarshal([]byte(fetch(t, base+"/comments/token?story="+forms[i].Get("article_id"))), &tok); err != nil {
-			t.Fatal(err)
-		}
-		forms[i].Set("token", tok.Token)
+		forms[i] = serverForm(t, base, open[i%len(open)])
 		forms[i].Set("author", fmt.Sprintf("Reader %d", i))
 		forms[i].Set("email", fmt.Sprintf("durable%d@example.org", i))
 		forms[i].Set("comment", fmt.Sprintf("Durable comment %d.", i))

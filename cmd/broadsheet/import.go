@@ -161,9 +161,16 @@ func newDatabase(cfg Config) (func(), error) {
 	dir := filepath.Dir(path)
 	_, dirErr := os.Stat(dir)
 	newDir := errors.Is(dirErr, fs.ErrNotExist)
+	pictures := filepath.Join(cfg.Data, "media")
+	_, picErr := os.Stat(pictures)
+	newPictures := errors.Is(picErr, fs.ErrNotExist)
 	return func() {
 		for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
 			os.Remove(path + suffix)
+		}
+		if newPictures { // the library's folder, made on opening: removed only when empty
+			os.Remove(filepath.Join(pictures, ".tmp"))
+			os.Remove(pictures)
 		}
 		if newDir {
 			os.Remove(dir) // only when empty

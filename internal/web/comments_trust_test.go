@@ -15,7 +15,7 @@ import (
 // kept (if any) and the "Save my name…" box ticked, and returns the server's answer.
 func (cs *commentSite) postJSON(name, email, text, returning string) commentReply {
 	cs.t.Helper()
-	f := formValues(cs.t, cs.browser().mustGet(cs.path, http.StatusOK), "commentform")
+	f := cs.browser().commentForm(cs.path)
 	f.Set("author", name)
 	f.Set("email", email)
 	f.Set("comment", text)
@@ -108,7 +108,7 @@ func TestReturningCommenterConfirmedEmail(t *testing.T) {
 	if err := cs.st.VerifyEmail(t.Context(), "ada@example.org", cs.clock.now()); err != nil {
 		t.Fatal(err)
 	}
-	f := formValues(t, cs.browser().mustGet(cs.path, http.StatusOK), "commentform")
+	f := cs.browser().commentForm(cs.path)
 	f.Set("author", "Ada Reader")
 	f.Set("email", "ada@example.org")
 	f.Set("comment", "Confirmed, so at once.")
