@@ -17,7 +17,7 @@ import (
 	"github.com/broadsheet/broadsheet/internal/importer"
 )
 
-const importUsage = `broadsheet import [--data DIR | --db URL] [--dry-run] [--users] [--old-base-url URL] [--json] [--check-urls LIST] FILE…
+const importUsage = `broadsheet import [--data DIR | --db URL] [--dry-run] [--users] [--media-dir DIR] [--old-base-url URL] [--json] [--check-urls LIST] FILE…
 
 Imports WordPress exports (WXR), Disqus exports, RSS or Atom feeds and Broadsheet JSON Lines,
 recognised by their content (gzip-compressed files too), in one transaction: all or nothing.
