@@ -89,7 +89,7 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 	}
 	m.Store = db
-	if m.Media, err = m.Config.library(m.Now); err != nil {
+	if m.Media, err = m.Config.library(ctx, m.Now); err != nil {
 		db.Close()
 		return err
 	}
