@@ -64,6 +64,9 @@ type Config struct {
 	// S3-compatible bucket, s3://bucket/prefix?endpoint=host:port&region=…&insecure=1, with the
 	// credentials in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
 	Media string
+	// MediaPublicURL is the public address of an s3:// Media's prefix: /media/… then redirects
+	// there instead of the node reading each file.
+	MediaPublicURL string
 	// Durability is what an acknowledged write survives: "normal" (a crash of the process) or
 	// "full" (also a crash of the operating system or a power loss).
 	Durability string
@@ -178,6 +181,7 @@ func (c *Config) flags(fs *flag.FlagSet, env func(string) string, names ...strin
 	str(&c.RedirectAddr, "redirect-addr", "BROADSHEET_REDIRECT_ADDR", "with TLS, also listen here (e.g. :80) and redirect plain HTTP to HTTPS")
 	str(&c.Media, "media", "BROADSHEET_MEDIA", "where the picture library keeps its files: an S3-compatible bucket, "+
 		"s3://bucket/prefix?endpoint=host:port&region=REGION&insecure=1, credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (default: DATA/media)")
+	str(&c.MediaPublicURL, "media-public-url", "BROADSHEET_MEDIA_PUBLIC_URL", "with --media s3://…, the bucket prefix's public https address: /media/… redirects there instead of the server reading each file")
 	num(&c.MaxUploadMB, "max-upload", "BROADSHEET_MAX_UPLOAD_MB", "largest picture upload in MB")
 	str(&c.Durability, "durability", "BROADSHEET_DURABILITY", "what an acknowledged comment or edit survives: normal (a crash of the process) or full (also an operating-system crash or power loss; one fsync per group of concurrent writes)")
 }
@@ -187,6 +191,10 @@ func (c Config) library(ctx context.Context, now func() time.Time) (*media.Libra
 	var files media.Store
 	var err error
 	switch {
+	case c.MediaPublicURL != "" && !strings.HasPrefix(c.Media, "s3://"):
+		err = errors.New("--media-public-url is the address of an S3 bucket: set --media s3://… too")
+	case c.MediaPublicURL != "" && !strings.HasPrefix(c.MediaPublicURL, "https://") && !strings.HasPrefix(c.MediaPublicURL, "http://"):
+		err = fmt.Errorf("--media-public-url %q: want an https:// address", c.MediaPublicURL)
 	case c.Media == "":
 		files, err = media.NewDir(filepath.Join(c.Data, "media"))
 	case strings.HasPrefix(c.Media, "s3://"):

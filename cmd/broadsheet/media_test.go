@@ -5,6 +5,7 @@ import (
 	"errors"
 	"image"
 	"image/jpeg"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -133,6 +134,32 @@ func TestMediaS3(t *testing.T) {
 	resp, body = get(t, m, path, "Range", "bytes=2-5")
 	if resp.StatusCode != http.StatusPartialContent || body != buf.String()[2:6] {
 		t.Errorf("GET %s bytes=2-5 = %d, %q", path, resp.StatusCode, body)
+	}
+
+	// With the bucket's public address, the site redirects and the bucket answers.
+	pub, _ := startMainWith(t, func(c *Config) {
+		c.Data, c.Media, c.env, c.Demo = dir, bucket, env, false
+		c.MediaPublicURL = s3.URL + "/news/courier/"
+	})
+	resp, _ = get(t, pub, path)
+	to := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusFound || to != s3.URL+"/news/courier/"+strings.TrimPrefix(path, "/media/") {
+		t.Fatalf("GET %s with --media-public-url = %d → %q", path, resp.StatusCode, to)
+	}
+	direct, err := http.Get(to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer direct.Body.Close()
+	got, _ := io.ReadAll(direct.Body)
+	if direct.StatusCode != http.StatusOK || direct.Header.Get("Content-Type") != "image/jpeg" || !bytes.Equal(got, buf.Bytes()) {
+		t.Errorf("the bucket answers %s with %d %s, %d bytes", to, direct.StatusCode, direct.Header.Get("Content-Type"), len(got))
+	}
+
+	cfg := DefaultConfig()
+	cfg.Data, cfg.MediaPublicURL = t.TempDir(), "https://cdn.example.org/courier"
+	if _, err := cfg.library(t.Context(), nil); err == nil || !strings.Contains(err.Error(), "--media s3://") {
+		t.Errorf("--media-public-url without --media = %v, want it refused", err)
 	}
 
 	vars["BROADSHEET_MEDIA"] = "ftp://news/courier"
