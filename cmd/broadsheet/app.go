@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -105,7 +106,7 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 		m.Store = db
 	}
-	if m.Media, err = m.Config.library(m.Now); err != nil {
+	if m.Media, err = m.Config.library(ctx, m.Now); err != nil {
 		m.Store.Close()
 		return err
 	}
@@ -167,7 +168,8 @@ func (m *Main) Run(ctx context.Context) error {
 	m.notify = make(chan struct{}, 1)
 	wcfg := web.Config{Title: m.Config.Title, Description: m.Config.Description,
 		BaseURL: m.Config.baseURL(ln.Addr().String()), Location: loc, Renderer: m.Renderer, Notify: m.wakeNotifier,
-		TrustedProxies: proxies, CacheBytes: m.Config.CacheMB << 20, Shared: m.Config.Shared, Media: m.Media, Mail: sender != nil}
+		TrustedProxies: proxies, CacheBytes: m.Config.CacheMB << 20, Shared: m.Config.Shared, Media: m.Media, Mail: sender != nil,
+		MediaPublicURL: strings.TrimRight(m.Config.MediaPublicURL, "/")}
 	var purges *purge.Queue
 	if len(targets) > 0 {
 		purges = purge.NewQueue(purge.Config{}, m.Log, targets...)

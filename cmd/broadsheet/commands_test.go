@@ -30,7 +30,7 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 // server's.
 func TestHelp(t *testing.T) {
 	t.Parallel()
-	server := []string{"-acme-directory", "-acme-domain", "-addr", "-base-url", "-cache-mb", "-demo", "-durability", "-max-age", "-max-upload",
+	server := []string{"-acme-directory", "-acme-domain", "-addr", "-base-url", "-cache-mb", "-demo", "-durability", "-max-age", "-max-upload", "-media", "-media-public-url",
 		"-purge", "-redirect-addr", "-s-maxage", "-smtp", "-stale-if-error", "-stale-while-revalidate", "-tls-cert", "-tls-key",
 		"-trusted-proxy"}
 	tests := []struct {
@@ -55,7 +55,7 @@ func TestHelp(t *testing.T) {
 		{[]string{"user", "add", "--help"}, "broadsheet user add", []string{"-email", "-name", "-role"}},
 		{[]string{"user", "list", "--help"}, "broadsheet user list", []string{}},
 		{[]string{"user", "password", "--help"}, "broadsheet user password", []string{"-email"}},
-		{[]string{"import", "--help"}, "broadsheet import", []string{"-check-urls", "-dry-run", "-json", "-media-dir", "-old-base-url", "-timezone", "-users"}},
+		{[]string{"import", "--help"}, "broadsheet import", []string{"-check-urls", "-dry-run", "-json", "-media", "-media-dir", "-old-base-url", "-timezone", "-users"}},
 		{[]string{"export", "--help"}, "broadsheet export", []string{"-base-url", "-description", "-format", "-out", "-private", "-timezone", "-title"}},
 		{[]string{"version", "--help"}, "broadsheet version", nil},
 		{[]string{"db", "--help"}, "broadsheet db copy --from URL --to URL", nil},

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/netip"
 	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -60,9 +62,19 @@ type Config struct {
 	RedirectAddr string
 	// MaxUploadMB refuses larger picture uploads.
 	MaxUploadMB int
+	// Media is where the picture library keeps its files: empty for DATA/media, or an
+	// S3-compatible bucket, s3://bucket/prefix?endpoint=host:port&region=…&insecure=1, with the
+	// credentials in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+	Media string
+	// MediaPublicURL is the public address of an s3:// Media's prefix: /media/… then redirects
+	// there instead of the node reading each file.
+	MediaPublicURL string
 	// Durability is what an acknowledged write survives: "normal" (a crash of the process) or
 	// "full" (also a crash of the operating system or a power loss).
 	Durability string
+
+	// env looks up the AWS_* credentials of an s3:// Media; set by flags, os.Getenv when nil.
+	env func(string) string
 }
 
 // tls reports whether the site answers HTTPS.
@@ -94,6 +106,7 @@ func DefaultConfig() Config {
 // a server and a command-line tool can work on one site; the rest belong to the commands that use
 // them.
 func (c *Config) flags(fs *flag.FlagSet, env func(string) string, names ...string) {
+	c.env = env
 	want := func(name string) bool {
 		return len(names) == 0 || slices.Contains([]string{"data", "db", "db-wait", "skip-check"}, name) || slices.Contains(names, name)
 	}
@@ -178,13 +191,33 @@ func (c *Config) flags(fs *flag.FlagSet, env func(string) string, names ...strin
 	str(&c.ACMEDomains, "acme-domain", "BROADSHEET_ACME_DOMAIN", "comma-separated domains to get certificates for automatically (Let's Encrypt; cached in DATA/acme)")
 	str(&c.ACMEDirectory, "acme-directory", "BROADSHEET_ACME_DIRECTORY", "ACME directory URL (default: Let's Encrypt's)")
 	str(&c.RedirectAddr, "redirect-addr", "BROADSHEET_REDIRECT_ADDR", "with TLS, also listen here (e.g. :80) and redirect plain HTTP to HTTPS")
+	str(&c.Media, "media", "BROADSHEET_MEDIA", "where the picture library keeps its files: an S3-compatible bucket, "+
+		"s3://bucket/prefix?endpoint=host:port&region=REGION&insecure=1, credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (default: DATA/media)")
+	str(&c.MediaPublicURL, "media-public-url", "BROADSHEET_MEDIA_PUBLIC_URL", "with --media s3://…, the bucket prefix's public https address: /media/… redirects there instead of the server reading each file")
 	num(&c.MaxUploadMB, "max-upload", "BROADSHEET_MAX_UPLOAD_MB", "largest picture upload in MB")
 	str(&c.Durability, "durability", "BROADSHEET_DURABILITY", "what an acknowledged comment or edit survives: normal (a crash of the process) or full (also an operating-system crash or power loss; one fsync per group of concurrent writes)")
 }
 
-// library is the picture library over DATA/media.
-func (c Config) library(now func() time.Time) (*media.Library, error) {
-	files, err := media.NewDir(filepath.Join(c.Data, "media"))
+// library is the picture library over Media: DATA/media or an S3 bucket.
+func (c Config) library(ctx context.Context, now func() time.Time) (*media.Library, error) {
+	var files media.Store
+	var err error
+	switch {
+	case c.MediaPublicURL != "" && !strings.HasPrefix(c.Media, "s3://"):
+		err = errors.New("--media-public-url is the address of an S3 bucket: set --media s3://… too")
+	case c.MediaPublicURL != "" && !strings.HasPrefix(c.MediaPublicURL, "https://") && !strings.HasPrefix(c.MediaPublicURL, "http://"):
+		err = fmt.Errorf("--media-public-url %q: want an https:// address", c.MediaPublicURL)
+	case c.Media == "":
+		files, err = media.NewDir(filepath.Join(c.Data, "media"))
+	case strings.HasPrefix(c.Media, "s3://"):
+		env := c.env
+		if env == nil {
+			env = os.Getenv
+		}
+		files, err = media.NewS3(ctx, c.Media, env)
+	default:
+		err = fmt.Errorf("--media %q: want an s3://bucket/prefix URL, or nothing for DATA/media", c.Media)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -32,7 +32,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	cfg := DefaultConfig()
 	cfg.Demo = false
 	fs := newFlagSet("import", importUsage, stderr)
-	cfg.flags(fs, env, "data", "db", "timezone")
+	cfg.flags(fs, env, "data", "db", "timezone", "media")
 	dryRun := fs.Bool("dry-run", false, "read and check everything, report what would happen, save nothing")
 	users := fs.Bool("users", false, "create staff accounts (role author, no password) for WordPress authors")
 	mediaDir := fs.String("media-dir", "", "a copy of the old site's wp-content/uploads: move the pictures stories use into the library")

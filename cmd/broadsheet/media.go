@@ -30,7 +30,7 @@ func mediaCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	}
 	cfg := DefaultConfig()
 	fs := newFlagSet("media "+sub, "broadsheet media "+sub+" [options]", stderr)
-	cfg.flags(fs, env, "data", "db", "base-url", "addr", "max-upload")
+	cfg.flags(fs, env, "data", "db", "base-url", "addr", "max-upload", "media")
 	alt := fs.String("alt", "", "description for readers who cannot see the picture")
 	caption := fs.String("caption", "", "caption shown under the picture")
 	credit := fs.String("credit", "", "photographer or source")

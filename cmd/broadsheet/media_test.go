@@ -2,13 +2,22 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"image"
 	"image/jpeg"
+	"io"
+	"io/fs"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
+
+	"github.com/broadsheet/broadsheet/internal/media"
 )
 
 func TestMediaCommand(t *testing.T) {
@@ -79,5 +88,82 @@ func TestImportMovesPicturesIn(t *testing.T) {
 	_, page := get(t, m, "/2024/05/01/election-night/")
 	if strings.Contains(page, "old.example/wp-content") || !strings.Contains(page, `src="/media/`) {
 		t.Errorf("the story still shows the old address or no library picture")
+	}
+}
+
+// TestMediaS3: with --media s3://… the command line puts pictures in the bucket, not DATA/media,
+// and the site serves them from there, ranges included.
+func TestMediaS3(t *testing.T) {
+	t.Parallel()
+	backend := s3mem.New()
+	if err := backend.CreateBucket("news"); err != nil {
+		t.Fatal(err)
+	}
+	s3 := httptest.NewServer(gofakes3.New(backend).Server())
+	t.Cleanup(s3.Close)
+	bucket := "s3://news/courier?insecure=1&endpoint=" + strings.TrimPrefix(s3.URL, "http://")
+	dir := t.TempDir()
+	vars := map[string]string{"BROADSHEET_DATA": dir, "BROADSHEET_MEDIA": bucket, "AWS_ACCESS_KEY_ID": "courier", "AWS_SECRET_ACCESS_KEY": "secret"}
+	env := func(k string) string { return vars[k] }
+	var buf, stdout, stderr bytes.Buffer
+	jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, 700, 300)), nil)
+	pic := filepath.Join(t.TempDir(), "quay.jpg")
+	os.WriteFile(pic, buf.Bytes(), 0o644)
+	if err := mediaCmd(t.Context(), []string{"add", "--alt", "The quay", pic}, &stdout, &stderr, env); err != nil {
+		t.Fatalf("media add --media s3://… = %v\n%s", err, stderr.String())
+	}
+	path := strings.TrimPrefix(strings.TrimSpace(stdout.String()), "http://localhost:8080")
+	if _, err := os.Stat(filepath.Join(dir, "media")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("with --media s3://… DATA/media exists (%v)", err)
+	}
+	files, err := media.NewS3(t.Context(), bucket, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := files.Stat(t.Context(), strings.TrimPrefix(path, "/media/")); err != nil {
+		t.Fatalf("%s is not in the bucket: %v", path, err)
+	}
+
+	m, _ := startMainWith(t, func(c *Config) {
+		c.Data, c.Media, c.env, c.Demo = dir, bucket, env, false
+	})
+	resp, body := get(t, m, path)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/jpeg" || body != buf.String() {
+		t.Errorf("GET %s = %d %s, %d bytes; want the JPEG's %d", path, resp.StatusCode, resp.Header.Get("Content-Type"), len(body), buf.Len())
+	}
+	resp, body = get(t, m, path, "Range", "bytes=2-5")
+	if resp.StatusCode != http.StatusPartialContent || body != buf.String()[2:6] {
+		t.Errorf("GET %s bytes=2-5 = %d, %q", path, resp.StatusCode, body)
+	}
+
+	// With the bucket's public address, the site redirects and the bucket answers.
+	pub, _ := startMainWith(t, func(c *Config) {
+		c.Data, c.Media, c.env, c.Demo = dir, bucket, env, false
+		c.MediaPublicURL = s3.URL + "/news/courier/"
+	})
+	resp, _ = get(t, pub, path)
+	to := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusFound || to != s3.URL+"/news/courier/"+strings.TrimPrefix(path, "/media/") {
+		t.Fatalf("GET %s with --media-public-url = %d → %q", path, resp.StatusCode, to)
+	}
+	direct, err := http.Get(to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer direct.Body.Close()
+	got, _ := io.ReadAll(direct.Body)
+	if direct.StatusCode != http.StatusOK || direct.Header.Get("Content-Type") != "image/jpeg" || !bytes.Equal(got, buf.Bytes()) {
+		t.Errorf("the bucket answers %s with %d %s, %d bytes", to, direct.StatusCode, direct.Header.Get("Content-Type"), len(got))
+	}
+
+	cfg := DefaultConfig()
+	cfg.Data, cfg.MediaPublicURL = t.TempDir(), "https://cdn.example.org/courier"
+	if _, err := cfg.library(t.Context(), nil); err == nil || !strings.Contains(err.Error(), "--media s3://") {
+		t.Errorf("--media-public-url without --media = %v, want it refused", err)
+	}
+
+	vars["BROADSHEET_MEDIA"] = "ftp://news/courier"
+	if err := mediaCmd(t.Context(), []string{"list"}, &stdout, &stderr, env); err == nil || !strings.Contains(err.Error(), "s3://") {
+		t.Errorf("media list --media ftp://… = %v, want the expected form named", err)
 	}
 }

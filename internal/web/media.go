@@ -242,9 +242,16 @@ func mediaQuery(v url.Values, per int) (store.MediaQuery, int, int) {
 
 // handleMedia serves GET /media/{hash}/{file}: the library's files. Every file lives under its
 // item's content hash and never changes, so it is cached for good. The type comes from the
-// bytes, never the name; anything not an image is a download.
+// bytes, never the name; anything not an image is a download. With MediaPublicURL the bucket
+// serves them instead.
 func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("hash") + "/" + r.PathValue("file")
+	if s.cfg.MediaPublicURL != "" && media.ValidName(name) {
+		// Not 301: a browser would keep it even after the bucket moves.
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		http.Redirect(w, r, s.cfg.MediaPublicURL+"/"+name, http.StatusFound)
+		return
+	}
 	f, err := s.media().Files.Open(r.Context(), name)
 	if err != nil {
 		s.fail(w, r, store.ErrNotFound)

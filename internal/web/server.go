@@ -65,6 +65,9 @@ type Config struct {
 	Passwords Passwords
 	// Media is the picture library; nil refuses uploads and serves no media.
 	Media *media.Library
+	// MediaPublicURL, when set, is the public address of the library's bucket (no trailing
+	// slash): /media/NAME answers 302 to MediaPublicURL/NAME instead of the node reading the file.
+	MediaPublicURL string
 }
 
 // Passwords checks a staff member's password; account.Hasher is the product's. Authenticate
