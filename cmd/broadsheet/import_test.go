@@ -111,7 +111,7 @@ func TestImportRefusesBrokenFiles(t *testing.T) {
 	m, _ := startMain(t)
 	before := mustGet(t, m, "/", http.StatusOK)
 	code, out, errOut := cli(t, m, "import", importData("site.xml"), importData("site-broken.xml"))
-	if code != 1 || !strings.Contains(errOut, "site-broken.xml: wxr: line 196, column 34") || !strings.Contains(errOut, "Nothing was imported") {
+	if code != 1 || !strings.Contains(errOut, "site-broken.xml: wxr: line 196, column 19") || !strings.Contains(errOut, "Nothing was imported") {
 		t.Errorf("import of a broken file = %d\n%s\n%s; want 1 and the line and column", code, out, errOut)
 	}
 	if _, err := m.Store.ArticleBySlug(t.Context(), "election-night"); err == nil {

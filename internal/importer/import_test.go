@@ -452,8 +452,10 @@ func TestBrokenFilesChangeNothing(t *testing.T) {
 		file string
 		want string // the error's end
 	}{
-		{"site-broken.xml", "site-broken.xml: wxr: line 196, column 34: element <menu_order> closed by </menu_ordr>"},
-		{"broken.rss", "broken.rss: RSS feed: line 11, column 42: element <description> closed by </descriptio>"},
+		{"site-broken.xml", "site-broken.xml: wxr: line 196, column 19: element <menu_order> closed by </menu_ordr>"},
+		{"broken.rss", "broken.rss: RSS feed: line 11, column 29: element <description> closed by </descriptio>"}, // the "</" of the wrong end tag
+		{"broken-entity.rss", "broken-entity.rss: RSS feed: line 11, column 23: invalid character entity &chips;"},
+		{"broken-utf8.rss", "broken-utf8.rss: RSS feed: line 6, column 15: invalid UTF-8"},
 		{"broken.jsonl", "broken.jsonl: JSON Lines: line 2, column 72: unexpected end of JSON input"},
 	}
 	for _, tc := range tests {
