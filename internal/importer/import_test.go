@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -123,17 +124,25 @@ func TestWordPress(t *testing.T) {
 	st := newStore(t)
 	sums := importFiles(t, st, options(), "site.xml")
 	s := sums[0]
-	wantCreated := map[string]int{importer.KindStory: 6, importer.KindPage: 1, importer.KindComment: 4,
+	wantCreated := map[string]int{importer.KindStory: 7, importer.KindPage: 1, importer.KindComment: 4,
 		importer.KindPingback: 1, importer.KindAuthor: 2, importer.KindSection: 2, importer.KindTag: 3}
 	if diff := cmp.Diff(wantCreated, s.Created); diff != "" {
 		t.Errorf("Created (-want +got):\n%s", diff)
 	}
 	wantSkipped := []importer.Skip{
-		{Reason: `status "trash"`, Count: 1, Examples: []string{"Binned"}},
 		{Reason: "post type nav_menu_item", Count: 1, Examples: []string{"Home"}},
 	}
 	if diff := cmp.Diff(wantSkipped, s.Skipped); diff != "" {
 		t.Errorf("Skipped (-want +got):\n%s", diff)
+	}
+	// A trashed post is kept, unpublished, under its slug without WordPress's __trashed, and
+	// the summary says so; its old URLs lead nowhere, as on the old site.
+	if a := bySlug(t, st, "binned"); a.Status != article.Unpublished {
+		t.Errorf("trashed post's status = %v, want %v", a.Status, article.Unpublished)
+	}
+	wantHeld := importer.Skip{Reason: "trashed on the old site: imported unpublished, so nothing is lost", Count: 1, Examples: []string{"Binned"}}
+	if !slices.ContainsFunc(s.Held, func(h importer.Skip) bool { return cmp.Equal(h, wantHeld) }) {
+		t.Errorf("Held = %+v, want it to list %+v", s.Held, wantHeld)
 	}
 	if s.Format != importer.WXR || s.Source != "wxr:https://old.example" {
 		t.Errorf("Format, Source = %q, %q; want %q, %q", s.Format, s.Source, importer.WXR, "wxr:https://old.example")
