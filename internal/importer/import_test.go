@@ -135,9 +135,9 @@ func TestWordPress(t *testing.T) {
 	if diff := cmp.Diff(wantSkipped, s.Skipped); diff != "" {
 		t.Errorf("Skipped (-want +got):\n%s", diff)
 	}
-	// A trashed post is kept, unpublished, under its slug without WordPress's __trashed, and
-	// the summary says so; its old URLs lead nowhere, as on the old site.
-	if a := bySlug(t, st, "binned"); a.Status != article.Unpublished {
+	// A trashed post is kept, unpublished, under WordPress's marked slug (leaving the plain one
+	// for a live post), and the summary says so; its old URLs lead nowhere, as on the old site.
+	if a := bySlug(t, st, "binned-trashed"); a.Status != article.Unpublished {
 		t.Errorf("trashed post's status = %v, want %v", a.Status, article.Unpublished)
 	}
 	wantHeld := importer.Skip{Reason: "trashed on the old site: imported unpublished, so nothing is lost", Count: 1, Examples: []string{"Binned"}}

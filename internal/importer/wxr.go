@@ -286,12 +286,10 @@ func (w *wxrRun) post(it *wxr.Item) error {
 		example = "post " + strconv.FormatInt(it.PostID, 10)
 	}
 	status, ok := wpStatus(it.Status)
-	slug := it.PostName
 	if it.Status == "trash" {
-		// Kept, so that nothing is lost, but not shown: an editor decides. WordPress marks the
-		// slug of a trashed post (slug__trashed) to free it.
+		// Kept, so that nothing is lost, but not shown: an editor decides. Its slug keeps
+		// WordPress's mark (slug__trashed, here slug-trashed), which freed the slug for a live post.
 		status, ok = article.Unpublished, true
-		slug = strings.TrimSuffix(slug, "__trashed")
 		w.sum.hold("trashed on the old site: imported unpublished, so nothing is lost", example)
 	}
 	if !ok {
@@ -302,7 +300,7 @@ func (w *wxrRun) post(it *wxr.Item) error {
 		status = article.Unpublished
 		w.sum.hold("password protection: imported unpublished, to keep the text private", example)
 	}
-	a := &article.Article{Kind: article.Story, Title: title, Slug: slug, Status: status,
+	a := &article.Article{Kind: article.Story, Title: title, Slug: it.PostName, Status: status,
 		CommentsOpen: it.CommentStatus != "closed"}
 	if it.PostType == "page" {
 		a.Kind = article.Page
