@@ -299,8 +299,8 @@ func TestReimportUpdates(t *testing.T) {
 			}
 		}
 	}
-	if got := sums[0].Updated; got[importer.KindStory] != 6 || got[importer.KindPage] != 1 || got[importer.KindComment] != 4 {
-		t.Errorf("site.xml again: Updated = %v, want 6 stories, 1 page, 4 comments", got)
+	if got := sums[0].Updated; got[importer.KindStory] != 7 || got[importer.KindPage] != 1 || got[importer.KindComment] != 4 {
+		t.Errorf("site.xml again: Updated = %v, want 7 stories (one trashed), 1 page, 4 comments", got)
 	}
 	if got := bySlug(t, st, "election-night").Title; got != "Election night: the count" {
 		t.Errorf("title after re-import = %q, want the file's", got)
@@ -322,11 +322,11 @@ func TestSecondSiteKeepsTheFirst(t *testing.T) {
 	if after.Articles != 2*before.Articles || after.Comments != 2*before.Comments {
 		t.Errorf("after a second site: %d articles, %d comments; want %d and %d", after.Articles, after.Comments, 2*before.Articles, 2*before.Comments)
 	}
-	if got := sums[0].Created[importer.KindStory]; got != 6 {
-		t.Errorf("second site created %d stories, want 6", got)
+	if got := sums[0].Created[importer.KindStory]; got != 7 {
+		t.Errorf("second site created %d stories, want 7", got)
 	}
-	if r := sums[0].Renamed; len(r) != 1 || r[0].Count != 7 || r[0].Examples[0] != "election-night → election-night-2" {
-		t.Errorf("Renamed = %+v, want the 7 articles whose slugs the first site holds", r)
+	if r := sums[0].Renamed; len(r) != 1 || r[0].Count != 8 || r[0].Examples[0] != "election-night → election-night-2" {
+		t.Errorf("Renamed = %+v, want the 8 articles whose slugs the first site holds", r)
 	}
 	if a := bySlug(t, st, "election-night-2"); a.Title != "Election night: the count" {
 		t.Errorf("the second site's story took slug %q; want election-night-2", a.Slug)
@@ -497,8 +497,8 @@ func TestDryRun(t *testing.T) {
 	opt := options()
 	opt.DryRun = true
 	sums := importFiles(t, st, opt, "site.xml")
-	if sums[0].Created[importer.KindStory] != 6 {
-		t.Errorf("dry run reports %d stories, want 6", sums[0].Created[importer.KindStory])
+	if sums[0].Created[importer.KindStory] != 7 {
+		t.Errorf("dry run reports %d stories, want 7 (one trashed, kept unpublished)", sums[0].Created[importer.KindStory])
 	}
 	if after := countAll(t, st); after != before {
 		t.Errorf("after a dry run the store holds %+v, want %+v", after, before)
