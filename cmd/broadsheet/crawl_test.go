@@ -30,8 +30,9 @@ func sharedWXR(t *testing.T) []string {
 // holds, read from the file alone: each published post's and page's permalink, plain link,
 // /slug/, /YYYY/MM/DD/slug/, their feeds and the REST API's address; each category's nested
 // path, its feed and ?cat=; each tag's; each author's; the date archives; pagination; search
-// and the site's feeds. All are under the site's folder.
-func oldForms(t *testing.T, name string) []string {
+// and the site's feeds; each attachment's page (?attachment_id=, ?p=, ?page_id=, its permalink
+// and /slug/). All are under the site's folder.
+func oldForms(t *testing.T, name string) (list []string, attached map[string]bool) {
 	t.Helper()
 	f, err := os.Open(name)
 	if err != nil {
@@ -49,6 +50,8 @@ func oldForms(t *testing.T, name string) []string {
 	// posts counts the published posts of the site and of each category: WordPress lists ten
 	// to a page, so /page/2/ exists past ten.
 	posts, inCategory := 0, map[string]int{}
+	// attached are the forms of attachments' pages, counted apart in the figures.
+	attached = map[string]bool{}
 	var cats []*wxr.Category
 	rd := wxr.NewReader(f)
 	for {
@@ -86,6 +89,28 @@ func oldForms(t *testing.T, name string) []string {
 			add(base + "/tag/" + rec.Slug + "/feed/")
 			add(base + "/?tag=" + rec.Slug)
 		case *wxr.Item:
+			add := add
+			if rec.PostType == "attachment" && rec.Status != "trash" {
+				add = func(p string) {
+					if p != "" && !forms[p] {
+						forms[p], attached[p] = true, true
+					}
+				}
+				// An attachment's page: its plain links, its permalink and its slug.
+				if rec.PostID != 0 {
+					id := strconv.FormatInt(rec.PostID, 10)
+					add(base + "/?attachment_id=" + id)
+					add(base + "/?p=" + id)
+					add(base + "/?page_id=" + id)
+				}
+				if u, err := url.Parse(strings.TrimSpace(rec.Link)); err == nil && (u.Path != "" || u.RawQuery != "") {
+					add(strings.ReplaceAll(u.Path, "//", "/") + "?"[:min(1, len(u.RawQuery))] + u.RawQuery)
+				}
+				if slug, err := url.PathUnescape(rec.PostName); err == nil && slug != "" && !strings.Contains(slug, "/") {
+					add(base + "/" + slug + "/")
+				}
+				continue
+			}
 			if rec.Status != "publish" || (rec.PostType != "post" && rec.PostType != "page") || rec.PostPassword != "" {
 				continue
 			}
@@ -155,12 +180,11 @@ func oldForms(t *testing.T, name string) []string {
 			add(base + "/?cat=" + strconv.FormatInt(c.TermID, 10))
 		}
 	}
-	list := make([]string, 0, len(forms))
 	for p := range forms {
 		list = append(list, p)
 	}
 	slices.Sort(list)
-	return list
+	return list, attached
 }
 
 // TestOldURLCrawl imports each shared WordPress export into a running site and requests every
@@ -176,18 +200,25 @@ func TestOldURLCrawl(t *testing.T) {
 			if code, out, errOut := cli(t, m, "import", name); code != 0 {
 				t.Fatalf("import = %d\n%s\n%s", code, out, errOut)
 			}
-			forms := oldForms(t, name)
+			forms, attached := oldForms(t, name)
 			var failed []string
-			gone := 0
+			gone, attachedGone, attachedFailed := 0, 0, 0
 			for _, p := range forms {
 				switch a := follow(m.Server, p); {
 				case a.Code == http.StatusGone:
 					gone++
+					if attached[p] {
+						attachedGone++
+					}
 				case !a.ok():
 					failed = append(failed, p+" → "+a.Chain)
+					if attached[p] {
+						attachedFailed++
+					}
 				}
 			}
-			t.Logf("%s: %d old URLs tried, %d answer (%d of them 410 Gone), %d do not", filepath.Base(name), len(forms), len(forms)-len(failed), gone, len(failed))
+			t.Logf("%s: %d old URLs tried, %d answer (%d of them 410 Gone), %d do not; attachment pages: %d tried, %d 410 Gone (no picture moved in), %d do not answer",
+				filepath.Base(name), len(forms), len(forms)-len(failed), gone, len(failed), len(attached), attachedGone, attachedFailed)
 			for i, f := range failed {
 				if i == 20 {
 					t.Errorf("… and %d more", len(failed)-i)

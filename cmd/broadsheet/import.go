@@ -97,7 +97,11 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	// addresses then answer.
 	var pictures *importer.MediaSummary
 	if *mediaDir != "" && !*dryRun {
-		sum, err := importer.ImportMedia(ctx, m.Store, m.Media, *mediaDir)
+		var attachments []importer.Attachment
+		for _, s := range sums {
+			attachments = append(attachments, s.Attachments...)
+		}
+		sum, err := importer.ImportMedia(ctx, m.Store, m.Media, *mediaDir, attachments)
 		if err != nil {
 			return fmt.Errorf("moving pictures in from %s: %w (the stories are imported; run the import again to finish)", *mediaDir, err)
 		}

@@ -41,7 +41,7 @@ func TestImportKeepsOldURLs(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("import = %d\n%s\n%s", code, out, errOut)
 	}
-	for _, want := range []string{"stories               6 new", "comments              4 new", "old URLs kept"} {
+	for _, want := range []string{"stories               7 new", "comments              4 new", "old URLs kept"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("import summary lacks %q:\n%s", want, out)
 		}
@@ -101,7 +101,7 @@ func TestImportKeepsOldURLs(t *testing.T) {
 
 	// Importing again updates.
 	code, out, _ = cli(t, m, "import", importData("site.xml"))
-	if code != 0 || !strings.Contains(out, "stories               0 new, 6 updated") {
+	if code != 0 || !strings.Contains(out, "stories               0 new, 7 updated") {
 		t.Errorf("import again = %d:\n%s", code, out)
 	}
 }
@@ -111,7 +111,7 @@ func TestImportRefusesBrokenFiles(t *testing.T) {
 	m, _ := startMain(t)
 	before := mustGet(t, m, "/", http.StatusOK)
 	code, out, errOut := cli(t, m, "import", importData("site.xml"), importData("site-broken.xml"))
-	if code != 1 || !strings.Contains(errOut, "site-broken.xml: wxr: line 196, column 34") || !strings.Contains(errOut, "Nothing was imported") {
+	if code != 1 || !strings.Contains(errOut, "site-broken.xml: wxr: line 196, column 19") || !strings.Contains(errOut, "Nothing was imported") {
 		t.Errorf("import of a broken file = %d\n%s\n%s; want 1 and the line and column", code, out, errOut)
 	}
 	if _, err := m.Store.ArticleBySlug(t.Context(), "election-night"); err == nil {
@@ -253,8 +253,8 @@ func TestImportCheckURLs(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &report); err != nil {
 		t.Fatalf("--json output = %v\n%s", err, out)
 	}
-	if len(report.Files) != 1 || report.Files[0].Created["stories"] != 6 || report.Files[0].Redirects == 0 {
-		t.Errorf("--json files = %+v, want one file with 6 stories and its old URLs", report.Files)
+	if len(report.Files) != 1 || report.Files[0].Created["stories"] != 7 || report.Files[0].Redirects == 0 {
+		t.Errorf("--json files = %+v, want one file with 7 stories (one trashed, kept unpublished) and its old URLs", report.Files)
 	}
 	want := []answer{{URL: "/never-was-here/", Code: http.StatusNotFound, Chain: "404"}}
 	if diff := cmp.Diff(want, report.Failed); report.Checked != 4 || diff != "" {

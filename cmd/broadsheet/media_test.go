@@ -167,3 +167,46 @@ func TestMediaS3(t *testing.T) {
 		t.Errorf("media list --media ftp://… = %v, want the expected form named", err)
 	}
 }
+
+// TestImportAttachmentPages imports attachments with a copy of the uploads folder: every old
+// form of an attachment's page answers 301 to its picture in the library; a picture that was
+// not in the folder answers 410 Gone; an attachment's slug that a post also had leads to the
+// post.
+func TestImportAttachmentPages(t *testing.T) {
+	t.Parallel()
+	m, _ := startMain(t)
+	uploads := t.TempDir()
+	os.MkdirAll(filepath.Join(uploads, "2019", "05"), 0o755)
+	var buf bytes.Buffer
+	jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, 400, 300)), nil)
+	os.WriteFile(filepath.Join(uploads, "2019", "05", "harbour.jpg"), buf.Bytes(), 0o644)
+	if code, out, errOut := cli(t, m, "import", "--media-dir", uploads, importData("attachments.xml")); code != 0 {
+		t.Fatalf("import --media-dir = %d\n%s\n%s", code, out, errOut)
+	}
+	picture := ""
+	for _, p := range []string{"/?attachment_id=31", "/?p=31", "/?page_id=31", "/wp-json/wp/v2/media/31",
+		"/2019/05/02/strike/harbour-at-dawn/", "/harbour-at-dawn/", "/wp-content/uploads/2019/05/harbour.jpg"} {
+		resp, _ := get(t, m, p)
+		to := resp.Header.Get("Location")
+		if resp.StatusCode != http.StatusMovedPermanently || !strings.HasPrefix(to, "/media/") || !strings.HasSuffix(to, "/harbour.jpg") {
+			t.Errorf("GET %s = %d → %q, want 301 to the picture in the library", p, resp.StatusCode, to)
+			continue
+		}
+		if picture == "" {
+			picture = to
+			if resp, _ := get(t, m, to); resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/jpeg" {
+				t.Errorf("GET %s = %d %s, want the picture", to, resp.StatusCode, resp.Header.Get("Content-Type"))
+			}
+		} else if to != picture {
+			t.Errorf("GET %s → %q, want %q as the other forms", p, to, picture)
+		}
+	}
+	for _, p := range []string{"/?attachment_id=32", "/?p=32", "/gone/", "/?attachment_id=33"} {
+		if resp, _ := get(t, m, p); resp.StatusCode != http.StatusGone {
+			t.Errorf("GET %s = %d, want 410 Gone (its picture was not in the folder)", p, resp.StatusCode)
+		}
+	}
+	if a := follow(m.Server, "/strike/"); a.Code != http.StatusOK || !strings.Contains(a.Chain, "/2019/05/02/strike/") {
+		t.Errorf("GET /strike/ = %d via %s, want the post", a.Code, a.Chain)
+	}
+}

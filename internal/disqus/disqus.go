@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/net/html/charset"
 
+	"github.com/broadsheet/broadsheet/internal/xmlpos"
 	"github.com/broadsheet/broadsheet/internal/xmlsize"
 )
 
@@ -124,6 +125,7 @@ func (e *SyntaxError) Unwrap() error { return e.Err }
 type Reader struct {
 	count   *countingReader
 	dec     *xml.Decoder
+	recent  *xmlpos.Reader
 	started bool // inside the root element
 	err     error
 }
@@ -132,10 +134,11 @@ type Reader struct {
 // declared encoding to UTF-8.
 func NewReader(src io.Reader) *Reader {
 	count := &countingReader{r: src}
-	dec := xml.NewDecoder(xmlsize.NewReader(count, xmlsize.Limit))
+	recent := xmlpos.NewReader(xmlsize.NewReader(count, xmlsize.Limit))
+	dec := xml.NewDecoder(recent)
 	dec.Strict = true
-	dec.CharsetReader = charset.NewReaderLabel
-	return &Reader{count: count, dec: dec}
+	dec.CharsetReader = recent.CharsetReader(charset.NewReaderLabel)
+	return &Reader{count: count, dec: dec, recent: recent}
 }
 
 // BytesRead returns how many bytes have been read from the source, for a
@@ -377,7 +380,8 @@ func (r *Reader) wrap(err error) error {
 		return &SyntaxError{Line: tl.Line, Column: tl.Column, Err: err}
 	}
 	line, col := r.dec.InputPos()
-	if _, ok := errors.AsType[*xml.SyntaxError](err); ok {
+	if xe, ok := errors.AsType[*xml.SyntaxError](err); ok {
+		line, col = r.recent.Offending(xe, line, col, r.dec.InputOffset())
 		return &SyntaxError{Line: line, Column: col, Err: err}
 	}
 	return fmt.Errorf("disqus: line %d, column %d: %w", line, col, err)

@@ -214,7 +214,12 @@ func TestReaderErrors(t *testing.T) {
 	}{
 		{"empty", "", 1, 1, "no disqus element", ErrNotDisqus},
 		{"not disqus", "<rss>\n<channel/></rss>", 1, 6, "root element is <rss>, want <disqus>", ErrNotDisqus},
-		{"mismatched tag", export("<post dsq:id=\"1\">\n<message>x</mesage></post>"), 4, 20, "element <message> closed by </mesage>", nil},
+		{"mismatched tag", export("<post dsq:id=\"1\">\n<message>x</mesage></post>"), 4, 11, "element <message> closed by </mesage>", nil},
+		// The column names the offending character, not the end of the token.
+		{"bad entity mid-line", export("<post dsq:id=\"6\">\n<message>Fish &foo; chips</message></post>"), 4, 15,
+			"invalid character entity &foo;", nil},
+		{"invalid UTF-8 mid-line", export("<post dsq:id=\"7\">\n<message>caf\xe9 au lait</message></post>"), 4, 13,
+			"invalid UTF-8", nil},
 		{"bad date", export("<thread dsq:id=\"2\">\n<createdAt>yesterday</createdAt></thread>"), 3, 20,
 			`thread 2: createdAt "yesterday" is not a date`, nil},
 		{"bad boolean", export("<post dsq:id=\"3\"><isDeleted>maybe</isDeleted></post>"), 3, 18, `post 3: isDeleted "maybe" is not a boolean`, nil},

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/net/html/charset"
 
 	"github.com/broadsheet/broadsheet/internal/article"
+	"github.com/broadsheet/broadsheet/internal/xmlpos"
 	"github.com/broadsheet/broadsheet/internal/xmlsize"
 )
 
@@ -184,9 +185,10 @@ func checkXML(data []byte, f Format) error {
 		col := 1 + i - (bytes.LastIndexByte(data[:i], '\n') + 1)
 		return &SyntaxError{Format: f, Line: line, Column: col, Err: errors.New("XML declaration not at the start of the document")}
 	}
-	d := xml.NewDecoder(bytes.NewReader(data))
+	recent := xmlpos.NewReader(bytes.NewReader(data))
+	d := xml.NewDecoder(recent)
 	d.Strict = true
-	d.CharsetReader = charset.NewReaderLabel
+	d.CharsetReader = recent.CharsetReader(charset.NewReaderLabel)
 	for {
 		_, err := d.Token()
 		if errors.Is(err, io.EOF) {
@@ -196,6 +198,7 @@ func checkXML(data []byte, f Format) error {
 			line, col := d.InputPos()
 			var se *xml.SyntaxError
 			if errors.As(err, &se) {
+				line, col = recent.Offending(se, line, col, d.InputOffset())
 				err = errors.New(se.Msg)
 			}
 			return &SyntaxError{Format: f, Line: line, Column: col, Err: err}

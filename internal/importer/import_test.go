@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -123,17 +124,25 @@ func TestWordPress(t *testing.T) {
 	st := newStore(t)
 	sums := importFiles(t, st, options(), "site.xml")
 	s := sums[0]
-	wantCreated := map[string]int{importer.KindStory: 6, importer.KindPage: 1, importer.KindComment: 4,
+	wantCreated := map[string]int{importer.KindStory: 7, importer.KindPage: 1, importer.KindComment: 4,
 		importer.KindPingback: 1, importer.KindAuthor: 2, importer.KindSection: 2, importer.KindTag: 3}
 	if diff := cmp.Diff(wantCreated, s.Created); diff != "" {
 		t.Errorf("Created (-want +got):\n%s", diff)
 	}
 	wantSkipped := []importer.Skip{
-		{Reason: `status "trash"`, Count: 1, Examples: []string{"Binned"}},
 		{Reason: "post type nav_menu_item", Count: 1, Examples: []string{"Home"}},
 	}
 	if diff := cmp.Diff(wantSkipped, s.Skipped); diff != "" {
 		t.Errorf("Skipped (-want +got):\n%s", diff)
+	}
+	// A trashed post is kept, unpublished, under WordPress's marked slug (leaving the plain one
+	// for a live post), and the summary says so; its old URLs lead nowhere, as on the old site.
+	if a := bySlug(t, st, "binned-trashed"); a.Status != article.Unpublished {
+		t.Errorf("trashed post's status = %v, want %v", a.Status, article.Unpublished)
+	}
+	wantHeld := importer.Skip{Reason: "trashed on the old site: imported unpublished, so nothing is lost", Count: 1, Examples: []string{"Binned"}}
+	if !slices.ContainsFunc(s.Held, func(h importer.Skip) bool { return cmp.Equal(h, wantHeld) }) {
+		t.Errorf("Held = %+v, want it to list %+v", s.Held, wantHeld)
 	}
 	if s.Format != importer.WXR || s.Source != "wxr:https://old.example" {
 		t.Errorf("Format, Source = %q, %q; want %q, %q", s.Format, s.Source, importer.WXR, "wxr:https://old.example")
@@ -290,8 +299,8 @@ func TestReimportUpdates(t *testing.T) {
 			}
 		}
 	}
-	if got := sums[0].Updated; got[importer.KindStory] != 6 || got[importer.KindPage] != 1 || got[importer.KindComment] != 4 {
-		t.Errorf("site.xml again: Updated = %v, want 6 stories, 1 page, 4 comments", got)
+	if got := sums[0].Updated; got[importer.KindStory] != 7 || got[importer.KindPage] != 1 || got[importer.KindComment] != 4 {
+		t.Errorf("site.xml again: Updated = %v, want 7 stories (one trashed), 1 page, 4 comments", got)
 	}
 	if got := bySlug(t, st, "election-night").Title; got != "Election night: the count" {
 		t.Errorf("title after re-import = %q, want the file's", got)
@@ -313,11 +322,11 @@ func TestSecondSiteKeepsTheFirst(t *testing.T) {
 	if after.Articles != 2*before.Articles || after.Comments != 2*before.Comments {
 		t.Errorf("after a second site: %d articles, %d comments; want %d and %d", after.Articles, after.Comments, 2*before.Articles, 2*before.Comments)
 	}
-	if got := sums[0].Created[importer.KindStory]; got != 6 {
-		t.Errorf("second site created %d stories, want 6", got)
+	if got := sums[0].Created[importer.KindStory]; got != 7 {
+		t.Errorf("second site created %d stories, want 7", got)
 	}
-	if r := sums[0].Renamed; len(r) != 1 || r[0].Count != 7 || r[0].Examples[0] != "election-night → election-night-2" {
-		t.Errorf("Renamed = %+v, want the 7 articles whose slugs the first site holds", r)
+	if r := sums[0].Renamed; len(r) != 1 || r[0].Count != 8 || r[0].Examples[0] != "election-night → election-night-2" {
+		t.Errorf("Renamed = %+v, want the 8 articles whose slugs the first site holds", r)
 	}
 	if a := bySlug(t, st, "election-night-2"); a.Title != "Election night: the count" {
 		t.Errorf("the second site's story took slug %q; want election-night-2", a.Slug)
@@ -452,8 +461,10 @@ func TestBrokenFilesChangeNothing(t *testing.T) {
 		file string
 		want string // the error's end
 	}{
-		{"site-broken.xml", "site-broken.xml: wxr: line 196, column 34: element <menu_order> closed by </menu_ordr>"},
-		{"broken.rss", "broken.rss: RSS feed: line 11, column 42: element <description> closed by </descriptio>"},
+		{"site-broken.xml", "site-broken.xml: wxr: line 196, column 19: element <menu_order> closed by </menu_ordr>"},
+		{"broken.rss", "broken.rss: RSS feed: line 11, column 29: element <description> closed by </descriptio>"}, // the "</" of the wrong end tag
+		{"broken-entity.rss", "broken-entity.rss: RSS feed: line 11, column 23: invalid character entity &chips;"},
+		{"broken-utf8.rss", "broken-utf8.rss: RSS feed: line 6, column 15: invalid UTF-8"},
 		{"broken.jsonl", "broken.jsonl: JSON Lines: line 2, column 72: unexpected end of JSON input"},
 	}
 	for _, tc := range tests {
@@ -486,8 +497,8 @@ func TestDryRun(t *testing.T) {
 	opt := options()
 	opt.DryRun = true
 	sums := importFiles(t, st, opt, "site.xml")
-	if sums[0].Created[importer.KindStory] != 6 {
-		t.Errorf("dry run reports %d stories, want 6", sums[0].Created[importer.KindStory])
+	if sums[0].Created[importer.KindStory] != 7 {
+		t.Errorf("dry run reports %d stories, want 7 (one trashed, kept unpublished)", sums[0].Created[importer.KindStory])
 	}
 	if after := countAll(t, st); after != before {
 		t.Errorf("after a dry run the store holds %+v, want %+v", after, before)

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -59,8 +60,9 @@ var sizedCopy = regexp.MustCompile(`^(.*)-(\d+)x(\d+)(\.[A-Za-z0-9]+)$`)
 // (a copy of the old wp-content/uploads) is added (a resized copy by its original), the story
 // is rewritten to the library's address, and the old path answers with a redirect. Running it
 // again adds nothing twice. Pictures not found are listed, never dropped: their stories keep
-// the old addresses.
-func ImportMedia(ctx context.Context, st store.Store, lib *media.Library, dir string) (MediaSummary, error) {
+// the old addresses. The old pages of attachments (from the import's summaries) lead to their
+// pictures once moved in, else to where the picture's old address leads, else answer 410 Gone.
+func ImportMedia(ctx context.Context, st store.Store, lib *media.Library, dir string, attachments []Attachment) (MediaSummary, error) {
 	sum := MediaSummary{Missing: map[string][]string{}}
 	found := map[string]*media.Item{} // original's path under uploads → item; nil: missing
 	resolve := func(rel string) (*media.Item, int, error) {
@@ -117,9 +119,56 @@ func ImportMedia(ctx context.Context, st store.Store, lib *media.Library, dir st
 			}
 		}
 		if len(list) < page {
-			return sum, nil
+			break
 		}
 	}
+	if err := attachmentPictures(ctx, st, attachments, resolve); err != nil {
+		return sum, err
+	}
+	return sum, nil
+}
+
+// uploadsPath is the old address of a picture under wp-content/uploads, kept at the root.
+func uploadsPath(rel string) string { return "/wp-content/uploads/" + rel }
+
+// attachmentPictures leads the old pages of attachments to their pictures: the library's
+// original when the picture is in the folder (its old address then leads there too), else
+// where its old address leads, else nowhere (410 Gone).
+func attachmentPictures(ctx context.Context, st store.Store, attachments []Attachment,
+	resolve func(rel string) (*media.Item, int, error)) error {
+	for _, at := range attachments {
+		if at.Upload == "" {
+			continue
+		}
+		it, _, err := resolve(at.Upload)
+		if err != nil {
+			return err
+		}
+		to := ""
+		if it != nil {
+			to = it.URL()
+			if _, err := st.Redirect(ctx, uploadsPath(at.Upload)); errors.Is(err, store.ErrNotFound) {
+				if err := st.AddRedirect(ctx, uploadsPath(at.Upload), to); err != nil {
+					return err
+				}
+			} else if err != nil {
+				return err
+			}
+		} else if to, err = st.Redirect(ctx, uploadsPath(at.Upload)); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		for _, f := range at.From {
+			old, err := st.Redirect(ctx, f)
+			if errors.Is(err, store.ErrNotFound) || err == nil && old == "" || err == nil && strings.HasPrefix(old, media.Prefix) {
+				if err := st.AddRedirect(ctx, f, to); err != nil {
+					return err
+				}
+			} else if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // movePictures rewrites a's upload addresses to the library's, adding redirects from the old
@@ -156,7 +205,7 @@ func movePictures(ctx context.Context, st store.Store, a *article.Article,
 			if featured {
 				to = it.URL() // pages choose the rendition
 			}
-			if err := st.AddRedirect(ctx, "/wp-content/uploads/"+rel, to); err != nil {
+			if err := st.AddRedirect(ctx, uploadsPath(rel), to); err != nil {
 				failed = err
 				return old
 			}

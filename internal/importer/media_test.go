@@ -43,7 +43,7 @@ func TestImportMediaFromUploads(t *testing.T) {
 	if err := db.CreateArticle(ctx, a); err != nil {
 		t.Fatal(err)
 	}
-	sum, err := importer.ImportMedia(ctx, db, lib, uploads)
+	sum, err := importer.ImportMedia(ctx, db, lib, uploads, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,11 +70,73 @@ func TestImportMediaFromUploads(t *testing.T) {
 		}
 	}
 	// Again: nothing new.
-	again, err := importer.ImportMedia(ctx, db, lib, uploads)
+	again, err := importer.ImportMedia(ctx, db, lib, uploads, nil)
 	if err != nil || again.Added != 0 || again.Stories != 0 {
 		t.Errorf("second run = %+v, %v; want nothing added or rewritten", again, err)
 	}
 	if _, n, _ := db.ListMedia(ctx, store.MediaQuery{}); n != 1 {
 		t.Errorf("%d library items, want 1", n)
 	}
+}
+
+// TestAttachmentPages imports a site's attachments and moves one picture in: every old form
+// of its page leads to the picture in the library; a picture not in the folder answers 410
+// Gone (an empty target); a post's old URL is never taken over by an attachment's, and a
+// trashed attachment keeps no page.
+func TestAttachmentPages(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db := newStore(t)
+	files, _ := media.NewDir(t.TempDir())
+	lib := &media.Library{Files: files, Options: media.Options{Widths: []int{320}}}
+	uploads := t.TempDir()
+	os.MkdirAll(filepath.Join(uploads, "2019", "05"), 0o755)
+	var buf bytes.Buffer
+	jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, 400, 300)), nil)
+	os.WriteFile(filepath.Join(uploads, "2019", "05", "harbour.jpg"), buf.Bytes(), 0o644)
+
+	harbour := []string{"/?attachment_id=31", "/?p=31", "/?page_id=31", "/wp-json/wp/v2/media/31",
+		"/2019/05/02/strike/harbour-at-dawn/", "/harbour-at-dawn/"}
+	gone := []string{"/?attachment_id=32", "/?p=32", "/gone/", "/?attachment_id=33", "/?p=33"}
+	want := func(stage string, wantHarbour string) {
+		t.Helper()
+		for _, from := range harbour {
+			if got, err := db.Redirect(ctx, from); err != nil || got != wantHarbour {
+				t.Errorf("%s: Redirect(%s) = %q, %v; want %q", stage, from, got, err, wantHarbour)
+			}
+		}
+		for _, from := range gone {
+			if got, err := db.Redirect(ctx, from); err != nil || got != "" {
+				t.Errorf("%s: Redirect(%s) = %q, %v; want \"\" (410 Gone)", stage, from, got, err)
+			}
+		}
+		if got, err := db.Redirect(ctx, "/strike/"); err != nil || got != "/2019/05/02/strike/" {
+			t.Errorf("%s: Redirect(/strike/) = %q, %v; want the post's /2019/05/02/strike/", stage, got, err)
+		}
+		if got, err := db.Redirect(ctx, "/binned/"); err == nil {
+			t.Errorf("%s: trashed attachment's page kept, leading to %q", stage, got)
+		}
+	}
+
+	sums := importFiles(t, db, options(), "attachments.xml")
+	want("after the import", "")
+	sum, err := importer.ImportMedia(ctx, db, lib, uploads, sums[0].Attachments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Added != 1 {
+		t.Errorf("ImportMedia added %d pictures, want 1 (harbour.jpg, which no story shows)", sum.Added)
+	}
+	list, _, err := db.ListMedia(ctx, store.MediaQuery{})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("ListMedia = %d items, %v; want 1", len(list), err)
+	}
+	picture := list[0].URL()
+	want("after moving pictures in", picture)
+	if got, err := db.Redirect(ctx, "/wp-content/uploads/2019/05/harbour.jpg"); err != nil || got != picture {
+		t.Errorf("Redirect(old picture) = %q, %v; want %q", got, err, picture)
+	}
+	// Importing the file again keeps the pages leading to the moved picture, by its old address.
+	importFiles(t, db, options(), "attachments.xml")
+	want("after a second import", picture)
 }

@@ -58,9 +58,20 @@ type Summary struct {
 	Shortcodes map[string]int
 	// Warnings are what a person should check before the old site goes away.
 	Warnings []string
+	// Attachments are the WordPress attachment pages of the file, whose pictures ImportMedia
+	// moves in.
+	Attachments []Attachment `json:"-"`
 	// Bytes is the size of the file read, Duration the time it took.
 	Bytes    int64
 	Duration time.Duration
+}
+
+// Attachment is a WordPress attachment's page: its old URLs and the picture it showed.
+type Attachment struct {
+	// From are the page's old URL paths (its plain links, permalink and REST address).
+	From []string
+	// Upload is the picture's path under wp-content/uploads, or "" when it lived elsewhere.
+	Upload string
 }
 
 // Skip is a reason records were left out, with how many and a few of them.

@@ -17,6 +17,7 @@ import (
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/comment"
 	"github.com/broadsheet/broadsheet/internal/exporter"
+	"github.com/broadsheet/broadsheet/internal/media"
 	"github.com/broadsheet/broadsheet/internal/store"
 	"github.com/broadsheet/broadsheet/internal/wxr"
 )
@@ -192,6 +193,7 @@ func (w *wxrRun) item(it *wxr.Item) error {
 			img.url = strings.TrimSpace(it.GUID)
 		}
 		w.images[it.PostID] = img
+		w.attachmentPage(it, img.url)
 		return nil
 	}
 	reason := "post type " + it.PostType
@@ -199,6 +201,60 @@ func (w *wxrRun) item(it *wxr.Item) error {
 		reason = "item without a post type"
 	}
 	w.sum.skip(reason, plainTitle(it.Title))
+	return nil
+}
+
+// attachmentPage notes the old URLs of an attachment's page, which WordPress answered with a
+// page showing the picture: /?attachment_id=N, /?p=N, /?page_id=N, its permalink (under its
+// post's, /2014/05/06/post/photo/, or /photo/) and the REST API's /wp-json/wp/v2/media/N.
+func (w *wxrRun) attachmentPage(it *wxr.Item, file string) {
+	if w.carried || it.Status == "trash" {
+		return
+	}
+	var from []string
+	if it.PostID != 0 {
+		id := strconv.FormatInt(it.PostID, 10)
+		from = append(from, w.old("/?attachment_id="+id), w.old("/?p="+id), w.old("/?page_id="+id),
+			w.old("/wp-json/wp/v2/media/"+id))
+	}
+	if link := w.oldLink(it.Link); link != "" && !slices.Contains(from, link) {
+		from = append(from, link)
+	}
+	if slug := decode(strings.TrimSpace(it.PostName)); slug != "" && !strings.Contains(slug, "/") && !slices.Contains(from, w.old("/"+slug+"/")) {
+		from = append(from, w.old("/"+slug+"/"))
+	}
+	upload := ""
+	if m := uploadsURL.FindStringSubmatch(file); m != nil && m[0] == file {
+		upload = decode(m[1])
+	}
+	w.sum.Attachments = append(w.sum.Attachments, Attachment{From: from, Upload: upload})
+}
+
+// attachmentRedirects keeps the old URLs of the attachments' pages: they lead to the picture's
+// old address where that is kept (a picture an earlier import moved into the library), else
+// answer 410 Gone until ImportMedia moves the picture in. A story's or page's old URL is never
+// taken over: WordPress gave an attachment's page a slug no post had, but a site may not have.
+func (w *wxrRun) attachmentRedirects() error {
+	for _, at := range w.sum.Attachments {
+		to := ""
+		if at.Upload != "" {
+			t, err := w.tx.Redirect(w.ctx, uploadsPath(at.Upload))
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+			to = t
+		}
+		for _, f := range at.From {
+			if t, err := w.tx.Redirect(w.ctx, f); err == nil && t != "" && !strings.HasPrefix(t, media.Prefix) {
+				continue
+			} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+			if err := w.redirect(f, to); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 
@@ -230,6 +286,12 @@ func (w *wxrRun) post(it *wxr.Item) error {
 		example = "post " + strconv.FormatInt(it.PostID, 10)
 	}
 	status, ok := wpStatus(it.Status)
+	if it.Status == "trash" {
+		// Kept, so that nothing is lost, but not shown: an editor decides. Its slug keeps
+		// WordPress's mark (slug__trashed, here slug-trashed), which freed the slug for a live post.
+		status, ok = article.Unpublished, true
+		w.sum.hold("trashed on the old site: imported unpublished, so nothing is lost", example)
+	}
 	if !ok {
 		w.sum.skip("status "+strconv.Quote(it.Status), example)
 		return nil
@@ -664,6 +726,9 @@ func (w *wxrRun) finish() error {
 	}
 	if w.carried {
 		return nil // a Broadsheet export's terms and feeds came with its redirect table
+	}
+	if err := w.attachmentRedirects(); err != nil {
+		return err
 	}
 	for nicename, to := range sorted(w.usedCats) {
 		if err := w.categoryRedirects(w.cats[nicename], nicename, to); err != nil {

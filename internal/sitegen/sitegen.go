@@ -193,3 +193,22 @@ func Copy(src, dst string) error {
 	_, err = io.Copy(out, in)
 	return errors.Join(err, out.Close())
 }
+
+// BenchData is where benchmarks cache generated sites between runs: $BROADSHEET_BENCH_DATA, or
+// a folder in the system's temporary directory.
+func BenchData() string {
+	if d := os.Getenv("BROADSHEET_BENCH_DATA"); d != "" {
+		return d
+	}
+	return filepath.Join(os.TempDir(), "broadsheet-bench")
+}
+
+// CopyCached copies the site of the given size cached in BenchData (generating it through open
+// the first time) to dst, for a benchmark to write to.
+func CopyCached(ctx context.Context, size Size, open func(path string) (store.Store, error), dst string) error {
+	src, err := Cached(ctx, BenchData(), size, open)
+	if err != nil {
+		return err
+	}
+	return Copy(src, dst)
+}

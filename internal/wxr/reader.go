@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/net/html/charset"
 
+	"github.com/broadsheet/broadsheet/internal/xmlpos"
 	"github.com/broadsheet/broadsheet/internal/xmlsize"
 )
 
@@ -44,6 +45,7 @@ import (
 type Reader struct {
 	count    *countingReader
 	dec      *xml.Decoder
+	recent   *xmlpos.Reader
 	spaces   map[string]space
 	text     []byte // scratch buffer for character data
 	site     Site
@@ -59,10 +61,11 @@ type Reader struct {
 // converted to UTF-8.
 func NewReader(src io.Reader) *Reader {
 	count := &countingReader{r: src}
-	dec := xml.NewDecoder(newCDATARepair(xmlsize.NewReader(count, xmlsize.Limit)))
+	recent := xmlpos.NewReader(newCDATARepair(xmlsize.NewReader(count, xmlsize.Limit)))
+	dec := xml.NewDecoder(recent)
 	dec.Strict = true
-	dec.CharsetReader = charset.NewReaderLabel
-	return &Reader{count: count, dec: dec, spaces: make(map[string]space)}
+	dec.CharsetReader = recent.CharsetReader(charset.NewReaderLabel)
+	return &Reader{count: count, dec: dec, recent: recent, spaces: make(map[string]space)}
 }
 
 // BytesRead returns how many bytes have been read from the source so far,
@@ -659,7 +662,8 @@ func (r *Reader) wrap(err error) error {
 		return &SyntaxError{Line: tl.Line, Column: tl.Column, Err: err}
 	}
 	line, col := r.dec.InputPos()
-	if _, ok := errors.AsType[*xml.SyntaxError](err); ok {
+	if xe, ok := errors.AsType[*xml.SyntaxError](err); ok {
+		line, col = r.recent.Offending(xe, line, col, r.dec.InputOffset())
 		return &SyntaxError{Line: line, Column: col, Err: err}
 	}
 	return fmt.Errorf("wxr: line %d, column %d: %w", line, col, err)

@@ -211,9 +211,9 @@ func (s Store) ListArticles(ctx context.Context, q store.ArticleQuery) ([]*artic
 	}
 	// Counting and sorting touch only articles' narrow columns: a row's columns after its bodies
 	// (section_id, updated_at) lie on overflow pages, and sorting whole rows reads every body.
-	var total int
-	if err := s.read().QueryRowContext(ctx, `SELECT COUNT(*) FROM articles a`+cond, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("sqlite: list articles: %w", translate(err))
+	total, err := s.countArticles(ctx, q, cond, args)
+	if err != nil {
+		return nil, 0, fmt.Errorf("sqlite: list articles: %w", err)
 	}
 	limit := q.Limit
 	if limit <= 0 {
@@ -230,6 +230,50 @@ func (s Store) ListArticles(ctx context.Context, q store.ArticleQuery) ([]*artic
 		return nil, 0, fmt.Errorf("sqlite: list articles: %w", err)
 	}
 	return list, total, nil
+}
+
+// countArticles counts the articles a listing selects. A listing by kind, section and status
+// (the front page, a section, the editors' lists by status) adds up article_counts, which the
+// triggers keep, and counts from the index only the scheduled stories whose time has come and
+// that PublishDue has not yet marked published; any other listing counts its rows.
+func (s Store) countArticles(ctx context.Context, q store.ArticleQuery, cond string, args []any) (int, error) {
+	var total int
+	if q.TagID != 0 || q.AuthorID != 0 || q.Text != "" || !q.PublishedFrom.IsZero() || !q.PublishedBefore.IsZero() ||
+		(!q.LiveAt.IsZero() && q.Status != "") {
+		err := s.read().QueryRowContext(ctx, `SELECT COUNT(*) FROM articles a`+cond, args...).Scan(&total)
+		return total, translate(err)
+	}
+	var where []string
+	var cargs []any
+	switch {
+	case !q.LiveAt.IsZero():
+		where = append(where, "status = 'published'")
+	case q.Status != "":
+		where, cargs = append(where, "status = ?"), append(cargs, string(q.Status))
+	}
+	if q.Kind != "" {
+		where, cargs = append(where, "kind = ?"), append(cargs, string(q.Kind))
+	} else {
+		where = append(where, "kind IN ('story', 'page')") // the key's first column, for a section's search
+	}
+	if q.SectionID != 0 {
+		where, cargs = append(where, "section_id = ?"), append(cargs, q.SectionID)
+	}
+	query := `SELECT COALESCE(SUM(n), 0) FROM article_counts WHERE ` + strings.Join(where, " AND ")
+	if !q.LiveAt.IsZero() {
+		due := []string{"a.status = 'scheduled'", "a.published_at <= ?"}
+		dargs := []any{q.LiveAt.UnixMicro()}
+		if q.Kind != "" {
+			due, dargs = append(due, "a.kind = ?"), append(dargs, string(q.Kind))
+		}
+		if q.SectionID != 0 {
+			due, dargs = append(due, "a.section_id = ?"), append(dargs, q.SectionID)
+		}
+		query = `SELECT (` + query + `) + (SELECT COUNT(*) FROM articles a WHERE ` + strings.Join(due, " AND ") + `)`
+		cargs = append(cargs, dargs...)
+	}
+	err := s.read().QueryRowContext(ctx, query, cargs...).Scan(&total)
+	return total, translate(err)
 }
 
 // ids runs a query returning article IDs and returns them in order.

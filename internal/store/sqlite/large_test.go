@@ -3,7 +3,6 @@ package sqlite_test
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -15,29 +14,17 @@ import (
 	"github.com/broadsheet/broadsheet/internal/store/sqlite"
 )
 
-// benchData is where generated sites are cached between runs: $BROADSHEET_BENCH_DATA, or a
-// folder in the system's temporary directory.
-func benchData() string {
-	if d := os.Getenv("BROADSHEET_BENCH_DATA"); d != "" {
-		return d
-	}
-	return filepath.Join(os.TempDir(), "broadsheet-bench")
-}
-
 // largeSite opens a copy of the generated large site (100k stories, 1M comments), generating
 // and caching it on first use.
 func largeSite(b *testing.B) *sqlite.DB {
 	b.Helper()
 	ctx := context.Background()
 	start := time.Now()
-	src, err := sitegen.Cached(ctx, benchData(), sitegen.Large, func(path string) (store.Store, error) {
-		return sqlite.Open(ctx, path, sqlite.Options{})
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
 	dst := filepath.Join(b.TempDir(), "site.db")
-	if err := sitegen.Copy(src, dst); err != nil {
+	err := sitegen.CopyCached(ctx, sitegen.Large, func(path string) (store.Store, error) {
+		return sqlite.Open(ctx, path, sqlite.Options{})
+	}, dst)
+	if err != nil {
 		b.Fatal(err)
 	}
 	b.Logf("large site ready in %v", time.Since(start).Round(time.Millisecond))

@@ -61,10 +61,11 @@ func (s Store) SharingArticles(ctx context.Context, a *article.Article, liveAt t
 	// Stories sharing tags, most shared first, then (when they are too few) the newest of the
 	// section: two index-driven queries rather than one that counts tags for a whole section.
 	live := liveAt.UnixMicro()
-	// CROSS JOIN keeps the planner to this order: the story's tags, their stories, those rows.
+	// CROSS JOIN keeps the planner to this order: the story's tags, their stories, and each
+	// story's kind and status from articles_live_id rather than from its row, past the bodies.
 	ids, err := s.ids(ctx, `SELECT t2.article_id FROM article_tags t1
 		CROSS JOIN article_tags t2 ON t2.tag_id = t1.tag_id AND t2.article_id != t1.article_id
-		CROSS JOIN articles a ON a.id = t2.article_id
+		CROSS JOIN articles a INDEXED BY articles_live_id ON a.id = t2.article_id
 		WHERE t1.article_id = ? AND a.kind = 'story' AND `+liveCond+`
 		GROUP BY t2.article_id ORDER BY COUNT(*) DESC, a.published_at DESC, a.id DESC LIMIT ?`,
 		a.ID, live, limit)
