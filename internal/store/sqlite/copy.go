@@ -9,10 +9,11 @@ import (
 
 // These methods let package dbcopy move a whole site in and out (broadsheet db copy).
 
-// notCopied are the tables SQLite keeps for itself: the search index (rebuilt by FinishCopy)
-// and the change log (each database has its own).
+// notCopied are the tables SQLite keeps for itself: the search index (rebuilt by FinishCopy),
+// the listing counts (kept by triggers as the articles arrive) and the change log (each database
+// has its own).
 func notCopied(name string) bool {
-	return strings.HasPrefix(name, "sqlite_") || strings.HasPrefix(name, "articles_fts") || name == "change_log"
+	return strings.HasPrefix(name, "sqlite_") || strings.HasPrefix(name, "articles_fts") || name == "article_counts" || name == "change_log"
 }
 
 // quote quotes an identifier.
