@@ -21,6 +21,7 @@ import (
 	"github.com/broadsheet/broadsheet/internal/recommend"
 	"github.com/broadsheet/broadsheet/internal/sanitize"
 	"github.com/broadsheet/broadsheet/internal/store"
+	"github.com/broadsheet/broadsheet/internal/store/postgres"
 	"github.com/broadsheet/broadsheet/internal/store/sqlite"
 	"github.com/broadsheet/broadsheet/internal/web"
 )
@@ -47,6 +48,9 @@ type Main struct {
 	// the newsroom has none; empty otherwise.
 	SetupURL string
 
+	// listening reports whether the change listener is connected; nil without one.
+	listening func() bool
+
 	ln   net.Listener
 	http *http.Server
 	// redirect answers plain HTTP on RedirectAddr when the site serves HTTPS.
@@ -62,36 +66,48 @@ func NewMain(cfg Config) *Main {
 	return &Main{Config: cfg, Now: time.Now, Log: slog.New(slog.DiscardHandler), Out: io.Discard}
 }
 
-// Open opens the store, checks it (PRAGMA quick_check, unless Config.SkipCheck) and, on a new
-// database with Demo set, adds the demo newsroom. A damaged database is refused with an error
-// that says what to do.
+// Open opens the store named by the configuration (SQLite or PostgreSQL), checks a SQLite file
+// (PRAGMA quick_check, unless Config.SkipCheck) and, on a new database with Demo set, adds the
+// demo newsroom. A damaged database is refused with an error that says what to do.
 func (m *Main) Open(ctx context.Context) error {
-	path, err := m.Config.sqlitePath()
+	kind, target, err := m.Config.database()
 	if err != nil {
 		return err
 	}
-	opt, err := m.Config.sqliteOptions()
-	if err != nil {
-		return err
-	}
-	db, err := sqlite.Open(ctx, path, opt)
-	if err != nil {
-		return err
-	}
-	if !m.Config.SkipCheck {
-		problems, err := db.Check(ctx, true)
-		if err == nil && len(problems) > 0 {
-			err = fmt.Errorf("the database %s is damaged (%s%s); restore it from a backup, or run "+
-				"\"broadsheet db check\" for the full report; --skip-check opens it anyway", path, problems[0], more(len(problems)-1))
-		}
+	switch kind {
+	case "postgres":
+		db, err := postgres.Open(ctx, target, postgres.Options{Wait: m.Config.DBWait,
+			OnRetry: func(err error, pause time.Duration) {
+				m.Log.Warn("waiting for PostgreSQL", "retry_in", pause, "err", err)
+			}})
 		if err != nil {
-			db.Close()
 			return err
 		}
+		m.Store = db
+	default:
+		opt, err := m.Config.sqliteOptions()
+		if err != nil {
+			return err
+		}
+		db, err := sqlite.Open(ctx, target, opt)
+		if err != nil {
+			return err
+		}
+		if !m.Config.SkipCheck {
+			problems, err := db.Check(ctx, true)
+			if err == nil && len(problems) > 0 {
+				err = fmt.Errorf("the database %s is damaged (%s%s); restore it from a backup, or run "+
+					"\"broadsheet db check\" for the full report; --skip-check opens it anyway", target, problems[0], more(len(problems)-1))
+			}
+			if err != nil {
+				db.Close()
+				return err
+			}
+		}
+		m.Store = db
 	}
-	m.Store = db
 	if m.Media, err = m.Config.library(ctx, m.Now); err != nil {
-		db.Close()
+		m.Store.Close()
 		return err
 	}
 	m.Renderer = article.NewRenderer(sanitize.New())
@@ -169,7 +185,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.http = &http.Server{
-		Handler:           m.Server,
+		Handler:           m.routes(),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -196,6 +212,23 @@ func (m *Main) Run(ctx context.Context) error {
 	if purges != nil {
 		m.wg.Go(func() { purges.Run(bg) })
 	}
+	wake := make(chan struct{}, 1)
+	if pg, ok := m.Store.(*postgres.DB); ok {
+		// Other nodes' changes move the store's change mark (which the page cache follows) and
+		// wake the related index at once rather than at its next look.
+		m.listening = pg.Listening
+		pg.OnListenError(func(err error, pause time.Duration) {
+			m.Log.Warn("change notifications lost; listening again", "retry_in", pause, "err", err)
+		})
+		m.wg.Go(func() {
+			pg.Listen(bg, func(int64) {
+				select {
+				case wake <- struct{}{}:
+				default:
+				}
+			})
+		})
+	}
 	m.wg.Add(5)
 	go func() {
 		defer m.wg.Done()
@@ -203,9 +236,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}()
 	go func() {
 		defer m.wg.Done()
-		if err := m.Related.Follow(bg, time.Second, nil); err != nil {
-			m.Log.Error("related stories", "err", err)
-		}
+		m.followRelated(bg, wake)
 	}()
 	go func() {
 		defer m.wg.Done()
@@ -248,6 +279,29 @@ func (m *Main) PublishDue(ctx context.Context) error {
 	return nil
 }
 
+// jobRetry is how often a node that does not hold a long-running job (the related index) tries
+// to take it: how soon the job moves when its holder dies.
+const jobRetry = 5 * time.Second
+
+// followRelated keeps the related index and the stored lists in step with the stories, on one
+// node at a time: the holder of the "related" job keeps the only index in memory, and the other
+// nodes try to take the job over every few seconds.
+func (m *Main) followRelated(ctx context.Context, wake <-chan struct{}) {
+	for {
+		_, err := m.Store.Exclusive(ctx, "related", func(ctx context.Context) error {
+			return m.Related.Follow(ctx, time.Second, wake)
+		})
+		if err != nil && ctx.Err() == nil {
+			m.Log.Error("related stories", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(jobRetry):
+		}
+	}
+}
+
 // keepChanges is how much of the change log the server keeps.
 const keepChanges = 100_000
 
@@ -257,14 +311,21 @@ func (m *Main) schedule(ctx context.Context) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for tick := 0; ; tick++ {
-		if err := m.PublishDue(ctx); err != nil && ctx.Err() == nil {
-			m.Log.Error("scheduled publishing", "err", err)
-		}
-		if tick%60 == 0 {
-			// Readers of the change log that fall further behind start afresh.
-			if err := m.Store.PruneChanges(ctx, keepChanges); err != nil && ctx.Err() == nil {
-				m.Log.Error("prune the change log", "err", err)
+		// One node at a time publishes and prunes; the others skip the round.
+		_, err := m.Store.Exclusive(ctx, "publish", func(ctx context.Context) error {
+			if err := m.PublishDue(ctx); err != nil {
+				return fmt.Errorf("scheduled publishing: %w", err)
 			}
+			if tick%60 == 0 {
+				// Readers of the change log that fall further behind start afresh.
+				if err := m.Store.PruneChanges(ctx, keepChanges); err != nil {
+					return fmt.Errorf("prune the change log: %w", err)
+				}
+			}
+			return nil
+		})
+		if err != nil && ctx.Err() == nil {
+			m.Log.Error("scheduled jobs", "err", err)
 		}
 		select {
 		case <-ctx.Done():
@@ -293,7 +354,12 @@ func (m *Main) sendNotices(ctx context.Context, sender *mail.SMTP) {
 		s = sender
 	}
 	for {
-		if _, err := m.Server.SendNotices(ctx, s); err != nil && ctx.Err() == nil {
+		// One node at a time sends, so that no notice goes out twice.
+		_, err := m.Store.Exclusive(ctx, "mail", func(ctx context.Context) error {
+			_, err := m.Server.SendNotices(ctx, s)
+			return err
+		})
+		if err != nil && ctx.Err() == nil {
 			m.Log.Error("comment notifications", "err", err)
 		}
 		select {

@@ -22,8 +22,9 @@ Usage:
   broadsheet media add|list            add pictures to the library, list it
   broadsheet related rebuild            recompute every story's related stories
   broadsheet related eval …             measure the related-stories engine on a labelled corpus
-  broadsheet db check                   check the whole database for damage
-  broadsheet db backup FILE             copy the database, consistent, while the site serves
+  broadsheet db check                   check the whole database for damage (SQLite)
+  broadsheet db backup FILE             copy the database, consistent, while the site serves (SQLite)
+  broadsheet db copy --from … --to …    copy a whole site between SQLite and PostgreSQL
   broadsheet version                    print the version, commit and its date, and Go version
   broadsheet bench                      measure pages/s, comment posts/s, memory and start-up
 

@@ -26,7 +26,8 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 }
 
 // TestHelp: every command and subcommand answers --help with exit 0, its own usage and only its
-// own flags; every one takes --data and --db, and only serve takes the server's.
+// own flags; every one takes --data, --db, --db-wait and --skip-check, and only serve takes the
+// server's.
 func TestHelp(t *testing.T) {
 	t.Parallel()
 	server := []string{"-acme-directory", "-acme-domain", "-addr", "-base-url", "-cache-mb", "-demo", "-durability", "-max-age", "-max-upload", "-media", "-media-public-url",
@@ -35,7 +36,7 @@ func TestHelp(t *testing.T) {
 	tests := []struct {
 		args  []string
 		usage string   // in the output
-		flags []string // exactly these, besides -data, -db and -skip-check (nil: a group's list of subcommands)
+		flags []string // exactly these, besides -data, -db, -db-wait and -skip-check (nil: a group's list of subcommands)
 	}{
 		{[]string{"--help"}, "broadsheet version", nil},
 		{[]string{"-h"}, "broadsheet comments …", nil},
@@ -57,6 +58,9 @@ func TestHelp(t *testing.T) {
 		{[]string{"import", "--help"}, "broadsheet import", []string{"-check-urls", "-dry-run", "-json", "-media", "-media-dir", "-old-base-url", "-timezone", "-users"}},
 		{[]string{"export", "--help"}, "broadsheet export", []string{"-base-url", "-description", "-format", "-out", "-private", "-timezone", "-title"}},
 		{[]string{"version", "--help"}, "broadsheet version", nil},
+		{[]string{"db", "--help"}, "broadsheet db copy --from URL --to URL", nil},
+		{[]string{"db", "check", "--help"}, "broadsheet db check", []string{}},
+		{[]string{"db", "backup", "--help"}, "broadsheet db backup", []string{}},
 	}
 	flagLine := regexp.MustCompile(`(?m)^  (-[a-z-]+)`)
 	for _, tt := range tests {
@@ -73,7 +77,7 @@ func TestHelp(t *testing.T) {
 		for _, m := range flagLine.FindAllStringSubmatch(out, -1) {
 			got = append(got, m[1])
 		}
-		want := append([]string{"-data", "-db", "-skip-check"}, tt.flags...)
+		want := append([]string{"-data", "-db", "-db-wait", "-skip-check"}, tt.flags...)
 		slices.Sort(want)
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("%q lists other flags (-want +got):\n%s", tt.args, diff)

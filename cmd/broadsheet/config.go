@@ -36,6 +36,8 @@ type Config struct {
 	// SMTP is the mail server for comment notifications, as a URL:
 	// smtp://user:password@host:587?from=news@example.org (STARTTLS on 587, TLS on 465).
 	SMTP string
+	// DBWait is how long to keep trying to reach a PostgreSQL server that does not answer.
+	DBWait time.Duration
 	// TrustedProxies lists the reverse proxies (CIDR prefixes) whose X-Forwarded-For is believed.
 	TrustedProxies string
 	// SkipCheck opens the database without its start-up consistency check (PRAGMA quick_check).
@@ -96,16 +98,17 @@ func DefaultConfig() Config {
 	return Config{Addr: "localhost:8080", Data: "./broadsheet-data", Title: "The Broadsheet Courier",
 		Description: "Independent news, published with Broadsheet.", Timezone: "UTC", Demo: true, CacheMB: 64, MaxUploadMB: media.DefaultMaxBytes >> 20,
 		Shared:     web.SharedCache{SMaxAge: 10 * time.Minute, StaleWhileRevalidate: time.Minute, StaleIfError: 24 * time.Hour},
-		Durability: "full"}
+		Durability: "full", DBWait: 30 * time.Second}
 }
 
 // flags registers on fs the options named (every one when none is: the server's), with
-// defaults from the environment. Every command takes --data, --db and --skip-check, so a server and a
-// command-line tool can work on one site; the rest belong to the commands that use them.
+// defaults from the environment. Every command takes --data, --db, --db-wait and --skip-check, so
+// a server and a command-line tool can work on one site; the rest belong to the commands that use
+// them.
 func (c *Config) flags(fs *flag.FlagSet, env func(string) string, names ...string) {
 	c.env = env
 	want := func(name string) bool {
-		return len(names) == 0 || name == "data" || name == "db" || name == "skip-check" || slices.Contains(names, name)
+		return len(names) == 0 || slices.Contains([]string{"data", "db", "db-wait", "skip-check"}, name) || slices.Contains(names, name)
 	}
 	str := func(p *string, name, envName, usage string) {
 		if !want(name) {
@@ -118,7 +121,16 @@ func (c *Config) flags(fs *flag.FlagSet, env func(string) string, names ...strin
 	}
 	str(&c.Addr, "addr", "BROADSHEET_ADDR", "address to listen on")
 	str(&c.Data, "data", "BROADSHEET_DATA", "data directory, created if missing")
-	str(&c.DB, "db", "BROADSHEET_DB", "database URL, e.g. sqlite:///srv/news/site.db (default: site.db in the data directory)")
+	if v := env("BROADSHEET_DB"); v != "" {
+		c.DB = v
+	}
+	fs.Var(secretURL{&c.DB}, "db", "database URL: sqlite:///srv/news/site.db, or postgres://user:password@host/db?sslmode=require for several nodes (default: site.db in the data directory) (env BROADSHEET_DB)")
+	if v := env("BROADSHEET_DB_WAIT"); v != "" {
+		if d, err := time.ParseDuration(v); err == nil {
+			c.DBWait = d
+		}
+	}
+	fs.DurationVar(&c.DBWait, "db-wait", c.DBWait, "how long to keep trying to reach a PostgreSQL server that does not answer at start (env BROADSHEET_DB_WAIT)")
 	str(&c.BaseURL, "base-url", "BROADSHEET_BASE_URL", "public address of the site, e.g. https://news.example.org (default: http://ADDR)")
 	str(&c.Title, "title", "BROADSHEET_TITLE", "site title")
 	str(&c.Description, "description", "BROADSHEET_DESCRIPTION", "site description, for feeds and metadata")
@@ -266,21 +278,28 @@ func (c Config) sqliteOptions() (sqlite.Options, error) {
 	return sqlite.Options{}, fmt.Errorf("--durability %q: want normal or full", c.Durability)
 }
 
-// sqlitePath is the database file the configuration names, or an error for an unsupported URL.
-func (c Config) sqlitePath() (string, error) {
-	switch u := c.DB; {
+// database names the backend the configuration selects: "sqlite" and the file's path, or
+// "postgres" and the server's URL.
+func (c Config) database() (kind, target string, err error) {
+	return parseDatabase(c.DB, filepath.Join(c.Data, "site.db"))
+}
+
+// parseDatabase reads a database URL: sqlite:///path/site.db, file:path, a plain path, or
+// postgres:// (postgresql://) URL; empty means the file def.
+func parseDatabase(u, def string) (kind, target string, err error) {
+	switch {
 	case u == "":
-		return filepath.Join(c.Data, "site.db"), nil
+		return "sqlite", def, nil
 	case strings.HasPrefix(u, "sqlite://"):
-		return strings.TrimPrefix(u, "sqlite://"), nil
+		return "sqlite", strings.TrimPrefix(u, "sqlite://"), nil
 	case strings.HasPrefix(u, "file:"):
-		return strings.TrimPrefix(u, "file:"), nil
+		return "sqlite", strings.TrimPrefix(u, "file:"), nil
 	case strings.HasPrefix(u, "postgres://"), strings.HasPrefix(u, "postgresql://"):
-		return "", errors.New("PostgreSQL is not supported by this build yet; use sqlite:///path/to/site.db")
+		return "postgres", u, nil
 	case !strings.Contains(u, "://"):
-		return u, nil
+		return "sqlite", u, nil
 	}
-	return "", fmt.Errorf("database URL %q: unknown scheme; use sqlite:///path/to/site.db", c.DB)
+	return "", "", fmt.Errorf("database URL %q: unknown scheme; use sqlite:///path/to/site.db or postgres://user@host/db", redactURL(u))
 }
 
 // mailer is the configured mail server, or nil when there is none.

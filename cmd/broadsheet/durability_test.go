@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/broadsheet/broadsheet/internal/store/sqlite"
+
+	"github.com/broadsheet/broadsheet/internal/store/postgres/pgtest"
 )
 
 // TestMain lets the test binary run as the real program, so that a test can start Broadsheet as
@@ -31,7 +33,7 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(code)
 	}
-	os.Exit(m.Run())
+	os.Exit(pgtest.Main(m, 0)) // stops the PostgreSQL cluster the tests started, if any
 }
 
 // writePeak writes this process's peak resident memory in KiB (VmHWM, of this program image

@@ -155,8 +155,8 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 // what opening it creates (the file, its journal and the data directory if it was made for
 // it); nil when the database exists or is not a file.
 func newDatabase(cfg Config) (func(), error) {
-	path, err := cfg.sqlitePath()
-	if err != nil || strings.HasPrefix(path, ":memory:") {
+	kind, path, err := cfg.database()
+	if err != nil || kind != "sqlite" || strings.HasPrefix(path, ":memory:") {
 		return nil, err
 	}
 	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {

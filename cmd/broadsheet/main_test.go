@@ -19,6 +19,7 @@ import (
 
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/store"
+	"github.com/broadsheet/broadsheet/internal/store/postgres/pgtest"
 	"github.com/broadsheet/broadsheet/internal/store/sqlite"
 )
 
@@ -54,6 +55,10 @@ func startMainWith(t testing.TB, change func(*Config)) (*Main, *clock) {
 	cfg := DefaultConfig()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.Data = t.TempDir()
+	if os.Getenv("BROADSHEET_TEST_MAIN_DB") == "postgres" {
+		// The end-to-end tests and benchmarks on PostgreSQL instead of SQLite.
+		cfg.DB = pgtest.URL(t)
+	}
 	change(&cfg)
 	m := NewMain(cfg)
 	m.Now = clk.Now

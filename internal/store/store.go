@@ -36,6 +36,7 @@ type Store interface {
 	Settings
 	Editorial
 	Imports
+	Jobs
 	Media
 	// InTx runs fn in one transaction: all of fn's writes land or none do. fn must use the Store it
 	// is given, not the outer one. An error from fn rolls back and is returned as is.
@@ -183,9 +184,11 @@ type Change struct {
 // Changes reads the change log, which caches use to invalidate exactly what changed.
 type Changes interface {
 	// ChangesSince returns at most limit changes after seq, oldest first, and the latest sequence
-	// number. Sequence numbers are consecutive, so a reader has missed changes — and must start
-	// afresh — when the first change returned is not seq+1 (PruneChanges forgot it) or when
-	// latest is beyond the last change returned (more than limit were waiting).
+	// number. Sequence numbers are consecutive and follow the order in which writes commit, so a
+	// reader that has read up to seq never later finds a change numbered seq or below committed
+	// (it cannot skip one), and has missed changes — and must start afresh — only when the first
+	// change returned is not seq+1 (PruneChanges forgot it) or when latest is beyond the last
+	// change returned (more than limit were waiting).
 	ChangesSince(ctx context.Context, seq int64, limit int) ([]Change, int64, error)
 	// PruneChanges forgets all but the newest keep changes.
 	PruneChanges(ctx context.Context, keep int) error
@@ -197,4 +200,15 @@ type Changes interface {
 	// other writers' (SQLite polls PRAGMA data_version; PostgreSQL would LISTEN). It costs no
 	// query and is safe for concurrent use.
 	ChangeMark() uint64
+}
+
+// Jobs coordinates the background jobs (scheduled publishing, the mail outbox, the related
+// index, pruning) of the nodes that share a database, so that each runs on one node at a time.
+type Jobs interface {
+	// Exclusive runs fn unless the job name is running elsewhere, and reports whether it ran.
+	// While fn runs, no other Exclusive call with that name — from this process or another node
+	// — runs its fn. fn's context ends with ctx, or as soon as the store can no longer vouch that
+	// it holds the job (its hold on the database was lost); fn must then return. A holder that
+	// dies frees the job for the others within seconds.
+	Exclusive(ctx context.Context, name string, fn func(ctx context.Context) error) (ran bool, err error)
 }

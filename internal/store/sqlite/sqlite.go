@@ -24,6 +24,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -56,6 +57,7 @@ type DB struct {
 	follow *follower
 	ws, rs *stmts // the pools' prepared statements
 	gc     *committer
+	jobs   sync.Map // job name → *sync.Mutex, for Exclusive
 }
 
 // Open opens (creating if needed) the database file at path and brings its schema up to date.

@@ -366,24 +366,7 @@ func TestOpenAwkwardPaths(t *testing.T) {
 // FuzzSearchArticles holds SearchArticles to its promise: any reader's text answers results or
 // none, never an error about the query.
 func FuzzSearchArticles(f *testing.F) {
-	for _, q := range []string{"election", "NEAR(a b, 2)", `"`, "*", "AND OR NOT", "col:x", "{title}: x", "\x00", "\xff", "’"} {
-		f.Add(q)
-	}
-	db := openAt(f, filepath.Join(f.TempDir(), "site.db"), sqlite.Options{})
-	a := &article.Article{Kind: article.Story, Slug: "story", Title: "Election night", BodyText: "The count: NEAR the end.",
-		Status: article.Published, PublishedAt: time.Date(2026, 3, 22, 9, 0, 0, 0, time.UTC)}
-	if err := db.CreateArticle(context.Background(), a); err != nil {
-		f.Fatalf("CreateArticle = %v", err)
-	}
-	f.Fuzz(func(t *testing.T, q string) {
-		hits, total, err := db.SearchArticles(t.Context(), store.SearchQuery{Text: q, LiveAt: a.PublishedAt, Limit: 5})
-		if err != nil {
-			t.Fatalf("SearchArticles(%q) = %v, want results or none", q, err)
-		}
-		if len(hits) > total {
-			t.Errorf("SearchArticles(%q) = %d hits, total %d", q, len(hits), total)
-		}
-	})
+	storetest.FuzzSearch(f, openAt(f, filepath.Join(f.TempDir(), "site.db"), sqlite.Options{}))
 }
 
 // TestFollowSeesOtherWriters: a commit by another program (here a plain driver connection)

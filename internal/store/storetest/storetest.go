@@ -34,6 +34,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Revisions", revisionChecks()},
 		{"Editorial", editorialChecks()},
 		{"Imports", importChecks()},
+		{"Jobs", jobChecks()},
 		{"Media", mediaChecks()},
 	}
 	for _, g := range groups {

@@ -1,0 +1,222 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/broadsheet/broadsheet/internal/store"
+	"github.com/broadsheet/broadsheet/internal/store/postgres/pgtest"
+)
+
+// startNode starts a Main on the PostgreSQL database at url, with its own clock, logging to log.
+func startNode(t *testing.T, url string, log io.Writer) (*Main, *clock) {
+	t.Helper()
+	clk := &clock{t: time.Date(2026, 3, 22, 9, 30, 0, 0, time.UTC)}
+	cfg := DefaultConfig()
+	cfg.Addr = "127.0.0.1:0"
+	cfg.Data = t.TempDir()
+	cfg.DB = url
+	m := NewMain(cfg)
+	m.Now = clk.Now
+	m.Log = slog.New(slog.NewTextHandler(log, nil))
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatalf("Run on PostgreSQL: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := m.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return m, clk
+}
+
+// waitReady polls /readyz as a load balancer does until the node answers 200 "ready".
+func waitReady(t *testing.T, m *Main) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, body := get(t, m, "/readyz")
+		if resp.StatusCode == 200 && body == "ready\n" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/readyz = %d %q after 30s", resp.StatusCode, body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// lockedBuffer is a log the nodes of a test share.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestThreeNodes runs three nodes on one PostgreSQL database: all are ready, an edit through one
+// shows on its own next page view and soon on the others' (their cached pages follow the change
+// log when the listener moves their change marks), and a scheduled story is published by
+// exactly one.
+func TestThreeNodes(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	url := pgtest.URL(t)
+	var log lockedBuffer
+	var nodes []*Main
+	var clocks []*clock
+	for range 3 {
+		m, clk := startNode(t, url, &log)
+		nodes, clocks = append(nodes, m), append(clocks, clk)
+	}
+	for _, m := range nodes {
+		waitReady(t, m)
+	}
+	a := nodes[0]
+	list, _, err := a.Store.ListArticles(ctx, store.ArticleQuery{LiveAt: clocks[0].Now(), Limit: 1})
+	if err != nil || len(list) == 0 {
+		t.Fatalf("the demo newsroom on PostgreSQL: %d stories, %v", len(list), err)
+	}
+	story := list[0]
+	path := "/" + story.PublishedAt.Format("2006/01/02") + "/" + story.Slug + "/"
+	for _, m := range nodes {
+		if body := mustGet(t, m, path, 200); !strings.Contains(body, story.Title) {
+			t.Fatalf("GET %s lacks the headline %q", path, story.Title)
+		}
+	}
+	story.Title = "Edited on the first node"
+	if err := a.Store.UpdateArticle(ctx, story); err != nil {
+		t.Fatal(err)
+	}
+	// The first node's own write moves its change mark before it returns; the others' marks move
+	// when their listeners hear of the commit, so their pages follow soon after.
+	if body := mustGet(t, a, path, 200); !strings.Contains(body, "Edited on the first node") {
+		t.Errorf("GET %s on the first node after its own edit still shows the old headline", path)
+	}
+	for i, m := range nodes[1:] {
+		deadline := time.Now().Add(30 * time.Second) // only a hung listener takes this long
+		for body := mustGet(t, m, path, 200); !strings.Contains(body, "Edited on the first node"); body = mustGet(t, m, path, 200) {
+			if time.Now().After(deadline) {
+				t.Fatalf("GET %s on node %d still shows the old headline after an edit on the first", path, i+1)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+
+	due := *story
+	due.ID, due.Slug, due.Title, due.Status = 0, "due-later", "Due later", "scheduled"
+	due.PublishedAt = clocks[0].Now().Add(time.Minute)
+	if err := a.Store.CreateArticle(ctx, &due); err != nil {
+		t.Fatal(err)
+	}
+	for _, clk := range clocks {
+		clk.Add(2 * time.Minute)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		got, err := nodes[2].Store.Article(ctx, due.ID)
+		if err == nil && got.Status == "published" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the scheduled story was not published: %v, %v", got, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(2 * time.Second) // give the other nodes' schedulers a round or two
+	if n := strings.Count(log.String(), "published scheduled story"); n != 1 {
+		t.Errorf("the scheduled story was published %d times, want once:\n%s", n, log.String())
+	}
+	if body := mustGet(t, nodes[1], "/"+due.PublishedAt.Format("2006/01/02")+"/due-later/", 200); !strings.Contains(body, "Due later") {
+		t.Errorf("the published story's page on the second node lacks its headline")
+	}
+}
+
+// TestDBCopyCommand moves a site from SQLite to PostgreSQL and back with the command line.
+func TestDBCopyCommand(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	src := filepath.Join(dir, "site.db")
+	m := NewMain(Config{Data: dir, Demo: true, Timezone: "UTC", DBWait: time.Second})
+	if err := m.Open(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	m.Close()
+	url := pgtest.URL(t)
+	env := func(string) string { return "" }
+	var stdout, stderr bytes.Buffer
+	if code := run(t.Context(), []string{"db", "copy", "--from", "sqlite://" + src, "--to", url}, &stdout, &stderr, env); code != 0 {
+		t.Fatalf("db copy to PostgreSQL = %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "every table's rows and checksum match") || !strings.Contains(stdout.String(), "articles") {
+		t.Errorf("db copy says:\n%s", stdout.String())
+	}
+	stdout.Reset()
+	if code := run(t.Context(), []string{"db", "copy", "--from", "sqlite://" + src, "--to", url}, &stdout, &stderr, env); code != 1 ||
+		!strings.Contains(stderr.String(), "--force") {
+		t.Errorf("db copy into a site = %d, %q; want 1 and a word about --force", code, stderr.String())
+	}
+	back := filepath.Join(dir, "back.db")
+	stdout.Reset()
+	if code := run(t.Context(), []string{"db", "copy", "--from", url, "--to", "sqlite://" + back}, &stdout, &stderr, env); code != 0 {
+		t.Fatalf("db copy back to SQLite = %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	stderr.Reset()
+	if code := run(t.Context(), []string{"db", "copy", "--from", "sqlite://" + filepath.Join(dir, "missing.db"), "--to", url},
+		&stdout, &stderr, env); code != 1 || !strings.Contains(stderr.String(), "missing.db") {
+		t.Errorf("db copy from a missing file = %d, %q", code, stderr.String())
+	}
+}
+
+// TestServeWithoutPostgreSQL: a server that does not answer is waited for, then the command
+// fails naming it.
+func TestServeWithoutPostgreSQL(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	var stdout, stderr bytes.Buffer
+	env := func(string) string { return "" }
+	code := run(t.Context(), []string{"serve", "--addr", "127.0.0.1:0", "--data", t.TempDir(), "--db-wait", "1s",
+		"--db", "postgres://news:secret-pw@" + addr + "/site"}, &stdout, &stderr, env)
+	if code != 1 || !strings.Contains(stderr.String(), addr) || !strings.Contains(stderr.String(), "no answer after 1s") {
+		t.Errorf("serve with PostgreSQL down = %d, %q; want 1 and a message naming %s", code, stderr.String(), addr)
+	}
+	if strings.Contains(stderr.String(), "secret-pw") {
+		t.Errorf("serve shows the database password: %q", stderr.String())
+	}
+}
+
+// TestDBCheckAndBackupAreSQLiteOnly: on a PostgreSQL URL, db check and db backup say that they
+// work on a SQLite file and what to use instead, without connecting.
+func TestDBCheckAndBackupAreSQLiteOnly(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"db", "check"}, {"db", "backup", filepath.Join(t.TempDir(), "copy.db")}} {
+		args = append(args, "--db", "postgres://news@127.0.0.1:1/news")
+		code, stdout, stderr := runCLI(t, args...)
+		if code != 2 || !strings.Contains(stderr, "SQLite") || !strings.Contains(stderr, "PostgreSQL") {
+			t.Errorf("%q = exit %d, %q%q; want 2 and a word that it works on SQLite", args, code, stdout, stderr)
+		}
+	}
+}

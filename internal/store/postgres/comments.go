@@ -1,0 +1,507 @@
+package postgres
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/broadsheet/broadsheet/internal/comment"
+	"github.com/broadsheet/broadsheet/internal/store"
+)
+
+const commentColumns = `id, article_id, COALESCE(parent_id, 0), type, status, author_name, author_email, author_url,
+	author_ip, user_agent, staff_id, content, created_at, featured, notify, reasons, spam_score`
+
+func scanComment(sc func(...any) error) (*comment.Comment, error) {
+	var c comment.Comment
+	var typ, status, reasons string
+	var created *int64
+	err := sc(&c.ID, &c.ArticleID, &c.ParentID, &typ, &status, &c.AuthorName, &c.AuthorEmail, &c.AuthorURL,
+		&c.AuthorIP, &c.UserAgent, &c.StaffID, &c.Content, &created, &c.Featured, &c.Notify, &reasons, &c.SpamScore)
+	if err != nil {
+		return nil, err
+	}
+	c.Type, c.Status, c.CreatedAt = comment.Type(typ), comment.Status(status), fromMicros(created)
+	if reasons != "" {
+		c.Reasons = strings.Split(reasons, "\n")
+	}
+	return &c, nil
+}
+
+// CreateComment implements store.Comments.
+func (s Store) CreateComment(ctx context.Context, c *comment.Comment) error {
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = time.Now().UTC()
+	}
+	if c.Type == "" {
+		c.Type = comment.Regular
+	}
+	err := s.write(ctx, func(q querier) error {
+		return translate(q.QueryRow(ctx, `INSERT INTO comments (article_id, parent_id, type, status, author_name,
+			author_email, author_url, author_ip, user_agent, staff_id, content, created_at, featured, notify, reasons, spam_score)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+			c.ArticleID, nullID(c.ParentID), string(c.Type), string(c.Status), c.AuthorName, c.AuthorEmail, c.AuthorURL,
+			c.AuthorIP, c.UserAgent, c.StaffID, c.Content, micros(c.CreatedAt), c.Featured, c.Notify,
+			strings.Join(c.Reasons, "\n"), c.SpamScore).Scan(&c.ID))
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: create comment on %d: %w", c.ArticleID, err)
+	}
+	return nil
+}
+
+// Comment implements store.Comments.
+func (s Store) Comment(ctx context.Context, id int64) (*comment.Comment, error) {
+	c, err := scanComment(s.read().QueryRow(ctx, `SELECT `+commentColumns+` FROM comments WHERE id = $1`, id).Scan)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: comment %d: %w", id, translate(err))
+	}
+	return c, nil
+}
+
+// UpdateComment implements store.Comments.
+func (s Store) UpdateComment(ctx context.Context, c *comment.Comment) error {
+	err := s.write(ctx, func(q querier) error {
+		return affected(q.Exec(ctx, `UPDATE comments SET author_name = $1, author_email = $2, author_url = $3, content = $4,
+			status = $5, featured = $6, notify = $7, reasons = $8, spam_score = $9 WHERE id = $10`,
+			c.AuthorName, c.AuthorEmail, c.AuthorURL, c.Content, string(c.Status), c.Featured, c.Notify,
+			strings.Join(c.Reasons, "\n"), c.SpamScore, c.ID))
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: update comment %d: %w", c.ID, err)
+	}
+	return nil
+}
+
+// SetCommentStatus implements store.Comments.
+func (s Store) SetCommentStatus(ctx context.Context, ids []int64, status comment.Status) ([]*comment.Comment, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var changed []*comment.Comment
+	err := s.write(ctx, func(q querier) error {
+		changed = nil
+		rows, err := q.Query(ctx, `SELECT `+commentColumns+` FROM comments WHERE id = ANY($1) AND status != $2
+			ORDER BY id FOR UPDATE`, ids, string(status))
+		if err != nil {
+			return translate(err)
+		}
+		for rows.Next() {
+			c, err := scanComment(rows.Scan)
+			if err != nil {
+				rows.Close()
+				return translate(err)
+			}
+			changed = append(changed, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return translate(err)
+		}
+		_, err = q.Exec(ctx, `UPDATE comments SET status = $1 WHERE id = ANY($2)`, string(status), ids)
+		return translate(err)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: set comments %v to %s: %w", ids, status, err)
+	}
+	return changed, nil
+}
+
+// DeleteComment implements store.Comments.
+func (s Store) DeleteComment(ctx context.Context, id int64) error {
+	err := s.write(ctx, func(q querier) error {
+		if _, err := q.Exec(ctx, `UPDATE comments SET parent_id = (SELECT parent_id FROM comments WHERE id = $1)
+			WHERE parent_id = $1`, id); err != nil {
+			return translate(err)
+		}
+		return affected(q.Exec(ctx, `DELETE FROM comments WHERE id = $1`, id))
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: delete comment %d: %w", id, err)
+	}
+	return nil
+}
+
+// ListComments implements store.Comments.
+func (s Store) ListComments(ctx context.Context, q store.CommentQuery) ([]*comment.Comment, int, error) {
+	var where []string
+	var p params
+	if q.ArticleID != 0 {
+		where = append(where, "c.article_id = "+p.add(q.ArticleID))
+	}
+	if q.Status != "" {
+		where = append(where, "c.status = "+p.add(string(q.Status)))
+	}
+	if q.Type != "" {
+		where = append(where, "c.type = "+p.add(string(q.Type)))
+	}
+	if q.Email != "" {
+		where = append(where, "lower(c.author_email) = lower("+p.add(q.Email)+")")
+	}
+	if q.IP != "" {
+		where = append(where, "c.author_ip = "+p.add(q.IP))
+	}
+	if q.Text != "" {
+		ph := p.add(q.Text)
+		where = append(where, "(strpos(lower(c.content), lower("+ph+")) > 0 OR strpos(lower(c.author_name), lower("+ph+")) > 0)")
+	}
+	if !q.LiveAt.IsZero() {
+		where = append(where, "c.article_id IN (SELECT a.id FROM articles a WHERE "+liveCond(p.add(q.LiveAt.UnixMicro()))+")")
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	var total int
+	if err := s.read().QueryRow(ctx, `SELECT COUNT(*) FROM comments c`+cond, p...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("postgres: list comments: %w", translate(err))
+	}
+	order := "DESC"
+	if q.Oldest {
+		order = "ASC"
+	}
+	var limit any
+	if q.Limit > 0 {
+		limit = q.Limit
+	}
+	var list []*comment.Comment
+	err := s.each(ctx, `SELECT `+strings.ReplaceAll(commentColumns, "id, article_id", "c.id, c.article_id")+` FROM comments c`+cond+
+		` ORDER BY c.created_at `+order+`, c.id `+order+` LIMIT `+p.add(limit)+` OFFSET `+p.add(max(q.Offset, 0)), p,
+		func(sc func(...any) error) error {
+			c, err := scanComment(sc)
+			if err != nil {
+				return err
+			}
+			list = append(list, c)
+			return nil
+		})
+	if err != nil {
+		return nil, 0, fmt.Errorf("postgres: list comments: %w", err)
+	}
+	return list, total, nil
+}
+
+// CommentCounts implements store.Comments.
+func (s Store) CommentCounts(ctx context.Context, articleIDs []int64) (map[int64]int, error) {
+	counts := make(map[int64]int, len(articleIDs))
+	if len(articleIDs) == 0 {
+		return counts, nil
+	}
+	err := s.each(ctx, `SELECT article_id, COUNT(*) FROM comments WHERE status = 'approved' AND type = 'comment'
+		AND article_id = ANY($1) GROUP BY article_id`, []any{articleIDs},
+		func(sc func(...any) error) error {
+			var id int64
+			var n int
+			if err := sc(&id, &n); err != nil {
+				return err
+			}
+			counts[id] = n
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: comment counts: %w", err)
+	}
+	return counts, nil
+}
+
+// CommentStatusCounts implements store.Comments.
+func (s Store) CommentStatusCounts(ctx context.Context) (map[comment.Status]int, error) {
+	counts := map[comment.Status]int{}
+	err := s.each(ctx, `SELECT status, COUNT(*) FROM comments GROUP BY status`, nil, func(sc func(...any) error) error {
+		var st string
+		var n int
+		if err := sc(&st, &n); err != nil {
+			return err
+		}
+		counts[comment.Status(st)] = n
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: comment status counts: %w", err)
+	}
+	return counts, nil
+}
+
+// LastCommentAt implements store.Comments.
+func (s Store) LastCommentAt(ctx context.Context, ip, email string) (time.Time, error) {
+	var at *int64
+	err := s.read().QueryRow(ctx, `SELECT MAX(t) FROM (
+		SELECT MAX(created_at) AS t FROM comments WHERE $1 != '' AND author_ip = $1
+		UNION ALL SELECT MAX(created_at) FROM comments WHERE $2 != '' AND lower(author_email) = lower($2)) m`,
+		ip, email).Scan(&at)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("postgres: last comment: %w", translate(err))
+	}
+	return fromMicros(at), nil
+}
+
+// DuplicateComment implements store.Comments.
+func (s Store) DuplicateComment(ctx context.Context, articleID int64, name, email, content string) (bool, error) {
+	var n int
+	err := s.read().QueryRow(ctx, `SELECT COUNT(*) FROM comments WHERE article_id = $1 AND content = $2
+		AND status != 'trash' AND (($3 != '' AND lower(author_email) = lower($3)) OR ($3 = '' AND author_name = $4))`,
+		articleID, content, email, name).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("postgres: duplicate comment: %w", translate(err))
+	}
+	return n > 0, nil
+}
+
+// Trusted implements store.Comments.
+func (s Store) Trusted(ctx context.Context, email string) (bool, error) {
+	if email == "" {
+		return false, nil
+	}
+	var n int
+	err := s.read().QueryRow(ctx, `SELECT COUNT(*) FROM commenters v WHERE v.email = lower($1)
+		AND EXISTS (SELECT 1 FROM comments c WHERE lower(c.author_email) = lower($1) AND c.status = 'approved')`,
+		email).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("postgres: trusted: %w", translate(err))
+	}
+	return n > 0, nil
+}
+
+// VerifyEmail implements store.Comments.
+func (s Store) VerifyEmail(ctx context.Context, email string, at time.Time) error {
+	err := s.write(ctx, func(q querier) error {
+		_, err := q.Exec(ctx, `INSERT INTO commenters (email, verified_at) VALUES (lower($1), $2)
+			ON CONFLICT (email) DO NOTHING`, email, micros(at))
+		return translate(err)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: verify email: %w", err)
+	}
+	return nil
+}
+
+// UseNonce implements store.Comments.
+func (s Store) UseNonce(ctx context.Context, nonce string, expires, now time.Time) error {
+	err := s.write(ctx, func(q querier) error {
+		if _, err := q.Exec(ctx, `DELETE FROM comment_nonces WHERE expires_at < $1`, now.UnixMicro()); err != nil {
+			return translate(err)
+		}
+		_, err := q.Exec(ctx, `INSERT INTO comment_nonces (nonce, expires_at) VALUES ($1, $2)`, nonce, micros(expires))
+		return translate(err)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: form nonce: %w", err)
+	}
+	return nil
+}
+
+// SaveBan implements store.Comments.
+func (s Store) SaveBan(ctx context.Context, b *comment.Ban) error {
+	if b.CreatedAt.IsZero() {
+		b.CreatedAt = time.Now().UTC()
+	}
+	err := s.write(ctx, func(q querier) error {
+		return translate(q.QueryRow(ctx, `INSERT INTO comment_bans (kind, value, reason, created_at, expires_at)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`, b.Kind, strings.ToLower(b.Value), b.Reason, micros(b.CreatedAt), micros(b.ExpiresAt)).Scan(&b.ID))
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: save ban: %w", err)
+	}
+	return nil
+}
+
+// DeleteBan implements store.Comments.
+func (s Store) DeleteBan(ctx context.Context, id int64) error {
+	err := s.write(ctx, func(q querier) error {
+		_, err := q.Exec(ctx, `DELETE FROM comment_bans WHERE id = $1`, id)
+		return translate(err)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: delete ban %d: %w", id, err)
+	}
+	return nil
+}
+
+func scanBan(sc func(...any) error) (comment.Ban, error) {
+	var b comment.Ban
+	var created, expires *int64
+	err := sc(&b.ID, &b.Kind, &b.Value, &b.Reason, &created, &expires)
+	b.CreatedAt, b.ExpiresAt = fromMicros(created), fromMicros(expires)
+	return b, err
+}
+
+// Bans implements store.Comments.
+func (s Store) Bans(ctx context.Context) ([]comment.Ban, error) {
+	var list []comment.Ban
+	err := s.each(ctx, `SELECT id, kind, value, reason, created_at, expires_at FROM comment_bans ORDER BY created_at DESC, id DESC`, nil,
+		func(sc func(...any) error) error {
+			b, err := scanBan(sc)
+			list = append(list, b)
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: bans: %w", err)
+	}
+	return list, nil
+}
+
+// Banned implements store.Comments.
+func (s Store) Banned(ctx context.Context, email, ip string, now time.Time) (comment.Ban, error) {
+	b, err := scanBan(s.read().QueryRow(ctx, `SELECT id, kind, value, reason, created_at, expires_at FROM comment_bans
+		WHERE ((kind = 'email' AND value = lower($1) AND $2 != '') OR (kind = 'ip' AND value = $3 AND $4 != ''))
+		AND (expires_at IS NULL OR expires_at > $5) ORDER BY id LIMIT 1`, email, email, ip, ip, now.UnixMicro()).Scan)
+	if err != nil {
+		return b, fmt.Errorf("postgres: banned: %w", translate(err))
+	}
+	return b, nil
+}
+
+// SpamCounts implements store.Comments.
+func (s Store) SpamCounts(ctx context.Context, tokens []string) (map[string]comment.TokenCounts, int, int, error) {
+	counts := make(map[string]comment.TokenCounts, len(tokens))
+	var spam, ham int
+	if err := s.read().QueryRow(ctx, `SELECT spam, ham FROM spam_totals WHERE id = 1`).Scan(&spam, &ham); err != nil {
+		return nil, 0, 0, fmt.Errorf("postgres: spam counts: %w", translate(err))
+	}
+	for start := 0; start < len(tokens); start += 500 {
+		chunk := tokens[start:min(start+500, len(tokens))]
+		err := s.each(ctx, `SELECT token, spam, ham FROM spam_tokens WHERE token = ANY($1)`, []any{chunk},
+			func(sc func(...any) error) error {
+				var t string
+				var c comment.TokenCounts
+				if err := sc(&t, &c.Spam, &c.Ham); err != nil {
+					return err
+				}
+				counts[t] = c
+				return nil
+			})
+		if err != nil {
+			return nil, 0, 0, fmt.Errorf("postgres: spam counts: %w", err)
+		}
+	}
+	return counts, spam, ham, nil
+}
+
+// TrainSpam implements store.Comments.
+func (s Store) TrainSpam(ctx context.Context, tokens []string, spam bool, delta int) error {
+	col := "ham"
+	if spam {
+		col = "spam"
+	}
+	err := s.write(ctx, func(q querier) error {
+		for _, t := range tokens {
+			if _, err := q.Exec(ctx, `INSERT INTO spam_tokens (token, `+col+`) VALUES ($1, GREATEST($2, 0))
+				ON CONFLICT (token) DO UPDATE SET `+col+` = GREATEST(spam_tokens.`+col+` + $2, 0)`, t, delta); err != nil {
+				return translate(err)
+			}
+		}
+		_, err := q.Exec(ctx, `UPDATE spam_totals SET `+col+` = GREATEST(`+col+` + $1, 0) WHERE id = 1`, delta)
+		return translate(err)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: train spam: %w", err)
+	}
+	return nil
+}
+
+// Secret implements store.Comments.
+func (s Store) Secret(ctx context.Context, name string) ([]byte, error) {
+	var v []byte
+	err := s.read().QueryRow(ctx, `SELECT value FROM secrets WHERE name = $1`, name).Scan(&v)
+	if err == nil {
+		return v, nil
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return nil, fmt.Errorf("postgres: secret %q: %w", name, translate(err))
+	}
+	err = s.write(ctx, func(q querier) error {
+		fresh := make([]byte, 32)
+		rand.Read(fresh)
+		if _, err := q.Exec(ctx, `INSERT INTO secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, name, fresh); err != nil {
+			return translate(err)
+		}
+		return translate(q.QueryRow(ctx, `SELECT value FROM secrets WHERE name = $1`, name).Scan(&v))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: secret %q: %w", name, err)
+	}
+	return v, nil
+}
+
+// EraseCommenter implements store.Comments.
+func (s Store) EraseCommenter(ctx context.Context, email string) (int, error) {
+	if email == "" {
+		// An empty address would match every comment imported without one.
+		return 0, nil
+	}
+	var n int64
+	err := s.write(ctx, func(q querier) error {
+		tag, err := q.Exec(ctx, `UPDATE comments SET author_name = 'Anonymous', author_email = '', author_url = '',
+			author_ip = '', user_agent = '', notify = false WHERE lower(author_email) = lower($1)`, email)
+		if err != nil {
+			return translate(err)
+		}
+		n = tag.RowsAffected()
+		_, err = q.Exec(ctx, `DELETE FROM commenters WHERE email = lower($1)`, email)
+		return translate(err)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("postgres: erase commenter: %w", err)
+	}
+	return int(n), nil
+}
+
+// QueueNotice implements store.Comments.
+func (s Store) QueueNotice(ctx context.Context, commentID int64, kind string, now time.Time) error {
+	err := s.write(ctx, func(q querier) error {
+		_, err := q.Exec(ctx, `INSERT INTO comment_notices (comment_id, kind, created_at, next_at) VALUES ($1, $2, $3, $4)`,
+			commentID, kind, micros(now), micros(now))
+		return translate(err)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: queue %s notice of comment %d: %w", kind, commentID, err)
+	}
+	return nil
+}
+
+// DueNotices implements store.Comments.
+func (s Store) DueNotices(ctx context.Context, now time.Time, limit int) ([]store.Notice, error) {
+	var list []store.Notice
+	err := s.each(ctx, `SELECT id, comment_id, kind, attempts FROM comment_notices WHERE next_at <= $1 ORDER BY next_at, id LIMIT $2`,
+		[]any{now.UnixMicro(), limit}, func(sc func(...any) error) error {
+			var n store.Notice
+			if err := sc(&n.ID, &n.CommentID, &n.Kind, &n.Attempts); err != nil {
+				return err
+			}
+			list = append(list, n)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: due notices: %w", err)
+	}
+	return list, nil
+}
+
+// DoneNotice implements store.Comments.
+func (s Store) DoneNotice(ctx context.Context, id int64) error {
+	err := s.write(ctx, func(q querier) error {
+		_, err := q.Exec(ctx, `DELETE FROM comment_notices WHERE id = $1`, id)
+		return translate(err)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: notice %d: %w", id, err)
+	}
+	return nil
+}
+
+// RetryNotice implements store.Comments.
+func (s Store) RetryNotice(ctx context.Context, id int64, next time.Time) error {
+	err := s.write(ctx, func(q querier) error {
+		_, err := q.Exec(ctx, `UPDATE comment_notices SET attempts = attempts + 1, next_at = $1 WHERE id = $2`, micros(next), id)
+		return translate(err)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: notice %d: %w", id, err)
+	}
+	return nil
+}
