@@ -491,23 +491,40 @@ func nginxRate(ctx context.Context, page string, clients int, d time.Duration) (
 	if err != nil {
 		return 0, err
 	}
-	dir, err := os.MkdirTemp("", "broadsheet-bench-nginx-")
+	u, stop, err := startNginx(ctx, nginx, body)
 	if err != nil {
 		return 0, err
 	}
-	defer os.RemoveAll(dir)
-	if err := os.MkdirAll(filepath.Join(dir, "www"), 0o755); err != nil {
-		return 0, err
+	defer stop()
+	return hammerURL(ctx, u, clients, d).rate(), nil
+}
+
+// startNginx serves page from a file with nginx (gzip on, as Broadsheet serves it) on a free
+// loopback port in a temporary folder, and returns the page's URL and a function that stops
+// nginx and removes the folder.
+func startNginx(ctx context.Context, nginx string, page []byte) (string, func(), error) {
+	dir, err := os.MkdirTemp("", "broadsheet-bench-nginx-")
+	if err != nil {
+		return "", nil, err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "www", "story.html"), body, 0o644); err != nil {
-		return 0, err
+	fail := func(err error) (string, func(), error) {
+		os.RemoveAll(dir)
+		return "", nil, err
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "www"), 0o755); err != nil {
+		return fail(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "www", "page.html"), page, 0o644); err != nil {
+		return fail(err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return 0, err
+		return fail(err)
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
+	// As root, nginx's workers would switch to an unprivileged user who cannot read a private
+	// temporary folder; "user" keeps them as whoever runs the measurement.
 	user := "root"
 	if u := os.Getenv("USER"); u != "" {
 		user = u
@@ -518,23 +535,27 @@ http { access_log off; sendfile on; gzip on; gzip_comp_level 6; gzip_types text/
   client_body_temp_path %[1]s; proxy_temp_path %[1]s; fastcgi_temp_path %[1]s; uwsgi_temp_path %[1]s; scgi_temp_path %[1]s;
   server { listen 127.0.0.1:%[2]d; root %[1]s/www; location / { default_type text/html; } } }`, dir, port, user)
 	if err := os.WriteFile(filepath.Join(dir, "nginx.conf"), []byte(conf), 0o644); err != nil {
-		return 0, err
+		return fail(err)
 	}
 	cmd := exec.CommandContext(ctx, nginx, "-c", filepath.Join(dir, "nginx.conf"), "-p", dir)
 	if err := cmd.Start(); err != nil {
-		return 0, err
+		return fail(err)
 	}
-	defer func() { cmd.Process.Kill(); cmd.Wait() }()
-	u := fmt.Sprintf("http://127.0.0.1:%d/story.html", port)
+	stop := func() { cmd.Process.Kill(); cmd.Wait(); os.RemoveAll(dir) }
+	u := fmt.Sprintf("http://127.0.0.1:%d/page.html", port)
 	for i := 0; ; i++ {
 		if resp, err := http.Get(u); err == nil {
 			resp.Body.Close()
-			break
+			if resp.StatusCode != http.StatusOK {
+				stop()
+				return "", nil, fmt.Errorf("nginx answers %d", resp.StatusCode)
+			}
+			return u, stop, nil
 		}
 		if i > 250 {
-			return 0, errors.New("nginx did not start")
+			stop()
+			return "", nil, errors.New("nginx did not start")
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	return hammerURL(ctx, u, clients, d).rate(), nil
 }

@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,49 +33,11 @@ func BenchmarkReadPathVsNginx(b *testing.B) {
 }
 
 func vsNginx(b *testing.B, nginx string, m *Main, path string) {
-	page := mustGet(b, m, path, http.StatusOK)
-
-	dir := b.TempDir()
-	if err := os.MkdirAll(filepath.Join(dir, "www"), 0o755); err != nil {
+	nginxURL, stop, err := startNginx(b.Context(), nginx, []byte(mustGet(b, m, path, http.StatusOK)))
+	if err != nil {
 		b.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "www", "page.html"), []byte(page), 0o644); err != nil {
-		b.Fatal(err)
-	}
-	port := freePort(b)
-	// As root, nginx's workers would switch to an unprivileged user who cannot read the test's
-	// private temporary folder; "user" keeps them as whoever runs the benchmark.
-	user := "root"
-	if u := os.Getenv("USER"); u != "" {
-		user = u
-	}
-	conf := fmt.Sprintf(`user %[3]s; daemon off; worker_processes auto; pid %[1]s/nginx.pid; error_log %[1]s/error.log;
-events { worker_connections 1024; }
-http { access_log off; sendfile on; gzip on; gzip_comp_level 6; gzip_types text/html; gzip_min_length 512;
-  client_body_temp_path %[1]s; proxy_temp_path %[1]s; fastcgi_temp_path %[1]s; uwsgi_temp_path %[1]s; scgi_temp_path %[1]s;
-  server { listen 127.0.0.1:%[2]d; root %[1]s/www; location / { default_type text/html; } } }`, dir, port, user)
-	if err := os.WriteFile(filepath.Join(dir, "nginx.conf"), []byte(conf), 0o644); err != nil {
-		b.Fatal(err)
-	}
-	cmd := exec.Command(nginx, "-c", filepath.Join(dir, "nginx.conf"), "-p", dir)
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	nginxURL := fmt.Sprintf("http://127.0.0.1:%d/page.html", port)
-	for i := 0; ; i++ {
-		if resp, err := http.Get(nginxURL); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK {
-				b.Fatalf("nginx answers %d", resp.StatusCode)
-			}
-			break
-		}
-		if i > 100 {
-			b.Fatal("nginx did not start")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	b.Cleanup(stop)
 	for b.Loop() {
 		ours := load(b, m.URL()+path, 64, 3*time.Second)
 		theirs := load(b, nginxURL, 64, 3*time.Second)
