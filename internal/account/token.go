@@ -33,7 +33,12 @@ func HashToken(token string) string {
 // so that garbage is refused without a database lookup.
 func LooksLikeAPIToken(s string) bool {
 	rest, ok := strings.CutPrefix(s, APITokenPrefix)
-	return ok && len(rest) == 43 && strings.Trim(rest, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == ""
+	return ok && len(rest) == 43 && trimB64(rest) == ""
+}
+
+// trimB64 returns s without its URL-safe base64 characters: "" when it has no others.
+func trimB64(s string) string {
+	return strings.Trim(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 }
 
 // SessionPolicy bounds how long a session lasts.

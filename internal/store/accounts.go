@@ -37,8 +37,8 @@ type Accounts interface {
 	TouchSession(ctx context.Context, tokenHash string, at time.Time) error
 	// DeleteSession ends one session; an unknown hash is not an error.
 	DeleteSession(ctx context.Context, tokenHash string) error
-	// SignOutEverywhere ends every session of a user and revokes every API token they hold:
-	// "sign out everywhere", and what a password change entails.
+	// SignOutEverywhere ends every session of a user and revokes every API token and
+	// set-password link they hold: "sign out everywhere", and what a password change entails.
 	SignOutEverywhere(ctx context.Context, userID int64) error
 	// PruneSessions deletes the sessions last seen before idleBefore or created before
 	// createdBefore: those account.SessionPolicy no longer accepts.
@@ -72,6 +72,53 @@ type Accounts interface {
 	// UseSetupToken deletes the setup token with the hash, so that it works once, and returns
 	// when it was to expire; an unknown or used token answers ErrNotFound.
 	UseSetupToken(ctx context.Context, tokenHash string) (expires time.Time, err error)
+
+	// CreatePasswordLink stores a set-password link; an unknown user answers ErrNotFound.
+	CreatePasswordLink(ctx context.Context, l *account.PasswordLink) error
+	// PasswordLink returns the link with the token hash without using it, or ErrNotFound.
+	PasswordLink(ctx context.Context, tokenHash string) (*account.PasswordLink, error)
+	// UsePasswordLink deletes the link with the token hash and returns it, so that it works
+	// once: of any number of concurrent uses, exactly one gets it and the others ErrNotFound.
+	// Whether it is still valid is account.PasswordLink.Valid's to say.
+	UsePasswordLink(ctx context.Context, tokenHash string) (*account.PasswordLink, error)
+
+	// QueueStaffMail adds an email of kind (a StaffMail kind) to the user with the normalised
+	// email to the outbox, due at now, and reports nothing of whether such a user exists: for an
+	// unknown email it queues nothing, with the same one statement and no error, so that a
+	// "Lost your password?" answer costs the same work either way.
+	QueueStaffMail(ctx context.Context, email, kind, detail string, now time.Time) error
+	// DueStaffMail returns up to limit staff emails due at now, oldest first.
+	DueStaffMail(ctx context.Context, now time.Time, limit int) ([]StaffMail, error)
+	// DoneStaffMail removes a sent (or pointless) staff email.
+	DoneStaffMail(ctx context.Context, id int64) error
+	// RetryStaffMail counts a failed attempt and makes the email due again at next.
+	RetryStaffMail(ctx context.Context, id int64, next time.Time) error
+}
+
+// The kinds of StaffMail.
+const (
+	// StaffInvite invites a new user to choose a password; Detail is who invited them.
+	StaffInvite = "invite"
+	// StaffReset answers "Lost your password?" with a set-password link.
+	StaffReset = "reset"
+	// StaffPassword tells a user their password was changed or reset.
+	StaffPassword = "password"
+	// StaffRole tells a user their role changed; Detail is the new role.
+	StaffRole = "role"
+	// StaffDevice tells a user of a sign-in from a browser that had not signed in as them
+	// before; Detail describes it.
+	StaffDevice = "device"
+)
+
+// StaffMail is a queued email to a staff member. A message that carries a set-password link is
+// queued without one: the sender makes the link as it sends, so that no usable token is ever
+// stored.
+type StaffMail struct {
+	ID       int64
+	UserID   int64
+	Kind     string
+	Detail   string
+	Attempts int
 }
 
 // Revision is one saved state of a story's text, kept for its history, diffs and restores.

@@ -189,7 +189,10 @@ func (s Store) SignOutEverywhere(ctx context.Context, userID int64) error {
 		if _, err := q.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
 			return translate(err)
 		}
-		_, err := q.Exec(ctx, `DELETE FROM api_tokens WHERE user_id = $1`, userID)
+		if _, err := q.Exec(ctx, `DELETE FROM api_tokens WHERE user_id = $1`, userID); err != nil {
+			return translate(err)
+		}
+		_, err := q.Exec(ctx, `DELETE FROM password_links WHERE user_id = $1`, userID)
 		return translate(err)
 	})
 	if err != nil {

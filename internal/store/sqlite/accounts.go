@@ -186,7 +186,10 @@ func (s Store) SignOutEverywhere(ctx context.Context, userID int64) error {
 		if _, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
 			return translate(err)
 		}
-		_, err := q.ExecContext(ctx, `DELETE FROM api_tokens WHERE user_id = ?`, userID)
+		if _, err := q.ExecContext(ctx, `DELETE FROM api_tokens WHERE user_id = ?`, userID); err != nil {
+			return translate(err)
+		}
+		_, err := q.ExecContext(ctx, `DELETE FROM password_links WHERE user_id = ?`, userID)
 		return translate(err)
 	})
 	if err != nil {

@@ -31,6 +31,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Tx", txChecks()},
 		{"Comments", commentChecks()},
 		{"Accounts", accountChecks()},
+		{"StaffMail", staffMailChecks()},
 		{"Revisions", revisionChecks()},
 		{"Editorial", editorialChecks()},
 		{"Imports", importChecks()},
