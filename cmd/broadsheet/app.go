@@ -343,8 +343,9 @@ func (m *Main) wakeNotifier() {
 	}
 }
 
-// sendNotices sends queued comment notifications: when woken after a comment, and every 30
-// seconds for those queued by other processes (the command line, an import) or due for a retry.
+// sendNotices sends queued comment notifications and staff emails: when woken after a comment or
+// a staff change, and every 30 seconds for those queued by other processes (the command line, an
+// import) or due for a retry.
 // Without a mail server (sender nil) it drops them, so the outbox does not grow.
 func (m *Main) sendNotices(ctx context.Context, sender *mail.SMTP) {
 	t := time.NewTicker(30 * time.Second)
@@ -357,10 +358,14 @@ func (m *Main) sendNotices(ctx context.Context, sender *mail.SMTP) {
 		// One node at a time sends, so that no notice goes out twice.
 		_, err := m.Store.Exclusive(ctx, "mail", func(ctx context.Context) error {
 			_, err := m.Server.SendNotices(ctx, s)
+			if err != nil {
+				return err
+			}
+			_, err = m.Server.SendStaffMail(ctx, s)
 			return err
 		})
 		if err != nil && ctx.Err() == nil {
-			m.Log.Error("comment notifications", "err", err)
+			m.Log.Error("outgoing email", "err", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -46,6 +46,7 @@ func (m *Main) openNewsroom(ctx context.Context) error {
 const userUsage = `  broadsheet user add --email E --name N [--role R] [options]   create a staff account
   broadsheet user list [options]                               list the staff
   broadsheet user password --email E [options]                 set a new password
+  broadsheet user link --email E [options]                     print a one-time link to choose one
 
 The password is asked for on the terminal, or read as one line from standard input when it
 is not a terminal (echo "$PASSWORD" | broadsheet user add …). Roles: administrator, editor,
@@ -61,6 +62,7 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		"add":      "broadsheet user add --email E --name N [--role R] [--data DIR | --db URL]\n\nThe password is asked for on the terminal, or read as one line from standard input.",
 		"list":     "broadsheet user list [--data DIR | --db URL]",
 		"password": "broadsheet user password --email E [--data DIR | --db URL]\n\nThe password is asked for on the terminal, or read as one line from standard input.",
+		"link":     "broadsheet user link --email E [--base-url URL] [--data DIR | --db URL]\n\nPrints a one-time link with which the user chooses their own password (7 days).",
 	}[sub]
 	if synopsis == "" {
 		fmt.Fprintf(stderr, "Usage:\n%s\n", userUsage)
@@ -68,9 +70,13 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	cfg := DefaultConfig()
 	fs := newFlagSet("user "+sub, synopsis, stderr)
-	cfg.flags(fs, env, "data", "db")
+	if sub == "link" {
+		cfg.flags(fs, env, "data", "db", "base-url")
+	} else {
+		cfg.flags(fs, env, "data", "db")
+	}
 	var email, name, role *string
-	if sub == "add" || sub == "password" {
+	if sub != "list" {
 		email = fs.String("email", "", "the user's email address")
 	}
 	if sub == "add" {
@@ -93,7 +99,9 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	case "add":
 		return addUser(ctx, m.Store, stdin, stdout, stderr, *email, *name, account.Role(*role), m.Now())
 	case "password":
-		return setPassword(ctx, m.Store, stdin, stdout, stderr, *email)
+		return setPassword(ctx, m.Store, stdin, stdout, stderr, *email, m.Now())
+	case "link":
+		return printLink(ctx, m.Store, stdout, *email, cfg.baseURL(localAddr(cfg.Addr)), m.Now())
 	}
 	return listUsers(ctx, m.Store, stdout)
 }
@@ -119,8 +127,9 @@ func addUser(ctx context.Context, st store.Store, stdin io.Reader, stdout, stder
 	return nil
 }
 
-// setPassword gives a user a new password and ends their sessions.
-func setPassword(ctx context.Context, st store.Store, stdin io.Reader, stdout, stderr io.Writer, email string) error {
+// setPassword gives a user a new password, ends their sessions and tells them by email (when the
+// server sends mail).
+func setPassword(ctx context.Context, st store.Store, stdin io.Reader, stdout, stderr io.Writer, email string, now time.Time) error {
 	u, err := st.UserByEmail(ctx, account.NormalizeEmail(email))
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("no user has the email %q", email)
@@ -137,8 +146,39 @@ func setPassword(ctx context.Context, st store.Store, stdin io.Reader, stdout, s
 	if err := st.SignOutEverywhere(ctx, u.ID); err != nil {
 		return err
 	}
+	if err := st.QueueStaffMail(ctx, u.Email, store.StaffPassword, "", now); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "Set a new password for %s; their sessions have ended.\n", u.Email)
 	return nil
+}
+
+// printLink makes a one-time set-password link for the user with email and prints it, for an
+// operator to hand over when the site sends no mail.
+func printLink(ctx context.Context, st store.Store, stdout io.Writer, email, base string, now time.Time) error {
+	u, err := st.UserByEmail(ctx, account.NormalizeEmail(email))
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no user has the email %q", email)
+	}
+	if err != nil {
+		return err
+	}
+	token, l := account.NewPasswordLink(u, account.LinkHandover, now)
+	if err := st.CreatePasswordLink(ctx, l); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Give this link to %s <%s>; it works once, until %s, and lets them choose their password:\n\n  %s/admin/password?t=%s\n",
+		u.Name, u.Email, l.ExpiresAt.Format("2 Jan 2006 15:04 MST"), base, token)
+	return nil
+}
+
+// localAddr is a listening address as a browser on this machine reaches it (":8080" is
+// "localhost:8080").
+func localAddr(addr string) string {
+	if strings.HasPrefix(addr, ":") {
+		return "localhost" + addr
+	}
+	return addr
 }
 
 // listUsers prints the staff, one per line.

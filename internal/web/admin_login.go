@@ -129,6 +129,18 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	if device == "" {
+		// A browser new to this account: its owner hears of it, when the site sends mail.
+		detail := "at " + now.In(s.cfg.Location).Format("Mon 2 Jan 2006 15:04 MST") + " from " + ip
+		if ua := r.UserAgent(); ua != "" {
+			detail += ", with " + truncate(ua, 200)
+		}
+		if err := s.queueStaffMail(ctx, s.store, u.Email, store.StaffDevice, detail); err != nil {
+			s.adminFail(w, r, nil, err)
+			return
+		}
+		s.wakeNotifier()
+	}
 	if err := s.startSession(ctx, w, r, u); err != nil {
 		s.adminFail(w, r, nil, err)
 		return

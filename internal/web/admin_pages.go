@@ -14,7 +14,7 @@ import (
 
 // adminPageNames lists every admin page template. Each is parsed with admin_layout.html, the
 // newsroom's own frame, and none with the public site's.
-var adminPageNames = []string{"admin_login", "admin_setup", "admin_dashboard", "admin_stories", "admin_editor",
+var adminPageNames = []string{"admin_login", "admin_setup", "admin_password", "admin_lost", "admin_link", "admin_dashboard", "admin_stories", "admin_editor",
 	"admin_revisions", "admin_revision", "admin_terms", "admin_media", "admin_media_item", "admin_users", "admin_user", "admin_profile",
 	"admin_settings", "admin_error", "admin_comments", "admin_comment", "admin_comment_bans", "admin_comment_privacy"}
 
@@ -137,6 +137,12 @@ func flash(key string) string {
 		return "Added to the library."
 	case "revoked":
 		return "Token revoked."
+	case "password-set":
+		return "Your password is set, and you are signed in. Every other browser signed in as you was signed out."
+	case "invited":
+		return "User added. They have been emailed an invitation to choose their password."
+	case "link-sent":
+		return "They have been emailed a link to choose their password."
 	case "everywhere":
 		return "Signed out everywhere; their API tokens are revoked."
 	case "settings":

@@ -99,7 +99,7 @@ func (s *Server) handleSaveProfile(w http.ResponseWriter, r *http.Request, u *ac
 	}
 	msg := "user"
 	if password != "" {
-		h, err := account.HashPassword(password)
+		h, err := s.cfg.Passwords.Hash(ctx, password)
 		if err != nil {
 			s.adminFail(w, r, u, err)
 			return
@@ -109,6 +109,10 @@ func (s *Server) handleSaveProfile(w http.ResponseWriter, r *http.Request, u *ac
 	err := s.store.UpdateUser(ctx, &changed)
 	if err == nil && password != "" {
 		if err = s.store.SignOutEverywhere(ctx, u.ID); err == nil {
+			err = s.queueStaffMail(ctx, s.store, u.Email, store.StaffPassword, "")
+		}
+		if err == nil {
+			s.wakeNotifier()
 			err = s.startSession(ctx, w, r, &changed)
 		}
 	}

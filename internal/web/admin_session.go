@@ -25,6 +25,9 @@ func (s *Server) newsroomDefaults() {
 	if s.cfg.Throttle == (account.Throttle{}) {
 		s.cfg.Throttle = account.DefaultThrottle()
 	}
+	if s.cfg.ResetThrottle == (account.Throttle{}) {
+		s.cfg.ResetThrottle = account.ResetThrottle()
+	}
 	if s.cfg.Passwords == nil {
 		s.cfg.Passwords = account.NewHasher(0, 0)
 	}

@@ -28,6 +28,10 @@ func (c *countingPasswords) Authenticate(ctx context.Context, u *account.User, p
 	return ok, err
 }
 
+func (c *countingPasswords) Hash(ctx context.Context, password string) (string, error) {
+	return c.h.Hash(ctx, password)
+}
+
 // signInAll sends the forms at once, each from its own address (X-Forwarded-For, with the test
 // server as the trusted proxy) when addrs is set, and returns the statuses.
 func (n *newsroom) signInAll(forms []url.Values, addrs []string) []int {

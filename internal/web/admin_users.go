@@ -25,6 +25,7 @@ type userForm struct {
 // usersPage lists the staff, with the form to add one.
 type usersPage struct {
 	adminLayout
+	Mail    bool // the site sends email, so new users are invited by it
 	Users   []userRow
 	Form    userForm
 	Errors  map[string]string
@@ -46,6 +47,9 @@ type userPage struct {
 	Authors  []article.Author
 	Sessions []account.Session
 	Self     bool
+	Mail     bool
+	// NoPassword marks a user who has not chosen a password yet.
+	NoPassword bool
 }
 
 // handleUsers serves GET /admin/users/.
@@ -65,7 +69,7 @@ func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, u *account.Us
 		s.adminFail(w, r, u, err)
 		return
 	}
-	p := &usersPage{adminLayout: s.adminLayout(r, u, "Users"), Form: f, Errors: errs, Roles: account.Roles, Authors: authors}
+	p := &usersPage{adminLayout: s.adminLayout(r, u, "Users"), Form: f, Errors: errs, Roles: account.Roles, Authors: authors, Mail: s.cfg.Mail}
 	for _, x := range users {
 		row := userRow{User: x}
 		if i := slices.IndexFunc(authors, func(a article.Author) bool { return a.ID == x.AuthorID }); i >= 0 {
@@ -103,7 +107,8 @@ func (s *Server) byline(ctx context.Context, choice string, errs map[string]stri
 }
 
 // handleCreateUser serves POST /admin/users/: a new staff member, with a byline of their name
-// unless an existing one is chosen.
+// unless an existing one is chosen. Without a password typed, the new user chooses their own: an
+// invitation is emailed to them, or, on a site that sends no mail, a link to hand over is shown.
 func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request, u *account.User) {
 	if err := s.parseForm(w, r); err != nil {
 		s.adminFail(w, r, u, err)
@@ -112,18 +117,30 @@ func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request, u *acc
 	ctx := r.Context()
 	f := readUserForm(r)
 	nu := &account.User{Email: f.Email, Name: f.Name, Role: account.Role(f.Role), CreatedAt: s.now()}
-	errs := userErrors(nu, r.PostForm.Get("password"), r.PostForm.Get("password2"))
+	password := r.PostForm.Get("password")
+	invite := password == "" && r.PostForm.Get("password2") == ""
+	errs := userErrors(nu, password, r.PostForm.Get("password2"))
+	if invite {
+		delete(errs, "password")
+	}
 	var err error
 	if nu.AuthorID, err = s.byline(ctx, f.Author, errs); err != nil {
 		s.adminFail(w, r, u, err)
 		return
 	}
 	if len(errs) == 0 {
-		if nu.PasswordHash, err = account.HashPassword(r.PostForm.Get("password")); err != nil {
-			s.adminFail(w, r, u, err)
-			return
+		if !invite {
+			if nu.PasswordHash, err = s.cfg.Passwords.Hash(ctx, password); err != nil {
+				s.adminFail(w, r, u, err)
+				return
+			}
 		}
-		err = s.store.InTx(ctx, func(tx store.Store) error { return AddStaff(ctx, tx, nu) })
+		err = s.store.InTx(ctx, func(tx store.Store) error {
+			if err := AddStaff(ctx, tx, nu); err != nil || !invite {
+				return err
+			}
+			return s.queueStaffMail(ctx, tx, nu.Email, store.StaffInvite, u.Name)
+		})
 		if errors.Is(err, store.ErrConflict) {
 			errs["email"], err = "A user has this email already.", nil
 		}
@@ -132,11 +149,19 @@ func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request, u *acc
 			return
 		}
 	}
-	if len(errs) > 0 {
+	switch {
+	case len(errs) > 0:
 		s.showUsers(w, r, u, http.StatusUnprocessableEntity, f, errs)
-		return
+	case invite && s.cfg.Mail:
+		s.wakeNotifier()
+		http.Redirect(w, r, "/admin/users/?msg=invited", http.StatusSeeOther)
+	case invite:
+		if err := s.showLink(w, r, u, nu); err != nil {
+			s.adminFail(w, r, u, err)
+		}
+	default:
+		http.Redirect(w, r, "/admin/users/?msg=user", http.StatusSeeOther)
 	}
-	http.Redirect(w, r, "/admin/users/?msg=user", http.StatusSeeOther)
 }
 
 // loadUser reads the user {id} of the request.
@@ -161,7 +186,7 @@ func (s *Server) showUser(w http.ResponseWriter, r *http.Request, u *account.Use
 		return
 	}
 	p := &userPage{adminLayout: s.adminLayout(r, u, "User: "+x.Name), Form: f, Errors: errs, Roles: account.Roles,
-		Authors: authors, Sessions: sessions, Self: x.ID == u.ID}
+		Authors: authors, Sessions: sessions, Self: x.ID == u.ID, Mail: s.cfg.Mail, NoPassword: x.PasswordHash == ""}
 	if len(errs) > 0 {
 		p.Error = "The user was not saved: please correct the fields marked below."
 	}
@@ -193,6 +218,7 @@ func (s *Server) handleSaveUser(w http.ResponseWriter, r *http.Request, u *accou
 	ctx := r.Context()
 	f := readUserForm(r)
 	f.ID = x.ID
+	oldRole := x.Role
 	x.Email, x.Name, x.Role = f.Email, f.Name, account.Role(f.Role)
 	password := r.PostForm.Get("password")
 	errs := userErrors(x, password, r.PostForm.Get("password2"))
@@ -209,19 +235,35 @@ func (s *Server) handleSaveUser(w http.ResponseWriter, r *http.Request, u *accou
 		errs["role"] = "The newsroom needs an administrator: make someone else one first."
 	}
 	if len(errs) == 0 && password != "" {
-		if x.PasswordHash, err = account.HashPassword(password); err != nil {
+		if x.PasswordHash, err = s.cfg.Passwords.Hash(ctx, password); err != nil {
 			s.adminFail(w, r, u, err)
 			return
 		}
 	}
 	if len(errs) == 0 {
-		err = s.store.UpdateUser(ctx, x)
+		err = s.store.InTx(ctx, func(tx store.Store) error {
+			if err := tx.UpdateUser(ctx, x); err != nil {
+				return err
+			}
+			if x.Role != oldRole {
+				if err := s.queueStaffMail(ctx, tx, x.Email, store.StaffRole, string(x.Role)); err != nil {
+					return err
+				}
+			}
+			if password == "" {
+				return nil
+			}
+			if err := tx.SignOutEverywhere(ctx, x.ID); err != nil {
+				return err
+			}
+			return s.queueStaffMail(ctx, tx, x.Email, store.StaffPassword, "")
+		})
 		if errors.Is(err, store.ErrConflict) {
 			errs["email"], err = "Another user has this email.", nil
 		}
-		if err == nil && len(errs) == 0 && password != "" {
-			err = s.store.SignOutEverywhere(ctx, x.ID)
-			if err == nil && x.ID == u.ID {
+		if err == nil && len(errs) == 0 {
+			s.wakeNotifier()
+			if password != "" && x.ID == u.ID {
 				err = s.startSession(ctx, w, r, x)
 			}
 		}

@@ -69,6 +69,10 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /admin/login", s.handleLogin)
 	m.HandleFunc("POST /admin/logout", s.handleLogout)
 	m.HandleFunc("POST /admin/logout-everywhere", s.staff(account.ViewAdmin, s.handleLogoutEverywhere))
+	m.HandleFunc("GET /admin/password", s.handlePasswordForm)
+	m.HandleFunc("POST /admin/password", s.handleSetPassword)
+	m.HandleFunc("GET /admin/password/lost", s.handleLostPasswordForm)
+	m.HandleFunc("POST /admin/password/lost", s.handleLostPassword)
 	m.HandleFunc("GET /admin/setup", s.handleSetupForm)
 	m.HandleFunc("POST /admin/setup", s.handleSetup)
 	m.HandleFunc("GET /admin/{$}", s.staff(account.ViewAdmin, s.handleDashboard))
@@ -116,6 +120,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /admin/users/{id}/{$}", s.staff(account.ManageUsers, s.handleSaveUser))
 	m.HandleFunc("POST /admin/users/{id}/delete", s.staff(account.ManageUsers, s.handleDeleteUser))
 	m.HandleFunc("POST /admin/users/{id}/logout", s.staff(account.ManageUsers, s.handleEndUserSessions))
+	m.HandleFunc("POST /admin/users/{id}/link", s.staff(account.ManageUsers, s.handleUserLink))
 	m.HandleFunc("GET /admin/settings/{$}", s.staff(account.ManageSettings, s.handleSettings))
 	m.HandleFunc("POST /admin/settings/{$}", s.staff(account.ManageSettings, s.handleSaveSettings))
 

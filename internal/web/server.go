@@ -60,6 +60,8 @@ type Config struct {
 	Sessions account.SessionPolicy
 	// Throttle limits password guessing (default account.DefaultThrottle).
 	Throttle account.Throttle
+	// ResetThrottle limits "Lost your password?" requests (default account.ResetThrottle).
+	ResetThrottle account.Throttle
 	// Passwords checks sign-ins' passwords (default account.NewHasher(0, 0): one hash per CPU at a
 	// time, a brief wait for a turn).
 	Passwords Passwords
@@ -70,10 +72,12 @@ type Config struct {
 	MediaPublicURL string
 }
 
-// Passwords checks a staff member's password; account.Hasher is the product's. Authenticate
-// answers false for a nil user after the same work, and account.ErrBusy when it cannot check now.
+// Passwords checks and hashes staff members' passwords; account.Hasher is the product's.
+// Authenticate answers false for a nil user after the same work; both answer account.ErrBusy
+// when they cannot do the work now.
 type Passwords interface {
 	Authenticate(ctx context.Context, u *account.User, password string) (bool, error)
+	Hash(ctx context.Context, password string) (string, error)
 }
 
 // SharedCache is the Cache-Control policy of public pages (the same bytes for every reader).

@@ -201,3 +201,13 @@
     });
   }
 })();
+
+// A set-password link's token moves into its form as the page loads; take it out of the address
+// bar and the history too, so that it is not left behind on a shared computer.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-clean-url]");
+  if (form && window.history && history.replaceState) {
+    history.replaceState(null, "", form.dataset.cleanUrl);
+  }
+})();
