@@ -56,6 +56,13 @@ type newsroom struct {
 // newNewsroom starts a site; edit, when given, changes its configuration first.
 func newNewsroom(t testing.TB, edit ...func(*Config)) *newsroom {
 	t.Helper()
+	return newNewsroomOn(t, nil, edit...)
+}
+
+// newNewsroomOn starts a site whose server sees the store through wrap (nil: the store itself),
+// for tests that watch what the server asks of it.
+func newNewsroomOn(t testing.TB, wrap func(store.Store) store.Store, edit ...func(*Config)) *newsroom {
+	t.Helper()
 	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "site.db"), sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +74,11 @@ func newNewsroom(t testing.TB, edit ...func(*Config)) *newsroom {
 	for _, e := range edit {
 		e(&cfg)
 	}
-	srv, err := New(cfg, db, slog.New(slog.DiscardHandler), clk.now)
+	var st store.Store = db
+	if wrap != nil {
+		st = wrap(db)
+	}
+	srv, err := New(cfg, st, slog.New(slog.DiscardHandler), clk.now)
 	if err != nil {
 		t.Fatal(err)
 	}
