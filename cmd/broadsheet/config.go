@@ -139,7 +139,7 @@ func (c *Config) flags(fs *flag.FlagSet, env func(string) string, names ...strin
 		if v := env("BROADSHEET_SMTP"); v != "" {
 			c.SMTP = v
 		}
-		fs.Var(secretURL{&c.SMTP}, "smtp", "mail server for comment notifications, e.g. smtp://user:pass@mail.example.org:587?from=news@example.org (env BROADSHEET_SMTP)")
+		fs.Var(secretURL{&c.SMTP}, "smtp", "mail server for comment notifications and staff email, e.g. smtp://user:pass@mail.example.org:587?from=news@example.org (env BROADSHEET_SMTP)")
 	}
 	str(&c.TrustedProxies, "trusted-proxy", "BROADSHEET_TRUSTED_PROXIES", "comma-separated reverse proxy addresses or CIDR prefixes whose X-Forwarded-For names the reader, e.g. 127.0.0.1/32")
 	if want("demo") {
