@@ -47,6 +47,11 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 		{"Banned", func() error { _, err := db.Banned(ctx, "bo@example.org", "10.0.0.1", now); return ignoreNotFound(err) }},
 		{"SpamCounts", func() error { _, _, _, err := db.SpamCounts(ctx, []string{"harbour", "vote"}); return err }},
 		{"UseNonce", func() error { return db.UseNonce(ctx, "n1", now.Add(time.Hour), now) }},
+		{"QueueStaffMail", func() error { return db.QueueStaffMail(ctx, "bo@example.org", store.StaffReset, "", now) }},
+		{"DueStaffMail", func() error { _, err := db.DueStaffMail(ctx, now, 50); return err }},
+		{"PasswordLink", func() error { _, err := db.PasswordLink(ctx, "hash"); return ignoreNotFound(err) }},
+		{"UsePasswordLink", func() error { _, err := db.UsePasswordLink(ctx, "hash"); return ignoreNotFound(err) }},
+		{"SignOutEverywhere", func() error { return db.SignOutEverywhere(ctx, 1) }},
 		{"CreateComment", func() error {
 			return db.CreateComment(ctx, &comment.Comment{ArticleID: a.ID, Status: comment.Pending, AuthorName: "Cy", Content: "No."})
 		}},
