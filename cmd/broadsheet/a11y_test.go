@@ -52,10 +52,19 @@ func TestBrowserAccessibility(t *testing.T) {
 		}
 		held = c.ID
 	}
+	// An invited user's set-password page; opening it uses nothing.
+	nia := &account.User{Email: "nia@example.org", Name: "Nia Newcomer", Role: account.Editor, CreatedAt: clk.Now()}
+	if err := m.Store.CreateUser(t.Context(), nia); err != nil {
+		t.Fatal(err)
+	}
+	token, link := account.NewPasswordLink(nia, account.LinkInvite, clk.Now())
+	if err := m.Store.CreatePasswordLink(t.Context(), link); err != nil {
+		t.Fatal(err)
+	}
 	public := []string{"/", "/?page=2", story.Path(time.UTC), "/section/" + story.Section.Slug + "/", "/search?q=harbour",
-		"/search?q=zzzzqqq", "/no-such-page/", "/admin/login"}
+		"/search?q=zzzzqqq", "/no-such-page/", "/admin/login", "/admin/password/lost", "/admin/password?t=" + token}
 	admin := []string{"/admin/", "/admin/stories/", "/admin/stories/new", "/admin/stories/" + itoa64(story.ID) + "/",
-		"/admin/comments/", "/admin/comments/?status=pending", "/admin/comments/" + itoa64(held) + "/", "/admin/settings/", "/admin/users/", "/admin/sections/", "/admin/profile/"}
+		"/admin/comments/", "/admin/comments/?status=pending", "/admin/comments/" + itoa64(held) + "/", "/admin/settings/", "/admin/users/", "/admin/users/" + itoa64(nia.ID) + "/", "/admin/sections/", "/admin/profile/"}
 	check := func(path string) {
 		t.Helper()
 		step(t, ctx, "open "+path, chromedp.Navigate(m.URL()+path))
@@ -86,6 +95,11 @@ func TestBrowserAccessibility(t *testing.T) {
 		for _, p := range public {
 			check(p)
 		}
+	}
+	// The set-password page takes the token out of the address bar and the history.
+	step(t, ctx, "open a set-password link", chromedp.Navigate(m.URL()+"/admin/password?t="+token))
+	if at := step(t, ctx, "address", chromedp.Evaluate[string](`location.pathname + location.search`)); at != "/admin/password" {
+		t.Errorf("after opening a set-password link the address bar shows %q, want /admin/password", at)
 	}
 	signInAs(t, ctx, m, &account.User{Email: "ada@example.org", Name: "Ada Admin", Role: account.Administrator, CreatedAt: clk.Now()}, "/admin/login")
 	for _, size := range [][2]int64{{1280, 1000}, {390, 844}} {
