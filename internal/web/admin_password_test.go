@@ -461,7 +461,7 @@ func TestStaffNotices(t *testing.T) {
 }
 
 // TestStaffMailWithoutServer: with no mail server, due staff emails are dropped and no link is
-// made for them.
+// made for them; a refused email takes its link with it, and the retry makes a new one.
 func TestStaffMailWithoutServer(t *testing.T) {
 	t.Parallel()
 	n := newMailNewsroom(t)
@@ -484,8 +484,24 @@ func TestStaffMailWithoutServer(t *testing.T) {
 	if _, err := n.srv.SendStaffMail(ctx, smtpTo(n.ms)); err != nil {
 		t.Fatal(err)
 	}
+	links := func() int64 {
+		t.Helper()
+		c, err := n.st.(interface {
+			CountRows(context.Context, string) (int64, error)
+		}).CountRows(ctx, "password_links")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	if c := links(); c != 0 {
+		t.Errorf("a refused reset email left %d links behind, want none", c)
+	}
 	n.clock.add(time.Minute)
 	m := only(t, n.send(), "the retry")
 	link := linkIn(t, m.Body)
 	n.browser().mustGet(link, http.StatusOK)
+	if c := links(); c != 1 {
+		t.Errorf("after the retry %d links are stored, want 1", c)
+	}
 }

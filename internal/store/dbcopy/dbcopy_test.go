@@ -73,6 +73,13 @@ func fill(t *testing.T, st store.Store) {
 				ExpiresAt: now.AddDate(0, 3, 0)}); err != nil {
 				return err
 			}
+			_, link := account.NewPasswordLink(u, account.LinkInvite, now)
+			if err := st.CreatePasswordLink(ctx, link); err != nil {
+				return err
+			}
+			if err := st.QueueStaffMail(ctx, u.Email, store.StaffRole, "editor", now); err != nil {
+				return err
+			}
 			return st.AddRevision(ctx, &store.Revision{ArticleID: a.ID, Version: 1, UserID: u.ID, UserName: "Edna", At: now,
 				Status: article.Published, Title: a.Title, Body: a.Body})
 		},
