@@ -15,7 +15,8 @@ const usage = `Broadsheet is a news publishing engine.
 
 Usage:
   broadsheet [serve] [options]          run the site (the default)
-  broadsheet user add|list|password     manage staff accounts
+  broadsheet user add|list|password|link
+                                        manage staff accounts; print a set-password link
   broadsheet comments …                 moderate comments; export or erase a commenter's data
   broadsheet import FILE…               import WordPress, Disqus, RSS/Atom or JSON Lines files
   broadsheet export --format wxr|jsonl  export the site (WordPress WXR or JSON Lines)
