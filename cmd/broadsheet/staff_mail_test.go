@@ -115,7 +115,7 @@ func TestStaffMailEndToEnd(t *testing.T) {
 	}
 	// The server tells Ed his password changed.
 	msgs = ms.Wait(t, 2, time.Minute)
-	if !strings.Contains(msgs[1].Header.Get("Subject"), "password was changed") {
+	if !strings.Contains(msgs[1].Header.Get("Subject"), "was changed") {
 		t.Errorf("the second email is %q", msgs[1].Header.Get("Subject"))
 	}
 }

@@ -118,6 +118,7 @@ func (s *Server) handleAPIUsers(w http.ResponseWriter, r *http.Request, u *accou
 }
 
 // handleAPICreateUser serves POST /api/v1/users: {"email", "name", "role", "password"} → 201.
+// Without a password, on a site that sends mail, the new user is invited by email to choose one.
 func (s *Server) handleAPICreateUser(w http.ResponseWriter, r *http.Request, u *account.User) error {
 	var in struct {
 		Email    string `json:"email"`
@@ -132,15 +133,31 @@ func (s *Server) handleAPICreateUser(w http.ResponseWriter, r *http.Request, u *
 	ctx := r.Context()
 	nu := &account.User{Email: account.NormalizeEmail(in.Email), Name: strings.TrimSpace(in.Name),
 		Role: account.Role(in.Role), AuthorID: in.AuthorID, CreatedAt: s.now()}
-	if errs := userErrors(nu, in.Password, in.Password); len(errs) > 0 {
+	invite := in.Password == "" && s.cfg.Mail
+	errs := userErrors(nu, in.Password, in.Password)
+	if invite {
+		delete(errs, "password")
+	} else if in.Password == "" {
+		errs["password"] = "This site sends no email, so the user cannot be invited: give a password, or add them in the admin for a link to hand over."
+	}
+	if len(errs) > 0 {
 		return article.ValidationError(errs)
 	}
-	h, err := account.HashPassword(in.Password)
-	if err != nil {
-		return err
+	var err error
+	if !invite {
+		if nu.PasswordHash, err = s.cfg.Passwords.Hash(ctx, in.Password); err != nil {
+			return err
+		}
 	}
-	nu.PasswordHash = h
-	err = s.store.InTx(ctx, func(tx store.Store) error { return AddStaff(ctx, tx, nu) })
+	err = s.store.InTx(ctx, func(tx store.Store) error {
+		if err := AddStaff(ctx, tx, nu); err != nil || !invite {
+			return err
+		}
+		return s.queueStaffMail(ctx, tx, nu.Email, store.StaffInvite, u.Name)
+	})
+	if err == nil && invite {
+		s.wakeNotifier()
+	}
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		return article.ValidationError{"email": "A user has this email already."}

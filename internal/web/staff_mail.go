@@ -97,29 +97,29 @@ func (s *Server) staffMessage(m store.StaffMail, u *account.User, linkURL string
 		if by == "" {
 			by = "An administrator"
 		}
-		subject = "You are invited to the " + title + " newsroom"
-		body = fmt.Sprintf("%s has invited you to the %s newsroom as %s.\n\n"+
+		subject = "You are invited to join " + title
+		body = fmt.Sprintf("%s has invited you to join the newsroom of %s as %s.\n\n"+
 			"Choose your password here; the link works once, for %s:\n\n%s\n\n"+
 			"You will sign in with this email address, %s.\n",
 			by, title, u.Role.Label(), plural(int(account.InviteLinkLife.Hours()/24), "day", "days"), linkURL, u.Email)
 	case store.StaffReset:
 		subject = "Choose a new password for " + title
-		body = fmt.Sprintf("Someone asked for a new password for your %s newsroom account, %s.\n\n"+
+		body = fmt.Sprintf("Someone asked for a new password for your newsroom account at %s, %s.\n\n"+
 			"Choose it here; the link works once, for %s:\n\n%s\n\n"+
 			"If you did not ask, ignore this email: your password stays as it is.\n",
 			title, u.Email, plural(int(account.ResetLinkLife.Minutes()), "minute", "minutes"), linkURL)
 	case store.StaffPassword:
-		subject = "Your " + title + " password was changed"
-		body = fmt.Sprintf("The password of your %s newsroom account, %s, was changed, and every other browser "+
+		subject = "Your password at " + title + " was changed"
+		body = fmt.Sprintf("The password of your newsroom account at %s, %s, was changed, and every other browser "+
 			"signed in as you was signed out.\n\nIf you did not change it, choose a new one at once: %s\n"+
 			"and tell an administrator.\n", title, u.Email, lost)
 	case store.StaffRole:
 		subject = "Your role at " + title + " is now " + account.Role(m.Detail).Label()
-		body = fmt.Sprintf("An administrator made you %s in the %s newsroom.\n\n%s\n\nSign in: %s\n",
+		body = fmt.Sprintf("An administrator made you %s in the newsroom of %s.\n\n%s\n\nSign in: %s\n",
 			account.Role(m.Detail).Label(), title, roleSummary(account.Role(m.Detail)), s.abs("/admin/"))
 	case store.StaffDevice:
-		subject = "New sign-in to your " + title + " account"
-		body = fmt.Sprintf("Your %s newsroom account, %s, was signed in to from a browser that had not signed in "+
+		subject = "New sign-in to your account at " + title
+		body = fmt.Sprintf("Your newsroom account at %s, %s, was signed in to from a browser that had not signed in "+
 			"as you before:\n\n%s\n\nIf it was you, there is nothing to do. If not, choose a new password at once: %s\n"+
 			"Choosing one signs out every other browser.\n", title, u.Email, m.Detail, lost)
 	}
