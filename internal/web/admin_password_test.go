@@ -108,8 +108,12 @@ func TestInviteByEmail(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin/users/?msg=invited" {
 		t.Fatalf("inviting = %d %s\n%.600s", resp.StatusCode, resp.Header.Get("Location"), body)
 	}
-	if page := admin.mustGet("/admin/users/?msg=invited", http.StatusOK); linkRE.MatchString(page) || strings.Contains(page, "password?t=") {
+	page := admin.mustGet("/admin/users/?msg=invited", http.StatusOK)
+	if linkRE.MatchString(page) || strings.Contains(page, "password?t=") {
 		t.Error("the administrator's page shows the invitation's link")
+	}
+	if !strings.Contains(page, `Nia Newcomer</a> <span class="role">invited</span>`) {
+		t.Error("the users page does not mark the invited user")
 	}
 	nia := storedUser(t, n.st, "nia@example.org")
 	if nia.PasswordHash != "" || nia.Role != account.Editor {
