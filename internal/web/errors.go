@@ -26,6 +26,8 @@ func statusOf(err error) (int, string) {
 		return http.StatusNotFound, "We could not find that page. It may have moved, or the address may be mistyped."
 	case errors.Is(err, store.ErrBusy):
 		return http.StatusServiceUnavailable, "The site is busy (an import or a backup may be running). Please try again in a minute."
+	case errors.Is(err, account.ErrBusy):
+		return http.StatusServiceUnavailable, "The site is busy checking other passwords. Please try again in a few seconds."
 	case errors.Is(err, store.ErrConflict):
 		return http.StatusConflict, "That clashes with something saved in the meantime."
 	case errors.Is(err, account.ErrForbidden):
