@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -19,9 +20,28 @@ import (
 )
 
 // damage overwrites pages of the SQLite file at path past the schema's first pages with garbage,
-// as a failing disk would.
+// as a failing disk would. The schema's own pages are spared, wherever they lie, so that the
+// damage is to the site's rows, which the start-up check exists to find.
 func damage(t *testing.T, path string) {
 	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := map[int64]bool{}
+	rows, err := db.Query(`SELECT pageno FROM dbstat WHERE name = 'sqlite_schema'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var p int64
+		if err := rows.Scan(&p); err != nil {
+			t.Fatal(err)
+		}
+		schema[p-1] = true // dbstat counts pages from 1, WriteAt from 0
+	}
+	rows.Close()
+	db.Close()
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -33,10 +53,14 @@ func damage(t *testing.T, path string) {
 		t.Fatalf("database %d bytes, too small to damage", st.Size())
 	}
 	junk := bytes.Repeat([]byte{0xA5}, page)
-	for p := st.Size()/page/2 - 2; p < st.Size()/page/2+2; p++ {
+	for p, n := st.Size()/page/2-2, 0; n < 4; p++ {
+		if schema[p] {
+			continue
+		}
 		if _, err := f.WriteAt(junk, p*page); err != nil {
 			t.Fatal(err)
 		}
+		n++
 	}
 }
 
