@@ -358,7 +358,12 @@ func TestBrowserEditorVisual(t *testing.T) {
 	step(t, ctx, "Ctrl+I", chromedp.KeyEvent("i", ctrl))
 	step(t, ctx, "type italic", chromedp.KeyEvent("rising"))
 	step(t, ctx, "Ctrl+I", chromedp.KeyEvent("i", ctrl))
-	step(t, ctx, "type", chromedp.KeyEvent("."))
+	step(t, ctx, "type", chromedp.KeyEvent(". Tide table: "))
+	step(t, ctx, "Ctrl+K", chromedp.KeyEvent("k", ctrl))
+	step(t, ctx, "link dialog", chromedp.WaitVisible(chromedp.ID("editor-dlg-href")))
+	step(t, ctx, "type the address", chromedp.SendKeys(chromedp.ID("editor-dlg-href"), "https://example.org/tides"))
+	step(t, ctx, "apply", chromedp.Click(chromedp.CSS(`dialog.editor-dialog button[value=ok]`)))
+	step(t, ctx, "back in the editor", chromedp.WaitNotPresent(chromedp.CSS("dialog.editor-dialog")))
 	step(t, ctx, "Enter", enter())
 	step(t, ctx, "Ctrl+Shift+8", chromedp.KeyEvent("8", ctrlShift))
 	step(t, ctx, "type a list", chromedp.KeyEvent("first boat"))
@@ -368,7 +373,7 @@ func TestBrowserEditorVisual(t *testing.T) {
 	step(t, ctx, "Enter", enter())
 	step(t, ctx, "type an address", chromedp.KeyEvent("https://www.youtube.com/watch?v=dQw4w9WgXcQ "))
 	typed := step(t, ctx, "Markdown", chromedp.Evaluate[string](markdownNow))
-	for _, want := range []string{"## Tides turn\n", "The water is **high** and *rising*.\n", "- first boat\n- second boat\n"} {
+	for _, want := range []string{"## Tides turn\n", "The water is **high** and *rising*. Tide table: <https://example.org/tides>\n", "- first boat\n- second boat\n"} {
 		if !strings.Contains(typed, want) {
 			t.Errorf("typed Markdown lacks %q:\n%s", want, typed)
 		}
@@ -457,7 +462,7 @@ func TestBrowserEditorVisual(t *testing.T) {
 	}
 	clickAndLoad(t, ctx, "view on the site", `.page-head a[href^="/2026/"]`)
 	page := step(t, ctx, "story body", chromedp.OuterHTML(chromedp.CSS(".story-body")))
-	for _, want := range []string{"<h2>Tides turn</h2>", "<strong>high</strong>", "<em>rising</em>", "<li>first boat</li>",
+	for _, want := range []string{"<h2>Tides turn</h2>", "<strong>high</strong>", `<a href="https://example.org/tides"`, "<em>rising</em>", "<li>first boat</li>",
 		"Written in Markdown.", `alt="The quay at noon"`, "<small>Ana Lima</small>", `class="embed-facade"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the story page lacks %s:\n%.4000s", want, page)
