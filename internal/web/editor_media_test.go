@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/net/html"
+
 	"github.com/broadsheet/broadsheet/internal/account"
 )
 
@@ -59,5 +61,28 @@ func TestEditorMediaJSON(t *testing.T) {
 	}
 	if page := author.mustGet("/admin/media/", http.StatusOK); !strings.Contains(page, "<html") {
 		t.Error("the library page without Accept: application/json is not the HTML page")
+	}
+}
+
+// TestEditorScriptOnlyInEditor: the story editor loads the visual editor and keeps its plain
+// Markdown box (all there is without JavaScript); readers' pages carry none of the editor.
+func TestEditorScriptOnlyInEditor(t *testing.T) {
+	t.Parallel()
+	n := newNewsroom(t)
+	author := n.signIn(n.addUser("Ana Author", account.Author))
+	page := author.mustGet("/admin/stories/new", http.StatusOK)
+	for _, want := range []string{`<script src="/static/editor.`, `<link rel="stylesheet" href="/static/editor.`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the story editor lacks %s", want)
+		}
+	}
+	box := findNode(parseHTML(t, page), func(n *html.Node) bool { return n.Data == "textarea" && attrOf(n, "id") == "body" })
+	if box == nil || hasAttr(box, "hidden") || attrOf(box, "name") != "body" {
+		t.Fatal("the story editor has no visible Markdown box named body")
+	}
+	for _, path := range []string{"/", "/admin/"} {
+		if body := author.mustGet(path, http.StatusOK); strings.Contains(body, "/static/editor.") {
+			t.Errorf("%s loads the editor", path)
+		}
 	}
 }
