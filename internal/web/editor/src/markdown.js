@@ -7,7 +7,9 @@ import footnote from "markdown-it-footnote";
 import {MarkdownParser, MarkdownSerializer, MarkdownSerializerState} from "prosemirror-markdown";
 import {schema} from "./schema.js";
 
-const md = MarkdownIt("commonmark", {html: true, linkify: true})
+// The server keeps up to 32 levels of quotes and 64 columns of list indentation (see
+// article.boundNesting); markdown-it's default of 20 levels would drop what lies deeper.
+const md = MarkdownIt("commonmark", {html: true, linkify: true, maxNesting: 256})
   .enable(["table", "strikethrough", "linkify"])
   .use(footnote);
 // goldmark links only addresses with a scheme or www., and has no inline ^[footnotes].
