@@ -403,6 +403,19 @@ func TestBrowserEditorVisual(t *testing.T) {
 		t.Errorf("switching modes without an edit changed the Markdown:\n%s\nwant\n%s", after, before)
 	}
 	step(t, ctx, "visual mode again", chromedp.Click(chromedp.ID("mode-visual")))
+	// A copy restored from the browser's storage replaces the textarea's text: the visual
+	// editor reads it again and writes nothing of its own over it.
+	restored := step(t, ctx, "restore a kept copy", chromedp.Evaluate[string](`(function () {
+		var v = BroadsheetEditor.editor.view, b = document.getElementById("body");
+		v.dispatch(v.state.tr.insertText("typed just before "));
+		var kept = b.value;
+		b.value = "Restored **copy**\n\n" + kept;
+		b.dispatchEvent(new Event("change"));
+		return document.querySelector("#visual-body strong").textContent + "|" + (`+markdownNow+` === "Restored **copy**\n\n" + kept);
+	})()`))
+	if restored != "copy|true" {
+		t.Errorf("after restoring a kept copy: %q, want the copy in both modes", restored)
+	}
 	step(t, ctx, "to the end", chromedp.Evaluate[bool](`(function () {
 		var v = BroadsheetEditor.editor.view;
 		v.focus();

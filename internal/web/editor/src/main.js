@@ -717,6 +717,9 @@ function mount(textarea) {
   // Whoever sets the textarea's text (a restored local copy) tells the visual editor by "change".
   textarea.addEventListener("change", () => {
     if (!wrap.hidden) {
+      // The textarea's text wins over the document's pending changes.
+      dirty = false;
+      clearTimeout(timer);
       setMode(false, false);
       setMode(true, false);
     }
