@@ -33,7 +33,15 @@ type mediaItemPage struct {
 
 // handleMediaLibrary serves GET /admin/media/: the library as a grid, searchable by name, alt
 // text and caption, filtered by month and by being unused, with an upload form.
+// With Accept: application/json it answers the page as GET /api/v1/media does, for the story
+// editor's picture picker.
 func (s *Server) handleMediaLibrary(w http.ResponseWriter, r *http.Request, u *account.User) {
+	if wantsJSON(r) {
+		if err := s.writeMediaList(w, r, 48); err != nil {
+			s.apiError(w, r, err)
+		}
+		return
+	}
 	s.showMediaLibrary(w, r, u, http.StatusOK, nil)
 }
 
@@ -69,8 +77,17 @@ func (s *Server) showMediaLibrary(w http.ResponseWriter, r *http.Request, u *acc
 	s.adminPage(w, r, status, "admin_media", p)
 }
 
-// handleUploadMedia serves POST /admin/media/: one or more pictures from the upload form.
+// handleUploadMedia serves POST /admin/media/: one or more pictures from the upload form. With
+// Accept: application/json (the story editor's dropped and pasted pictures) it takes one
+// picture and answers it as POST /api/v1/media does.
 func (s *Server) handleUploadMedia(w http.ResponseWriter, r *http.Request, u *account.User) {
+	if wantsJSON(r) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes+s.media().Limit()+drainLimit)
+		if err := s.handleAPIUploadMedia(w, r, u); err != nil {
+			s.apiError(w, r, err)
+		}
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes+10*s.media().Limit()+drainLimit)
 	parts, err := s.readMultipartFiles(r)
 	if err != nil {

@@ -12,6 +12,10 @@ import (
 	"strings"
 )
 
+// The story editor's visual mode (static/editor.js and editor.css) is built from editor/ with
+// npm and esbuild, and committed, so that building the site needs no Node.
+//go:generate sh -c "cd editor && npm ci --no-audit --no-fund && npm run build"
+
 //go:embed static
 var staticFiles embed.FS
 

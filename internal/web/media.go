@@ -208,7 +208,13 @@ func (s *Server) handleAPIUploadMedia(w http.ResponseWriter, r *http.Request, u 
 // handleAPIMedia serves GET /api/v1/media: the library, newest first; filters q, month
 // (2026-03), unused; page, per_page.
 func (s *Server) handleAPIMedia(w http.ResponseWriter, r *http.Request, u *account.User) error {
-	q, page, per := mediaQuery(r.URL.Query(), 50)
+	return s.writeMediaList(w, r, 50)
+}
+
+// writeMediaList answers the library page the request's filters select as JSON, per items a
+// page unless the request says otherwise.
+func (s *Server) writeMediaList(w http.ResponseWriter, r *http.Request, per int) error {
+	q, page, per := mediaQuery(r.URL.Query(), per)
 	list, total, err := s.store.ListMedia(r.Context(), q)
 	if err != nil {
 		return err

@@ -85,6 +85,7 @@
         body.value = kept.body;
         tags.value = kept.tags;
         banner.hidden = true;
+        body.dispatchEvent(new Event("change")); // the visual editor reads it again
         refresh();
       });
       banner.querySelector(".discard").addEventListener("click", function () {
