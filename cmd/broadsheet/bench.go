@@ -439,13 +439,7 @@ func hammerPosts(ctx context.Context, base string, stories []benchTarget, secret
 	end := time.Now().Add(d)
 	return loadRunner(ctx, posters, func() (int, bool) { return int(seq.Add(1)), time.Now().Before(end) },
 		func(c *http.Client, n int) (bool, string) {
-			s := stories[n%len(stories)]
-			f := url.Values{}
-			f.Set("article_id", strconv.FormatInt(s.id, 10))
-			f.Set("token", comment.NewFormToken(secret, s.id, time.Now().Add(-time.Minute)))
-			f.Set("author", fmt.Sprintf("Bench reader %d", n))
-			f.Set("email", fmt.Sprintf("bench%d@example.org", n))
-			f.Set("comment", fmt.Sprintf("Comment number %d on the harbour vote, posted by the benchmark.", n))
+			f := benchComment(secret, stories[n%len(stories)], n)
 			req, _ := http.NewRequest(http.MethodPost, base+"/comments", strings.NewReader(f.Encode()))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255))
@@ -457,6 +451,18 @@ func hammerPosts(ctx context.Context, base string, stories []benchTarget, secret
 			resp.Body.Close()
 			return resp.StatusCode == http.StatusSeeOther, resp.Status
 		})
+}
+
+// benchComment is the comment form of poster n (a new commenter) on story s, with a form token
+// minted as a page view a minute ago would have.
+func benchComment(secret []byte, s benchTarget, n int) url.Values {
+	f := url.Values{}
+	f.Set("article_id", strconv.FormatInt(s.id, 10))
+	f.Set("token", comment.NewFormToken(secret, s.id, time.Now().Add(-time.Minute)))
+	f.Set("author", fmt.Sprintf("Bench reader %d", n))
+	f.Set("email", fmt.Sprintf("bench%d@example.org", n))
+	f.Set("comment", fmt.Sprintf("Comment number %d on the harbour vote, posted by the benchmark.", n))
+	return f
 }
 
 // peakRSS is the process's peak resident set (VmHWM) in KiB.

@@ -94,7 +94,9 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		}
 		return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 	}
-	w, err := sql.Open("sqlite", dsn("journal_mode(WAL)")+"&_txlock=immediate")
+	// temp_store: each write of a group commit runs in a savepoint, whose undo journal (the
+	// sub-journal) would otherwise be a temporary file written page by page.
+	w, err := sql.Open("sqlite", dsn("journal_mode(WAL)", "temp_store(MEMORY)")+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
 	}
