@@ -96,7 +96,9 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	// temp_store: each write of a group commit runs in a savepoint, whose undo journal (the
 	// sub-journal) would otherwise be a temporary file written page by page.
-	w, err := sql.Open("sqlite", dsn("journal_mode(WAL)", "temp_store(MEMORY)")+"&_txlock=immediate")
+	// wal_autocheckpoint: the committer's checkpointer keeps the WAL short; the writer checkpoints
+	// by itself only past 40 MB of WAL, should that fail.
+	w, err := sql.Open("sqlite", dsn("journal_mode(WAL)", "temp_store(MEMORY)", "wal_autocheckpoint(10000)")+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
 	}
