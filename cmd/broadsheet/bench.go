@@ -144,7 +144,14 @@ func bench(ctx context.Context, o benchOptions) error {
 	if err != nil {
 		return err
 	}
-	add("start-up (exec to first page)", srv.startup.Round(time.Millisecond).String(), "")
+	add("start-up on a copied site (exec to first page)", srv.startup.Round(time.Millisecond).String(), "reads the whole file: quick_check")
+	if err := srv.stop(); err != nil {
+		return err
+	}
+	if srv, err = o.start(ctx, dir, "normal"); err != nil {
+		return err
+	}
+	add("restart (exec to first page)", srv.startup.Round(time.Millisecond).String(), "after a clean stop")
 	paths := make([]string, len(stories))
 	for i, s := range stories {
 		paths[i] = s.path
