@@ -144,7 +144,7 @@ func bench(ctx context.Context, o benchOptions) error {
 	if err != nil {
 		return err
 	}
-	add("start-up on a copied site (exec to first page)", srv.startup.Round(time.Millisecond).String(), "reads the whole file: quick_check")
+	add("start-up (exec to first page)", srv.startup.Round(time.Millisecond).String(), "")
 	if err := srv.stop(); err != nil {
 		return err
 	}
