@@ -93,7 +93,7 @@ func (m *Main) Open(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if !m.Config.SkipCheck {
+		if !m.Config.SkipCheck && !db.Sound() {
 			problems, err := db.Check(ctx, true)
 			if err == nil && len(problems) > 0 {
 				err = fmt.Errorf("the database %s is damaged (%s%s); restore it from a backup, or run "+

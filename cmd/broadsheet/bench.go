@@ -145,16 +145,30 @@ func bench(ctx context.Context, o benchOptions) error {
 		return err
 	}
 	add("start-up (exec to first page)", srv.startup.Round(time.Millisecond).String(), "")
+	if err := srv.stop(); err != nil {
+		return err
+	}
+	if srv, err = o.start(ctx, dir, "normal"); err != nil {
+		return err
+	}
+	add("restart (exec to first page)", srv.startup.Round(time.Millisecond).String(), "after a clean stop")
 	paths := make([]string, len(stories))
 	for i, s := range stories {
 		paths[i] = s.path
 	}
+	cpu := srv.cpu()
 	r := hammerList(ctx, srv.url, paths, 16)
-	add(fmt.Sprintf("uncached story pages, %d distinct, 16 clients", len(paths)), fmt.Sprintf("%.0f pages/s", r.rate()), r.errNote())
-	if rss, err := peakRSS(srv.cmd.Process.Pid); err == nil {
-		add(fmt.Sprintf("peak RSS after crawling %d stories", len(paths)), fmt.Sprintf("%.0f MB", float64(rss)/1024), "")
-	} else {
-		add("peak RSS after crawling", "n/a", err.Error())
+	add(fmt.Sprintf("uncached story pages, %d distinct, 16 clients", len(paths)), fmt.Sprintf("%.0f pages/s", r.rate()),
+		joinNotes(perOp(srv.cpu()-cpu, r.ok, "page"), r.errNote()))
+	for _, m := range []struct{ field, measure string }{
+		{"VmHWM", fmt.Sprintf("peak RSS after crawling %d stories", len(paths))},
+		{"VmRSS", "RSS then (related index loaded, page cache full)"},
+	} {
+		if kb, err := procStatus(srv.cmd.Process.Pid, m.field); err == nil {
+			add(m.measure, fmt.Sprintf("%.0f MB", float64(kb)/1024), "")
+		} else {
+			add(m.measure, "n/a", err.Error())
+		}
 	}
 	story := srv.url + paths[0]
 	r = hammerURL(ctx, story, 64, o.duration)
@@ -190,9 +204,10 @@ func bench(ctx context.Context, o benchOptions) error {
 		}
 		var seq atomic.Int64
 		for _, posters := range []int{1, 16, 64} {
+			cpu := srv.cpu()
 			r := hammerPosts(ctx, srv.url, stories, secret, &seq, posters, o.duration)
-			add(fmt.Sprintf("comment posts, %s, %d posters", level, posters),
-				fmt.Sprintf("%.0f posts/s", r.rate()), fmt.Sprintf("p50 %v, p99 %v%s", r.pct(50), r.pct(99), r.errSuffix()))
+			add(fmt.Sprintf("comment posts, %s, %d posters", level, posters), fmt.Sprintf("%.0f posts/s", r.rate()),
+				joinNotes(fmt.Sprintf("p50 %v, p99 %v", r.pct(50), r.pct(99)), perOp(srv.cpu()-cpu, r.ok, "post"), r.errNote()))
 		}
 		if err := srv.stop(); err != nil {
 			return err
@@ -281,6 +296,39 @@ func (s *benchServer) stop() error {
 	return err
 }
 
+// cpu is the processor time the server has used so far (user and system), or 0 where /proc
+// cannot tell.
+func (s *benchServer) cpu() time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name, which is in parentheses: utime and stime are the
+	// 12th and 13th, in clock ticks (100 a second on Linux).
+	_, rest, _ := strings.Cut(string(b), ") ")
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	user, _ := strconv.ParseInt(f[11], 10, 64)
+	sys, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(user+sys) * 10 * time.Millisecond
+}
+
+// perOp notes the server's processor time per operation: what bounds the rate on a machine
+// whose processors the server has to itself, whatever else the measuring machine runs.
+func perOp(cpu time.Duration, n int, op string) string {
+	if cpu <= 0 || n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("server CPU %v/%s", (cpu / time.Duration(n)).Round(time.Microsecond), op)
+}
+
+// joinNotes joins the non-empty notes with "; ".
+func joinNotes(notes ...string) string {
+	return strings.Join(slices.DeleteFunc(notes, func(n string) bool { return n == "" }), "; ")
+}
+
 // benchTarget is a story to read and comment on.
 type benchTarget struct {
 	id   int64
@@ -358,13 +406,6 @@ func (r loadResult) errNote() string {
 	return fmt.Sprintf("%d failed (%s)", r.failed, r.firstErr)
 }
 
-func (r loadResult) errSuffix() string {
-	if n := r.errNote(); n != "" {
-		return "; " + n
-	}
-	return ""
-}
-
 // loadRunner runs clients goroutines, each calling do in a loop until next says stop, over one
 // keep-alive transport.
 func loadRunner(ctx context.Context, clients int, next func() (int, bool), do func(c *http.Client, i int) (bool, string)) loadResult {
@@ -439,13 +480,7 @@ func hammerPosts(ctx context.Context, base string, stories []benchTarget, secret
 	end := time.Now().Add(d)
 	return loadRunner(ctx, posters, func() (int, bool) { return int(seq.Add(1)), time.Now().Before(end) },
 		func(c *http.Client, n int) (bool, string) {
-			s := stories[n%len(stories)]
-			f := url.Values{}
-			f.Set("article_id", strconv.FormatInt(s.id, 10))
-			f.Set("token", comment.NewFormToken(secret, s.id, time.Now().Add(-time.Minute)))
-			f.Set("author", fmt.Sprintf("Bench reader %d", n))
-			f.Set("email", fmt.Sprintf("bench%d@example.org", n))
-			f.Set("comment", fmt.Sprintf("Comment number %d on the harbour vote, posted by the benchmark.", n))
+			f := benchComment(secret, stories[n%len(stories)], n)
 			req, _ := http.NewRequest(http.MethodPost, base+"/comments", strings.NewReader(f.Encode()))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255))
@@ -459,8 +494,21 @@ func hammerPosts(ctx context.Context, base string, stories []benchTarget, secret
 		})
 }
 
-// peakRSS is the process's peak resident set (VmHWM) in KiB.
-func peakRSS(pid int) (int64, error) {
+// benchComment is the comment form of poster n (a new commenter) on story s, with a form token
+// minted as a page view a minute ago would have.
+func benchComment(secret []byte, s benchTarget, n int) url.Values {
+	f := url.Values{}
+	f.Set("article_id", strconv.FormatInt(s.id, 10))
+	f.Set("token", comment.NewFormToken(secret, s.id, time.Now().Add(-time.Minute)))
+	f.Set("author", fmt.Sprintf("Bench reader %d", n))
+	f.Set("email", fmt.Sprintf("bench%d@example.org", n))
+	f.Set("comment", fmt.Sprintf("Comment number %d on the harbour vote, posted by the benchmark.", n))
+	return f
+}
+
+// procStatus is a memory field of the process's status (VmHWM: the peak resident set; VmRSS:
+// the current one) in KiB.
+func procStatus(pid int, field string) (int64, error) {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0, err
@@ -468,11 +516,11 @@ func peakRSS(pid int) (int64, error) {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+		if rest, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
 			return strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
 		}
 	}
-	return 0, errors.New("no VmHWM in /proc/PID/status")
+	return 0, fmt.Errorf("no %s in /proc/PID/status", field)
 }
 
 // nginxRate serves the bytes of page (fetched uncompressed) with nginx from a file and measures

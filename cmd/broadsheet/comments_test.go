@@ -300,11 +300,12 @@ func TestCommentRejections(t *testing.T) {
 	if err := m.Store.UpdateArticle(t.Context(), a); err != nil {
 		t.Fatal(err)
 	}
-	if body := mustGet(t, m, path, http.StatusOK); strings.Contains(body, `id="commentform"`) {
-		t.Error("a closed story shows the comment form")
-	}
+	// (The post comes first: it must not be answered from what earlier posts learnt of the story.)
 	if resp, body := post(t, m, "/comments", form); resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "comments are closed") {
 		t.Errorf("closed story: %d", resp.StatusCode)
+	}
+	if body := mustGet(t, m, path, http.StatusOK); strings.Contains(body, `id="commentform"`) {
+		t.Error("a closed story shows the comment form")
 	}
 
 	// A forged story and a huge post.

@@ -169,7 +169,7 @@ func newDatabase(cfg Config) (func(), error) {
 	_, picErr := os.Stat(pictures)
 	newPictures := errors.Is(picErr, fs.ErrNotExist)
 	return func() {
-		for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		for _, suffix := range []string{"", "-wal", "-shm", "-journal", "-sound"} {
 			os.Remove(path + suffix)
 		}
 		if newPictures { // the library's folder, made on opening: removed only when empty

@@ -209,6 +209,8 @@ func TestBehindVarnish(t *testing.T) {
 	form.Set("email", "ada@example.org")
 	form.Set("comment", "Posted through the cache.")
 	clk.Add(20 * time.Second)
+	settle(t, m)
+	before := latestChange(t, m)
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := client.PostForm(base+"/comments", form)
 	if err != nil {
@@ -220,8 +222,19 @@ func TestBehindVarnish(t *testing.T) {
 	}
 	id := commentID(t, resp.Header.Get("Location"))
 
-	// Approving it purges the story page, and only what shows it.
+	// Held for moderation, it changes no public page: nothing is purged.
 	settle(t, m)
+	if changes, _, err := m.Store.ChangesSince(t.Context(), before, 10_000); err != nil || len(changes) != 0 {
+		t.Errorf("a held comment logged changes %v (err %v); want none", changes, err)
+	}
+	for p, keys := range cached {
+		if cache, _, _ := viaCache(t, base, p); cache != "HIT" {
+			t.Errorf("after a held comment, %s (keys %q) was purged", p, keys)
+		}
+	}
+
+	// Approving it purges the story page, and only what shows it: the front and section pages
+	// showing the story (they show its comment count), not the others.
 	seq := latestChange(t, m)
 	if _, err := m.Store.SetCommentStatus(t.Context(), []int64{id}, comment.Approved); err != nil {
 		t.Fatal(err)
@@ -229,6 +242,13 @@ func TestBehindVarnish(t *testing.T) {
 	waitThroughCache(t, base, path, "Posted through the cache.")
 	settle(t, m)
 	untouched("approving a comment", seq, true)
+	sectionKept := false
+	for p := range cached {
+		sectionKept = sectionKept || strings.HasPrefix(p, "/section/")
+	}
+	if !sectionKept {
+		t.Error("approving a comment purged every section page, though some do not show its story")
+	}
 
 	// An edit purges the story page and the front page, and only what shows the story.
 	seq = latestChange(t, m)

@@ -128,6 +128,15 @@ func IsLive(s Status, publishedAt, now time.Time) bool {
 	return false
 }
 
+// SortTime is when a listing places the article: its publication, or its last change while it
+// has none (a draft).
+func (a *Article) SortTime() time.Time {
+	if a.PublishedAt.IsZero() {
+		return a.UpdatedAt
+	}
+	return a.PublishedAt
+}
+
 // Path is the story's permalink in the WordPress style, /YYYY/MM/DD/slug/, or /slug/ for a page.
 // The date is the publication date in loc.
 func (a *Article) Path(loc *time.Location) string {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -105,8 +106,9 @@ func (r *Recommender) Load(ctx context.Context, progress Progress) error {
 		return fmt.Errorf("recommend: load: %w", err)
 	}
 	done := 0
-	for offset := 0; ; offset += pageSize {
-		list, _, err := r.st.ListArticles(ctx, store.ArticleQuery{LiveAt: r.now(), Kind: article.Story, Limit: pageSize, Offset: offset})
+	q := store.ArticleQuery{LiveAt: r.now(), Kind: article.Story, Limit: pageSize}
+	for {
+		list, _, err := r.st.ListArticles(ctx, q)
 		if err != nil {
 			return fmt.Errorf("recommend: load: %w", err)
 		}
@@ -122,6 +124,7 @@ func (r *Recommender) Load(ctx context.Context, progress Progress) error {
 		if len(list) < pageSize {
 			break
 		}
+		q.After = list[len(list)-1]
 	}
 	r.mu.Lock()
 	r.ix, r.ready = ix, true
@@ -149,24 +152,30 @@ func (r *Recommender) StoreAll(ctx context.Context, progress Progress) error {
 	return nil
 }
 
+// storeAll walks the stories a page at a time, by keyset, holding the index for one page only:
+// a change (Refresh) waits for a page at most, and the job gives the processor up between pages.
 func (r *Recommender) storeAll(ctx context.Context, progress Progress) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	_, total, err := r.st.ListArticles(ctx, store.ArticleQuery{Kind: article.Story, Limit: 1})
 	if err != nil {
 		return fmt.Errorf("recommend: store lists: %w", err)
 	}
 	done := 0
-	for offset := 0; ; offset += pageSize {
-		list, _, err := r.st.ListArticles(ctx, store.ArticleQuery{Kind: article.Story, Limit: pageSize, Offset: offset})
+	q := store.ArticleQuery{Kind: article.Story, Limit: pageSize}
+	for {
+		list, _, err := r.st.ListArticles(ctx, q)
 		if err != nil {
 			return fmt.Errorf("recommend: store lists: %w", err)
 		}
+		r.mu.Lock()
 		for _, a := range list {
-			if err := r.store(ctx, a.ID); err != nil {
-				return err
+			if err = r.store(ctx, a.ID); err != nil {
+				break
 			}
 			done++
+		}
+		r.mu.Unlock()
+		if err != nil {
+			return err
 		}
 		if progress != nil {
 			progress(done, total)
@@ -174,6 +183,8 @@ func (r *Recommender) storeAll(ctx context.Context, progress Progress) error {
 		if len(list) < pageSize {
 			return nil
 		}
+		q.After = list[len(list)-1]
+		runtime.Gosched()
 	}
 }
 

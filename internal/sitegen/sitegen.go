@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/comment"
+	"github.com/broadsheet/broadsheet/internal/recommend"
 	"github.com/broadsheet/broadsheet/internal/store"
 )
 
@@ -55,8 +57,10 @@ func Slug(i int) string { return fmt.Sprintf("story-%d", i) }
 
 // Generate fills st, which should be empty, with a site of the given size. Story i is published
 // i hours before Now, so story 0 is the newest. Every commenter with an even number is verified;
-// 90% of comments are approved, the rest held or spam.
-func Generate(ctx context.Context, st store.Store, size Size) error {
+// 90% of comments are approved, the rest held or spam. Every story gets its stored related
+// list, as on a site that has been running, and snapshot, when not empty, receives the
+// related-stories index (what a server keeps in DATA/related.index).
+func Generate(ctx context.Context, st store.Store, size Size, snapshot string) error {
 	rng := rand.New(rand.NewPCG(9, uint64(size.Stories)))
 	sentence := func(n int) string {
 		w := make([]string, n)
@@ -140,12 +144,36 @@ func Generate(ctx context.Context, st store.Store, size Size) error {
 	if err != nil {
 		return fmt.Errorf("sitegen: commenters: %w", err)
 	}
+	// The related lists, in one transaction: a server started on the site has nothing to
+	// compute, as a server restarted on a real one.
+	rec := recommend.New(st, recommend.Config{Snapshot: snapshot}, func() time.Time { return Now }, slog.New(slog.DiscardHandler))
+	err = st.InTx(ctx, func(tx store.Store) error {
+		return recommend.New(tx, recommend.Config{}, func() time.Time { return Now }, slog.New(slog.DiscardHandler)).Rebuild(ctx, nil)
+	})
+	if err != nil {
+		return fmt.Errorf("sitegen: related lists: %w", err)
+	}
 	// A running server prunes its change log; a generated one starts pruned.
 	if err := st.PruneChanges(ctx, 1000); err != nil {
 		return fmt.Errorf("sitegen: %w", err)
 	}
+	if snapshot != "" {
+		latest, err := st.LatestChange(ctx)
+		if err == nil {
+			err = rec.Load(ctx, nil)
+		}
+		if err == nil {
+			err = rec.SaveSnapshot(latest)
+		}
+		if err != nil {
+			return fmt.Errorf("sitegen: related index: %w", err)
+		}
+	}
 	return nil
 }
+
+// Snapshot is the file beside the generated site at path that holds its related-stories index.
+func Snapshot(path string) string { return strings.TrimSuffix(path, ".db") + ".related.index" }
 
 // Cached returns the path of a generated SQLite site of the given size in dir, generating it
 // the first time (which takes minutes for Large) through open. Callers that write to the site
@@ -166,11 +194,14 @@ func Cached(ctx context.Context, dir string, size Size, open func(path string) (
 	if err != nil {
 		return "", fmt.Errorf("sitegen: %w", err)
 	}
-	if err := Generate(ctx, st, size); err != nil {
+	if err := Generate(ctx, st, size, Snapshot(tmp)); err != nil {
 		st.Close()
 		return "", err
 	}
 	if err := st.Close(); err != nil {
+		return "", fmt.Errorf("sitegen: %w", err)
+	}
+	if err := os.Rename(Snapshot(tmp), Snapshot(path)); err != nil {
 		return "", fmt.Errorf("sitegen: %w", err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
@@ -179,8 +210,33 @@ func Cached(ctx context.Context, dir string, size Size, open func(path string) (
 	return path, nil
 }
 
-// Copy copies the site file src (closed, its WAL checkpointed) to dst.
+// Copy copies the site file src (closed, its WAL checkpointed) to dst, and its related-stories
+// index, when it has one, to related.index beside dst, where a server on dst's folder reads it.
 func Copy(src, dst string) error {
+	if err := copyFile(src, dst); err != nil {
+		return err
+	}
+	// A byte-for-byte copy is as sound as its source: with the source's time and its record of
+	// a clean close, the server started on the copy skips its start-up check, as a restart does.
+	if fi, err := os.Stat(src); err == nil {
+		if err := os.Chtimes(dst, fi.ModTime(), fi.ModTime()); err != nil {
+			return fmt.Errorf("sitegen: %w", err)
+		}
+		if _, err := os.Stat(src + "-sound"); err == nil {
+			if err := copyFile(src+"-sound", dst+"-sound"); err != nil {
+				return err
+			}
+		}
+	}
+	for _, from := range []string{Snapshot(src), filepath.Join(filepath.Dir(src), "related.index")} {
+		if _, err := os.Stat(from); err == nil {
+			return copyFile(from, filepath.Join(filepath.Dir(dst), "related.index"))
+		}
+	}
+	return nil
+}
+
+func copyFile(src, dst string) error {
 	in, err := os.Open(src)
 	if err != nil {
 		return fmt.Errorf("sitegen: %w", err)

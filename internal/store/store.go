@@ -59,8 +59,12 @@ type ArticleQuery struct {
 	// PublishedFrom and PublishedBefore, when set, keep only articles published in
 	// [PublishedFrom, PublishedBefore): a date archive.
 	PublishedFrom, PublishedBefore time.Time
-	Limit                          int
-	Offset                         int
+	// After, when set, continues the listing past this article, which a previous page ended
+	// with (keyset paging: unlike Offset, every page costs the same however deep it is). The
+	// total is then not counted: ListArticles returns 0.
+	After  *article.Article
+	Limit  int
+	Offset int
 }
 
 // Articles stores stories and pages.

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"html"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/andybalholm/brotli"
 
+	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/store"
 )
 
@@ -233,6 +235,9 @@ type pageCache struct {
 	// onChange, when set, is called (without the lock) with the keys of each batch of changes
 	// applied, or with nil when the cache started afresh and everything may have changed.
 	onChange func(keys []string)
+	// facts holds stories without their bodies, by ID, for the checks of a comment post:
+	// dropped, as pages are, when the change log names them.
+	facts map[int64]*article.Article
 
 	hits, misses, evictions atomic.Int64
 }
@@ -252,8 +257,8 @@ type changeLog interface {
 }
 
 func newPageCache(changes changeLog, now func() time.Time, maxSize int) *pageCache {
-	return &pageCache{changes: changes, now: now, maxSize: maxSize,
-		pages: map[string]*list.Element{}, byDep: map[string]map[string]struct{}{}, touched: map[string]int64{}}
+	return &pageCache{changes: changes, now: now, maxSize: maxSize, pages: map[string]*list.Element{},
+		byDep: map[string]map[string]struct{}{}, touched: map[string]int64{}, facts: map[int64]*article.Article{}}
 }
 
 // CacheStats are the page cache's counters since start.
@@ -324,6 +329,10 @@ func (c *pageCache) sync(ctx context.Context) (int64, error) {
 			}
 			applied = append(applied, ch.Key)
 			c.touched[ch.Key] = ch.Seq
+			if id, ok := strings.CutPrefix(ch.Key, "article:"); ok {
+				n, _ := strconv.ParseInt(id, 10, 64)
+				delete(c.facts, n)
+			}
 			for key := range c.byDep[ch.Key] {
 				c.removeLocked(key)
 			}
@@ -441,7 +450,38 @@ func (c *pageCache) purge() {
 
 func (c *pageCache) purgeLocked() {
 	c.pages, c.byDep, c.touched, c.size = map[string]*list.Element{}, map[string]map[string]struct{}{}, map[string]int64{}, 0
+	c.facts = map[int64]*article.Article{}
 	c.lru.Init()
+}
+
+// maxFacts bounds the stories kept for comment posts (a few hundred bytes each).
+const maxFacts = 4096
+
+// storyFacts returns story id as the cache keeps it for comment posts (without its bodies,
+// notes, tags or bylines), or nil.
+func (c *pageCache) storyFacts(id int64) *article.Article {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.facts[id]
+}
+
+// putStoryFacts keeps a's facts unless it changed after position from, the position it was
+// read at. Past maxFacts an arbitrary one makes room.
+func (c *pageCache) putStoryFacts(a *article.Article, from int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if from < c.floor || c.touched["article:"+itoa64(a.ID)] > from {
+		return
+	}
+	if len(c.facts) >= maxFacts {
+		for id := range c.facts {
+			delete(c.facts, id)
+			break
+		}
+	}
+	f := *a
+	f.Body, f.BodyHTML, f.BodyText, f.Standfirst, f.Notes, f.Tags, f.Authors = "", "", "", "", nil, nil, nil
+	c.facts[a.ID] = &f
 }
 
 // len is the number of cached pages.

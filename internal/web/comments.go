@@ -159,7 +159,7 @@ func (s *Server) handlePostComment(w http.ResponseWriter, r *http.Request) {
 	form := &commentForm{ParentID: in.ParentID, Content: in.Content, Name: in.Name, Email: in.Email, URL: in.URL,
 		Notify: in.Notify, Verify: f.Get("verify") != "" && s.cfg.Mail}
 	ctx := r.Context()
-	a, err := s.store.Article(ctx, in.ArticleID)
+	a, err := s.storyFacts(ctx, in.ArticleID)
 	if err != nil || !a.Live(s.now()) {
 		s.fail(w, r, badRequest("That story does not take comments."))
 		return
@@ -322,10 +322,33 @@ func (s *Server) commentAccepted(w http.ResponseWriter, r *http.Request, a *arti
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
+// storyFacts is the story a comment is posted to, as far as the checks of the post and the
+// answer need it (no bodies), from the page cache when it has it: a post reads no article.
+func (s *Server) storyFacts(ctx context.Context, id int64) (*article.Article, error) {
+	from, err := s.cache.sync(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if a := s.cache.storyFacts(id); a != nil {
+		return a, nil
+	}
+	a, err := s.store.Article(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.cache.putStoryFacts(a, from)
+	return a, nil
+}
+
 // commentRejected shows the story again with the form, the reader's input and the reason.
 func (s *Server) commentRejected(w http.ResponseWriter, r *http.Request, a *article.Article, form *commentForm, code int) {
 	if wantsJSON(r) {
 		writeJSON(w, code, commentReply{Message: form.Message, Errors: form.Errors})
+		return
+	}
+	a, err := s.store.Article(r.Context(), a.ID) // the whole story, facts were enough until now
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	resp, err := s.renderStory(r, a, 0, form, 0)

@@ -154,7 +154,10 @@ func (s *Server) handleCommentFeed(w http.ResponseWriter, r *http.Request) {
 			return nil, err
 		}
 		resp := newResponse(http.StatusOK, ct, buf.Bytes())
-		resp.deps = []string{dep, "front"}
+		resp.deps = []string{dep, "front"} // the site's feed names stories: any may be edited
+		if q.ArticleID != 0 {
+			resp.deps = []string{dep, "article:" + itoa64(q.ArticleID)}
+		}
 		return resp, nil
 	})
 }

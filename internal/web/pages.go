@@ -189,11 +189,15 @@ func (s *Server) paginate(path string, page, total int) pager {
 	return p
 }
 
-// listDeps are the cache dependencies of a listing: its own key and every story it shows.
+// listDeps are the cache dependencies of a listing: its own key, every story it shows and the
+// comments of each (a listing shows their count), so that a comment on a story it does not
+// show changes nothing of it.
 func listDeps(key string, list []*article.Article) []string {
-	deps := []string{key, "front", "comments"}
+	deps := make([]string, 0, 2+2*len(list))
+	deps = append(deps, key, "front")
 	for _, a := range list {
-		deps = append(deps, "article:"+itoa64(a.ID))
+		id := itoa64(a.ID)
+		deps = append(deps, "article:"+id, "comments:"+id)
 	}
 	return deps
 }

@@ -194,13 +194,18 @@ func (s Store) ListArticles(ctx context.Context, q store.ArticleQuery) ([]*artic
 	if !q.PublishedBefore.IsZero() {
 		where = append(where, "a.published_at < "+p.add(q.PublishedBefore.UnixMicro()))
 	}
+	if q.After != nil {
+		where = append(where, "(COALESCE(a.published_at, a.updated_at), a.id) < ("+p.add(q.After.SortTime().UnixMicro())+", "+p.add(q.After.ID)+")")
+	}
 	cond := ""
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
 	var total int
-	if err := s.read().QueryRow(ctx, `SELECT COUNT(*) FROM articles a`+cond, p...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("postgres: list articles: %w", translate(err))
+	if q.After == nil {
+		if err := s.read().QueryRow(ctx, `SELECT COUNT(*) FROM articles a`+cond, p...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("postgres: list articles: %w", translate(err))
+		}
 	}
 	var limit any
 	if q.Limit > 0 {

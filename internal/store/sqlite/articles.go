@@ -205,15 +205,21 @@ func (s Store) ListArticles(ctx context.Context, q store.ArticleQuery) ([]*artic
 	if !q.PublishedBefore.IsZero() {
 		where, args = append(where, "a.published_at < ?"), append(args, q.PublishedBefore.UnixMicro())
 	}
+	if q.After != nil {
+		where, args = append(where, "(COALESCE(a.published_at, a.updated_at), a.id) < (?, ?)"), append(args, q.After.SortTime().UnixMicro(), q.After.ID)
+	}
 	cond := ""
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
 	// Counting and sorting touch only articles' narrow columns: a row's columns after its bodies
 	// (section_id, updated_at) lie on overflow pages, and sorting whole rows reads every body.
-	total, err := s.countArticles(ctx, q, cond, args)
-	if err != nil {
-		return nil, 0, fmt.Errorf("sqlite: list articles: %w", err)
+	var total int
+	if q.After == nil {
+		var err error
+		if total, err = s.countArticles(ctx, q, cond, args); err != nil {
+			return nil, 0, fmt.Errorf("sqlite: list articles: %w", err)
+		}
 	}
 	limit := q.Limit
 	if limit <= 0 {

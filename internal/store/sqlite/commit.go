@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // maxBatch bounds how many writes share one transaction.
@@ -28,19 +30,56 @@ type result struct {
 // share one commit (and, with synchronous=FULL, one fsync). A write whose fn fails rolls back
 // to its savepoint alone; a commit that fails fails every write of the batch. Each caller is
 // answered only after the commit that holds its write, so an acknowledged write is committed.
+//
+// It leaves checkpoints (copying the WAL into the database file, and syncing that) to a
+// goroutine of their own on the writer pool's second connection, so that no commit waits for
+// one: SQLite's automatic checkpoint, run by the committing connection, stalled every writer
+// of a batch while it wrote and synced scattered pages of a large file.
 type committer struct {
-	w    *sql.DB
-	ws   *stmts
-	jobs chan job
-	quit chan struct{}
-	done chan struct{}
-	once sync.Once
+	w       *sql.DB
+	ws      *stmts
+	jobs    chan job
+	quit    chan struct{}
+	done    chan struct{}
+	once    sync.Once
+	commits atomic.Int64 // batches committed, for the checkpointer
 }
+
+// checkpointEvery is how often the checkpointer looks for committed writes to checkpoint.
+const checkpointEvery = 200 * time.Millisecond
 
 func newCommitter(w *sql.DB, ws *stmts) *committer {
 	c := &committer{w: w, ws: ws, jobs: make(chan job), quit: make(chan struct{}), done: make(chan struct{})}
-	go c.run()
+	checkpointed := make(chan struct{})
+	go c.checkpoint(checkpointed)
+	go func() {
+		c.run()
+		<-checkpointed
+		close(c.done)
+	}()
 	return c
+}
+
+// checkpoint runs a passive checkpoint (which neither waits for nor blocks the writer or the
+// readers) after commits, until the committer quits.
+func (c *committer) checkpoint(done chan<- struct{}) {
+	defer close(done)
+	t := time.NewTicker(checkpointEvery)
+	defer t.Stop()
+	var seen int64
+	for {
+		select {
+		case <-c.quit:
+			return
+		case <-t.C:
+		}
+		if n := c.commits.Load(); n != seen {
+			seen = n
+			// A failure is retried at the next tick; the writer's own automatic checkpoint,
+			// set far higher, bounds the WAL if these keep failing.
+			c.w.ExecContext(context.Background(), "PRAGMA wal_checkpoint(PASSIVE)")
+		}
+	}
 }
 
 // errClosed answers writes to a closed database.
@@ -73,7 +112,6 @@ func (c *committer) close() {
 }
 
 func (c *committer) run() {
-	defer close(c.done)
 	for {
 		var batch []job
 		select {
@@ -92,6 +130,7 @@ func (c *committer) run() {
 			}
 		}
 		c.commit(batch)
+		c.commits.Add(1)
 	}
 }
 

@@ -47,7 +47,51 @@ func (db *DB) Check(ctx context.Context, quick bool) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %s: check: %w", db.path, describe(err))
 	}
+	if len(problems) == 0 {
+		db.sound.Store(true)
+	}
 	return problems, nil
+}
+
+// Sound reports whether the file is known to be sound: a check found it so since it was opened,
+// or it is exactly as a clean close left it after such a check (the same size and modification
+// time, no WAL beside it). A start-up skips its check then: a large file takes seconds to read
+// through, and damage comes with a crash, a copy or a restore, all of which change the file.
+func (db *DB) Sound() bool { return db.sound.Load() }
+
+// soundRecord is the file beside the database where a clean close records it as sound.
+func soundRecord(path string) string { return path + "-sound" }
+
+// fileStamp is what tells that a file changed: its size and modification time.
+func fileStamp(path string) (string, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d %d", fi.Size(), fi.ModTime().UnixNano()), nil
+}
+
+// recordedSound reports whether a clean close recorded the file at path as sound and it has not
+// changed since.
+func recordedSound(path string) bool {
+	if _, err := os.Stat(path + "-wal"); err == nil {
+		return false // not closed cleanly, or open elsewhere
+	}
+	rec, err := os.ReadFile(soundRecord(path))
+	if err != nil {
+		return false
+	}
+	stamp, err := fileStamp(path)
+	return err == nil && string(rec) == stamp
+}
+
+// recordSound notes, after a clean close, that the file is sound as it is.
+func recordSound(path string) error {
+	stamp, err := fileStamp(path)
+	if err == nil {
+		err = os.WriteFile(soundRecord(path), []byte(stamp), 0o644)
+	}
+	return err
 }
 
 // Backup writes a consistent copy of the database to path with VACUUM INTO, while other

@@ -25,6 +25,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite"
@@ -58,6 +59,7 @@ type DB struct {
 	ws, rs *stmts // the pools' prepared statements
 	gc     *committer
 	jobs   sync.Map // job name → *sync.Mutex, for Exclusive
+	sound  atomic.Bool
 }
 
 // Open opens (creating if needed) the database file at path and brings its schema up to date.
@@ -94,7 +96,13 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		}
 		return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 	}
-	w, err := sql.Open("sqlite", dsn("journal_mode(WAL)")+"&_txlock=immediate")
+	// temp_store: each write of a group commit runs in a savepoint, whose undo journal (the
+	// sub-journal) would otherwise be a temporary file written page by page.
+	// wal_autocheckpoint: the committer's checkpointer keeps the WAL short; the writer checkpoints
+	// by itself only past 40 MB of WAL, should that fail.
+	sound := recordedSound(path) // before this open touches the file
+	os.Remove(soundRecord(path)) // until a clean close writes it again
+	w, err := sql.Open("sqlite", dsn("journal_mode(WAL)", "temp_store(MEMORY)", "wal_autocheckpoint(10000)")+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
 	}
@@ -104,6 +112,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	w.SetMaxIdleConns(2)
 	w.SetConnMaxLifetime(0)
 	db := &DB{path: path, w: w}
+	db.sound.Store(sound)
 	if err := db.migrate(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: %s: %w", path, describe(err))
@@ -148,7 +157,12 @@ func (db *DB) Close() error {
 	db.gc.close()
 	db.ws.close()
 	db.rs.close()
-	return errors.Join(db.follow.close(), db.r.Close(), db.w.Close())
+	err := errors.Join(db.follow.close(), db.r.Close(), db.w.Close())
+	if err == nil && db.Sound() {
+		// The last connection's close checkpointed the WAL and removed it: the file is whole.
+		err = recordSound(db.path)
+	}
+	return err
 }
 
 // SchemaVersion is the number of migrations this build knows.
