@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -28,6 +29,18 @@ type siteSettings struct {
 	CommentsOpen bool
 	// Discussion are the defaults the comment section and its moderation use.
 	Discussion comment.Settings
+
+	// The theme's settings (identity.go): the logo, the accent colour (#rrggbb or ""), the
+	// navigation menu (MenuSet: saved at least once; until then every section) and the footer's
+	// Markdown. FooterHTML is the footer as rendered by applySettings.
+	Logo       siteLogo
+	Accent     string
+	Menu       []menuItem
+	MenuSet    bool
+	Footer     string
+	FooterHTML template.HTML
+	// Front is what editors decided about the front page (front.go).
+	Front frontPlan
 }
 
 // The keys of the stored settings.
@@ -82,6 +95,7 @@ func readSettings(kv map[string]string) siteSettings {
 	if v, ok := kv[keyDisallowedWords]; ok {
 		d.DisallowedWords = comment.Words(v)
 	}
+	st.readIdentity(kv)
 	return st
 }
 
@@ -121,9 +135,10 @@ func (st siteSettings) apply(base Config) (Config, error) {
 // liveSite is what a Server shares with the copies applySettings makes of it: the copy that
 // answers requests, and the settings in force.
 type liveSite struct {
-	mu       sync.Mutex // serialises applySettings
+	mu       sync.Mutex // serialises applySettings; guards expired
 	server   atomic.Pointer[Server]
 	settings atomic.Pointer[siteSettings]
+	expired  time.Time // when expireFront last looked
 }
 
 // discussion returns the discussion settings in force; it is the default Config.CommentSettings.
@@ -157,7 +172,7 @@ func (s *Server) LoadSettings(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.applySettings(readSettings(kv))
+	return s.applySettings(readSettings(kv), nil)
 }
 
 // applySettings puts st in force. The site's title, description, address and time zone are part
@@ -165,7 +180,9 @@ func (s *Server) LoadSettings(ctx context.Context) error {
 // configuration, its routes and templates rebuilt, and swapped in whole: a request sees either
 // the old site or the new one. The page cache is emptied once the old copy's renders are done,
 // and the old copy caches nothing more, so no page with the old settings outlives the change.
-func (s *Server) applySettings(st siteSettings) error {
+// Shared caches are told to drop the pages with the surrogate keys purge, or every page when
+// purge is nil.
+func (s *Server) applySettings(st siteSettings, purge []string) error {
 	s.live.mu.Lock()
 	defer s.live.mu.Unlock()
 	cfg, err := st.apply(s.base)
@@ -174,6 +191,7 @@ func (s *Server) applySettings(st siteSettings) error {
 	}
 	n := *s
 	n.cfg = cfg
+	st.FooterHTML = n.footerHTML(st.Footer)
 	n.mux = http.NewServeMux()
 	n.gate = &renderGate{}
 	if n.views, err = parseViews(n.funcs()); err != nil {
@@ -191,7 +209,7 @@ func (s *Server) applySettings(st siteSettings) error {
 	s.cache.purge()
 	old.gate.mu.Unlock()
 	if s.cfg.Purge != nil && !first {
-		s.cfg.Purge(nil) // the settings show on every page
+		s.cfg.Purge(purge)
 	}
 	return nil
 }
@@ -307,7 +325,7 @@ func (s *Server) handleSaveSettings(w http.ResponseWriter, r *http.Request, u *a
 		s.adminFail(w, r, u, err)
 		return
 	}
-	if err := s.applySettings(st); err != nil {
+	if err := s.applySettings(st, nil); err != nil { // the settings show on every page
 		s.adminFail(w, r, u, err)
 		return
 	}

@@ -432,6 +432,22 @@ func (c *pageCache) removeLocked(key string) {
 	}
 }
 
+// drop removes the pages that depend on any of deps, as a change to them would, and tells
+// onChange, so that shared caches drop them too.
+func (c *pageCache) drop(deps []string) {
+	c.mu.Lock()
+	for _, d := range deps {
+		for key := range c.byDep[d] {
+			c.removeLocked(key)
+		}
+	}
+	onChange := c.onChange
+	c.mu.Unlock()
+	if onChange != nil {
+		onChange(deps)
+	}
+}
+
 // purge drops every page.
 func (c *pageCache) purge() {
 	c.mu.Lock()

@@ -220,6 +220,7 @@ func (s *Server) Follow(ctx context.Context, interval time.Duration) {
 		if _, err := s.cache.sync(ctx); err != nil && ctx.Err() == nil {
 			s.log.ErrorContext(ctx, "page cache: follow the change log", slog.Any("err", err))
 		}
+		s.current().expireFront()
 		select {
 		case <-ctx.Done():
 			return
@@ -244,6 +245,7 @@ func (s *Server) cached(w http.ResponseWriter, r *http.Request, render func() (*
 	s.gate.mu.RLock()
 	resp, err := render()
 	if err == nil && (resp.status == http.StatusOK || resp.status == http.StatusMovedPermanently) {
+		s.withBreaking(resp)
 		s.makePublic(resp)
 		if !s.gate.retired {
 			s.cache.put(key, resp, from)
