@@ -19,7 +19,7 @@ PORT=${PORT:-18181}
 go build -o "$DATA/broadsheet" ./cmd/broadsheet
 "$DATA/broadsheet" serve --data "$DATA/site" --addr "127.0.0.1:$PORT" >"$DATA/server.log" 2>&1 &
 PID=$!
-trap 'kill $PID 2>/dev/null; rm -rf "$DATA"' EXIT
+trap 'kill $PID 2>/dev/null; [ -n "${KEEP_REPORT:-}" ] && cp "$DATA/report.json" "$KEEP_REPORT"; rm -rf "$DATA"' EXIT
 for _ in $(seq 1 100); do
 	curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
 	sleep 0.2

@@ -442,3 +442,25 @@ func TestSVGLogoServedSafely(t *testing.T) {
 const evilSVG = `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="50" viewBox="0 0 200 50" onload="document.title='pwned-onload'">
 <script>document.title = 'pwned'; fetch('/admin/').then(function(){ document.title = 'pwned-fetch' });</script>
 <rect width="200" height="50" fill="#1d4e89"/><text x="10" y="32" fill="#fff">Courier</text></svg>`
+
+// TestShippedPictureVersioned: a story whose picture ships with the program (the demo's) shows
+// it at its versioned address, fetched without a redirect, with its size (no layout shift).
+func TestShippedPictureVersioned(t *testing.T) {
+	t.Parallel()
+	n := newNewsroom(t)
+	a := n.addStory("Harbour at dawn", n.addSection("News"), time.Hour)
+	a.ImageURL, a.ImageAlt = "/static/demo/harbour.svg", "The harbour"
+	if err := n.st.UpdateArticle(t.Context(), a); err != nil {
+		t.Fatal(err)
+	}
+	want := n.srv.assets.url("demo/harbour.svg")
+	for x := range parseHTML(t, n.browser().mustGet(a.Path(time.UTC), http.StatusOK)).Descendants() {
+		if x.Data == "img" && attrOf(x, "alt") == "The harbour" {
+			if attrOf(x, "src") != want || attrOf(x, "width") == "" || attrOf(x, "height") == "" {
+				t.Errorf(`<img src=%q width=%q height=%q>, want src=%q with a size`, attrOf(x, "src"), attrOf(x, "width"), attrOf(x, "height"), want)
+			}
+			return
+		}
+	}
+	t.Error("the story page does not show its picture")
+}
