@@ -255,13 +255,11 @@ func (s *Server) handleSaveFront(w http.ResponseWriter, r *http.Request, u *acco
 		s.adminFail(w, r, u, err)
 		return
 	}
-	st := s.settings()
 	purge := []string{SurrogateKey(frontPageDep)}
-	if st.Front.Breaking != plan.Breaking {
+	if s.settings().Front.Breaking != plan.Breaking {
 		purge = nil // the banner shows on every page
 	}
-	st.Front = plan
-	if err := s.applySettings(st, purge); err != nil {
+	if err := s.reloadSettings(r.Context(), purge); err != nil {
 		s.adminFail(w, r, u, err)
 		return
 	}
@@ -430,19 +428,20 @@ func (s *Server) handleSaveIdentity(w http.ResponseWriter, r *http.Request, u *a
 		return
 	}
 	st.Logo, st.Accent, st.Footer = logo, strings.ToLower(p.Accent), p.Footer
-	if err := s.saveIdentity(ctx, st); err != nil {
+	if err := s.saveSettings(ctx, st.identityKV()); err != nil {
 		s.adminFail(w, r, u, err)
 		return
 	}
 	http.Redirect(w, r, "/admin/identity/?msg=identity", http.StatusSeeOther)
 }
 
-// saveIdentity stores the theme's settings and puts them in force: they show on every page.
-func (s *Server) saveIdentity(ctx context.Context, st siteSettings) error {
-	if err := s.store.SaveSettings(ctx, st.identityKV()); err != nil {
+// saveSettings stores some of the theme's settings and puts them in force: they show on every
+// page.
+func (s *Server) saveSettings(ctx context.Context, kv map[string]string) error {
+	if err := s.store.SaveSettings(ctx, kv); err != nil {
 		return err
 	}
-	return s.applySettings(st, nil)
+	return s.reloadSettings(ctx, nil)
 }
 
 // handleEditMenu serves POST /admin/identity/menu: add an entry, or move or remove one.
@@ -510,8 +509,8 @@ func (s *Server) handleEditMenu(w http.ResponseWriter, r *http.Request, u *accou
 		s.showIdentity(w, r, u, http.StatusUnprocessableEntity, p)
 		return
 	}
-	st.Menu, st.MenuSet = menu, true
-	if err := s.saveIdentity(ctx, st); err != nil {
+	st.Menu = menu
+	if err := s.saveSettings(ctx, st.menuKV()); err != nil {
 		s.adminFail(w, r, u, err)
 		return
 	}

@@ -168,11 +168,19 @@ func (s *Server) settings() siteSettings {
 // LoadSettings reads the stored settings and puts them in force; the server calls it once at
 // start, and the settings page whenever they change.
 func (s *Server) LoadSettings(ctx context.Context) error {
+	return s.reloadSettings(ctx, nil)
+}
+
+// reloadSettings puts the stored settings in force, reading them while no other change is
+// being applied, so that two pages saving different settings at once both take effect.
+func (s *Server) reloadSettings(ctx context.Context, purge []string) error {
+	s.live.mu.Lock()
+	defer s.live.mu.Unlock()
 	kv, err := s.store.Settings(ctx)
 	if err != nil {
 		return err
 	}
-	return s.applySettings(readSettings(kv), nil)
+	return s.applyLocked(readSettings(kv), purge)
 }
 
 // applySettings puts st in force. The site's title, description, address and time zone are part
@@ -185,6 +193,11 @@ func (s *Server) LoadSettings(ctx context.Context) error {
 func (s *Server) applySettings(st siteSettings, purge []string) error {
 	s.live.mu.Lock()
 	defer s.live.mu.Unlock()
+	return s.applyLocked(st, purge)
+}
+
+// applyLocked is applySettings with s.live.mu held.
+func (s *Server) applyLocked(st siteSettings, purge []string) error {
 	cfg, err := st.apply(s.base)
 	if err != nil {
 		return err

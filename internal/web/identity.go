@@ -82,15 +82,16 @@ func (st *siteSettings) readIdentity(kv map[string]string) {
 	st.Front = readFrontPlan(kv[keyFrontPlan])
 }
 
-// identityKV is the identity settings as the store keeps them.
+// identityKV is the logo, accent colour and footer as the store keeps them.
 func (st siteSettings) identityKV() map[string]string {
 	logo, _ := json.Marshal(st.Logo)
-	kv := map[string]string{keyLogo: string(logo), keyAccent: st.Accent, keyFooter: st.Footer, keyMenu: ""}
-	if st.MenuSet {
-		menu, _ := json.Marshal(st.Menu)
-		kv[keyMenu] = string(menu)
-	}
-	return kv
+	return map[string]string{keyLogo: string(logo), keyAccent: st.Accent, keyFooter: st.Footer}
+}
+
+// menuKV is the menu as the store keeps it.
+func (st siteSettings) menuKV() map[string]string {
+	menu, _ := json.Marshal(st.Menu)
+	return map[string]string{keyMenu: string(menu)}
 }
 
 var accentPattern = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
