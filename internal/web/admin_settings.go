@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -135,10 +138,11 @@ func (st siteSettings) apply(base Config) (Config, error) {
 // liveSite is what a Server shares with the copies applySettings makes of it: the copy that
 // answers requests, and the settings in force.
 type liveSite struct {
-	mu       sync.Mutex // serialises applySettings; guards expired
+	mu       sync.Mutex // serialises applySettings; guards expired and loaded
 	server   atomic.Pointer[Server]
 	settings atomic.Pointer[siteSettings]
 	expired  time.Time // when expireFront last looked
+	loaded   string    // the stored settings in force, as text, to skip reloading the same
 }
 
 // discussion returns the discussion settings in force; it is the default Config.CommentSettings.
@@ -180,7 +184,31 @@ func (s *Server) reloadSettings(ctx context.Context, purge []string) error {
 	if err != nil {
 		return err
 	}
-	return s.applyLocked(readSettings(kv), purge)
+	keys := slices.Sorted(maps.Keys(kv))
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%q=%q\n", k, kv[k])
+	}
+	if b.String() == s.live.loaded && s.live.settings.Load() != nil {
+		return nil // as in force already
+	}
+	if err := s.applySettings(readSettings(kv), purge); err != nil {
+		return err
+	}
+	s.live.loaded = b.String()
+	return nil
+}
+
+// followSettings puts the settings in force again when the change log says another process
+// (another node, the command line) changed them. That process purged the shared caches.
+func (s *Server) followSettings(ctx context.Context) {
+	if !s.cache.settings.Swap(false) {
+		return
+	}
+	if err := s.reloadSettings(ctx, []string{}); err != nil {
+		s.cache.settings.Store(true) // try again on the next look
+		s.log.ErrorContext(ctx, "settings: read them again", slog.Any("err", err))
+	}
 }
 
 // applySettings puts st in force. The site's title, description, address and time zone are part
@@ -188,16 +216,9 @@ func (s *Server) reloadSettings(ctx context.Context, purge []string) error {
 // configuration, its routes and templates rebuilt, and swapped in whole: a request sees either
 // the old site or the new one. The page cache is emptied once the old copy's renders are done,
 // and the old copy caches nothing more, so no page with the old settings outlives the change.
-// Shared caches are told to drop the pages with the surrogate keys purge, or every page when
-// purge is nil.
+// Shared caches are told to drop the pages with the surrogate keys purge, every page when purge
+// is nil, none when it is empty. The caller holds s.live.mu.
 func (s *Server) applySettings(st siteSettings, purge []string) error {
-	s.live.mu.Lock()
-	defer s.live.mu.Unlock()
-	return s.applyLocked(st, purge)
-}
-
-// applyLocked is applySettings with s.live.mu held.
-func (s *Server) applyLocked(st siteSettings, purge []string) error {
 	cfg, err := st.apply(s.base)
 	if err != nil {
 		return err
@@ -221,7 +242,7 @@ func (s *Server) applyLocked(st siteSettings, purge []string) error {
 	old.gate.retired = true
 	s.cache.purge()
 	old.gate.mu.Unlock()
-	if s.cfg.Purge != nil && !first {
+	if s.cfg.Purge != nil && !first && (purge == nil || len(purge) > 0) {
 		s.cfg.Purge(purge)
 	}
 	return nil
@@ -338,7 +359,7 @@ func (s *Server) handleSaveSettings(w http.ResponseWriter, r *http.Request, u *a
 		s.adminFail(w, r, u, err)
 		return
 	}
-	if err := s.applySettings(st, nil); err != nil { // the settings show on every page
+	if err := s.reloadSettings(r.Context(), nil); err != nil { // the settings show on every page
 		s.adminFail(w, r, u, err)
 		return
 	}

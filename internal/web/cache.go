@@ -235,6 +235,9 @@ type pageCache struct {
 	onChange func(keys []string)
 
 	hits, misses, evictions atomic.Int64
+	// settings is set when the log says the site's settings changed (or changes were missed):
+	// the Server reads them again.
+	settings atomic.Bool
 }
 
 // entry is a cached page and its accounted size.
@@ -316,6 +319,7 @@ func (c *pageCache) sync(ctx context.Context) (int64, error) {
 		// Missed changes: pruned from the log, or too many to read. Start afresh.
 		c.purgeLocked()
 		c.seq, c.floor = latest, latest
+		c.settings.Store(true)
 	} else {
 		applied = make([]string, 0, len(changes))
 		for _, ch := range changes {
@@ -323,6 +327,9 @@ func (c *pageCache) sync(ctx context.Context) (int64, error) {
 				continue
 			}
 			applied = append(applied, ch.Key)
+			if ch.Key == "settings" {
+				c.settings.Store(true)
+			}
 			c.touched[ch.Key] = ch.Seq
 			for key := range c.byDep[ch.Key] {
 				c.removeLocked(key)

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -463,4 +464,35 @@ func TestShippedPictureVersioned(t *testing.T) {
 		}
 	}
 	t.Error("the story page does not show its picture")
+}
+
+// TestSettingsFollowOtherNodes: a change saved through one server (a node) is in force on
+// another serving the same database at its next request, without a restart.
+func TestSettingsFollowOtherNodes(t *testing.T) {
+	t.Parallel()
+	n := newNewsroom(t)
+	n.addSection("Politics")
+	other, err := New(Config{Title: "The Test Courier", BaseURL: n.ts.URL}, n.st, n.srv.log, n.clock.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := other.LoadSettings(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	get := func() string {
+		rec := httptest.NewRecorder()
+		other.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+		return rec.Body.String()
+	}
+	if diff := cmp.Diff([]string{"Politics /section/politics/"}, navLinks(t, get())); diff != "" {
+		t.Fatalf("the other node's menu (-want +got):\n%s", diff)
+	}
+	admin := n.signIn(n.addUser("Ada Admin", account.Administrator))
+	if resp, _ := admin.post("/admin/identity/menu", url.Values{"action": {"add-link"}, "url": {"/about/"}, "label": {"About"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("adding a link answered %d", resp.StatusCode)
+	}
+	want := []string{"Politics /section/politics/", "About /about/"}
+	if diff := cmp.Diff(want, navLinks(t, get())); diff != "" {
+		t.Errorf("the other node's menu after the change (-want +got):\n%s", diff)
+	}
 }

@@ -220,6 +220,7 @@ func (s *Server) Follow(ctx context.Context, interval time.Duration) {
 		if _, err := s.cache.sync(ctx); err != nil && ctx.Err() == nil {
 			s.log.ErrorContext(ctx, "page cache: follow the change log", slog.Any("err", err))
 		}
+		s.followSettings(ctx)
 		s.current().expireFront()
 		select {
 		case <-ctx.Done():
@@ -237,6 +238,7 @@ func (s *Server) cached(w http.ResponseWriter, r *http.Request, render func() (*
 		s.fail(w, r, err)
 		return
 	}
+	s.followSettings(r.Context())
 	key := cacheKey(r)
 	if resp := s.cache.get(key); resp != nil {
 		s.send(w, r, resp)
