@@ -184,10 +184,12 @@ func (s *Server) reloadSettings(ctx context.Context, purge []string) error {
 	if err != nil {
 		return err
 	}
-	keys := slices.Sorted(maps.Keys(kv))
+	// Other parts' settings (the related index's version) do not change the site.
 	var b strings.Builder
-	for _, k := range keys {
-		fmt.Fprintf(&b, "%q=%q\n", k, kv[k])
+	for _, k := range slices.Sorted(maps.Keys(kv)) {
+		if group, _, _ := strings.Cut(k, "."); slices.Contains(siteGroups, group) {
+			fmt.Fprintf(&b, "%q=%q\n", k, kv[k])
+		}
 	}
 	if b.String() == s.live.loaded && s.live.settings.Load() != nil {
 		return nil // as in force already
@@ -198,6 +200,9 @@ func (s *Server) reloadSettings(ctx context.Context, purge []string) error {
 	s.live.loaded = b.String()
 	return nil
 }
+
+// siteGroups are the prefixes of the keys of the settings package web reads.
+var siteGroups = []string{"site", "stories", "discussion", "front"}
 
 // followSettings puts the settings in force again when the change log says another process
 // (another node, the command line) changed them. That process purged the shared caches.
