@@ -61,10 +61,18 @@ func TestBrowserAccessibility(t *testing.T) {
 	if err := m.Store.CreatePasswordLink(t.Context(), link); err != nil {
 		t.Fatal(err)
 	}
+	// A breaking-news banner shows across the public pages, and an accent colour is set.
+	plan := `{"breaking":{"id":` + itoa64(story.ID) + `,"until":"` + clk.Now().Add(time.Hour).Format(time.RFC3339) + `"}}`
+	if err := m.Store.SaveSettings(t.Context(), map[string]string{"front.plan": plan, "site.accent": "#1d4e89"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Server.LoadSettings(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	public := []string{"/", "/?page=2", story.Path(time.UTC), "/section/" + story.Section.Slug + "/", "/search?q=harbour",
 		"/search?q=zzzzqqq", "/no-such-page/", "/admin/login", "/admin/password/lost", "/admin/password?t=" + token}
 	admin := []string{"/admin/", "/admin/stories/", "/admin/stories/new", "/admin/stories/" + itoa64(story.ID) + "/",
-		"/admin/comments/", "/admin/comments/?status=pending", "/admin/comments/" + itoa64(held) + "/", "/admin/settings/", "/admin/users/", "/admin/users/" + itoa64(nia.ID) + "/", "/admin/sections/", "/admin/profile/"}
+		"/admin/comments/", "/admin/comments/?status=pending", "/admin/comments/" + itoa64(held) + "/", "/admin/settings/", "/admin/front/", "/admin/identity/", "/admin/users/", "/admin/users/" + itoa64(nia.ID) + "/", "/admin/sections/", "/admin/profile/"}
 	check := func(path string) {
 		t.Helper()
 		step(t, ctx, "open "+path, chromedp.Navigate(m.URL()+path))

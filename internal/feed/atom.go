@@ -20,6 +20,8 @@ func WriteAtom(w io.Writer, f Feed) error {
 		Lang:     f.Language,
 		Title:    f.Title,
 		Subtitle: f.Description,
+		Icon:     f.Icon,
+		Logo:     f.Logo,
 		ID:       f.FeedURL,
 		Updated:  atomTime(f.updated()),
 	}
@@ -85,6 +87,8 @@ type atomFeed struct {
 	NSMedia  string      `xml:"xmlns:media,attr,omitempty"`
 	Title    string      `xml:"title"`
 	Subtitle string      `xml:"subtitle,omitempty"`
+	Icon     string      `xml:"icon,omitempty"`
+	Logo     string      `xml:"logo,omitempty"`
 	ID       string      `xml:"id"`
 	Updated  string      `xml:"updated"`
 	Links    []atomLink  `xml:"link"`

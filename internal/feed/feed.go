@@ -32,6 +32,12 @@ type Feed struct {
 	// Updated is when the feed last changed. When zero, the newest
 	// Published or Updated time of the items is used.
 	Updated time.Time
+	// Logo is the absolute URL of the publication's logo, a raster picture (RSS <image>, Atom
+	// <logo>, JSON Feed icon), LogoWidth and LogoHeight its size in pixels when known; Icon is
+	// the absolute URL of its small icon (Atom <icon>, JSON Feed favicon). Empty omits them.
+	Logo                  string
+	LogoWidth, LogoHeight int
+	Icon                  string
 	// Items are written in the order given, newest first by convention.
 	Items []Item
 }
@@ -127,6 +133,7 @@ func (f Feed) cleaned() Feed {
 	f.Link = clean(f.Link)
 	f.FeedURL = clean(f.FeedURL)
 	f.Language = clean(f.Language)
+	f.Logo, f.Icon = clean(f.Logo), clean(f.Icon)
 	items := make([]Item, len(f.Items))
 	for i, it := range f.Items {
 		it.ID = clean(it.ID)

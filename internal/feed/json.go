@@ -25,6 +25,8 @@ func WriteJSON(w io.Writer, f Feed) error {
 		FeedURL:     f.FeedURL,
 		Description: f.Description,
 		Language:    f.Language,
+		Icon:        f.Logo,
+		Favicon:     f.Icon,
 		Items:       make([]jsonItem, 0, len(f.Items)),
 	}
 	for _, it := range f.Items {
@@ -74,6 +76,8 @@ type jsonFeed struct {
 	FeedURL     string     `json:"feed_url,omitempty"`
 	Description string     `json:"description,omitempty"`
 	Language    string     `json:"language,omitempty"`
+	Icon        string     `json:"icon,omitempty"`
+	Favicon     string     `json:"favicon,omitempty"`
 	Items       []jsonItem `json:"items"`
 }
 

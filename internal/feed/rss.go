@@ -34,6 +34,12 @@ func WriteRSS(w io.Writer, f Feed) error {
 	if f.FeedURL != "" {
 		doc.Channel.Self = &rssAtomLink{Href: f.FeedURL, Rel: "self", Type: "application/rss+xml"}
 	}
+	if f.Logo != "" {
+		doc.Channel.Image = &rssImage{URL: f.Logo, Title: f.Title, Link: f.Link}
+		if f.LogoWidth > 0 && f.LogoWidth <= 144 && f.LogoHeight > 0 && f.LogoHeight <= 400 { // RSS's limits
+			doc.Channel.Image.Width, doc.Channel.Image.Height = f.LogoWidth, f.LogoHeight
+		}
+	}
 	for _, it := range f.Items {
 		doc.Channel.Items = append(doc.Channel.Items, newRSSItem(it))
 	}
@@ -93,7 +99,17 @@ type rssChannel struct {
 	Language      string       `xml:"language,omitempty"`
 	LastBuildDate string       `xml:"lastBuildDate,omitempty"`
 	Self          *rssAtomLink `xml:"atom:link"`
+	Image         *rssImage    `xml:"image"`
 	Items         []rssItem    `xml:"item"`
+}
+
+// rssImage is the channel's <image>: the publication's logo.
+type rssImage struct {
+	URL    string `xml:"url"`
+	Title  string `xml:"title"`
+	Link   string `xml:"link"`
+	Width  int    `xml:"width,omitempty"`
+	Height int    `xml:"height,omitempty"`
 }
 
 // rssAtomLink is the channel's <atom:link rel="self">.

@@ -156,7 +156,8 @@ type Revisions interface {
 type Settings interface {
 	// Settings returns every stored setting.
 	Settings(ctx context.Context) (map[string]string, error)
-	// SaveSettings stores the given keys, leaving the others as they are.
+	// SaveSettings stores the given keys, leaving the others as they are, and logs the change
+	// "settings", so that every process serving the site puts them in force.
 	SaveSettings(ctx context.Context, kv map[string]string) error
 }
 

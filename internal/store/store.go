@@ -179,7 +179,8 @@ type Related interface {
 // Change is one entry of the change log every write appends to, whoever the writer is (this
 // process, the CLI, an import). Key names what changed: "article:12", "section:3", "tag:5",
 // "author:2", "comments:12", "related:12" (its stored list), "rules:12" (its pins and
-// exclusions), or "front" for anything that changes listings and feeds.
+// exclusions), "settings" (the site's settings), or "front" for anything that changes listings
+// and feeds.
 type Change struct {
 	Seq int64
 	Key string

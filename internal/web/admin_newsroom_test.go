@@ -20,15 +20,15 @@ func TestNavigationByRole(t *testing.T) {
 	t.Parallel()
 	n := newNewsroom(t)
 	want := map[account.Role][]string{
-		account.Administrator: {"Dashboard", "Stories", "New story", "Comments", "Media", "Sections", "Tags", "Bylines", "Users", "Settings"},
-		account.Editor:        {"Dashboard", "Stories", "New story", "Comments", "Media", "Sections", "Tags", "Bylines"},
+		account.Administrator: {"Dashboard", "Stories", "New story", "Comments", "Media", "Sections", "Tags", "Bylines", "Front page", "Site identity", "Users", "Settings"},
+		account.Editor:        {"Dashboard", "Stories", "New story", "Comments", "Media", "Sections", "Tags", "Bylines", "Front page"},
 		account.Author:        {"Dashboard", "Stories", "New story", "Media"},
 		account.Contributor:   {"Dashboard", "Stories", "New story", "Media"},
 		account.Moderator:     {"Dashboard", "Comments"},
 	}
 	pages := map[string]account.Action{"/admin/stories/": account.CreateStory, "/admin/media/": account.CreateStory, "/admin/sections/": account.ManageTaxonomy,
 		"/admin/users/": account.ManageUsers, "/admin/settings/": account.ManageSettings, "/admin/comments/": account.ModerateComments,
-		"/admin/comments/privacy": account.ManageSettings}
+		"/admin/comments/privacy": account.ManageSettings, "/admin/front/": account.ManageTaxonomy, "/admin/identity/": account.ManageSettings}
 	for _, role := range account.Roles {
 		u := n.addUser(strings.ToUpper(string(role[:1]))+string(role[1:])+" Person", role)
 		b := n.signIn(u)

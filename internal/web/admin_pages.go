@@ -16,7 +16,7 @@ import (
 // newsroom's own frame, and none with the public site's.
 var adminPageNames = []string{"admin_login", "admin_setup", "admin_password", "admin_lost", "admin_link", "admin_dashboard", "admin_stories", "admin_editor",
 	"admin_revisions", "admin_revision", "admin_terms", "admin_media", "admin_media_item", "admin_users", "admin_user", "admin_profile",
-	"admin_settings", "admin_error", "admin_comments", "admin_comment", "admin_comment_bans", "admin_comment_privacy"}
+	"admin_settings", "admin_front", "admin_identity", "admin_error", "admin_comments", "admin_comment", "admin_comment_bans", "admin_comment_privacy"}
 
 // parseAdmin parses the admin pages into v.
 func (v *views) parseAdmin(funcs template.FuncMap) error {
@@ -43,7 +43,18 @@ func adminFuncs() template.FuncMap {
 			return false
 		},
 		"plural": plural,
+		"pinArgs": func(row pinRow, stories []storyOption, errs map[string]string, label, until string) pinArgs {
+			return pinArgs{Row: row, Stories: stories, Errors: errs, Label: label, UntilLabel: until}
+		},
 	}
+}
+
+// pinArgs is what the front page editor's "pin" template shows.
+type pinArgs struct {
+	Row               pinRow
+	Stories           []storyOption
+	Errors            map[string]string
+	Label, UntilLabel string
 }
 
 // adminLayout is what every admin page's frame shows.
@@ -80,6 +91,8 @@ func (s *Server) adminLayout(r *http.Request, u *account.User, title string) adm
 		{"/admin/sections/", "Sections", account.ManageTaxonomy},
 		{"/admin/tags/", "Tags", account.ManageTaxonomy},
 		{"/admin/authors/", "Bylines", account.ManageTaxonomy},
+		{"/admin/front/", "Front page", account.ManageTaxonomy},
+		{"/admin/identity/", "Site identity", account.ManageSettings},
 		{"/admin/users/", "Users", account.ManageUsers},
 		{"/admin/settings/", "Settings", account.ManageSettings},
 	}
@@ -147,6 +160,12 @@ func flash(key string) string {
 		return "Signed out everywhere; their API tokens are revoked."
 	case "settings":
 		return "Settings saved. The site uses them now."
+	case "front":
+		return "Front page saved. Readers see it now."
+	case "identity":
+		return "Site identity saved. Readers see it now."
+	case "menu":
+		return "Menu saved."
 	case "user":
 		return "User saved."
 	case "password":

@@ -3,8 +3,12 @@ package web
 import (
 	"context"
 	"fmt"
+	"html/template"
+	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,6 +32,18 @@ type siteSettings struct {
 	CommentsOpen bool
 	// Discussion are the defaults the comment section and its moderation use.
 	Discussion comment.Settings
+
+	// The theme's settings (identity.go): the logo, the accent colour (#rrggbb or ""), the
+	// navigation menu (MenuSet: saved at least once; until then every section) and the footer's
+	// Markdown. FooterHTML is the footer as rendered by applySettings.
+	Logo       siteLogo
+	Accent     string
+	Menu       []menuItem
+	MenuSet    bool
+	Footer     string
+	FooterHTML template.HTML
+	// Front is what editors decided about the front page (front.go).
+	Front frontPlan
 }
 
 // The keys of the stored settings.
@@ -82,6 +98,7 @@ func readSettings(kv map[string]string) siteSettings {
 	if v, ok := kv[keyDisallowedWords]; ok {
 		d.DisallowedWords = comment.Words(v)
 	}
+	st.readIdentity(kv)
 	return st
 }
 
@@ -121,9 +138,11 @@ func (st siteSettings) apply(base Config) (Config, error) {
 // liveSite is what a Server shares with the copies applySettings makes of it: the copy that
 // answers requests, and the settings in force.
 type liveSite struct {
-	mu       sync.Mutex // serialises applySettings
+	mu       sync.Mutex // serialises applySettings; guards expired and loaded
 	server   atomic.Pointer[Server]
 	settings atomic.Pointer[siteSettings]
+	expired  time.Time // when expireFront last looked
+	loaded   string    // the stored settings in force, as text, to skip reloading the same
 }
 
 // discussion returns the discussion settings in force; it is the default Config.CommentSettings.
@@ -153,11 +172,48 @@ func (s *Server) settings() siteSettings {
 // LoadSettings reads the stored settings and puts them in force; the server calls it once at
 // start, and the settings page whenever they change.
 func (s *Server) LoadSettings(ctx context.Context) error {
+	return s.reloadSettings(ctx, nil)
+}
+
+// reloadSettings puts the stored settings in force, reading them while no other change is
+// being applied, so that two pages saving different settings at once both take effect.
+func (s *Server) reloadSettings(ctx context.Context, purge []string) error {
+	s.live.mu.Lock()
+	defer s.live.mu.Unlock()
 	kv, err := s.store.Settings(ctx)
 	if err != nil {
 		return err
 	}
-	return s.applySettings(readSettings(kv))
+	// Other parts' settings (the related index's version) do not change the site.
+	var b strings.Builder
+	for _, k := range slices.Sorted(maps.Keys(kv)) {
+		if group, _, _ := strings.Cut(k, "."); slices.Contains(siteGroups, group) {
+			fmt.Fprintf(&b, "%q=%q\n", k, kv[k])
+		}
+	}
+	if b.String() == s.live.loaded && s.live.settings.Load() != nil {
+		return nil // as in force already
+	}
+	if err := s.applySettings(readSettings(kv), purge); err != nil {
+		return err
+	}
+	s.live.loaded = b.String()
+	return nil
+}
+
+// siteGroups are the prefixes of the keys of the settings package web reads.
+var siteGroups = []string{"site", "stories", "discussion", "front"}
+
+// followSettings puts the settings in force again when the change log says another process
+// (another node, the command line) changed them. That process purged the shared caches.
+func (s *Server) followSettings(ctx context.Context) {
+	if !s.cache.settings.Swap(false) {
+		return
+	}
+	if err := s.reloadSettings(ctx, []string{}); err != nil {
+		s.cache.settings.Store(true) // try again on the next look
+		s.log.ErrorContext(ctx, "settings: read them again", slog.Any("err", err))
+	}
 }
 
 // applySettings puts st in force. The site's title, description, address and time zone are part
@@ -165,15 +221,16 @@ func (s *Server) LoadSettings(ctx context.Context) error {
 // configuration, its routes and templates rebuilt, and swapped in whole: a request sees either
 // the old site or the new one. The page cache is emptied once the old copy's renders are done,
 // and the old copy caches nothing more, so no page with the old settings outlives the change.
-func (s *Server) applySettings(st siteSettings) error {
-	s.live.mu.Lock()
-	defer s.live.mu.Unlock()
+// Shared caches are told to drop the pages with the surrogate keys purge, every page when purge
+// is nil, none when it is empty. The caller holds s.live.mu.
+func (s *Server) applySettings(st siteSettings, purge []string) error {
 	cfg, err := st.apply(s.base)
 	if err != nil {
 		return err
 	}
 	n := *s
 	n.cfg = cfg
+	st.FooterHTML = n.footerHTML(st.Footer)
 	n.mux = http.NewServeMux()
 	n.gate = &renderGate{}
 	if n.views, err = parseViews(n.funcs()); err != nil {
@@ -190,8 +247,8 @@ func (s *Server) applySettings(st siteSettings) error {
 	old.gate.retired = true
 	s.cache.purge()
 	old.gate.mu.Unlock()
-	if s.cfg.Purge != nil && !first {
-		s.cfg.Purge(nil) // the settings show on every page
+	if s.cfg.Purge != nil && !first && (purge == nil || len(purge) > 0) {
+		s.cfg.Purge(purge)
 	}
 	return nil
 }
@@ -307,7 +364,7 @@ func (s *Server) handleSaveSettings(w http.ResponseWriter, r *http.Request, u *a
 		s.adminFail(w, r, u, err)
 		return
 	}
-	if err := s.applySettings(st); err != nil {
+	if err := s.reloadSettings(r.Context(), nil); err != nil { // the settings show on every page
 		s.adminFail(w, r, u, err)
 		return
 	}

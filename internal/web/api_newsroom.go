@@ -221,7 +221,7 @@ func (s *Server) handleAPISaveSettings(w http.ResponseWriter, r *http.Request, u
 	if err := s.store.SaveSettings(r.Context(), st.kv()); err != nil {
 		return err
 	}
-	if err := s.applySettings(st); err != nil {
+	if err := s.reloadSettings(r.Context(), nil); err != nil {
 		return err
 	}
 	s.writeJSON(w, http.StatusOK, toAPISettings(st))

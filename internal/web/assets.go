@@ -24,10 +24,11 @@ var staticFiles embed.FS
 type assets struct {
 	byName map[string]string    // "style.css" → "/static/style.3f2a9c1e.css"
 	files  map[string]*response // "/static/style.3f2a9c1e.css" → contents
+	sizes  map[string][2]int    // "demo/harbour.svg" → its intrinsic width and height
 }
 
 func loadAssets() (*assets, error) {
-	a := &assets{byName: map[string]string{}, files: map[string]*response{}}
+	a := &assets{byName: map[string]string{}, files: map[string]*response{}, sizes: map[string][2]int{}}
 	err := fs.WalkDir(staticFiles, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -47,6 +48,11 @@ func loadAssets() (*assets, error) {
 		r := newResponse(http.StatusOK, ct, b)
 		r.cacheControl = "public, max-age=31536000, immutable"
 		a.byName[name], a.files[url] = url, r
+		if ext == ".svg" {
+			if w, h, err := svgSize(b); err == nil {
+				a.sizes[name] = [2]int{w, h}
+			}
+		}
 		return nil
 	})
 	if err != nil {

@@ -240,6 +240,9 @@ type pageCache struct {
 	facts map[int64]*article.Article
 
 	hits, misses, evictions atomic.Int64
+	// settings is set when the log says the site's settings changed (or changes were missed):
+	// the Server reads them again.
+	settings atomic.Bool
 }
 
 // entry is a cached page and its accounted size.
@@ -321,6 +324,7 @@ func (c *pageCache) sync(ctx context.Context) (int64, error) {
 		// Missed changes: pruned from the log, or too many to read. Start afresh.
 		c.purgeLocked()
 		c.seq, c.floor = latest, latest
+		c.settings.Store(true)
 	} else {
 		applied = make([]string, 0, len(changes))
 		for _, ch := range changes {
@@ -328,6 +332,9 @@ func (c *pageCache) sync(ctx context.Context) (int64, error) {
 				continue
 			}
 			applied = append(applied, ch.Key)
+			if ch.Key == "settings" {
+				c.settings.Store(true)
+			}
 			c.touched[ch.Key] = ch.Seq
 			if id, ok := strings.CutPrefix(ch.Key, "article:"); ok {
 				n, _ := strconv.ParseInt(id, 10, 64)
@@ -438,6 +445,22 @@ func (c *pageCache) removeLocked(key string) {
 				delete(c.byDep, d)
 			}
 		}
+	}
+}
+
+// drop removes the pages that depend on any of deps, as a change to them would, and tells
+// onChange, so that shared caches drop them too.
+func (c *pageCache) drop(deps []string) {
+	c.mu.Lock()
+	for _, d := range deps {
+		for key := range c.byDep[d] {
+			c.removeLocked(key)
+		}
+	}
+	onChange := c.onChange
+	c.mu.Unlock()
+	if onChange != nil {
+		onChange(deps)
 	}
 }
 

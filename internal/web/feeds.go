@@ -47,6 +47,7 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 				f.Updated = a.UpdatedAt
 			}
 		}
+		s.feedLogo(&f)
 		var buf bytes.Buffer
 		var ct string
 		switch {
@@ -106,6 +107,7 @@ func (s *Server) handleCommentFeed(w http.ResponseWriter, r *http.Request) {
 	s.cached(w, r, func() (*response, error) {
 		ctx := r.Context()
 		f := feed.Feed{Title: "Comments on " + s.cfg.Title, Link: s.abs("/"), FeedURL: s.abs(r.URL.Path), Language: s.cfg.Language}
+		s.feedLogo(&f)
 		q := store.CommentQuery{Status: comment.Approved, Type: comment.Regular, LiveAt: s.now(), Limit: feedSize}
 		dep := "comments"
 		if slug := r.PathValue("slug"); slug != "" {

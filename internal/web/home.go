@@ -29,18 +29,23 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		p.LD = websiteLD{Context: "https://schema.org", Type: "WebSite", Name: s.cfg.Title, URL: s.abs("/"),
 			PotentialAction: &searchAction{Type: "SearchAction", Target: s.abs("/search?q={search_term_string}"),
 				QueryInput: "required name=search_term_string"}}
-		if page == 1 && len(cards) > 0 {
-			p.Lead, cards = &cards[0], cards[1:]
-			if im := p.Lead.Image; im != nil {
-				*im = *s.picture(r.Context(), p.Lead.ImageURL, p.Lead.ImageAlt, 1280, leadSizes)
-				im.Lead = true
+		deps := listDeps("front", list)
+		if page == 1 {
+			more, err := s.frontStories(r.Context(), p, list, cards)
+			if err != nil {
+				return nil, err
 			}
+			deps = append(deps, more...)
 		} else {
 			p.Canonical = s.abs("/?page=" + itoa(page))
 			p.Title = pageTitle("", page)
+			p.Stories = cards
 		}
-		p.Stories = cards
-		return s.page("home", p, listDeps("front", list))
+		resp, err := s.page("home", p, deps)
+		if err == nil && page == 1 {
+			resp.expires = s.settings().Front.nextDeadline(s.now())
+		}
+		return resp, err
 	})
 }
 

@@ -310,6 +310,15 @@ func (s *Server) picture(ctx context.Context, u, alt string, want int, sizes str
 		return nil
 	}
 	p := &picture{Src: u, Alt: alt}
+	if name, ok := strings.CutPrefix(u, "/static/"); ok {
+		// A picture shipped with the program (the demo's): its versioned address, so the
+		// browser fetches it without a redirect, and its size, so the page does not shift.
+		if v, ok := s.assets.byName[name]; ok {
+			p.Src = v
+			p.Width, p.Height = s.assets.sizes[name][0], s.assets.sizes[name][1]
+		}
+		return p
+	}
 	h := media.HashFromURL(u)
 	if h == "" {
 		return p

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"time"
 
@@ -22,6 +23,15 @@ type Layout struct {
 	LD          any      // JSON-LD, rendered as application/ld+json
 	Scripts     []string // static script files the page enhances itself with
 	Year        int
+	// The theme's settings: the header's logo and menu, the breaking-news banner, the footer
+	// text, the identity style sheet's address ("" for none) and the icon.
+	Logo       *logoView
+	Menu       []menuLink
+	Breaking   *breakingBanner
+	FooterHTML template.HTML
+	SiteCSS    string
+	Icon       string
+	IconType   string
 }
 
 type feedLink struct {
@@ -65,9 +75,13 @@ type pager struct {
 
 type homePage struct {
 	Layout
-	Lead    *storyCard
-	Stories []storyCard
-	Pager   pager
+	Lead *storyCard
+	// Featured are the stories editors pinned under the lead; Blocks the sections they put
+	// on the front page, in their order.
+	Featured []storyCard
+	Blocks   []frontBlock
+	Stories  []storyCard
+	Pager    pager
 }
 
 type storyPage struct {
@@ -138,8 +152,12 @@ func (s *Server) layout(r *http.Request, title string) Layout {
 	if err != nil {
 		secs = nil // the navigation is an ornament; the page can do without it
 	}
+	st := s.settings()
+	icon, iconType := s.icon()
 	return Layout{SiteTitle: s.cfg.Title, Title: title, Description: s.cfg.Description,
 		Canonical: s.abs(r.URL.Path), Sections: secs, Year: s.now().In(s.cfg.Location).Year(),
+		Logo: st.headerLogo(), Menu: s.menu(r.Context(), secs), Breaking: s.breaking(r.Context()),
+		FooterHTML: st.FooterHTML, SiteCSS: st.siteCSSURL(), Icon: icon, IconType: iconType,
 		Feeds: []feedLink{
 			{"application/rss+xml", s.cfg.Title + " (RSS)", s.abs("/feed/")},
 			{"application/atom+xml", s.cfg.Title + " (Atom)", s.abs("/feed/atom/")},

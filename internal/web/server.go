@@ -224,6 +224,8 @@ func (s *Server) Follow(ctx context.Context, interval time.Duration) {
 		if _, err := s.cache.sync(ctx); err != nil && ctx.Err() == nil {
 			s.log.ErrorContext(ctx, "page cache: follow the change log", slog.Any("err", err))
 		}
+		s.followSettings(ctx)
+		s.current().expireFront()
 		select {
 		case <-ctx.Done():
 			return
@@ -240,6 +242,7 @@ func (s *Server) cached(w http.ResponseWriter, r *http.Request, render func() (*
 		s.fail(w, r, err)
 		return
 	}
+	s.followSettings(r.Context())
 	key := cacheKey(r)
 	if resp := s.cache.get(key); resp != nil {
 		s.send(w, r, resp)
@@ -248,6 +251,7 @@ func (s *Server) cached(w http.ResponseWriter, r *http.Request, render func() (*
 	s.gate.mu.RLock()
 	resp, err := render()
 	if err == nil && (resp.status == http.StatusOK || resp.status == http.StatusMovedPermanently) {
+		s.withBreaking(resp)
 		s.makePublic(resp)
 		if !s.gate.retired {
 			s.cache.put(key, resp, from)

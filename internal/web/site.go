@@ -26,7 +26,14 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 
 // handleFavicon serves GET /favicon.ico, which browsers and feed readers ask for whatever a page
 // names: the site's icon, from the same bytes as the page's <link rel="icon">.
+// With a logo set, it leads to the logo's icon.
 func (s *Server) handleFavicon(w http.ResponseWriter, r *http.Request) {
+	if l := s.settings().Logo; l.SVG != "" || l.Icon != "" {
+		href, _ := s.icon()
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		http.Redirect(w, r, href, http.StatusFound)
+		return
+	}
 	svg := s.assets.files[s.assets.url("favicon.svg")]
 	icon := newResponse(http.StatusOK, svg.contentType, svg.body)
 	icon.cacheControl = "public, max-age=86400" // the name is not versioned

@@ -193,7 +193,7 @@ func (s *Server) newsArticleLD(a *article.Article, url, desc string, tags []stri
 		URL: url, MainEntityOfPage: url, DatePublished: a.PublishedAt.Format(timeISO),
 		DateModified: a.UpdatedAt.Format(timeISO), ArticleSection: a.Section.Name,
 		Keywords: strings.Join(tags, ", "), InLanguage: s.cfg.Language,
-		Publisher: ldOrg{Type: "NewsMediaOrganization", Name: s.cfg.Title, URL: s.abs("/")}}
+		Publisher: s.publisherLD()}
 	if a.UpdatedAt.Before(a.PublishedAt) {
 		ld.DateModified = ld.DatePublished
 	}
@@ -233,9 +233,10 @@ type ldPerson struct {
 }
 
 type ldOrg struct {
-	Type string `json:"@type"`
-	Name string `json:"name"`
-	URL  string `json:"url"`
+	Type string  `json:"@type"`
+	Name string  `json:"name"`
+	URL  string  `json:"url"`
+	Logo *ldLogo `json:"logo,omitempty"`
 }
 
 type websiteLD struct {

@@ -441,7 +441,8 @@ func (s Store) SaveSettings(ctx context.Context, kv map[string]string) error {
 				return translate(err)
 			}
 		}
-		return nil
+		_, err := q.Exec(ctx, `SELECT log_change('settings')`)
+		return translate(err)
 	})
 	if err != nil {
 		return fmt.Errorf("postgres: save settings: %w", err)

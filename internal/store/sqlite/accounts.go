@@ -430,7 +430,8 @@ func (s Store) SaveSettings(ctx context.Context, kv map[string]string) error {
 				return translate(err)
 			}
 		}
-		return nil
+		_, err := q.ExecContext(ctx, `INSERT INTO change_log (key) VALUES ('settings')`)
+		return translate(err)
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: save settings: %w", err)

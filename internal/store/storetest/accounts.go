@@ -325,11 +325,24 @@ func accountChecks() []check {
 			if kv, err := s.Settings(ctx); err != nil || len(kv) != 0 {
 				t.Errorf("Settings() on a new store = %v, %v; want none", kv, err)
 			}
+			before, err := s.LatestChange(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if err := s.SaveSettings(ctx, map[string]string{"title": "The Courier", "timezone": "Europe/London"}); err != nil {
 				t.Fatal(err)
 			}
 			if err := s.SaveSettings(ctx, map[string]string{"title": "The Daily Courier", "empty": ""}); err != nil {
 				t.Fatal(err)
+			}
+			// Each save is logged, so that every node puts the settings in force.
+			changes, _, err := s.ChangesSince(ctx, before, 100)
+			var keys []string
+			for _, c := range changes {
+				keys = append(keys, c.Key)
+			}
+			if diff := cmp.Diff([]string{"settings", "settings"}, keys); err != nil || diff != "" {
+				t.Errorf("ChangesSince after two saves = %v (-want +got):\n%s", err, diff)
 			}
 			kv, err := s.Settings(ctx)
 			want := map[string]string{"title": "The Daily Courier", "timezone": "Europe/London", "empty": ""}
