@@ -235,6 +235,9 @@ type pageCache struct {
 	onChange func(keys []string)
 
 	hits, misses, evictions atomic.Int64
+	// invalidations counts pages dropped because something they show changed (a whole
+	// emptying counts the pages it dropped).
+	invalidations atomic.Int64
 }
 
 // entry is a cached page and its accounted size.
@@ -258,15 +261,17 @@ func newPageCache(changes changeLog, now func() time.Time, maxSize int) *pageCac
 
 // CacheStats are the page cache's counters since start.
 type CacheStats struct {
-	Hits, Misses, Evictions int64
-	Pages, Bytes, MaxBytes  int
+	Hits, Misses, Evictions, Invalidations int64
+	Pages, Bytes, MaxBytes                 int
+	// Applied is the change log position the cache has applied (0 before its first look).
+	Applied int64
 }
 
 func (c *pageCache) stats() CacheStats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return CacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Evictions: c.evictions.Load(),
-		Pages: len(c.pages), Bytes: c.size, MaxBytes: c.maxSize}
+		Invalidations: c.invalidations.Load(), Pages: len(c.pages), Bytes: c.size, MaxBytes: c.maxSize, Applied: c.seq}
 }
 
 // maxChanges is how many change-log entries one sync reads. More waiting (an import, a server
@@ -326,6 +331,7 @@ func (c *pageCache) sync(ctx context.Context) (int64, error) {
 			c.touched[ch.Key] = ch.Seq
 			for key := range c.byDep[ch.Key] {
 				c.removeLocked(key)
+				c.invalidations.Add(1)
 			}
 		}
 		c.seq = latest
@@ -440,6 +446,7 @@ func (c *pageCache) purge() {
 }
 
 func (c *pageCache) purgeLocked() {
+	c.invalidations.Add(int64(len(c.pages)))
 	c.pages, c.byDep, c.touched, c.size = map[string]*list.Element{}, map[string]map[string]struct{}{}, map[string]int64{}, 0
 	c.lru.Init()
 }

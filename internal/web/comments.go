@@ -188,11 +188,37 @@ func (s *Server) handlePostComment(w http.ResponseWriter, r *http.Request) {
 				s.log.ErrorContext(ctx, "comment failed", slog.Any("err", err))
 			}
 		}
+		if ok {
+			s.observeComment("rejected")
+		} else {
+			s.observeComment("failed")
+		}
 		form.Token = comment.NewFormToken(s.secret, a.ID, s.now())
 		s.commentRejected(w, r, a, form, code)
 		return
 	}
+	s.observeComment(commentOutcome(c.Status))
 	s.commentAccepted(w, r, a, c, s.returningToken(ctx, in, c))
+}
+
+// observeComment tells the observer, if any, what became of a posted comment.
+func (s *Server) observeComment(outcome string) {
+	if s.cfg.Observer != nil {
+		s.cfg.Observer.Comment(outcome)
+	}
+}
+
+// commentOutcome names a stored comment's status for the metrics.
+func commentOutcome(st comment.Status) string {
+	switch st {
+	case comment.Approved:
+		return "approved"
+	case comment.Pending:
+		return "held"
+	case comment.Spam:
+		return "spam"
+	}
+	return string(st)
 }
 
 // errConfirm asks a reader without JavaScript to post the form again, now with a token.

@@ -68,6 +68,20 @@ type Config struct {
 	// MediaPublicURL, when set, is the public address of the library's bucket (no trailing
 	// slash): /media/NAME answers 302 to MediaPublicURL/NAME instead of the node reading the file.
 	MediaPublicURL string
+	// Observer, when set, hears of every request and every comment posted, for metrics.
+	Observer Observer
+}
+
+// Observer hears what the site does, for the operator's metrics. Its methods are called from
+// request goroutines, concurrently, and must not block.
+type Observer interface {
+	// Request is told of each answered request: its route pattern as routes registers it ("" when
+	// none matched), its status and how long it took.
+	Request(route string, status int, took time.Duration)
+	// Comment is told of each comment posted through the form: "approved", "held", "spam",
+	// "rejected" (the policy refused it, the reader got the form back) or "failed" (a fault on
+	// the site's side).
+	Comment(outcome string)
 }
 
 // Passwords checks a staff member's password; account.Hasher is the product's. Authenticate

@@ -405,3 +405,10 @@ func nullID(id int64) any {
 	}
 	return id
 }
+
+// PoolStats reports the connection pool's counters.
+func (db *DB) PoolStats() store.PoolStats {
+	st := db.pool.Stat()
+	return store.PoolStats{Open: int(st.TotalConns()), InUse: int(st.AcquiredConns()), Idle: int(st.IdleConns()),
+		Max: int(st.MaxConns()), Waits: st.EmptyAcquireCount(), WaitTime: st.EmptyAcquireWaitTime()}
+}
