@@ -228,6 +228,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Related = recommend.New(m.Store, recommend.Config{Snapshot: filepath.Join(m.Config.Data, "related.index")}, m.Now, m.Log)
 	if purges != nil {
 		m.wg.Go(func() { purges.Run(bg) })
+		m.wg.Go(func() { m.sendPurges(bg) })
 	}
 	wake := make(chan struct{}, 1)
 	if pg, ok := m.Store.(*postgres.DB); ok {
@@ -303,13 +304,27 @@ const jobRetry = 5 * time.Second
 // node at a time: the holder of the "related" job keeps the only index in memory, and the other
 // nodes try to take the job over every few seconds.
 func (m *Main) followRelated(ctx context.Context, wake <-chan struct{}) {
+	m.holdJob(ctx, "related", "related stories", func(ctx context.Context) error {
+		return m.Related.Follow(ctx, time.Second, wake)
+	})
+}
+
+// sendPurges tells the shared caches in front of the site what changed, on one node at a time,
+// so that each change is purged once however many nodes run.
+func (m *Main) sendPurges(ctx context.Context) {
+	m.holdJob(ctx, "purge", "purges", func(ctx context.Context) error {
+		return m.Server.SendPurges(ctx, sqlite.DefaultFollow)
+	})
+}
+
+// holdJob runs the long-running job name (fn, until ctx ends) whenever this node can take it,
+// trying every jobRetry while another node holds it: how soon the job moves when its holder dies.
+func (m *Main) holdJob(ctx context.Context, name, what string, fn func(ctx context.Context) error) {
 	for {
-		ran, err := m.Store.Exclusive(ctx, "related", func(ctx context.Context) error {
-			return m.Related.Follow(ctx, time.Second, wake)
-		})
-		m.observeJob("related", ran, err)
+		ran, err := m.Store.Exclusive(ctx, name, fn)
+		m.observeJob(name, ran, err)
 		if err != nil && ctx.Err() == nil {
-			m.Log.Error("related stories", "err", err)
+			m.Log.Error(what, "err", err)
 		}
 		select {
 		case <-ctx.Done():

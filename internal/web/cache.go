@@ -230,9 +230,6 @@ type pageCache struct {
 	byDep   map[string]map[string]struct{} // dependency → cache keys
 	touched map[string]int64               // dependency → seq of its latest change
 	size    int
-	// onChange, when set, is called (without the lock) with the keys of each batch of changes
-	// applied, or with nil when the cache started afresh and everything may have changed.
-	onChange func(keys []string)
 
 	hits, misses, evictions atomic.Int64
 	// invalidations counts pages dropped because something they show changed (a whole
@@ -316,18 +313,15 @@ func (c *pageCache) sync(ctx context.Context) (int64, error) {
 		c.mu.Unlock()
 		return seq, nil
 	}
-	var applied []string
 	if len(changes) > 0 && (changes[0].Seq != seq+1 || changes[len(changes)-1].Seq != latest) {
 		// Missed changes: pruned from the log, or too many to read. Start afresh.
 		c.purgeLocked()
 		c.seq, c.floor = latest, latest
 	} else {
-		applied = make([]string, 0, len(changes))
 		for _, ch := range changes {
 			if ch.Seq <= c.seq {
 				continue
 			}
-			applied = append(applied, ch.Key)
 			c.touched[ch.Key] = ch.Seq
 			for key := range c.byDep[ch.Key] {
 				c.removeLocked(key)
@@ -336,11 +330,7 @@ func (c *pageCache) sync(ctx context.Context) (int64, error) {
 		}
 		c.seq = latest
 	}
-	onChange := c.onChange
 	c.mu.Unlock()
-	if onChange != nil {
-		onChange(applied)
-	}
 	return latest, nil
 }
 
