@@ -81,7 +81,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	switch kind {
 	case "postgres":
-		db, err := postgres.Open(ctx, target, postgres.Options{Wait: m.Config.DBWait,
+		db, err := postgres.Open(ctx, target, postgres.Options{Wait: m.Config.DBWait, SearchTimeout: m.Config.searchTimeout,
 			OnRetry: func(err error, pause time.Duration) {
 				m.Log.Warn("waiting for PostgreSQL", "retry_in", pause, "err", err)
 			}})

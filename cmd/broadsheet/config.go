@@ -76,6 +76,8 @@ type Config struct {
 	// the site's listener so that they are never public by accident.
 	MetricsAddr string
 
+	// searchTimeout bounds a search on PostgreSQL (default: the driver's); tests shorten it.
+	searchTimeout time.Duration
 	// env looks up the AWS_* credentials of an s3:// Media; set by flags, os.Getenv when nil.
 	env func(string) string
 }

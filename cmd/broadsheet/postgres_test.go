@@ -3,15 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/store"
 	"github.com/broadsheet/broadsheet/internal/store/postgres/pgtest"
 )
@@ -218,5 +221,35 @@ func TestDBCheckAndBackupAreSQLiteOnly(t *testing.T) {
 		if code != 2 || !strings.Contains(stderr, "SQLite") || !strings.Contains(stderr, "PostgreSQL") {
 			t.Errorf("%q = exit %d, %q%q; want 2 and a word that it works on SQLite", args, code, stdout, stderr)
 		}
+	}
+}
+
+// TestPathologicalSearchOnPostgreSQL: a search that runs past PostgreSQL's statement_timeout
+// answers the search page asking for another try (503, the words kept in the box), not an
+// error page. "-zzz" (every story without the word) cannot use the index and ranks every story.
+func TestPathologicalSearchOnPostgreSQL(t *testing.T) {
+	t.Parallel()
+	m, _ := startMainWith(t, func(c *Config) {
+		c.DB = pgtest.URL(t)
+		c.searchTimeout = time.Millisecond
+	})
+	ctx := t.Context()
+	var body strings.Builder
+	for i := range 3000 {
+		fmt.Fprintf(&body, "harbour%d vote%d tide%d ", i, i*7, i*13)
+	}
+	for i := range 60 {
+		a := &article.Article{Kind: article.Story, Slug: fmt.Sprintf("long-%d", i), Title: fmt.Sprintf("Long story %d", i),
+			Body: body.String(), BodyHTML: "<p>" + body.String() + "</p>", Status: article.Published, PublishedAt: m.Now().Add(-time.Hour)}
+		if err := m.Store.CreateArticle(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resp, page := get(t, m, "/search?q=-zzz")
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(page, "took too long") || !strings.Contains(page, `value="-zzz"`) {
+		t.Errorf("a search past the time limit = %d\n%.2000s\nwant 503, the search page asking to try again with the words kept", resp.StatusCode, page)
+	}
+	if resp, _ := get(t, m, "/search?q=nothing+here"); resp.StatusCode != http.StatusOK {
+		t.Errorf("a quick search after the slow one = %d, want 200", resp.StatusCode)
 	}
 }
