@@ -16,6 +16,7 @@ import (
 
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/store"
+	"github.com/broadsheet/broadsheet/internal/store/postgres"
 	"github.com/broadsheet/broadsheet/internal/store/postgres/pgtest"
 )
 
@@ -251,5 +252,113 @@ func TestPathologicalSearchOnPostgreSQL(t *testing.T) {
 	}
 	if resp, _ := get(t, m, "/search?q=nothing+here"); resp.StatusCode != http.StatusOK {
 		t.Errorf("a quick search after the slow one = %d, want 200", resp.StatusCode)
+	}
+}
+
+// TestPostgreSQLRestart stops the node's PostgreSQL server under a load of page views and a
+// comment: requests answer 503 pages (the comment comes back in its form with the reader's
+// text), never a 500, and once the server is back the node serves and takes the comment again
+// without a restart of its own.
+func TestPostgreSQLRestart(t *testing.T) {
+	t.Parallel()
+	pg := pgtest.Private(t)
+	m, clk := startMainWith(t, func(c *Config) { c.DB = pg.URL() })
+	waitReady(t, m)
+	a := liveStory(t, m, 0)
+	path := a.Path(time.UTC)
+	const text = "Words typed while the database restarts."
+	form := fill(t, m, clk, path, "Ada Reader", "ada@example.org", text)
+
+	var mu sync.Mutex
+	statuses := map[int]int{}
+	stop := make(chan struct{})
+	var load sync.WaitGroup
+	for _, p := range []string{path, "/", "/search?q=harbour"} {
+		load.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				resp, _ := get(t, m, p)
+				mu.Lock()
+				statuses[resp.StatusCode]++
+				mu.Unlock()
+				time.Sleep(5 * time.Millisecond)
+			}
+		})
+	}
+	pg.Stop(t)
+	resp, body := post(t, m, "/comments", form)
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, text) || !strings.Contains(body, `name="token"`) {
+		t.Errorf("a comment while PostgreSQL is down = %d\n%.3000s\nwant 503 with the reader's text in a form to post again", resp.StatusCode, body)
+	}
+	if resp.Header.Get("Cache-Control") != "private, no-store" {
+		t.Errorf("the page holding the reader's text is Cache-Control %q", resp.Header.Get("Cache-Control"))
+	}
+	if resp, _ := get(t, m, "/readyz"); resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("/readyz with PostgreSQL down = %d, want 503", resp.StatusCode)
+	}
+	pg.Start(t)
+	waitReady(t, m)
+	close(stop)
+	load.Wait()
+	mustGet(t, m, path, http.StatusOK)
+	retry := commentForm(t, body) // the form as the 503 page gave it back, token included
+	retry.Set("comment", text)    // (the helper reads inputs' values, not the textarea's text)
+	clk.Add(20 * time.Second)
+	if resp, body := post(t, m, "/comments", retry); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("the comment posted again after the restart = %d, want 303\n%s", resp.StatusCode, body)
+	}
+	for code, n := range statuses {
+		if code != http.StatusOK && code != http.StatusServiceUnavailable {
+			t.Errorf("%d requests answered %d during the restart; want 200 or 503", n, code)
+		}
+	}
+	t.Logf("page views during the restart: %v", statuses)
+}
+
+// TestCloseReleasesJobs: a node that stops (SIGTERM: Close) finishes its requests, stops its
+// jobs and gives their locks back at once, so that another node takes them at its next try
+// rather than when the database notices a dead connection.
+func TestCloseReleasesJobs(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	url := pgtest.URL(t)
+	cfg := DefaultConfig()
+	cfg.Addr, cfg.Data, cfg.DB = "127.0.0.1:0", t.TempDir(), url
+	m := NewMain(cfg)
+	if err := m.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	probe, err := postgres.Open(ctx, url, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer probe.Close()
+	held := func(job string) bool {
+		ran, err := probe.Exclusive(ctx, job, func(context.Context) error { return nil })
+		if err != nil {
+			t.Fatalf("Exclusive(%s) = %v", job, err)
+		}
+		return !ran
+	}
+	began := time.Now()
+	waitFor(t, "the node to hold the related-stories job", func() bool { return held("related") })
+	t.Logf("the node took the job after %v", time.Since(began))
+	mustGet(t, m, "/", http.StatusOK)
+	began = time.Now()
+	if err := m.Close(); err != nil {
+		t.Fatalf("Close = %v", err)
+	}
+	t.Logf("Close took %v", time.Since(began))
+	for _, job := range []string{"related", "publish", "mail"} {
+		if held(job) {
+			t.Errorf("the %s job is still held after Close", job)
+		}
+	}
+	if _, err := http.Get(m.URL() + "/"); err == nil {
+		t.Error("the node still answers after Close")
 	}
 }
