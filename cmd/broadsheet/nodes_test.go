@@ -280,8 +280,8 @@ func TestNodesBehindBalancer(t *testing.T) {
 	ctx := t.Context()
 	dbURL := pgtest.URL(t)
 
-	// The newsroom: the demo site, a staff member's API token, read straight from the database.
-	seed := NewMain(Config{Data: t.TempDir(), DB: dbURL, Demo: true, Timezone: "UTC", DBWait: 30 * time.Second})
+	// The newsroom: a staff member and their API token, made straight in the database.
+	seed := NewMain(Config{Data: t.TempDir(), DB: dbURL, Timezone: "UTC", DBWait: 30 * time.Second})
 	if err := seed.Open(ctx); err != nil {
 		t.Fatal(err)
 	}
