@@ -147,8 +147,8 @@ func TestPathologicalSearchOnPostgreSQL(t *testing.T) {
 	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(page, "took too long") || !strings.Contains(page, `value="-zzz"`) {
 		t.Errorf("a search past the time limit = %d\n%.2000s\nwant 503, the search page asking to try again with the words kept", resp.StatusCode, page)
 	}
-	if resp, _ := get(t, m, "/search?q=nothing+here"); resp.StatusCode != http.StatusOK {
-		t.Errorf("a quick search after the slow one = %d, want 200", resp.StatusCode)
+	if resp, _ := get(t, m, "/"); resp.StatusCode != http.StatusOK {
+		t.Errorf("the front page after the slow search = %d, want 200 (the search gave its connection back)", resp.StatusCode)
 	}
 }
 
