@@ -17,6 +17,7 @@ import (
 	"github.com/broadsheet/broadsheet/internal/demo"
 	"github.com/broadsheet/broadsheet/internal/mail"
 	"github.com/broadsheet/broadsheet/internal/media"
+	"github.com/broadsheet/broadsheet/internal/metrics"
 	"github.com/broadsheet/broadsheet/internal/purge"
 	"github.com/broadsheet/broadsheet/internal/recommend"
 	"github.com/broadsheet/broadsheet/internal/sanitize"
@@ -50,6 +51,10 @@ type Main struct {
 
 	// listening reports whether the change listener is connected; nil without one.
 	listening func() bool
+	// metrics, served on Config.MetricsAddr, is nil when that is not set.
+	metrics     *metrics.Metrics
+	metricsHTTP *http.Server
+	metricsLn   net.Listener
 
 	ln   net.Listener
 	http *http.Server
@@ -76,7 +81,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	switch kind {
 	case "postgres":
-		db, err := postgres.Open(ctx, target, postgres.Options{Wait: m.Config.DBWait,
+		db, err := postgres.Open(ctx, target, postgres.Options{Wait: m.Config.DBWait, SearchTimeout: m.Config.searchTimeout,
 			OnRetry: func(err error, pause time.Duration) {
 				m.Log.Warn("waiting for PostgreSQL", "retry_in", pause, "err", err)
 			}})
@@ -170,10 +175,16 @@ func (m *Main) Run(ctx context.Context) error {
 		BaseURL: m.Config.baseURL(ln.Addr().String()), Location: loc, Renderer: m.Renderer, Notify: m.wakeNotifier,
 		TrustedProxies: proxies, CacheBytes: m.Config.CacheMB << 20, Shared: m.Config.Shared, Media: m.Media, Mail: sender != nil,
 		MediaPublicURL: strings.TrimRight(m.Config.MediaPublicURL, "/")}
+	if m.metrics = m.Config.newMetrics(); m.metrics != nil {
+		wcfg.Observer = m.metrics
+	}
 	var purges *purge.Queue
 	if len(targets) > 0 {
 		purges = purge.NewQueue(purge.Config{}, m.Log, targets...)
 		wcfg.Purge = purges.Purge
+	}
+	if pg, ok := m.Store.(*postgres.DB); ok {
+		m.listening = pg.Listening
 	}
 	m.Server, err = web.New(wcfg, m.Store, m.Log, m.Now)
 	if err != nil {
@@ -206,17 +217,23 @@ func (m *Main) Run(ctx context.Context) error {
 			})
 		}
 	}
+	if m.metrics != nil {
+		if err := m.startMetrics(purges); err != nil {
+			ln.Close()
+			return err
+		}
+	}
 	bg, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
 	m.Related = recommend.New(m.Store, recommend.Config{Snapshot: filepath.Join(m.Config.Data, "related.index")}, m.Now, m.Log)
 	if purges != nil {
 		m.wg.Go(func() { purges.Run(bg) })
+		m.wg.Go(func() { m.sendPurges(bg) })
 	}
 	wake := make(chan struct{}, 1)
 	if pg, ok := m.Store.(*postgres.DB); ok {
 		// Other nodes' changes move the store's change mark (which the page cache follows) and
 		// wake the related index at once rather than at its next look.
-		m.listening = pg.Listening
 		pg.OnListenError(func(err error, pause time.Duration) {
 			m.Log.Warn("change notifications lost; listening again", "retry_in", pause, "err", err)
 		})
@@ -287,12 +304,27 @@ const jobRetry = 5 * time.Second
 // node at a time: the holder of the "related" job keeps the only index in memory, and the other
 // nodes try to take the job over every few seconds.
 func (m *Main) followRelated(ctx context.Context, wake <-chan struct{}) {
+	m.holdJob(ctx, "related", "related stories", func(ctx context.Context) error {
+		return m.Related.Follow(ctx, time.Second, wake)
+	})
+}
+
+// sendPurges tells the shared caches in front of the site what changed, on one node at a time,
+// so that each change is purged once however many nodes run.
+func (m *Main) sendPurges(ctx context.Context) {
+	m.holdJob(ctx, "purge", "purges", func(ctx context.Context) error {
+		return m.Server.SendPurges(ctx, sqlite.DefaultFollow)
+	})
+}
+
+// holdJob runs the long-running job name (fn, until ctx ends) whenever this node can take it,
+// trying every jobRetry while another node holds it: how soon the job moves when its holder dies.
+func (m *Main) holdJob(ctx context.Context, name, what string, fn func(ctx context.Context) error) {
 	for {
-		_, err := m.Store.Exclusive(ctx, "related", func(ctx context.Context) error {
-			return m.Related.Follow(ctx, time.Second, wake)
-		})
+		ran, err := m.Store.Exclusive(ctx, name, fn)
+		m.observeJob(name, ran, err)
 		if err != nil && ctx.Err() == nil {
-			m.Log.Error("related stories", "err", err)
+			m.Log.Error(what, "err", err)
 		}
 		select {
 		case <-ctx.Done():
@@ -312,7 +344,7 @@ func (m *Main) schedule(ctx context.Context) {
 	defer t.Stop()
 	for tick := 0; ; tick++ {
 		// One node at a time publishes and prunes; the others skip the round.
-		_, err := m.Store.Exclusive(ctx, "publish", func(ctx context.Context) error {
+		ran, err := m.Store.Exclusive(ctx, "publish", func(ctx context.Context) error {
 			if err := m.PublishDue(ctx); err != nil {
 				return fmt.Errorf("scheduled publishing: %w", err)
 			}
@@ -324,6 +356,7 @@ func (m *Main) schedule(ctx context.Context) {
 			}
 			return nil
 		})
+		m.observeJob("publish", ran, err)
 		if err != nil && ctx.Err() == nil {
 			m.Log.Error("scheduled jobs", "err", err)
 		}
@@ -356,7 +389,7 @@ func (m *Main) sendNotices(ctx context.Context, sender *mail.SMTP) {
 	}
 	for {
 		// One node at a time sends, so that no notice goes out twice.
-		_, err := m.Store.Exclusive(ctx, "mail", func(ctx context.Context) error {
+		ran, err := m.Store.Exclusive(ctx, "mail", func(ctx context.Context) error {
 			_, err := m.Server.SendNotices(ctx, s)
 			if err != nil {
 				return err
@@ -364,6 +397,7 @@ func (m *Main) sendNotices(ctx context.Context, sender *mail.SMTP) {
 			_, err = m.Server.SendStaffMail(ctx, s)
 			return err
 		})
+		m.observeJob("mail", ran, err)
 		if err != nil && ctx.Err() == nil {
 			m.Log.Error("outgoing email", "err", err)
 		}
@@ -385,6 +419,9 @@ func (m *Main) Close() error {
 		errs = append(errs, m.http.Shutdown(ctx))
 		if m.redirect != nil {
 			errs = append(errs, m.redirect.Shutdown(ctx))
+		}
+		if m.metricsHTTP != nil {
+			errs = append(errs, m.metricsHTTP.Shutdown(ctx))
 		}
 		cancel()
 	}

@@ -72,7 +72,12 @@ type Config struct {
 	// Durability is what an acknowledged write survives: "normal" (a crash of the process) or
 	// "full" (also a crash of the operating system or a power loss).
 	Durability string
+	// MetricsAddr, when set, is the address serving Prometheus metrics at /metrics, apart from
+	// the site's listener so that they are never public by accident.
+	MetricsAddr string
 
+	// searchTimeout bounds a search on PostgreSQL (default: the driver's); tests shorten it.
+	searchTimeout time.Duration
 	// env looks up the AWS_* credentials of an s3:// Media; set by flags, os.Getenv when nil.
 	env func(string) string
 }
@@ -194,6 +199,8 @@ func (c *Config) flags(fs *flag.FlagSet, env func(string) string, names ...strin
 	str(&c.Media, "media", "BROADSHEET_MEDIA", "where the picture library keeps its files: an S3-compatible bucket, "+
 		"s3://bucket/prefix?endpoint=host:port&region=REGION&insecure=1, credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (default: DATA/media)")
 	str(&c.MediaPublicURL, "media-public-url", "BROADSHEET_MEDIA_PUBLIC_URL", "with --media s3://…, the bucket prefix's public https address: /media/… redirects there instead of the server reading each file")
+	str(&c.MetricsAddr, "metrics-addr", "BROADSHEET_METRICS_ADDR", "address serving Prometheus metrics at /metrics, e.g. 127.0.0.1:9100; "+
+		"keep it private: the site's own address never serves them (default: off)")
 	num(&c.MaxUploadMB, "max-upload", "BROADSHEET_MAX_UPLOAD_MB", "largest picture upload in MB")
 	str(&c.Durability, "durability", "BROADSHEET_DURABILITY", "what an acknowledged comment or edit survives: normal (a crash of the process) or full (also an operating-system crash or power loss; one fsync per group of concurrent writes)")
 }

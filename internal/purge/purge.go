@@ -20,6 +20,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -275,13 +276,38 @@ func (q *Queue) Run(ctx context.Context) {
 	wg.Wait()
 }
 
+// Stats are a queue's counters, summed over its targets.
+type Stats struct {
+	// Waiting is how many keys wait to be sent (a waiting "purge everything" counts one).
+	Waiting int
+	// Sent and Failures count the purge requests the targets confirmed and refused since start.
+	Sent, Failures int64
+}
+
+// Stats returns the queue's counters.
+func (q *Queue) Stats() Stats {
+	var st Stats
+	for _, w := range q.workers {
+		w.mu.Lock()
+		st.Waiting += len(w.keys)
+		if w.all {
+			st.Waiting++
+		}
+		w.mu.Unlock()
+		st.Sent += w.sent.Load()
+		st.Failures += w.failures.Load()
+	}
+	return st
+}
+
 // worker holds what waits for one target.
 type worker struct {
-	target Target
-	mu     sync.Mutex
-	keys   map[string]struct{}
-	all    bool
-	wake   chan struct{}
+	target         Target
+	mu             sync.Mutex
+	keys           map[string]struct{}
+	all            bool
+	wake           chan struct{}
+	sent, failures atomic.Int64
 }
 
 func (w *worker) add(keys []string, maxKeys int) {
@@ -343,12 +369,14 @@ func (w *worker) run(ctx context.Context, cfg Config, log *slog.Logger) {
 			}
 			err := w.target.Purge(ctx, keys)
 			if err == nil {
+				w.sent.Add(1)
 				delay = cfg.MinRetry
 				continue
 			}
 			if ctx.Err() != nil {
 				return
 			}
+			w.failures.Add(1)
 			log.Warn("purge failed; will retry", "target", w.target.String(), "keys", len(keys), "all", all,
 				"retry_in", delay, "err", err)
 			w.add(keys, cfg.MaxKeys) // back in the queue, merged with what came meanwhile

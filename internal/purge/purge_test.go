@@ -184,6 +184,9 @@ func TestQueueRetriesAndNeverBlocks(t *testing.T) {
 	if failures != 2 {
 		t.Errorf("target failed %d times, want 2 before it answered", failures)
 	}
+	if st := q.Stats(); st.Failures != 2 || st.Sent < 1 {
+		t.Errorf("Stats = %+v, want 2 failures and the sends that followed", st)
+	}
 }
 
 // TestQueueDownTarget: a target that refuses connections costs the caller nothing, and too many
@@ -211,6 +214,10 @@ func TestQueueDownTarget(t *testing.T) {
 		if all {
 			break
 		}
+		time.Sleep(time.Millisecond)
+	}
+	// The send fails and the purge of everything waits for its retry, an hour away.
+	for st := q.Stats(); st.Failures != 1 || st.Waiting != 1 || st.Sent != 0; st = q.Stats() {
 		time.Sleep(time.Millisecond)
 	}
 	cancel()

@@ -86,6 +86,8 @@ type Comments interface {
 	DoneNotice(ctx context.Context, id int64) error
 	// RetryNotice counts a failed attempt and makes the notification due again at next.
 	RetryNotice(ctx context.Context, id int64, next time.Time) error
+	// QueuedNotices is how many notifications wait in the outbox, due or not.
+	QueuedNotices(ctx context.Context) (int, error)
 	// EraseCommenter anonymises every comment by email (name "Anonymous"; email, website, IP and
 	// user agent removed; the text kept, as WordPress's eraser does) and forgets its verification.
 	// Bans stay: keeping abusers out is a legitimate interest. It returns how many comments it

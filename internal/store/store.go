@@ -217,3 +217,14 @@ type Jobs interface {
 	// dies frees the job for the others within seconds.
 	Exclusive(ctx context.Context, name string, fn func(ctx context.Context) error) (ran bool, err error)
 }
+
+// PoolStats describe a driver's database connections, for the operator's metrics. Each driver's
+// DB has a PoolStats method returning them.
+type PoolStats struct {
+	// Open, InUse and Idle count the connections now; Max is the pool's limit.
+	Open, InUse, Idle, Max int
+	// Waits counts the times a query waited for a free connection since start, and WaitTime is
+	// how long they waited in all.
+	Waits    int64
+	WaitTime time.Duration
+}

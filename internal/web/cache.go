@@ -232,14 +232,14 @@ type pageCache struct {
 	byDep   map[string]map[string]struct{} // dependency → cache keys
 	touched map[string]int64               // dependency → seq of its latest change
 	size    int
-	// onChange, when set, is called (without the lock) with the keys of each batch of changes
-	// applied, or with nil when the cache started afresh and everything may have changed.
-	onChange func(keys []string)
 	// facts holds stories without their bodies, by ID, for the checks of a comment post:
 	// dropped, as pages are, when the change log names them.
 	facts map[int64]*article.Article
 
 	hits, misses, evictions atomic.Int64
+	// invalidations counts pages dropped because something they show changed (a whole
+	// emptying counts the pages it dropped).
+	invalidations atomic.Int64
 	// settings is set when the log says the site's settings changed (or changes were missed):
 	// the Server reads them again.
 	settings atomic.Bool
@@ -266,15 +266,17 @@ func newPageCache(changes changeLog, now func() time.Time, maxSize int) *pageCac
 
 // CacheStats are the page cache's counters since start.
 type CacheStats struct {
-	Hits, Misses, Evictions int64
-	Pages, Bytes, MaxBytes  int
+	Hits, Misses, Evictions, Invalidations int64
+	Pages, Bytes, MaxBytes                 int
+	// Applied is the change log position the cache has applied (0 before its first look).
+	Applied int64
 }
 
 func (c *pageCache) stats() CacheStats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return CacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Evictions: c.evictions.Load(),
-		Pages: len(c.pages), Bytes: c.size, MaxBytes: c.maxSize}
+		Invalidations: c.invalidations.Load(), Pages: len(c.pages), Bytes: c.size, MaxBytes: c.maxSize, Applied: c.seq}
 }
 
 // maxChanges is how many change-log entries one sync reads. More waiting (an import, a server
@@ -319,19 +321,16 @@ func (c *pageCache) sync(ctx context.Context) (int64, error) {
 		c.mu.Unlock()
 		return seq, nil
 	}
-	var applied []string
 	if len(changes) > 0 && (changes[0].Seq != seq+1 || changes[len(changes)-1].Seq != latest) {
 		// Missed changes: pruned from the log, or too many to read. Start afresh.
 		c.purgeLocked()
 		c.seq, c.floor = latest, latest
 		c.settings.Store(true)
 	} else {
-		applied = make([]string, 0, len(changes))
 		for _, ch := range changes {
 			if ch.Seq <= c.seq {
 				continue
 			}
-			applied = append(applied, ch.Key)
 			if ch.Key == "settings" {
 				c.settings.Store(true)
 			}
@@ -342,15 +341,12 @@ func (c *pageCache) sync(ctx context.Context) (int64, error) {
 			}
 			for key := range c.byDep[ch.Key] {
 				c.removeLocked(key)
+				c.invalidations.Add(1)
 			}
 		}
 		c.seq = latest
 	}
-	onChange := c.onChange
 	c.mu.Unlock()
-	if onChange != nil {
-		onChange(applied)
-	}
 	return latest, nil
 }
 
@@ -448,19 +444,15 @@ func (c *pageCache) removeLocked(key string) {
 	}
 }
 
-// drop removes the pages that depend on any of deps, as a change to them would, and tells
-// onChange, so that shared caches drop them too.
+// drop removes the pages that depend on any of deps, as a change to them would.
 func (c *pageCache) drop(deps []string) {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	for _, d := range deps {
 		for key := range c.byDep[d] {
 			c.removeLocked(key)
+			c.invalidations.Add(1)
 		}
-	}
-	onChange := c.onChange
-	c.mu.Unlock()
-	if onChange != nil {
-		onChange(deps)
 	}
 }
 
@@ -472,6 +464,7 @@ func (c *pageCache) purge() {
 }
 
 func (c *pageCache) purgeLocked() {
+	c.invalidations.Add(int64(len(c.pages)))
 	c.pages, c.byDep, c.touched, c.size = map[string]*list.Element{}, map[string]map[string]struct{}{}, map[string]int64{}, 0
 	c.facts = map[int64]*article.Article{}
 	c.lru.Init()

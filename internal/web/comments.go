@@ -160,6 +160,13 @@ func (s *Server) handlePostComment(w http.ResponseWriter, r *http.Request) {
 		Notify: in.Notify, Verify: f.Get("verify") != "" && s.cfg.Mail}
 	ctx := r.Context()
 	a, err := s.storyFacts(ctx, in.ArticleID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		// The database is down or restarting: the reader keeps their text.
+		s.observeComment("failed")
+		form.ArticleID, form.Mail = in.ArticleID, s.cfg.Mail
+		s.commentUnsaved(w, r, form, err)
+		return
+	}
 	if err != nil || !a.Live(s.now()) {
 		s.fail(w, r, badRequest("That story does not take comments."))
 		return
@@ -188,11 +195,37 @@ func (s *Server) handlePostComment(w http.ResponseWriter, r *http.Request) {
 				s.log.ErrorContext(ctx, "comment failed", slog.Any("err", err))
 			}
 		}
+		if ok {
+			s.observeComment("rejected")
+		} else {
+			s.observeComment("failed")
+		}
 		form.Token = comment.NewFormToken(s.secret, a.ID, s.now())
 		s.commentRejected(w, r, a, form, code)
 		return
 	}
+	s.observeComment(commentOutcome(c.Status))
 	s.commentAccepted(w, r, a, c, s.returningToken(ctx, in, c))
+}
+
+// observeComment tells the observer, if any, what became of a posted comment.
+func (s *Server) observeComment(outcome string) {
+	if s.cfg.Observer != nil {
+		s.cfg.Observer.Comment(outcome)
+	}
+}
+
+// commentOutcome names a stored comment's status for the metrics.
+func commentOutcome(st comment.Status) string {
+	switch st {
+	case comment.Approved:
+		return "approved"
+	case comment.Pending:
+		return "held"
+	case comment.Spam:
+		return "spam"
+	}
+	return string(st)
 }
 
 // errConfirm asks a reader without JavaScript to post the form again, now with a token.
@@ -353,11 +386,32 @@ func (s *Server) commentRejected(w http.ResponseWriter, r *http.Request, a *arti
 	}
 	resp, err := s.renderStory(r, a, 0, form, 0)
 	if err != nil {
-		s.fail(w, r, err)
+		form.ArticleID, form.Mail = a.ID, s.cfg.Mail
+		s.commentUnsaved(w, r, form, err)
 		return
 	}
 	resp.status, resp.cacheControl = code, "private, no-store" // it holds the reader's text and token
 	resp.write(w, r)
+}
+
+// commentUnsaved answers a comment the site could not take for a fault of its own (the database
+// down or restarting) when even the story cannot be shown: the error page, holding the reader's
+// text in the form to post again.
+func (s *Server) commentUnsaved(w http.ResponseWriter, r *http.Request, form *commentForm, err error) {
+	code, msg := statusOf(err)
+	if code == 499 {
+		return // the reader went away
+	}
+	if code >= 500 {
+		s.log.ErrorContext(r.Context(), "comment failed", slog.Any("err", err))
+	}
+	if wantsJSON(r) {
+		writeJSON(w, code, commentReply{Message: msg})
+		return
+	}
+	form.Message = "Your comment was not saved, but it is below: please post it again in a moment."
+	form.Token = comment.NewFormToken(s.secret, form.ArticleID, s.now())
+	s.showError(w, r, &errorPage{Code: code, Message: msg, Comments: &commentSection{Open: true, Form: *form}})
 }
 
 // handleAvatar serves GET /avatars/{key}: the identicon of a commenter, made from the keyed

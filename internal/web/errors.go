@@ -60,7 +60,13 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 
 // errorPage renders the site's error page with the given status.
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, code int, msg string) {
-	p := &errorPage{Layout: s.layout(r, http.StatusText(code)), Code: code, Message: msg}
+	s.showError(w, r, &errorPage{Code: code, Message: msg})
+}
+
+// showError renders the error page p.
+func (s *Server) showError(w http.ResponseWriter, r *http.Request, p *errorPage) {
+	code, msg := p.Code, p.Message
+	p.Layout = s.layout(r, http.StatusText(code))
 	p.NoIndex, p.Canonical = true, "" // an error is no page's canonical form
 	body, err := s.views.render("error", p)
 	if err != nil {
@@ -69,6 +75,9 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, code int, msg
 		return
 	}
 	resp := newResponse(code, "text/html; charset=utf-8", body)
+	if p.Comments != nil {
+		resp.cacheControl = "private, no-store" // it holds the reader's text and token
+	}
 	resp.write(w, r)
 }
 

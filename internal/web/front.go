@@ -245,6 +245,16 @@ func (s *Server) expireFront() {
 		deps = append(deps, breakingDep)
 	}
 	if len(deps) > 0 {
-		s.cache.drop(slices.Compact(deps))
+		// No change is logged when a pin's time passes: every node drops its own pages, and
+		// each tells the shared caches, which a repeated purge does no harm.
+		deps = slices.Compact(deps)
+		s.cache.drop(deps)
+		if s.cfg.Purge != nil {
+			keys := make([]string, len(deps))
+			for i, d := range deps {
+				keys[i] = SurrogateKey(d)
+			}
+			s.cfg.Purge(keys)
+		}
 	}
 }

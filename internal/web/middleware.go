@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -94,6 +95,11 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
+		if s.cfg.Observer != nil {
+			// The mux sets the pattern on the request it is handed: a bounded set of names,
+			// unlike paths.
+			s.cfg.Observer.Request(r.Pattern, cmp.Or(sw.status, http.StatusOK), time.Since(start))
+		}
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.Int("status", sw.status), slog.Int("bytes", sw.size),

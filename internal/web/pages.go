@@ -132,6 +132,9 @@ type errorPage struct {
 	Layout
 	Code    int
 	Message string
+	// Comments, when set, holds a comment the site could not take, in its form to post again.
+	Comments *commentSection
+	URL      string // the story's address, for the form's "Cancel reply" link
 }
 
 // pageTitle is the document title of page n of a listing named name (the front page when

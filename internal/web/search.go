@@ -1,6 +1,8 @@
 package web
 
 import (
+	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -19,12 +21,18 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	q := strings.TrimSpace(strings.ToValidUTF8(r.URL.Query().Get("q"), ""))
 	q = strings.ReplaceAll(q, "\x00", "")
 	p := &searchPage{Layout: s.layout(r, "Search"), Query: q}
+	status := http.StatusOK
 	p.Layout.Query, p.NoIndex = q, true
 	if q != "" {
 		p.Title = "Search: " + truncate(q, 60)
 		hits, total, err := s.store.SearchArticles(r.Context(), store.SearchQuery{Text: q, LiveAt: s.now(),
 			Limit: s.cfg.PageSize, Offset: (page - 1) * s.cfg.PageSize})
-		if err != nil {
+		if errors.Is(err, store.ErrBusy) {
+			// Too long a search (or a busy database): the search page, asking for another try.
+			p.Message = "That search took too long to answer. Please try again, with fewer or different words."
+			status = http.StatusServiceUnavailable
+			s.log.WarnContext(r.Context(), "search gave up", slog.String("q", truncate(q, 100)), slog.Any("err", err))
+		} else if err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -41,9 +49,11 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		if p.Pager.Prev != "" {
 			p.Pager.Prev = strings.Replace(p.Pager.Prev, "?page=", "&page=", 1)
 		}
-		if total == 0 {
+		switch {
+		case status != http.StatusOK: // the message says why
+		case total == 0:
 			p.Message = "No stories match your search. Try fewer or different words."
-		} else if len(hits) == 0 {
+		case len(hits) == 0:
 			p.Message = "There are no more results; go back to the first page."
 		}
 	}
@@ -52,5 +62,6 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	resp.status = status
 	resp.write(w, r)
 }

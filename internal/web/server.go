@@ -42,7 +42,8 @@ type Config struct {
 	// Shared is how browsers and shared caches (a CDN, Varnish, nginx) may keep public pages.
 	Shared SharedCache
 	// Purge, when set, is told the surrogate keys of pages that changed, to purge them from
-	// the shared caches in front of the site ("" for everything). It must not block.
+	// the shared caches in front of the site (nil for everything), by SendPurges. It must not
+	// block.
 	Purge func(keys []string)
 	// CommentSettings returns the discussion settings in force (default comment.DefaultSettings).
 	CommentSettings func() comment.Settings
@@ -70,6 +71,20 @@ type Config struct {
 	// MediaPublicURL, when set, is the public address of the library's bucket (no trailing
 	// slash): /media/NAME answers 302 to MediaPublicURL/NAME instead of the node reading the file.
 	MediaPublicURL string
+	// Observer, when set, hears of every request and every comment posted, for metrics.
+	Observer Observer
+}
+
+// Observer hears what the site does, for the operator's metrics. Its methods are called from
+// request goroutines, concurrently, and must not block.
+type Observer interface {
+	// Request is told of each answered request: its route pattern as routes registers it ("" when
+	// none matched), its status and how long it took.
+	Request(route string, status int, took time.Duration)
+	// Comment is told of each comment posted through the form: "approved", "held", "spam",
+	// "rejected" (the policy refused it, the reader got the form back) or "failed" (a fault on
+	// the site's side).
+	Comment(outcome string)
 }
 
 // Passwords checks and hashes staff members' passwords; account.Hasher is the product's.
@@ -122,6 +137,7 @@ type Server struct {
 	views    *views
 	assets   *assets
 	cache    *pageCache
+	purges   *purgeFollower
 	mux      *http.ServeMux
 	patterns []string // every route's pattern, as routes registers them
 	h        http.Handler
@@ -170,19 +186,9 @@ func New(cfg Config, st store.Store, log *slog.Logger, now func() time.Time) (*S
 		return nil, err
 	}
 	s := &Server{cfg: cfg, store: st, log: log, now: now, assets: a, secret: secret, shared: cfg.Shared.header(),
-		cache: newPageCache(st, now, cfg.CacheBytes), mux: http.NewServeMux()}
-	if cfg.Purge != nil {
-		s.cache.onChange = func(keys []string) {
-			if keys == nil {
-				cfg.Purge(nil)
-				return
-			}
-			out := make([]string, len(keys))
-			for i, k := range keys {
-				out[i] = SurrogateKey(k)
-			}
-			cfg.Purge(out)
-		}
+		cache: newPageCache(st, now, cfg.CacheBytes), purges: &purgeFollower{}, mux: http.NewServeMux()}
+	if s.purges.seq, err = st.LatestChange(context.Background()); err != nil {
+		return nil, err
 	}
 	if s.views, err = parseViews(s.funcs()); err != nil {
 		return nil, err

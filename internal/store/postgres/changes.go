@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -50,8 +51,8 @@ func (s Store) LatestChange(ctx context.Context) (int64, error) {
 // sequence number as its payload.
 const changeChannel = "broadsheet_changes"
 
-// ChangeMark implements store.Changes. It moves when a write of this process returns and when
-// the listener hears of any commit that changed something; while the listener is not connected
+// ChangeMark implements store.Changes. It moves when a write of this process returns, when
+// the listener hears of any commit that changed something, and every PollInterval; while the listener is not connected
 // (at start, or after its connection was lost) notifications may be missed, so every call moves
 // it, and a cache reads the change log each time as it did before the mark.
 func (s Store) ChangeMark() uint64 {
@@ -67,8 +68,31 @@ func (db *DB) startListener() {
 	db.stopListen, db.listenDone = stop, make(chan struct{})
 	go func() {
 		defer close(db.listenDone)
+		var wg sync.WaitGroup
+		wg.Go(func() { db.poll(ctx) })
 		db.listen(ctx)
+		wg.Wait()
 	}()
+}
+
+// PollInterval bounds how stale a node's view of the change log can be when a notification is
+// lost: the change mark moves at least this often, so a page cache reads the log's tail (a
+// query that finds nothing, most of the time) at least once in each interval.
+const PollInterval = time.Second
+
+// poll moves the change mark every PollInterval until ctx ends: the safety net under the
+// notifications.
+func (db *DB) poll(ctx context.Context) {
+	t := time.NewTicker(PollInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			db.mark.Add(1)
+		}
+	}
 }
 
 // listen holds a connection of its own (outside the pool) listening on changeChannel until ctx

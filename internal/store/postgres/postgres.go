@@ -50,6 +50,9 @@ type Options struct {
 	// Retries is how many times a transaction that hit a serialization failure or a deadlock is
 	// run again before it answers store.ErrBusy (default 5).
 	Retries int
+	// SearchTimeout bounds a reader's search (statement_timeout, default 3s): a pathological
+	// one answers store.ErrBusy rather than hold a connection and a core.
+	SearchTimeout time.Duration
 }
 
 // DB is an open PostgreSQL site database. It implements store.Store.
@@ -58,6 +61,8 @@ type DB struct {
 	pool    *pgxpool.Pool
 	where   string // host and database, for messages; never the password
 	retries int
+	// searchTimeout is statement_timeout for searches, in milliseconds.
+	searchTimeout int64
 
 	// mark is the change mark (ChangeMark): own commits move it when they return, and the
 	// listener moves it on every notification of another's commit.
@@ -95,7 +100,11 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %s: %w", where, err)
 	}
-	db := &DB{pool: pool, where: where, retries: opt.Retries, wakes: map[*func(int64)]struct{}{}}
+	if opt.SearchTimeout <= 0 {
+		opt.SearchTimeout = 3 * time.Second
+	}
+	db := &DB{pool: pool, where: where, retries: opt.Retries, wakes: map[*func(int64)]struct{}{},
+		searchTimeout: max(opt.SearchTimeout.Milliseconds(), 1)}
 	db.Store = Store{db: db}
 	if err := db.reach(ctx, opt); err != nil {
 		pool.Close()
@@ -300,6 +309,8 @@ func translate(err error) error {
 		case strings.HasPrefix(pe.Code, "08"), pe.Code == "57P01", pe.Code == "57P02", pe.Code == "57P03":
 			// The connection was lost or the server is shutting down or starting.
 			return fmt.Errorf("%w: %w", store.ErrBusy, err)
+		case pe.Code == "57014": // query_canceled: statement_timeout
+			return fmt.Errorf("%w: the query took too long: %w", store.ErrBusy, err)
 		}
 		return err
 	}
@@ -404,4 +415,11 @@ func nullID(id int64) any {
 		return nil
 	}
 	return id
+}
+
+// PoolStats reports the connection pool's counters.
+func (db *DB) PoolStats() store.PoolStats {
+	st := db.pool.Stat()
+	return store.PoolStats{Open: int(st.TotalConns()), InUse: int(st.AcquiredConns()), Idle: int(st.IdleConns()),
+		Max: int(st.MaxConns()), Waits: st.EmptyAcquireCount(), WaitTime: st.EmptyAcquireWaitTime()}
 }

@@ -33,7 +33,7 @@ func TestConformance(t *testing.T) {
 }
 
 // open opens the database at url and closes it when the test ends.
-func open(t *testing.T, url string, opt postgres.Options) *postgres.DB {
+func open(t testing.TB, url string, opt postgres.Options) *postgres.DB {
 	t.Helper()
 	db, err := postgres.Open(t.Context(), url, opt)
 	if err != nil {
@@ -44,7 +44,7 @@ func open(t *testing.T, url string, opt postgres.Options) *postgres.DB {
 }
 
 // raw connects to url as another program would.
-func raw(t *testing.T, url string) *pgx.Conn {
+func raw(t testing.TB, url string) *pgx.Conn {
 	t.Helper()
 	conn, err := pgx.Connect(t.Context(), url)
 	if err != nil {

@@ -2,9 +2,13 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/store"
@@ -53,6 +57,26 @@ func (s Store) SearchArticles(ctx context.Context, q store.SearchQuery) ([]store
 	text := searchText(q.Text)
 	if text == "" {
 		return nil, 0, nil
+	}
+	if s.tx == nil {
+		// Its own read-only transaction, so that the time limit holds for its statements alone.
+		var hits []store.SearchHit
+		var total int
+		err := pgx.BeginTxFunc(ctx, s.db.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `SELECT set_config('statement_timeout', $1, true)`, strconv.FormatInt(s.db.searchTimeout, 10)); err != nil {
+				return fmt.Errorf("postgres: search: %w", err)
+			}
+			var err error
+			hits, total, err = Store{db: s.db, tx: tx}.SearchArticles(ctx, q)
+			return err
+		})
+		if err != nil {
+			if !errors.Is(err, store.ErrBusy) {
+				err = translate(err) // the statements' own come back translated, a timeout as ErrBusy
+			}
+			return nil, 0, err
+		}
+		return hits, total, nil
 	}
 	live := q.LiveAt.UnixMicro()
 	const from = ` FROM article_search f JOIN articles a ON a.id = f.article_id,

@@ -513,6 +513,16 @@ func (s Store) DueNotices(ctx context.Context, now time.Time, limit int) ([]stor
 	return list, nil
 }
 
+// QueuedNotices implements store.Comments.
+func (s Store) QueuedNotices(ctx context.Context) (int, error) {
+	n := 0
+	err := s.each(ctx, `SELECT count(*) FROM comment_notices`, nil, func(sc func(...any) error) error { return sc(&n) })
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: queued notices: %w", err)
+	}
+	return n, nil
+}
+
 // DoneNotice implements store.Comments.
 func (s Store) DoneNotice(ctx context.Context, id int64) error {
 	err := s.write(ctx, func(q querier) error {

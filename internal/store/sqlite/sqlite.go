@@ -355,3 +355,18 @@ func int64Args(ids []int64) []any {
 	}
 	return args
 }
+
+// PoolStats reports the writer's and the readers' connections together.
+func (db *DB) PoolStats() store.PoolStats {
+	var out store.PoolStats
+	for _, p := range []*sql.DB{db.w, db.r} {
+		st := p.Stats()
+		out.Open += st.OpenConnections
+		out.InUse += st.InUse
+		out.Idle += st.Idle
+		out.Max += st.MaxOpenConnections
+		out.Waits += st.WaitCount
+		out.WaitTime += st.WaitDuration
+	}
+	return out
+}

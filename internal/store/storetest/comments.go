@@ -77,6 +77,41 @@ func commentOpts() cmp.Options {
 
 func commentChecks() []check {
 	return []check{
+		{"Outbox", func(t *testing.T, s store.Store) {
+			ctx := t.Context()
+			a := story("commented")
+			create(t, s, a)
+			c := remark(a.ID, "Held for a look.")
+			post(t, s, c)
+			queued := func(want int) {
+				t.Helper()
+				if n, err := s.QueuedNotices(ctx); err != nil || n != want {
+					t.Fatalf("QueuedNotices = %d, %v; want %d", n, err, want)
+				}
+			}
+			queued(0)
+			for _, kind := range []string{comment.NoticeHeld, comment.NoticeHeld} {
+				if err := s.QueueNotice(ctx, c.ID, kind, at(0)); err != nil {
+					t.Fatalf("QueueNotice = %v", err)
+				}
+			}
+			queued(2)
+			due, err := s.DueNotices(ctx, at(0), 10)
+			if err != nil || len(due) != 2 || due[0].CommentID != c.ID || due[0].Kind != comment.NoticeHeld {
+				t.Fatalf("DueNotices = %+v, %v; want the two notices of comment %d", due, err, c.ID)
+			}
+			if err := s.RetryNotice(ctx, due[0].ID, at(time.Hour)); err != nil {
+				t.Fatalf("RetryNotice = %v", err)
+			}
+			if later, err := s.DueNotices(ctx, at(0), 10); err != nil || len(later) != 1 || later[0].ID != due[1].ID {
+				t.Errorf("DueNotices after a retry later = %+v, %v; want only notice %d", later, err, due[1].ID)
+			}
+			queued(2) // a notice due later still waits
+			if err := s.DoneNotice(ctx, due[1].ID); err != nil {
+				t.Fatalf("DoneNotice = %v", err)
+			}
+			queued(1)
+		}},
 		{"CreateThenRead", func(t *testing.T, s store.Store) {
 			a := story("commented")
 			create(t, s, a)

@@ -209,19 +209,72 @@ func (c *cluster) initdb() error {
 		"--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync").CombinedOutput(); err != nil {
 		return fmt.Errorf("initdb: %v\n%s", err, out)
 	}
-	opts := strings.Join([]string{
-		"-c listen_addresses=127.0.0.1", "-c port=" + strconv.Itoa(c.port), "-c unix_socket_directories=" + dir,
-		"-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c wal_level=minimal",
-		"-c max_wal_senders=0", "-c max_connections=300", "-c shared_buffers=32MB", "-c deadlock_timeout=100ms",
-	}, " ")
-	if out, err := c.command("pg_ctl", "start", "-w", "-t", "60", "-D", data, "-l", filepath.Join(dir, "log"),
-		"-o", opts).CombinedOutput(); err != nil {
-		log, _ := os.ReadFile(filepath.Join(dir, "log"))
-		return fmt.Errorf("pg_ctl start: %v\n%s\n%s", err, out, log)
+	if err := c.startServer(); err != nil {
+		return err
 	}
 	c.base = (&url.URL{Scheme: "postgres", User: url.User("postgres"), Path: "/postgres",
 		RawQuery: url.Values{"host": {dir}, "port": {strconv.Itoa(c.port)}, "sslmode": {"disable"}}.Encode()}).String()
 	return nil
+}
+
+// startServer starts the private cluster's server and waits until it accepts connections.
+func (c *cluster) startServer() error {
+	opts := strings.Join([]string{
+		"-c listen_addresses=127.0.0.1", "-c port=" + strconv.Itoa(c.port), "-c unix_socket_directories=" + c.dir,
+		"-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c wal_level=minimal",
+		"-c max_wal_senders=0", "-c max_connections=300", "-c shared_buffers=32MB", "-c deadlock_timeout=100ms",
+	}, " ")
+	if out, err := c.command("pg_ctl", "start", "-w", "-t", "60", "-D", filepath.Join(c.dir, "data"), "-l", filepath.Join(c.dir, "log"),
+		"-o", opts).CombinedOutput(); err != nil {
+		log, _ := os.ReadFile(filepath.Join(c.dir, "log"))
+		return fmt.Errorf("pg_ctl start: %v\n%s\n%s", err, out, log)
+	}
+	return nil
+}
+
+// Cluster is a private PostgreSQL cluster of one test's own, which the test may stop and start
+// again as an operator restarting the server does. It is deleted when the test ends.
+type Cluster struct{ c *cluster }
+
+// Private starts a cluster of the test's own. It takes seconds, so use it only where the
+// package's shared cluster will not do (stopping the server would stop every test). It needs
+// PostgreSQL's server programs on this machine; without them it skips the test, or fails it under
+// BROADSHEET_REQUIRE_POSTGRES=1.
+func Private(t testing.TB) *Cluster {
+	t.Helper()
+	bin := Bin()
+	if bin == "" {
+		if os.Getenv("BROADSHEET_REQUIRE_POSTGRES") != "1" {
+			t.Skip(errNoServer)
+		}
+		t.Fatal(errNoServer)
+	}
+	c := &cluster{bin: bin}
+	if err := c.initdb(); err != nil {
+		c.stop()
+		t.Fatalf("PostgreSQL for tests: %v", err)
+	}
+	t.Cleanup(c.stop)
+	return &Cluster{c: c}
+}
+
+// URL is the address of the cluster's "postgres" database, as its superuser over its socket.
+func (p *Cluster) URL() string { return p.c.base }
+
+// Stop stops the server as an operator's restart does (fast shutdown: sessions are ended).
+func (p *Cluster) Stop(t testing.TB) {
+	t.Helper()
+	if out, err := p.c.command("pg_ctl", "stop", "-w", "-m", "fast", "-D", filepath.Join(p.c.dir, "data")).CombinedOutput(); err != nil {
+		t.Fatalf("pg_ctl stop: %v\n%s", err, out)
+	}
+}
+
+// Start starts the stopped server again, on the same address.
+func (p *Cluster) Start(t testing.TB) {
+	t.Helper()
+	if err := p.c.startServer(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func (c *cluster) command(name string, args ...string) *exec.Cmd {
