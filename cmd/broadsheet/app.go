@@ -15,6 +15,7 @@ import (
 
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/demo"
+	"github.com/broadsheet/broadsheet/internal/embed"
 	"github.com/broadsheet/broadsheet/internal/mail"
 	"github.com/broadsheet/broadsheet/internal/media"
 	"github.com/broadsheet/broadsheet/internal/purge"
@@ -169,7 +170,8 @@ func (m *Main) Run(ctx context.Context) error {
 	wcfg := web.Config{Title: m.Config.Title, Description: m.Config.Description,
 		BaseURL: m.Config.baseURL(ln.Addr().String()), Location: loc, Renderer: m.Renderer, Notify: m.wakeNotifier,
 		TrustedProxies: proxies, CacheBytes: m.Config.CacheMB << 20, Shared: m.Config.Shared, Media: m.Media, Mail: sender != nil,
-		MediaPublicURL: strings.TrimRight(m.Config.MediaPublicURL, "/")}
+		MediaPublicURL: strings.TrimRight(m.Config.MediaPublicURL, "/"),
+		Embeds:         &embed.Fetcher{Client: embed.NewClient(embed.Public)}}
 	var purges *purge.Queue
 	if len(targets) > 0 {
 		purges = purge.NewQueue(purge.Config{}, m.Log, targets...)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/broadsheet/broadsheet/internal/account"
 	"github.com/broadsheet/broadsheet/internal/article"
+	"github.com/broadsheet/broadsheet/internal/embed"
 	"github.com/broadsheet/broadsheet/internal/media"
 	"github.com/broadsheet/broadsheet/internal/store"
 )
@@ -674,7 +675,7 @@ func (s *Server) saveStory(ctx context.Context, u *account.User, before, after *
 		return &editConflict{current: before}
 	}
 	auto := after.Slug == ""
-	if err := s.cfg.Renderer.Prepare(after); err != nil {
+	if err := s.cfg.Renderer.Prepare(after, s.embedCards(ctx, u, before, after)...); err != nil {
 		return err
 	}
 	if auto {
@@ -737,7 +738,11 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, u *account.User
 		s.adminFail(w, r, u, account.Forbid(u, account.CreateStory))
 		return
 	}
-	if err := s.cfg.Renderer.Prepare(a); err != nil {
+	var known []embed.Card
+	if before != nil {
+		known = embed.Stored(before.BodyHTML) // a preview fetches nothing
+	}
+	if err := s.cfg.Renderer.Prepare(a, known...); err != nil {
 		p, perr := s.editor(r, u, before, readStoryForm(r.PostForm))
 		if perr != nil {
 			s.adminFail(w, r, u, perr)

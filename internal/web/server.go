@@ -16,6 +16,7 @@ import (
 	"github.com/broadsheet/broadsheet/internal/account"
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/comment"
+	"github.com/broadsheet/broadsheet/internal/embed"
 	"github.com/broadsheet/broadsheet/internal/media"
 	"github.com/broadsheet/broadsheet/internal/store"
 )
@@ -68,6 +69,10 @@ type Config struct {
 	// MediaPublicURL, when set, is the public address of the library's bucket (no trailing
 	// slash): /media/NAME answers 302 to MediaPublicURL/NAME instead of the node reading the file.
 	MediaPublicURL string
+	// Embeds fetches, when a story is saved, the cards (title, author, provider, thumbnail) of
+	// the addresses alone on its lines; nil fetches nothing, and those addresses show as the
+	// built-in facades or plain links.
+	Embeds *embed.Fetcher
 }
 
 // Passwords checks a staff member's password; account.Hasher is the product's. Authenticate
