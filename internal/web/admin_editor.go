@@ -133,6 +133,9 @@ type editorPage struct {
 	// ShowNotes offers the updates-and-corrections box: only a published story has readers to
 	// tell of a change.
 	ShowNotes bool
+	// PlainLinks are the addresses alone on their lines that the last save could not describe
+	// (embedCards): readers see them as plain links.
+	PlainLinks []string
 }
 
 // editorButtons are the actions the user may take on the story.
@@ -313,6 +316,7 @@ func (s *Server) handleEditStory(w http.ResponseWriter, r *http.Request, u *acco
 		s.adminFail(w, r, u, err)
 		return
 	}
+	p.PlainLinks = s.plainLinks(a)
 	switch msg := r.URL.Query().Get("msg"); {
 	case msg == "scheduled" && a.Status == article.Scheduled:
 		p.Flash = "Scheduled for " + s.publishedWhen(a) + ". It will be published then."

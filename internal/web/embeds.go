@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"log/slog"
+	"slices"
 
 	"github.com/broadsheet/broadsheet/internal/account"
 	"github.com/broadsheet/broadsheet/internal/article"
@@ -51,4 +52,26 @@ func (s *Server) embedCards(ctx context.Context, u *account.User, before, after 
 		s.log.InfoContext(ctx, "embed: address not described", slog.String("url", addr), slog.Any("err", err))
 	}
 	return cards
+}
+
+// plainLinks returns the addresses alone on the lines of a's body that show as plain links:
+// neither a built-in provider's nor described at its last save. Nothing when the site fetches
+// no descriptions.
+func (s *Server) plainLinks(a *article.Article) []string {
+	if s.cfg.Embeds == nil {
+		return nil
+	}
+	urls, err := s.cfg.Renderer.Addresses(a.Body)
+	if err != nil || len(urls) == 0 {
+		return nil
+	}
+	cards := embed.Stored(a.BodyHTML)
+	var plain []string
+	for _, u := range urls {
+		if _, ok := embed.Lookup(u); ok || slices.ContainsFunc(cards, func(c embed.Card) bool { return c.URL == u }) {
+			continue
+		}
+		plain = append(plain, u)
+	}
+	return plain
 }

@@ -118,6 +118,11 @@ func TestSaveFetchesEmbedCards(t *testing.T) {
 	if !strings.Contains(a.BodyHTML, `<p>`+other.URL+`/other</p>`) {
 		t.Errorf("the address of the site that is down is not a plain link:\n%s", a.BodyHTML)
 	}
+	edit := b.mustGet("/admin/stories/"+itoa64(a.ID)+"/", http.StatusOK)
+	if !strings.Contains(edit, "Readers see these addresses as plain links") || !strings.Contains(edit, "<li>"+other.URL+"/other</li>") ||
+		strings.Contains(edit, "<li>"+other.URL+"/story</li>") {
+		t.Errorf("the editor does not say which address shows as a plain link")
+	}
 	if got := other.hits.Load(); got != 4 {
 		t.Errorf("the second save asked the other site %d times, want once (for the new address)", got-3)
 	}
