@@ -552,3 +552,41 @@ func nodeText(n *nethtml.Node) string {
 	walk(n)
 	return strings.Join(strings.Fields(b.String()), " ")
 }
+
+// Providers returns the names of the built-in providers, in the order Lookup tries them.
+func Providers() []string {
+	names := make([]string, len(providers))
+	for i, p := range providers {
+		names[i] = p.name
+	}
+	return names
+}
+
+// reFacade is a facade as the article sanitiser writes it (attributes in name order).
+var reFacade = regexp.MustCompile(`<a class="embed-facade" data-embed="([^"<>]+)" data-provider="([A-Za-z ]{1,40})" href="[^"<>]*">(.*?)</a>`)
+
+// reWhat is a facade's label.
+var reWhat = regexp.MustCompile(`<span class="embed-(?:title|what)">([^<]{0,400})</span>`)
+
+// Immediate returns sanitised body with the facades of the providers that load names (the
+// site's choice, for providers it trusts, such as its own charts) replaced by their frames,
+// which load with the page. The frame addresses are the facades' own, which the sanitiser
+// checked against SrcPattern; the page's frame-src is Frames of body either way.
+func Immediate(body string, load []string) string {
+	if len(load) == 0 || !strings.Contains(body, `class="embed-facade"`) {
+		return body
+	}
+	return reFacade.ReplaceAllStringFunc(body, func(a string) string {
+		m := reFacade.FindStringSubmatch(a)
+		if !slices.Contains(load, m[2]) {
+			return a
+		}
+		label := m[2]
+		if w := reWhat.FindAllStringSubmatch(m[3], -1); len(w) > 0 {
+			label += ": " + w[len(w)-1][1] // the title when the card has one, else what it is
+		}
+		return `<iframe class="embed-frame" src="` + m[1] + `" title="` + label + `" loading="lazy"` +
+			` allow="encrypted-media; picture-in-picture; fullscreen; clipboard-write" allowfullscreen` +
+			` referrerpolicy="strict-origin-when-cross-origin"></iframe>`
+	})
+}

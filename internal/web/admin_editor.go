@@ -773,7 +773,7 @@ func (s *Server) showPreview(w http.ResponseWriter, r *http.Request, a *article.
 		a.UpdatedAt = a.PublishedAt
 	}
 	p := &storyPage{Layout: s.layout(r, "Preview: "+a.Title), Article: a, URL: s.abs(s.permalink(a)),
-		Body: template.HTML(a.BodyHTML)}
+		Body: s.storyBody(a)}
 	p.NoIndex = true
 	p.Description = article.Excerpt(a.Description(a.BodyText), 200)
 	body, err := s.views.render("story", p)

@@ -127,3 +127,62 @@ func TestSaveFetchesEmbedCards(t *testing.T) {
 		t.Errorf("the second save asked the other site %d times, want once (for the new address)", got-3)
 	}
 }
+
+// TestLoadAtOnceSetting has an administrator choose to load Datawrapper's charts at once: the
+// story page then holds Datawrapper's frame, with the policy allowing it, while YouTube's embed
+// stays a facade; an unknown provider is refused; unticked, the chart is a facade again.
+func TestLoadAtOnceSetting(t *testing.T) {
+	t.Parallel()
+	n := newNewsroom(t)
+	admin := n.signIn(n.addUser("Ada Admin", account.Administrator))
+	f := newStoryForm(t, admin, "Rents rise again", "The chart:\n\nhttps://www.datawrapper.de/_/AbC12/\n\n"+
+		"The minister:\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n")
+	if resp, body := save(admin, "/admin/stories/new", f, "publish"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("publish = %d\n%.800s", resp.StatusCode, body)
+	}
+	a := loadArticle(t, n.st, "rents-rise-again")
+	story := func() (string, string) {
+		resp, body := n.browser().get(a.Path(time.UTC))
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET story = %d", resp.StatusCode)
+		}
+		return body, resp.Header.Get("Content-Security-Policy")
+	}
+	if body, _ := story(); strings.Contains(body, "<iframe") || strings.Count(body, `class="embed-facade"`) != 2 {
+		t.Fatalf("by default the story shows frames, or not two facades")
+	}
+
+	page := admin.mustGet("/admin/settings/", http.StatusOK)
+	if !strings.Contains(page, `name="load_at_once" value="Datawrapper"`) || strings.Contains(page, `value="Datawrapper" aria-describedby="embeds-hint" checked`) {
+		t.Fatalf("the settings page does not offer Datawrapper, unticked")
+	}
+	form := formValues(t, page, "/admin/settings/")
+	form.Set("load_at_once", "Nowhere TV")
+	if resp, body := admin.post("/admin/settings/", form); resp.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, "Choose among the providers listed.") {
+		t.Errorf("an unknown provider = %d, want 422 with the reason", resp.StatusCode)
+	}
+	form.Set("load_at_once", "Datawrapper")
+	if resp, _ := admin.post("/admin/settings/", form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save settings = %d", resp.StatusCode)
+	}
+	if !strings.Contains(admin.mustGet("/admin/settings/", http.StatusOK), `value="Datawrapper" aria-describedby="embeds-hint" checked`) {
+		t.Error("the settings page does not show the choice")
+	}
+	body, csp := story()
+	if !strings.Contains(body, `<iframe class="embed-frame" src="https://datawrapper.dwcdn.net/AbC12/" title="Datawrapper: Chart on Datawrapper"`) ||
+		strings.Count(body, "<iframe") != 1 || !strings.Contains(body, `data-provider="YouTube"`) {
+		t.Errorf("with Datawrapper at once the story shows:\n%s", body)
+	}
+	if !strings.Contains(csp, "frame-src https://datawrapper.dwcdn.net https://www.youtube-nocookie.com") {
+		t.Errorf("Content-Security-Policy = %q, want the two providers' frames", csp)
+	}
+
+	form.Del("load_at_once")
+	if resp, _ := admin.post("/admin/settings/", form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save settings = %d", resp.StatusCode)
+	}
+	if body, _ := story(); strings.Contains(body, "<iframe") {
+		t.Error("unticked, the story still loads the chart at once")
+	}
+}
