@@ -15,7 +15,6 @@ import (
 
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/demo"
-	"github.com/broadsheet/broadsheet/internal/embed"
 	"github.com/broadsheet/broadsheet/internal/mail"
 	"github.com/broadsheet/broadsheet/internal/media"
 	"github.com/broadsheet/broadsheet/internal/purge"
@@ -166,12 +165,16 @@ func (m *Main) Run(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
+	embeds, err := m.Config.embeds()
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	m.notify = make(chan struct{}, 1)
 	wcfg := web.Config{Title: m.Config.Title, Description: m.Config.Description,
 		BaseURL: m.Config.baseURL(ln.Addr().String()), Location: loc, Renderer: m.Renderer, Notify: m.wakeNotifier,
 		TrustedProxies: proxies, CacheBytes: m.Config.CacheMB << 20, Shared: m.Config.Shared, Media: m.Media, Mail: sender != nil,
-		MediaPublicURL: strings.TrimRight(m.Config.MediaPublicURL, "/"),
-		Embeds:         &embed.Fetcher{Client: embed.NewClient(embed.Public)}}
+		MediaPublicURL: strings.TrimRight(m.Config.MediaPublicURL, "/"), Embeds: embeds}
 	var purges *purge.Queue
 	if len(targets) > 0 {
 		purges = purge.NewQueue(purge.Config{}, m.Log, targets...)
