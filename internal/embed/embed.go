@@ -563,7 +563,7 @@ func Providers() []string {
 }
 
 // reFacade is a facade as the article sanitiser writes it (attributes in name order).
-var reFacade = regexp.MustCompile(`<a class="embed-facade" data-embed="([^"<>]+)" data-provider="([A-Za-z ]{1,40})" href="[^"<>]*">(.*?)</a>`)
+var reFacade = regexp.MustCompile(`^<a class="embed-facade" data-embed="([^"<>]+)" data-provider="([A-Za-z ]{1,40})" href="[^"<>]*">(.*)</a>$`)
 
 // reWhat is a facade's label.
 var reWhat = regexp.MustCompile(`<span class="embed-(?:title|what)">([^<]{0,400})</span>`)
@@ -573,20 +573,36 @@ var reWhat = regexp.MustCompile(`<span class="embed-(?:title|what)">([^<]{0,400}
 // which load with the page. The frame addresses are the facades' own, which the sanitiser
 // checked against SrcPattern; the page's frame-src is Frames of body either way.
 func Immediate(body string, load []string) string {
-	if len(load) == 0 || !strings.Contains(body, `class="embed-facade"`) {
+	const start = `<a class="embed-facade"`
+	if len(load) == 0 || !strings.Contains(body, start) {
 		return body
 	}
-	return reFacade.ReplaceAllStringFunc(body, func(a string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(body, start)
+		if i < 0 {
+			break
+		}
+		j := strings.Index(body[i:], "</a>")
+		if j < 0 {
+			break
+		}
+		a := body[i : i+j+len("</a>")]
+		b.WriteString(body[:i])
+		body = body[i+len(a):]
 		m := reFacade.FindStringSubmatch(a)
-		if !slices.Contains(load, m[2]) {
-			return a
+		if m == nil || !slices.Contains(load, m[2]) {
+			b.WriteString(a)
+			continue
 		}
 		label := m[2]
 		if w := reWhat.FindAllStringSubmatch(m[3], -1); len(w) > 0 {
 			label += ": " + w[len(w)-1][1] // the title when the card has one, else what it is
 		}
-		return `<iframe class="embed-frame" src="` + m[1] + `" title="` + label + `" loading="lazy"` +
+		b.WriteString(`<iframe class="embed-frame" src="` + m[1] + `" title="` + label + `" loading="lazy"` +
 			` allow="encrypted-media; picture-in-picture; fullscreen; clipboard-write" allowfullscreen` +
-			` referrerpolicy="strict-origin-when-cross-origin"></iframe>`
-	})
+			` referrerpolicy="strict-origin-when-cross-origin"></iframe>`)
+	}
+	b.WriteString(body)
+	return b.String()
 }
