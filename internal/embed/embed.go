@@ -6,6 +6,11 @@
 //
 // The facade is HTML that the article sanitiser accepts (SrcPattern says which frame addresses),
 // so it is made before sanitising, like everything else in a body.
+//
+// When a story is saved, a Fetcher describes each address alone on its line (oEmbed: title,
+// author, provider, thumbnail), for a built-in provider's facade and for any other site's link
+// card; the caller keeps the thumbnail in the site's media library, and the cards live in the
+// story's HTML (Stored reads them back), so that a page view fetches nothing.
 package embed
 
 import (
