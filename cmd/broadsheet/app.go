@@ -170,11 +170,16 @@ func (m *Main) Run(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
+	embeds, err := m.Config.embeds()
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	m.notify = make(chan struct{}, 1)
 	wcfg := web.Config{Title: m.Config.Title, Description: m.Config.Description,
 		BaseURL: m.Config.baseURL(ln.Addr().String()), Location: loc, Renderer: m.Renderer, Notify: m.wakeNotifier,
 		TrustedProxies: proxies, CacheBytes: m.Config.CacheMB << 20, Shared: m.Config.Shared, Media: m.Media, Mail: sender != nil,
-		MediaPublicURL: strings.TrimRight(m.Config.MediaPublicURL, "/")}
+		MediaPublicURL: strings.TrimRight(m.Config.MediaPublicURL, "/"), Embeds: embeds}
 	if m.metrics = m.Config.newMetrics(); m.metrics != nil {
 		wcfg.Observer = m.metrics
 	}

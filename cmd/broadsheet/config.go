@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/broadsheet/broadsheet/internal/embed"
 	"github.com/broadsheet/broadsheet/internal/mail"
 	"github.com/broadsheet/broadsheet/internal/media"
 	"github.com/broadsheet/broadsheet/internal/purge"
@@ -69,6 +70,10 @@ type Config struct {
 	// MediaPublicURL is the public address of an s3:// Media's prefix: /media/… then redirects
 	// there instead of the node reading each file.
 	MediaPublicURL string
+	// EmbedFetch is what a story's save may fetch the descriptions of addresses alone on their
+	// lines from: "public" internet addresses, "all" (also private and loopback ones: for
+	// development and tests only) or "off".
+	EmbedFetch string
 	// Durability is what an acknowledged write survives: "normal" (a crash of the process) or
 	// "full" (also a crash of the operating system or a power loss).
 	Durability string
@@ -103,7 +108,7 @@ func DefaultConfig() Config {
 	return Config{Addr: "localhost:8080", Data: "./broadsheet-data", Title: "The Broadsheet Courier",
 		Description: "Independent news, published with Broadsheet.", Timezone: "UTC", Demo: true, CacheMB: 32, MaxUploadMB: media.DefaultMaxBytes >> 20,
 		Shared:     web.SharedCache{SMaxAge: 10 * time.Minute, StaleWhileRevalidate: time.Minute, StaleIfError: 24 * time.Hour},
-		Durability: "full", DBWait: 30 * time.Second}
+		Durability: "full", DBWait: 30 * time.Second, EmbedFetch: "public"}
 }
 
 // flags registers on fs the options named (every one when none is: the server's), with
@@ -201,8 +206,22 @@ func (c *Config) flags(fs *flag.FlagSet, env func(string) string, names ...strin
 	str(&c.MediaPublicURL, "media-public-url", "BROADSHEET_MEDIA_PUBLIC_URL", "with --media s3://…, the bucket prefix's public https address: /media/… redirects there instead of the server reading each file")
 	str(&c.MetricsAddr, "metrics-addr", "BROADSHEET_METRICS_ADDR", "address serving Prometheus metrics at /metrics, e.g. 127.0.0.1:9100; "+
 		"keep it private: the site's own address never serves them (default: off)")
+	str(&c.EmbedFetch, "embed-fetch", "BROADSHEET_EMBED_FETCH", "where saving a story may fetch the title and thumbnail of an address alone on its line: public (internet addresses only), all (also private and loopback ones: development only) or off")
 	num(&c.MaxUploadMB, "max-upload", "BROADSHEET_MAX_UPLOAD_MB", "largest picture upload in MB")
 	str(&c.Durability, "durability", "BROADSHEET_DURABILITY", "what an acknowledged comment or edit survives: normal (a crash of the process) or full (also an operating-system crash or power loss; one fsync per group of concurrent writes)")
+}
+
+// embeds is the fetcher of embed descriptions that EmbedFetch allows, nil for "off".
+func (c Config) embeds() (*embed.Fetcher, error) {
+	switch c.EmbedFetch {
+	case "public", "":
+		return &embed.Fetcher{Client: embed.NewClient(embed.Public)}, nil
+	case "all":
+		return &embed.Fetcher{Client: embed.NewClient(func(netip.AddrPort) bool { return true })}, nil
+	case "off":
+		return nil, nil
+	}
+	return nil, fmt.Errorf("--embed-fetch %q: want public, all or off", c.EmbedFetch)
 }
 
 // library is the picture library over Media: DATA/media or an S3 bucket.

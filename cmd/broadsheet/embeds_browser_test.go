@@ -88,3 +88,74 @@ func TestBrowserEmbedsLoadNothingBeforeAClick(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserEmbedsLoadAtOnce opens a story in a real Chromium after the site chose to load
+// Datawrapper's charts at once: the chart's frame asks Datawrapper without a click, allowed by
+// the page's policy, while the YouTube facade beside it still asks YouTube for nothing.
+func TestBrowserEmbedsLoadAtOnce(t *testing.T) {
+	t.Parallel()
+	ctx := browserContext(t)
+	m, _ := startMain(t)
+	list, _, err := m.Store.ListArticles(t.Context(), store.ArticleQuery{LiveAt: m.Now(), Kind: article.Story, Limit: 1})
+	if err != nil || len(list) == 0 {
+		t.Fatalf("ListArticles: %v", err)
+	}
+	a, err := m.Store.Article(t.Context(), list[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Body = "https://www.datawrapper.de/_/AbC12/\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\n" + a.Body
+	if err := m.Renderer.Prepare(a); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Store.UpdateArticle(t.Context(), a); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Store.SaveSettings(t.Context(), map[string]string{"embeds.load_at_once": "Datawrapper"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Server.LoadSettings(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+
+	var mu sync.Mutex
+	hosts := map[string]int{}
+	err = chromedp.Listen(ctx, func(ev any) {
+		if e, ok := ev.(*network.EventRequestWillBeSent); ok {
+			if u, err := url.Parse(e.Request.URL); err == nil && u.Hostname() != "127.0.0.1" && u.Scheme != "data" {
+				mu.Lock()
+				hosts[u.Hostname()]++
+				mu.Unlock()
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	step(t, ctx, "open the story", chromedp.Navigate(m.URL()+a.Path(time.UTC)))
+	src := step(t, ctx, "the chart's frame", chromedp.Evaluate[string](`(document.querySelector(".is-provider-datawrapper iframe") || {}).src`))
+	if src != "https://datawrapper.dwcdn.net/AbC12/" {
+		t.Fatalf("the chart's frame loads %q, want Datawrapper's chart", src)
+	}
+	asked := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return hosts["datawrapper.dwcdn.net"]
+	}
+	// The frame's request may follow the page's load; wait for it, without a click.
+	waitCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	for asked() == 0 && waitCtx.Err() == nil {
+		chromedp.Run(waitCtx, chromedp.Sleep(50*time.Millisecond))
+	}
+	cancel()
+	mu.Lock()
+	defer mu.Unlock()
+	if hosts["datawrapper.dwcdn.net"] == 0 {
+		t.Errorf("without a click the page did not ask Datawrapper for the chart (asked: %v)", hosts)
+	}
+	for h := range hosts {
+		if h != "datawrapper.dwcdn.net" {
+			t.Errorf("the page asked %s, whose embeds wait for a click", h)
+		}
+	}
+}

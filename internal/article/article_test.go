@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/broadsheet/broadsheet/internal/embed"
 	"github.com/broadsheet/broadsheet/internal/sanitize"
 )
 
@@ -317,5 +318,53 @@ func TestShareImage(t *testing.T) {
 		if got := a.ShareImage(); got != tt.want {
 			t.Errorf("%s: ShareImage() = %q, want %q", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestRendererEmbedCards checks that the cards fetched at save show in the sanitised body (a
+// facade with its title and local thumbnail, a link card for another site) and are read back
+// from it unchanged, so the next save reuses them.
+func TestRendererEmbedCards(t *testing.T) {
+	t.Parallel()
+	r := NewRenderer(sanitize.New())
+	cards := []embed.Card{
+		{URL: "https://www.youtube.com/watch?v=dQw4w9WgXcQ", Provider: "YouTube", Title: "Harbour <strike> & \"more\"",
+			Author: "Port TV", Thumb: "/media/0123456789abcdef0123456789abcdef/embed-youtube-480.jpg", ThumbWidth: 480, ThumbHeight: 270},
+		{URL: "https://news.example.net/2026/harbour?id=1&x=2", Provider: "Example News", Title: "The harbour, by night",
+			Author: "Ana", Thumb: "/media/fedcba9876543210fedcba9876543210/embed-example-480.jpg", ThumbWidth: 480, ThumbHeight: 320},
+		{URL: "https://elsewhere.example.org/a", Provider: "Elsewhere", Title: "Hotlinked", Thumb: "https://elsewhere.example.org/t.jpg"},
+	}
+	body := "Before.\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\n<https://news.example.net/2026/harbour?id=1&x=2>\n\n" +
+		"https://elsewhere.example.org/a\n\nhttps://unknown.example.com/\n"
+	addrs, err := r.Addresses(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{cards[0].URL, cards[1].URL, cards[2].URL, "https://unknown.example.com/"}; !cmp.Equal(addrs, want) {
+		t.Errorf("Addresses = %q, want %q", addrs, want)
+	}
+	got, err := r.HTML(body, cards...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`<img alt="" class="embed-thumb" height="270" loading="lazy" src="/media/0123456789abcdef0123456789abcdef/embed-youtube-480.jpg" width="480"/>`,
+		`<span class="embed-title">Harbour &lt;strike&gt; &amp; &#34;more&#34;</span>`,
+		`<figure class="embed embed-card"><a href="https://news.example.net/2026/harbour?id=1&amp;x=2"`,
+		`<span class="embed-provider">Example News</span>`,
+		`<span class="embed-title">Hotlinked</span>`,
+		`<p><a href="https://unknown.example.com/">https://unknown.example.com/</a></p>`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("body lacks %s\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "elsewhere.example.org/t.jpg") {
+		t.Error("a thumbnail outside the library is shown")
+	}
+	want := cards[:2:2]
+	want = append(want, embed.Card{URL: cards[2].URL, Provider: "Elsewhere", Title: "Hotlinked"})
+	if diff := cmp.Diff(want, embed.Stored(got)); diff != "" {
+		t.Errorf("Stored differs (-want +got):\n%s", diff)
 	}
 }

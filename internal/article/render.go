@@ -41,15 +41,34 @@ func NewRenderer(san Sanitizer) *Renderer {
 }
 
 // HTML renders Markdown source to sanitised HTML. An address alone on its line that a provider
-// of package embed recognises becomes that embed's facade (before sanitising, like all of the
-// body), and the code blocks of known languages are coloured on the server (highlight.HTML,
+// of package embed recognises becomes that embed's facade, and another site's address that
+// cards describe (fetched when the story was saved) a link card, before sanitising like all
+// of the body; the code blocks of known languages are coloured on the server (highlight.HTML,
 // which only adds spans to the sanitised text).
-func (r *Renderer) HTML(src string) (string, error) {
+func (r *Renderer) HTML(src string, cards ...embed.Card) (string, error) {
+	raw, err := r.markdown(src)
+	if err != nil {
+		return "", err
+	}
+	return highlight.HTML(r.san.Article(embed.HTML(raw, cards...))), nil
+}
+
+func (r *Renderer) markdown(src string) (string, error) {
 	var buf bytes.Buffer
 	if err := r.md.Convert([]byte(boundNesting(src)), &buf); err != nil {
 		return "", fmt.Errorf("article: render markdown: %w", err)
 	}
-	return highlight.HTML(r.san.Article(embed.HTML(buf.String()))), nil
+	return buf.String(), nil
+}
+
+// Addresses returns the web addresses that stand alone on their lines in Markdown source: those
+// a save fetches cards for (embed.Fetcher).
+func (r *Renderer) Addresses(src string) ([]string, error) {
+	raw, err := r.markdown(src)
+	if err != nil {
+		return nil, err
+	}
+	return embed.Addresses(raw), nil
 }
 
 // PlainText is the text of rendered HTML, for search, feeds and meta descriptions.
@@ -57,9 +76,10 @@ func (r *Renderer) PlainText(html string) string {
 	return r.san.Text(html)
 }
 
-// Prepare fills the derived fields of a before it is stored: the rendered body and, when the
-// editor left it empty, the slug from the title. It validates first.
-func (r *Renderer) Prepare(a *Article) error {
+// Prepare fills the derived fields of a before it is stored: the rendered body (with the embed
+// cards fetched for its addresses, if any) and, when the editor left it empty, the slug from
+// the title. It validates first.
+func (r *Renderer) Prepare(a *Article, cards ...embed.Card) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
@@ -69,7 +89,7 @@ func (r *Renderer) Prepare(a *Article) error {
 	if a.Slug == "" {
 		a.Slug = Slugify(a.Title)
 	}
-	h, err := r.HTML(a.Body)
+	h, err := r.HTML(a.Body, cards...)
 	if err != nil {
 		return err
 	}

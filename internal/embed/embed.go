@@ -6,6 +6,11 @@
 //
 // The facade is HTML that the article sanitiser accepts (SrcPattern says which frame addresses),
 // so it is made before sanitising, like everything else in a body.
+//
+// When a story is saved, a Fetcher describes each address alone on its line (oEmbed: title,
+// author, provider, thumbnail), for a built-in provider's facade and for any other site's link
+// card; the caller keeps the thumbnail in the site's media library, and the cards live in the
+// story's HTML (Stored reads them back), so that a page view fetches nothing.
 package embed
 
 import (
@@ -15,6 +20,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	nethtml "golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // Embed is what a story shows for one recognised address.
@@ -308,48 +316,127 @@ func seconds(t string) string {
 // Markdown's autolinks and WordPress write it, or the bare address.
 var reAlone = regexp.MustCompile(`<p>\s*(?:<a href="([^"<>]{1,1000})"(?: rel="[^"<>]*")?>([^<>]{1,1000})</a>|(https?://[^\s<>"]{1,1000}))\s*</p>`)
 
-// HTML returns body with each paragraph that holds only a recognised address replaced by its
-// facade. body is HTML as a Markdown renderer or an importer writes it, before sanitising.
-func HTML(body string) string {
+// HTML returns body with each paragraph that holds only an address replaced: a recognised
+// address by its facade, an address of another site that cards describes (fetched when the
+// story was saved) by a link card. Other addresses stay links. body is HTML as a Markdown
+// renderer or an importer writes it, before sanitising.
+func HTML(body string, cards ...Card) string {
 	if !strings.Contains(body, "http") {
 		return body
 	}
 	return reAlone.ReplaceAllStringFunc(body, func(p string) string {
-		m := reAlone.FindStringSubmatch(p)
-		raw := m[3]
-		if raw == "" {
-			href, text := html.UnescapeString(m[1]), html.UnescapeString(strings.TrimSpace(m[2]))
-			if href != text {
-				return p // a link with words of its own is a link, not an embed
-			}
-			raw = href
-		} else {
-			raw = html.UnescapeString(raw)
-		}
-		e, ok := Lookup(raw)
+		raw, ok := alone(p)
 		if !ok {
 			return p
 		}
-		return Facade(e)
+		var card *Card
+		if i := indexCard(cards, raw); i >= 0 {
+			card = &cards[i]
+		}
+		if e, ok := Lookup(raw); ok {
+			return Facade(e, card)
+		}
+		if card != nil {
+			return LinkCard(*card)
+		}
+		return p
 	})
+}
+
+// alone returns the address a paragraph matched by reAlone holds, unless it is a link with
+// words of its own.
+func alone(p string) (string, bool) {
+	m := reAlone.FindStringSubmatch(p)
+	if m[3] != "" {
+		return html.UnescapeString(m[3]), true
+	}
+	href, text := html.UnescapeString(m[1]), html.UnescapeString(strings.TrimSpace(m[2]))
+	if href != text {
+		return "", false // a link with words of its own is a link, not an embed
+	}
+	return href, true
+}
+
+// Addresses returns the http and https addresses that stand alone in a paragraph of body
+// (HTML before sanitising, as HTML takes it), in order and without repeats: those whose card
+// a save fetches.
+func Addresses(body string) []string {
+	if !strings.Contains(body, "http") {
+		return nil
+	}
+	var out []string
+	for _, p := range reAlone.FindAllString(body, -1) {
+		raw, ok := alone(p)
+		if !ok || slices.Contains(out, raw) {
+			continue
+		}
+		if u, err := url.Parse(raw); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
+			out = append(out, raw)
+		}
+	}
+	return out
 }
 
 // Facade is the HTML of an embed before the reader asks for it: a link to the address, with
 // the provider's name, what it holds, and a note that opening it loads content from the
-// provider. The site's script turns a click on it into the provider's frame.
-func Facade(e Embed) string {
+// provider; with the card fetched at save, when there is one, its title, author and locally
+// stored thumbnail. The site's script turns a click on it into the provider's frame.
+func Facade(e Embed, card *Card) string {
 	slug := strings.ToLower(strings.ReplaceAll(e.Provider, " ", "-"))
 	class := "embed is-provider-" + slug
 	if e.Tall {
 		class += " is-tall"
 	}
 	name := html.EscapeString(e.Provider)
-	return `<figure class="` + class + `"><a class="embed-facade" href="` + html.EscapeString(e.URL) +
-		`" data-embed="` + html.EscapeString(e.Src) + `" data-provider="` + name + `">` +
-		`<span class="embed-what">` + html.EscapeString(e.What) + ` on ` + name + `</span>` +
-		`<span class="embed-url">` + html.EscapeString(displayURL(e.URL)) + `</span>` +
+	var b strings.Builder
+	b.WriteString(`<figure class="` + class + `"><a class="embed-facade" href="` + html.EscapeString(e.URL) +
+		`" data-embed="` + html.EscapeString(e.Src) + `" data-provider="` + name + `">`)
+	if card != nil {
+		writeThumb(&b, *card)
+	}
+	b.WriteString(`<span class="embed-what">` + html.EscapeString(e.What) + ` on ` + name + `</span>`)
+	if card != nil {
+		writeWords(&b, *card, false)
+	}
+	b.WriteString(`<span class="embed-url">` + html.EscapeString(displayURL(e.URL)) + `</span>` +
 		`<span class="embed-note">Load it here: content from ` + name + `, which may set cookies</span>` +
-		`</a></figure>`
+		`</a></figure>`)
+	return b.String()
+}
+
+// LinkCard is the HTML of an address of a site that is not a built-in provider: a link with the
+// title, author, provider and locally stored thumbnail its oEmbed description gave at save
+// time. It never loads anything from the site; following the link leaves for it.
+func LinkCard(c Card) string {
+	var b strings.Builder
+	b.WriteString(`<figure class="embed embed-card"><a href="` + html.EscapeString(c.URL) + `">`)
+	writeThumb(&b, c)
+	writeWords(&b, c, true)
+	b.WriteString(`<span class="embed-url">` + html.EscapeString(displayURL(c.URL)) + `</span></a></figure>`)
+	return b.String()
+}
+
+func writeThumb(b *strings.Builder, c Card) {
+	if c.Thumb == "" || !strings.HasPrefix(c.Thumb, "/") || strings.HasPrefix(c.Thumb, "//") {
+		return // only a picture of the site's own library: a reader's browser asks no one else
+	}
+	b.WriteString(`<img class="embed-thumb" src="` + html.EscapeString(c.Thumb) + `" alt=""`)
+	if c.ThumbWidth > 0 && c.ThumbHeight > 0 {
+		b.WriteString(` width="` + strconv.Itoa(c.ThumbWidth) + `" height="` + strconv.Itoa(c.ThumbHeight) + `"`)
+	}
+	b.WriteString(` loading="lazy">`)
+}
+
+func writeWords(b *strings.Builder, c Card, provider bool) {
+	if c.Title != "" {
+		b.WriteString(`<span class="embed-title">` + html.EscapeString(c.Title) + `</span>`)
+	}
+	if c.Author != "" {
+		b.WriteString(`<span class="embed-author">` + html.EscapeString(c.Author) + `</span>`)
+	}
+	if provider && c.Provider != "" {
+		b.WriteString(`<span class="embed-provider">` + html.EscapeString(c.Provider) + `</span>`)
+	}
 }
 
 // displayURL is an address shortened for reading: no scheme, at most 80 characters.
@@ -378,4 +465,149 @@ func Frames(body string) []string {
 	}
 	slices.Sort(origins)
 	return origins
+}
+
+// Stored returns the cards that a story's stored HTML (as HTML made it, then sanitised) shows,
+// so that a save reuses them instead of fetching again. Only pictures of the site's own library
+// count as thumbnails.
+func Stored(body string) []Card {
+	if !strings.Contains(body, `class="embed`) {
+		return nil
+	}
+	nodes, err := nethtml.ParseFragment(strings.NewReader(body), &nethtml.Node{Type: nethtml.ElementNode, Data: "div", DataAtom: atom.Div})
+	if err != nil {
+		return nil
+	}
+	var cards []Card
+	var walk func(n *nethtml.Node)
+	walk = func(n *nethtml.Node) {
+		if n.Type == nethtml.ElementNode && n.DataAtom == atom.Figure && hasWord(nodeAttr(n, "class"), "embed") {
+			if c, ok := storedCard(n); ok {
+				cards = append(cards, c)
+			}
+			return
+		}
+		for k := n.FirstChild; k != nil; k = k.NextSibling {
+			walk(k)
+		}
+	}
+	for _, n := range nodes {
+		walk(n)
+	}
+	return cards
+}
+
+// storedCard reads one figure that Facade or LinkCard wrote; a facade without a title holds no
+// card.
+func storedCard(fig *nethtml.Node) (Card, bool) {
+	var c Card
+	var a *nethtml.Node
+	for k := fig.FirstChild; k != nil; k = k.NextSibling {
+		if k.DataAtom == atom.A {
+			a = k
+		}
+	}
+	if a == nil {
+		return c, false
+	}
+	c.URL = nodeAttr(a, "href")
+	for k := a.FirstChild; k != nil; k = k.NextSibling {
+		switch cl := nodeAttr(k, "class"); {
+		case k.DataAtom == atom.Img && cl == "embed-thumb":
+			c.Thumb = nodeAttr(k, "src")
+			c.ThumbWidth, _ = strconv.Atoi(nodeAttr(k, "width"))
+			c.ThumbHeight, _ = strconv.Atoi(nodeAttr(k, "height"))
+		case cl == "embed-title":
+			c.Title = nodeText(k)
+		case cl == "embed-author":
+			c.Author = nodeText(k)
+		case cl == "embed-provider":
+			c.Provider = nodeText(k)
+		}
+	}
+	if e, ok := Lookup(c.URL); ok {
+		c.Provider = e.Provider
+	}
+	if !strings.HasPrefix(c.Thumb, "/") || strings.HasPrefix(c.Thumb, "//") {
+		c.Thumb, c.ThumbWidth, c.ThumbHeight = "", 0, 0
+	}
+	return c, c.URL != "" && c.Title != ""
+}
+
+func nodeAttr(n *nethtml.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key && a.Namespace == "" {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func nodeText(n *nethtml.Node) string {
+	var b strings.Builder
+	var walk func(n *nethtml.Node)
+	walk = func(n *nethtml.Node) {
+		if n.Type == nethtml.TextNode {
+			b.WriteString(n.Data)
+		}
+		for k := n.FirstChild; k != nil; k = k.NextSibling {
+			walk(k)
+		}
+	}
+	walk(n)
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// Providers returns the names of the built-in providers, in the order Lookup tries them.
+func Providers() []string {
+	names := make([]string, len(providers))
+	for i, p := range providers {
+		names[i] = p.name
+	}
+	return names
+}
+
+// reFacade is a facade as the article sanitiser writes it (attributes in name order).
+var reFacade = regexp.MustCompile(`^<a class="embed-facade" data-embed="([^"<>]+)" data-provider="([A-Za-z ]{1,40})" href="[^"<>]*">(.*)</a>$`)
+
+// reWhat is a facade's label.
+var reWhat = regexp.MustCompile(`<span class="embed-(?:title|what)">([^<]{0,400})</span>`)
+
+// Immediate returns sanitised body with the facades of the providers that load names (the
+// site's choice, for providers it trusts, such as its own charts) replaced by their frames,
+// which load with the page. The frame addresses are the facades' own, which the sanitiser
+// checked against SrcPattern; the page's frame-src is Frames of body either way.
+func Immediate(body string, load []string) string {
+	const start = `<a class="embed-facade"`
+	if len(load) == 0 || !strings.Contains(body, start) {
+		return body
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(body, start)
+		if i < 0 {
+			break
+		}
+		j := strings.Index(body[i:], "</a>")
+		if j < 0 {
+			break
+		}
+		a := body[i : i+j+len("</a>")]
+		b.WriteString(body[:i])
+		body = body[i+len(a):]
+		m := reFacade.FindStringSubmatch(a)
+		if m == nil || !slices.Contains(load, m[2]) {
+			b.WriteString(a)
+			continue
+		}
+		label := m[2]
+		if w := reWhat.FindAllStringSubmatch(m[3], -1); len(w) > 0 {
+			label += ": " + w[len(w)-1][1] // the title when the card has one, else what it is
+		}
+		b.WriteString(`<iframe class="embed-frame" src="` + m[1] + `" title="` + label + `" loading="lazy"` +
+			` allow="encrypted-media; picture-in-picture; fullscreen; clipboard-write" allowfullscreen` +
+			` referrerpolicy="strict-origin-when-cross-origin"></iframe>`)
+	}
+	b.WriteString(body)
+	return b.String()
 }

@@ -125,3 +125,27 @@ func TestFrames(t *testing.T) {
 		t.Errorf("Frames of a plain body = %q", f)
 	}
 }
+
+func TestImmediate(t *testing.T) {
+	t.Parallel()
+	yt, _ := Lookup("https://www.youtube.com/watch?v=dQw4w9WgXcQ")
+	dw, _ := Lookup("https://www.datawrapper.de/_/AbC12/")
+	// As the sanitiser writes it: attributes in name order.
+	sanitised := func(e Embed, card *Card) string {
+		f := Facade(e, card)
+		return strings.Replace(f, `href="`+e.URL+`" data-embed="`+e.Src+`" data-provider="`+e.Provider+`"`,
+			`data-embed="`+e.Src+`" data-provider="`+e.Provider+`" href="`+e.URL+`"`, 1)
+	}
+	body := sanitised(yt, nil) + sanitised(dw, &Card{Title: "Rents &amp; wages"})
+	got := Immediate(body, []string{"Datawrapper"})
+	if !strings.Contains(got, `<a class="embed-facade" data-embed="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"`) {
+		t.Errorf("the YouTube facade was replaced:\n%s", got)
+	}
+	want := `<iframe class="embed-frame" src="https://datawrapper.dwcdn.net/AbC12/" title="Datawrapper: Rents &amp;amp; wages" loading="lazy"`
+	if !strings.Contains(got, want) || strings.Count(got, "<iframe") != 1 {
+		t.Errorf("Immediate = %s\nwant the Datawrapper frame %s", got, want)
+	}
+	if Immediate(body, nil) != body {
+		t.Error("with no provider chosen the body changed")
+	}
+}

@@ -320,10 +320,14 @@ func tidyText(s string) string {
 // white space collapsed.
 func plainTitle(s string) string {
 	if strings.ContainsAny(s, "<&") {
+		s = reComment.ReplaceAllString(s, "")
 		s = reTag.ReplaceAllString(s, "")
 		s = html.UnescapeString(s)
 	}
 	return strings.Join(strings.Fields(s), " ")
 }
 
-var reTag = regexp.MustCompile(`</?[a-zA-Z][^<>]*>`)
+var (
+	reTag     = regexp.MustCompile(`</?[a-zA-Z][^<>]*>`)
+	reComment = regexp.MustCompile(`(?s)<!--.*?-->`)
+)

@@ -623,3 +623,25 @@ func TestDisqusCommentUnderTwoThreads(t *testing.T) {
 		t.Errorf("comments (-want +got):\n%s", diff)
 	}
 }
+
+// TestTitlesArePlainText imports titles with markup and posts without a title: the markup goes,
+// its words stay; an untitled draft is "Untitled draft" and an untitled post takes the start
+// of its text, never a <!--more--> mark or a tag.
+func TestTitlesArePlainText(t *testing.T) {
+	t.Parallel()
+	st := newStore(t)
+	importFiles(t, st, options(), "titles.xml")
+	list, _, err := st.ListArticles(t.Context(), store.ArticleQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, a := range list {
+		titles = append(titles, string(a.Status)+": "+a.Title)
+	}
+	slices.Sort(titles)
+	want := []string{"draft: Untitled draft", "published: Foo & bar", "published: The harbour reopened today after the long strike."}
+	if diff := cmp.Diff(want, titles); diff != "" {
+		t.Errorf("titles (-want +got):\n%s", diff)
+	}
+}

@@ -31,7 +31,7 @@ func (r *run) saveArticle(source, key, link string, a *article.Article) (created
 	}
 	a.Title = strings.TrimSpace(a.Title)
 	if a.Title == "" {
-		a.Title = untitled(a)
+		a.Title = r.untitled(a)
 	}
 	if utf8.RuneCountInString(a.Title) > article.MaxTitleLen {
 		a.Title = article.Excerpt(a.Title, article.MaxTitleLen-1)
@@ -83,11 +83,17 @@ func (r *run) saveArticle(source, key, link string, a *article.Article) (created
 	return k.ArticleID == 0, true, nil
 }
 
-// untitled makes a headline for a story that has none: the start of its text, as WordPress
-// lists such posts by their excerpt.
-func untitled(a *article.Article) string {
-	if t := article.Excerpt(plainTitle(a.Body), 60); t != "" {
-		return t
+// untitled makes a headline for a story that has none: "Untitled draft" for a draft or a story
+// awaiting review (which an editor will name), else the start of the words readers see, as
+// WordPress lists such posts by their excerpt; never markup nor a <!--more--> mark.
+func (r *run) untitled(a *article.Article) string {
+	if a.Status == article.Draft || a.Status == article.Pending {
+		return "Untitled draft"
+	}
+	if h, err := r.opt.Renderer.HTML(a.Body); err == nil {
+		if t := article.Excerpt(r.opt.Renderer.PlainText(h), 60); t != "" {
+			return t
+		}
 	}
 	return "Untitled"
 }

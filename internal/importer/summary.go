@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/broadsheet/broadsheet/internal/article"
 )
 
 // The kinds of thing a Summary counts.
@@ -56,6 +58,8 @@ type Summary struct {
 	// Shortcodes counts the WordPress shortcodes the importer does not turn into HTML, by name:
 	// their text ([gallery ids="1,2"]) shows in the stories until an editor replaces it.
 	Shortcodes map[string]int
+	// ShortcodeStories are the stories that hold them, in the file's order, for an editor to fix.
+	ShortcodeStories []ShortcodeStory
 	// Warnings are what a person should check before the old site goes away.
 	Warnings []string
 	// Attachments are the WordPress attachment pages of the file, whose pictures ImportMedia
@@ -80,6 +84,17 @@ type Skip struct {
 	Count    int
 	Examples []string
 }
+
+// ShortcodeStory is a story imported with shortcodes left as text.
+type ShortcodeStory struct {
+	ID    int64
+	Title string
+	// Shortcodes counts them by name.
+	Shortcodes map[string]int
+}
+
+// maxShortcodeStories bounds the stories the text summary lists; Summary holds them all.
+const maxShortcodeStories = 100
 
 // Thread is a Disqus thread left unmatched.
 type Thread struct {
@@ -116,26 +131,47 @@ func addSkip(list *[]Skip, reason, example string) {
 	*list = append(*list, k)
 }
 
-// reShortcode matches a shortcode's opening: [name, then a space, "]" or "/]".
-var reShortcode = regexp.MustCompile(`\[([a-zA-Z][a-zA-Z0-9_-]*)(?:\s[^\[\]]*)?/?\]`)
+// reShortcode matches a shortcode's opening: [name, then a space and attributes without
+// markup, "]" or "/]". ("[and see <a href=…>this</a>]" is prose.)
+var reShortcode = regexp.MustCompile(`\[([a-zA-Z][a-zA-Z0-9_-]*)(?:\s[^\[\]<>]*)?/?\]`)
 
-// knownShortcodes are those the importer turns into HTML (wxr.Shortcodes).
-var knownShortcodes = map[string]bool{"caption": true, "wp_caption": true, "embed": true}
+// rePre is a preformatted block, whose brackets are code, not shortcodes.
+var rePre = regexp.MustCompile(`(?is)<pre\b.*?</pre>`)
 
-// shortcodes counts the shortcodes of WordPress content the importer leaves as text. A bracket
-// counts as one when it is closed ([/name]) or carries attributes (name="…"), so that "[sic]"
-// and "[1]" in prose do not.
-func (s *Summary) shortcodes(content string) {
-	for _, m := range reShortcode.FindAllStringSubmatch(content, -1) {
-		name := strings.ToLower(m[1])
-		if knownShortcodes[name] || !(strings.Contains(m[0], "=") || strings.Contains(content, "[/"+m[1]+"]")) {
+// leftShortcodes counts, by name, the shortcodes that WordPress content still holds once
+// converted (wordpressHTML): those the importer leaves as text. A bracket counts as one when
+// it is closed ([/name]) or carries attributes (name="…"), so that "[sic]" and "[1]" in prose
+// do not, nor brackets in code.
+func leftShortcodes(converted string) map[string]int {
+	if !strings.Contains(converted, "[") {
+		return nil
+	}
+	converted = rePre.ReplaceAllString(converted, "")
+	var left map[string]int
+	for _, m := range reShortcode.FindAllStringSubmatch(converted, -1) {
+		if !strings.Contains(m[0], "=") && !strings.Contains(converted, "[/"+m[1]+"]") {
 			continue
 		}
-		if s.Shortcodes == nil {
-			s.Shortcodes = map[string]int{}
+		if left == nil {
+			left = map[string]int{}
 		}
-		s.Shortcodes[name]++
+		left[strings.ToLower(m[1])]++
 	}
+	return left
+}
+
+// shortcodes records the shortcodes left in story a (leftShortcodes).
+func (s *Summary) shortcodes(left map[string]int, a *article.Article) {
+	if len(left) == 0 {
+		return
+	}
+	if s.Shortcodes == nil {
+		s.Shortcodes = map[string]int{}
+	}
+	for name, n := range left {
+		s.Shortcodes[name] += n
+	}
+	s.ShortcodeStories = append(s.ShortcodeStories, ShortcodeStory{ID: a.ID, Title: a.Title, Shortcodes: left})
 }
 
 // warn records a warning.
@@ -218,7 +254,19 @@ func (s *Summary) WriteTo(w io.Writer) (int64, error) {
 		for name, n := range sorted(s.Shortcodes) {
 			list = append(list, fmt.Sprintf("[%s] %d", name, n))
 		}
-		fmt.Fprintf(&b, "  unknown shortcodes, left as text: %s\n", strings.Join(list, ", "))
+		fmt.Fprintf(&b, "  unknown shortcodes, left as text: %s; readers see them as written until an editor replaces them, in %d stories:\n",
+			strings.Join(list, ", "), len(s.ShortcodeStories))
+		for i, st := range s.ShortcodeStories {
+			if i == maxShortcodeStories {
+				fmt.Fprintf(&b, "    … and %d more\n", len(s.ShortcodeStories)-i)
+				break
+			}
+			list = list[:0]
+			for name, n := range sorted(st.Shortcodes) {
+				list = append(list, fmt.Sprintf("[%s] %d", name, n))
+			}
+			fmt.Fprintf(&b, "    /admin/stories/%d/ %s: %s\n", st.ID, st.Title, strings.Join(list, ", "))
+		}
 	}
 	for _, m := range s.Warnings {
 		fmt.Fprintf(&b, "  warning: %s\n", m)

@@ -305,11 +305,12 @@ func (w *wxrRun) post(it *wxr.Item) error {
 	if it.PostType == "page" {
 		a.Kind = article.Page
 	}
+	var left map[string]int
 	if src, ok := metaOK(it.Postmeta, exporter.MetaMarkdown); ok {
 		a.Body = src
 	} else {
-		a.Body = markdownSafe(wordpressHTML(it.Content))
-		w.sum.shortcodes(it.Content)
+		converted := wordpressHTML(it.Content)
+		a.Body, left = markdownSafe(converted), leftShortcodes(converted)
 	}
 	if ex := strings.TrimSpace(it.Excerpt); ex != "" {
 		a.Standfirst = w.opt.Renderer.PlainText(ex)
@@ -376,6 +377,7 @@ func (w *wxrRun) post(it *wxr.Item) error {
 	if err != nil || !ok {
 		return err
 	}
+	w.sum.shortcodes(left, a)
 	if thumb != 0 {
 		w.waiting = append(w.waiting, waitingImage{a.ID, thumb})
 	}

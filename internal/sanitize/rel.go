@@ -132,6 +132,7 @@ func layoutClass(c string) bool {
 		"wp-block-pullquote", "pullquote", "wp-block-quote", "is-style-large", "is-large",
 		"wp-block-table", "wp-block-embed", "wp-block-code", "footnotes",
 		"embed", "is-tall", "embed-facade", "embed-what", "embed-url", "embed-note",
+		"embed-card", "embed-thumb", "embed-title", "embed-author", "embed-provider",
 		"footnote-ref", "footnote-backref":
 		return true
 	}

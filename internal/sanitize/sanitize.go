@@ -131,7 +131,7 @@ func articlePolicy(c Config) *bluemonday.Policy {
 	p.AllowAttrs("role").Matching(regexp.MustCompile(`^doc-(?:noteref|backlink|endnotes)$`)).OnElements("a", "div")
 	p.AllowAttrs("data-embed").Matching(regexp.MustCompile(embed.SrcPattern())).OnElements("a")
 	p.AllowAttrs("data-provider").Matching(regexp.MustCompile(`^[A-Za-z ]{1,40}$`)).OnElements("a")
-	p.AllowAttrs("class").Matching(regexp.MustCompile(`^embed-(?:what|url|note)$`)).OnElements("span")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^embed-(?:what|url|note|title|author|provider)$`)).OnElements("span")
 	p.AllowElements("span")
 
 	// Audio and video play files of the site or of an https address; they never start by

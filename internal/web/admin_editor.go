@@ -13,6 +13,7 @@ import (
 
 	"github.com/broadsheet/broadsheet/internal/account"
 	"github.com/broadsheet/broadsheet/internal/article"
+	"github.com/broadsheet/broadsheet/internal/embed"
 	"github.com/broadsheet/broadsheet/internal/media"
 	"github.com/broadsheet/broadsheet/internal/store"
 )
@@ -132,6 +133,9 @@ type editorPage struct {
 	// ShowNotes offers the updates-and-corrections box: only a published story has readers to
 	// tell of a change.
 	ShowNotes bool
+	// PlainLinks are the addresses alone on their lines that the last save could not describe
+	// (embedCards): readers see them as plain links.
+	PlainLinks []string
 }
 
 // editorButtons are the actions the user may take on the story.
@@ -312,6 +316,7 @@ func (s *Server) handleEditStory(w http.ResponseWriter, r *http.Request, u *acco
 		s.adminFail(w, r, u, err)
 		return
 	}
+	p.PlainLinks = s.plainLinks(a)
 	switch msg := r.URL.Query().Get("msg"); {
 	case msg == "scheduled" && a.Status == article.Scheduled:
 		p.Flash = "Scheduled for " + s.publishedWhen(a) + ". It will be published then."
@@ -674,7 +679,7 @@ func (s *Server) saveStory(ctx context.Context, u *account.User, before, after *
 		return &editConflict{current: before}
 	}
 	auto := after.Slug == ""
-	if err := s.cfg.Renderer.Prepare(after); err != nil {
+	if err := s.cfg.Renderer.Prepare(after, s.embedCards(ctx, u, before, after)...); err != nil {
 		return err
 	}
 	if auto {
@@ -737,7 +742,11 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, u *account.User
 		s.adminFail(w, r, u, account.Forbid(u, account.CreateStory))
 		return
 	}
-	if err := s.cfg.Renderer.Prepare(a); err != nil {
+	var known []embed.Card
+	if before != nil {
+		known = embed.Stored(before.BodyHTML) // a preview fetches nothing
+	}
+	if err := s.cfg.Renderer.Prepare(a, known...); err != nil {
 		p, perr := s.editor(r, u, before, readStoryForm(r.PostForm))
 		if perr != nil {
 			s.adminFail(w, r, u, perr)
@@ -764,7 +773,7 @@ func (s *Server) showPreview(w http.ResponseWriter, r *http.Request, a *article.
 		a.UpdatedAt = a.PublishedAt
 	}
 	p := &storyPage{Layout: s.layout(r, "Preview: "+a.Title), Article: a, URL: s.abs(s.permalink(a)),
-		Body: template.HTML(a.BodyHTML)}
+		Body: s.storyBody(a)}
 	p.NoIndex = true
 	p.Description = article.Excerpt(a.Description(a.BodyText), 200)
 	body, err := s.views.render("story", p)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/broadsheet/broadsheet/internal/account"
 	"github.com/broadsheet/broadsheet/internal/comment"
+	"github.com/broadsheet/broadsheet/internal/embed"
 )
 
 // siteSettings are the settings an administrator changes in the admin. The store keeps them as
@@ -44,6 +45,9 @@ type siteSettings struct {
 	FooterHTML template.HTML
 	// Front is what editors decided about the front page (front.go).
 	Front frontPlan
+	// LoadAtOnce are the embed providers whose frames load with the page instead of on the
+	// reader's click (package embed's names); none by default.
+	LoadAtOnce []string
 }
 
 // The keys of the stored settings.
@@ -62,6 +66,7 @@ const (
 	keyMaxDepth        = "discussion.max_depth"
 	keyPerPage         = "discussion.per_page"
 	keyNewestFirst     = "discussion.newest_first"
+	keyLoadAtOnce      = "embeds.load_at_once"
 )
 
 // defaultSettings are the settings of a site nobody has configured.
@@ -99,7 +104,19 @@ func readSettings(kv map[string]string) siteSettings {
 		d.DisallowedWords = comment.Words(v)
 	}
 	st.readIdentity(kv)
+	st.LoadAtOnce = knownProviders(strings.Split(kv[keyLoadAtOnce], "\n"))
 	return st
+}
+
+// knownProviders returns the names in list that are embed providers, in the providers' order.
+func knownProviders(list []string) []string {
+	var out []string
+	for _, p := range embed.Providers() {
+		if slices.Contains(list, p) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // kv is the settings as the store keeps them.
@@ -110,7 +127,8 @@ func (st siteSettings) kv() map[string]string {
 		keyHoldAll: strconv.FormatBool(d.HoldAll), keyHoldUnverified: strconv.FormatBool(d.HoldUnverified),
 		keyNewestFirst: strconv.FormatBool(d.NewestFirst), keyLinkLimit: itoa(d.LinkLimit),
 		keyCloseAfterDays: itoa(d.CloseAfterDays), keyMaxDepth: itoa(d.MaxDepth), keyPerPage: itoa(d.PerPage),
-		keyModerationWords: strings.Join(d.ModerationWords, "\n"), keyDisallowedWords: strings.Join(d.DisallowedWords, "\n")}
+		keyModerationWords: strings.Join(d.ModerationWords, "\n"), keyDisallowedWords: strings.Join(d.DisallowedWords, "\n"),
+		keyLoadAtOnce: strings.Join(st.LoadAtOnce, "\n")}
 }
 
 // apply overlays the site fields on base, the configuration the server was started with.
@@ -265,6 +283,7 @@ type settingsForm struct {
 	CommentsOpen, HoldAll, HoldUnverified, Newest bool
 	LinkLimit, CloseAfterDays, MaxDepth, PerPage  string
 	ModerationWords, DisallowedWords              string
+	LoadAtOnce                                    []string
 }
 
 // settingsPage edits the site's settings.
@@ -277,6 +296,8 @@ type settingsPage struct {
 	// TrustRule says, in one sentence, which comments skip the queue under the saved settings.
 	TrustRule string
 	Mail      bool // the site sends email
+	// Providers are the embed providers the site may load at once.
+	Providers []string
 }
 
 func formOfSettings(st siteSettings) settingsForm {
@@ -285,7 +306,7 @@ func formOfSettings(st siteSettings) settingsForm {
 		CommentsOpen: st.CommentsOpen, HoldAll: d.HoldAll, HoldUnverified: d.HoldUnverified, Newest: d.NewestFirst,
 		LinkLimit: itoa(d.LinkLimit), CloseAfterDays: itoa(d.CloseAfterDays), MaxDepth: itoa(d.MaxDepth),
 		PerPage: itoa(d.PerPage), ModerationWords: strings.Join(d.ModerationWords, "\n"),
-		DisallowedWords: strings.Join(d.DisallowedWords, "\n")}
+		DisallowedWords: strings.Join(d.DisallowedWords, "\n"), LoadAtOnce: st.LoadAtOnce}
 }
 
 // parseSettings validates a settings form over the settings in force.
@@ -326,6 +347,10 @@ func parseSettings(f settingsForm, cur siteSettings) (siteSettings, map[string]s
 	num("max_depth", f.MaxDepth, 2, 10, &d.MaxDepth, "Use a depth from 2 to 10.")
 	num("per_page", f.PerPage, 0, 1000, &d.PerPage, "Use a number from 0 (all on one page) to 1,000.")
 	d.ModerationWords, d.DisallowedWords = comment.Words(f.ModerationWords), comment.Words(f.DisallowedWords)
+	st.LoadAtOnce = knownProviders(f.LoadAtOnce)
+	if len(st.LoadAtOnce) != len(f.LoadAtOnce) {
+		errs["load_at_once"] = "Choose among the providers listed."
+	}
 	return st, errs
 }
 
@@ -336,7 +361,7 @@ func (s *Server) handleSettings(w http.ResponseWriter, r *http.Request, u *accou
 
 func (s *Server) showSettings(w http.ResponseWriter, r *http.Request, u *account.User, status int, f settingsForm, errs map[string]string) {
 	p := &settingsPage{adminLayout: s.adminLayout(r, u, "Settings"), Form: f, Errors: errs, Base: s.base, Zones: commonZones,
-		TrustRule: s.settings().Discussion.TrustRule(s.cfg.Mail), Mail: s.cfg.Mail}
+		TrustRule: s.settings().Discussion.TrustRule(s.cfg.Mail), Mail: s.cfg.Mail, Providers: embed.Providers()}
 	if len(errs) > 0 {
 		p.Error = "The settings were not saved: please correct the fields marked below."
 	}
@@ -354,7 +379,8 @@ func (s *Server) handleSaveSettings(w http.ResponseWriter, r *http.Request, u *a
 		Timezone: v.Get("timezone"), CommentsOpen: v.Get("comments_open") != "", HoldAll: v.Get("hold_all") != "",
 		HoldUnverified: v.Get("hold_unverified") != "", Newest: v.Get("newest_first") != "",
 		LinkLimit: v.Get("link_limit"), CloseAfterDays: v.Get("close_after_days"), MaxDepth: v.Get("max_depth"),
-		PerPage: v.Get("per_page"), ModerationWords: v.Get("moderation_words"), DisallowedWords: v.Get("disallowed_words")}
+		PerPage: v.Get("per_page"), ModerationWords: v.Get("moderation_words"), DisallowedWords: v.Get("disallowed_words"),
+		LoadAtOnce: v["load_at_once"]}
 	st, errs := parseSettings(f, s.settings())
 	if len(errs) > 0 {
 		s.showSettings(w, r, u, http.StatusUnprocessableEntity, f, errs)

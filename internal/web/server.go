@@ -16,6 +16,7 @@ import (
 	"github.com/broadsheet/broadsheet/internal/account"
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/comment"
+	"github.com/broadsheet/broadsheet/internal/embed"
 	"github.com/broadsheet/broadsheet/internal/media"
 	"github.com/broadsheet/broadsheet/internal/store"
 )
@@ -73,6 +74,10 @@ type Config struct {
 	MediaPublicURL string
 	// Observer, when set, hears of every request and every comment posted, for metrics.
 	Observer Observer
+	// Embeds fetches, when a story is saved, the cards (title, author, provider, thumbnail) of
+	// the addresses alone on its lines; nil fetches nothing, and those addresses show as the
+	// built-in facades or plain links.
+	Embeds *embed.Fetcher
 }
 
 // Observer hears what the site does, for the operator's metrics. Its methods are called from

@@ -75,7 +75,7 @@ func (s *Server) showArticle(w http.ResponseWriter, r *http.Request, slug string
 func (s *Server) renderStory(r *http.Request, a *article.Article, heldID int64, form *commentForm, cpage int) (*response, error) {
 	url := s.abs(s.permalink(a))
 	p := &storyPage{Layout: s.layout(r, a.Title), Article: a, URL: url,
-		Body: template.HTML(a.BodyHTML), Modified: a.UpdatedAt.Sub(a.PublishedAt) > 60e9}
+		Body: s.storyBody(a), Modified: a.UpdatedAt.Sub(a.PublishedAt) > 60e9}
 	p.Description = article.Excerpt(a.Description(a.BodyText), 200)
 	p.Canonical = url
 	deps := []string{"article:" + itoa64(a.ID), "comments:" + itoa64(a.ID), "related:" + itoa64(a.ID)}
@@ -138,6 +138,12 @@ func (s *Server) renderStory(r *http.Request, a *article.Article, heldID int64, 
 		resp.csp = contentPolicy(s.cfg.BaseURL, frames)
 	}
 	return resp, nil
+}
+
+// storyBody is the body readers see: the stored HTML, with the embeds of the providers the
+// site loads at once as their frames.
+func (s *Server) storyBody(a *article.Article) template.HTML {
+	return template.HTML(embed.Immediate(a.BodyHTML, s.settings().LoadAtOnce))
 }
 
 // absImage makes a featured image URL absolute for metadata.
