@@ -28,7 +28,7 @@ func BenchmarkListingCounts(b *testing.B) {
 	url := pgtest.URL(b)
 	db := open(b, url, postgres.Options{})
 	start := time.Now()
-	if err := sitegen.Generate(ctx, db, listingSize); err != nil {
+	if err := sitegen.Generate(ctx, db, listingSize, ""); err != nil {
 		b.Fatal(err)
 	}
 	b.Logf("generated %d stories in %v", listingSize.Stories, time.Since(start).Round(time.Second))
