@@ -220,7 +220,7 @@ func (s *Server) reloadSettings(ctx context.Context, purge []string) error {
 }
 
 // siteGroups are the prefixes of the keys of the settings package web reads.
-var siteGroups = []string{"site", "stories", "discussion", "front"}
+var siteGroups = []string{"site", "stories", "discussion", "front", "embeds"}
 
 // followSettings puts the settings in force again when the change log says another process
 // (another node, the command line) changed them. That process purged the shared caches.
