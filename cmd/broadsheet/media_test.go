@@ -74,7 +74,7 @@ func TestImportMovesPicturesIn(t *testing.T) {
 	jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, 600, 400)), nil)
 	os.WriteFile(filepath.Join(uploads, "crowd.jpg"), buf.Bytes(), 0o644)
 	code, out, errOut := cli(t, m, "import", "--media-dir", uploads, importData("site.xml"))
-	if code != 0 || !strings.Contains(out, "Pictures: 1 added to the library, 1 stories now show them") {
+	if code != 0 || !strings.Contains(out, "Pictures: 1 read, 0 already in the library, 0 not found; 1 added to the library, 1 stories now show them") {
 		t.Fatalf("import --media-dir = %d\n%s\n%s", code, out, errOut)
 	}
 	resp, _ := get(t, m, "/wp-content/uploads/crowd.jpg")

@@ -78,6 +78,11 @@ func (r *run) wxr(src io.Reader) error {
 			w.site = rec
 			w.source = "wxr:" + siteKey(rec, r.name)
 			r.sum.Source = w.source
+			for _, u := range []string{rec.BaseSiteURL, rec.BaseBlogURL, rec.Link} {
+				if r.sum.Site == "" {
+					r.sum.Site = strings.TrimSpace(u)
+				}
+			}
 			w.srcBase = siteBase(rec)
 			if r.opt.OldBaseURL == "" {
 				w.base = w.srcBase
@@ -227,7 +232,8 @@ func (w *wxrRun) attachmentPage(it *wxr.Item, file string) {
 	if m := uploadsURL.FindStringSubmatch(file); m != nil && m[0] == file {
 		upload = decode(m[1])
 	}
-	w.sum.Attachments = append(w.sum.Attachments, Attachment{From: from, Upload: upload})
+	w.sum.Attachments = append(w.sum.Attachments, Attachment{From: from, Upload: upload, URL: file,
+		Alt: plainTitle(meta(it.Postmeta, "_wp_attachment_image_alt")), Caption: plainTitle(it.Excerpt)})
 }
 
 // attachmentRedirects keeps the old URLs of the attachments' pages: they lead to the picture's
