@@ -36,7 +36,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	cfg.flags(fs, env, "data", "db", "timezone", "media", "max-upload")
 	dryRun := fs.Bool("dry-run", false, "read and check everything, report what would happen, save nothing")
 	users := fs.Bool("users", false, "create staff accounts (role author, no password) for WordPress authors")
-	mediaDir := fs.String("media-dir", "", "a copy of the old site's wp-content/uploads: move the pictures stories use into the library")
+	mediaDir := fs.String("media-dir", "", "a copy of the old site's wp-content/uploads (a folder, .zip or .tar.gz): move the pictures stories use into the library")
 	fetch := fs.Bool("fetch-media", false, "download the pictures stories use from the old site into the library (what is already there is not fetched again)")
 	fetchWorkers := fs.Int("fetch-workers", 4, "with --fetch-media, how many pictures download at once")
 	fetchTimeout := fs.Duration("fetch-timeout", time.Minute, "with --fetch-media, how long one picture may take to download (each try)")
@@ -61,6 +61,15 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	loc, err := cfg.location()
 	if err != nil {
 		return err
+	}
+	var uploads importer.Source
+	if *mediaDir != "" {
+		src, closer, err := importer.OpenUploads(*mediaDir, int64(max(cfg.MaxUploadMB, 1))<<20)
+		if err != nil {
+			return fmt.Errorf("--media-dir: %w", err)
+		}
+		defer closer.Close()
+		uploads = src
 	}
 	var files []importer.File
 	for _, name := range fs.Args() {
@@ -115,11 +124,10 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 				site = s.Site
 			}
 		}
-		var src importer.Source = importer.Folder{Dir: *mediaDir, MaxBytes: m.Media.Limit()}
-		from := *mediaDir
-		if *fetch {
-			src = &importer.Fetcher{Base: site, Concurrency: *fetchWorkers, Timeout: *fetchTimeout, MaxBytes: m.Media.Limit()}
-			from = "the old site"
+		var src importer.Source = &importer.Fetcher{Base: site, Concurrency: *fetchWorkers, Timeout: *fetchTimeout, MaxBytes: m.Media.Limit()}
+		from := "the old site"
+		if uploads != nil {
+			src, from = uploads, *mediaDir
 		}
 		line := newFetchLine(stderr, isTerminal(stderr), time.Now)
 		sum, err := importer.ImportMedia(ctx, m.Store, m.Media, src, importer.MediaOptions{Attachments: attachments, Progress: line.update})

@@ -113,14 +113,7 @@ func (f Folder) Read(ctx context.Context, rel, _ string) ([]byte, error) {
 	if limit <= 0 {
 		limit = media.DefaultMaxBytes
 	}
-	data, err := io.ReadAll(io.LimitReader(file, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%w (%d MB)", media.ErrTooBig, limit>>20)
-	}
-	return data, nil
+	return readLimited(file, limit)
 }
 
 // Workers is 1: reading a disk is not sped up by asking twice.
@@ -201,6 +194,15 @@ func ImportMedia(ctx context.Context, st store.Store, lib *media.Library, src So
 		first = append(first, orig)
 	}
 	sort.Strings(first)
+	if p, ok := src.(preparer); ok {
+		wanted := slices.Clone(first)
+		for rel := range folders {
+			wanted = append(wanted, rel)
+		}
+		if err := p.Prepare(ctx, wanted); err != nil {
+			return sum, err
+		}
+	}
 	words := map[string]Attachment{}
 	for _, at := range opt.Attachments {
 		words[at.Upload] = at
