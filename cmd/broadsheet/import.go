@@ -20,7 +20,7 @@ import (
 const importUsage = `broadsheet import [--data DIR | --db URL] [--dry-run] [--users] [--media-dir DIR | --fetch-media] [--max-upload MB] [--old-base-url URL] [--json] [--check-urls LIST] FILE…
 
 Imports WordPress exports (WXR), Disqus exports, RSS or Atom feeds and Broadsheet JSON Lines,
-recognised by their content (gzip-compressed files too), in one transaction: all or nothing.
+recognised by their content (gzip-compressed files too, or inside a .zip or .tar.gz), in one transaction: all or nothing.
 Importing a file again updates what it created. The old site's URLs are kept under the folder
 it lived in (its export's home address, or --old-base-url). --check-urls asks the site, after the
 import (or without files, as it is), for each old URL of LIST (one a line, from a sitemap or server
@@ -73,6 +73,18 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	}
 	var files []importer.File
 	for _, name := range fs.Args() {
+		inside, closer, isArchive, err := importer.OpenExports(name)
+		if err != nil {
+			return err
+		}
+		if isArchive {
+			defer closer.Close()
+			if len(inside) == 0 {
+				return fmt.Errorf("%s: no export the importer reads in the archive", name)
+			}
+			files = append(files, inside...)
+			continue
+		}
 		f, err := os.Open(name)
 		if err != nil {
 			return err

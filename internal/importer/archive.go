@@ -245,3 +245,198 @@ func (t *tarSource) Close() error { return os.RemoveAll(t.dir) }
 type preparer interface {
 	Prepare(ctx context.Context, wanted []string) error
 }
+
+// OpenExports returns the files of an archive (.zip or .tar.gz, told by its bytes) that the
+// importer recognises (WordPress, Disqus, feeds, JSON Lines, gzip-compressed too), in the
+// archive's order, named ARCHIVE/ENTRY; ok is false when name is not an archive. Entries it
+// does not recognise (a site backup's pictures) are left out, as are links and unsafe names.
+// The files are read in order, once, by Import; Close releases the archive.
+func OpenExports(name string) (files []File, closer io.Closer, ok bool, err error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	magic := make([]byte, 4)
+	n, _ := io.ReadFull(f, magic)
+	f.Close()
+	switch {
+	case n >= 4 && string(magic) == "PK\x03\x04":
+		r, err := zip.OpenReader(name)
+		if err != nil {
+			return nil, nil, true, fmt.Errorf("%s: %w", name, err)
+		}
+		for _, zf := range r.File {
+			if !zf.Mode().IsRegular() || uploadsRel(zf.Name) == "" {
+				continue
+			}
+			rc, err := zf.Open()
+			if err != nil {
+				r.Close()
+				return nil, nil, true, fmt.Errorf("%s: %s: %w", name, zf.Name, err)
+			}
+			known := recognised(rc)
+			rc.Close()
+			if known {
+				files = append(files, File{Name: name + "/" + zf.Name, R: &zipEntry{f: zf}, Size: int64(zf.CompressedSize64)})
+			}
+		}
+		return files, r, true, nil
+	case n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b && isTarGz(name):
+		s := &tarStream{name: name}
+		err := s.each(func(hdr *tar.Header, r io.Reader) error {
+			if recognised(r) {
+				files = append(files, File{Name: name + "/" + hdr.Name, R: &tarEntry{s: s, name: hdr.Name}})
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, nil, true, err
+		}
+		return files, s, true, nil
+	}
+	return nil, nil, false, nil
+}
+
+// isTarGz reports whether a gzip file holds a tar archive (ustar's mark at byte 257), not one
+// compressed export.
+func isTarGz(name string) bool {
+	f, err := os.Open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		return false
+	}
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(gz, head)
+	return n >= 262 && string(head[257:262]) == "ustar"
+}
+
+// recognised reports whether r starts like a file the importer reads.
+func recognised(r io.Reader) bool {
+	br := bufio.NewReaderSize(r, 32<<10)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		gz, err := gzip.NewReader(br)
+		if err != nil {
+			return false
+		}
+		br = bufio.NewReaderSize(gz, 32<<10)
+	}
+	head, _ := br.Peek(32 << 10)
+	_, err := Detect(head)
+	return err == nil
+}
+
+// zipEntry reads a zip entry, opened at the first Read.
+type zipEntry struct {
+	f  *zip.File
+	rc io.ReadCloser
+}
+
+func (z *zipEntry) Read(p []byte) (int, error) {
+	if z.rc == nil {
+		rc, err := z.f.Open()
+		if err != nil {
+			return 0, err
+		}
+		z.rc = rc
+	}
+	n, err := z.rc.Read(p)
+	if err == io.EOF {
+		z.rc.Close()
+	}
+	return n, err
+}
+
+// tarStream reads a .tar.gz from start to end, once for each pass.
+type tarStream struct {
+	name string
+	f    *os.File
+	tr   *tar.Reader
+}
+
+// each calls fn with every regular file of the archive with a safe name.
+func (s *tarStream) each(fn func(hdr *tar.Header, r io.Reader) error) error {
+	f, err := os.Open(s.name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(bufio.NewReader(f))
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.name, err)
+	}
+	tr := tar.NewReader(gz)
+	for n := 0; ; n++ {
+		if n > maxEntries {
+			return fmt.Errorf("%s: more than %d entries", s.name, maxEntries)
+		}
+		hdr, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", s.name, err)
+		}
+		if hdr.Typeflag == tar.TypeReg && uploadsRel(hdr.Name) != "" {
+			if err := fn(hdr, tr); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// next moves the second pass to the entry called name, which follows the current one.
+func (s *tarStream) next(name string) error {
+	if s.tr == nil {
+		f, err := os.Open(s.name)
+		if err != nil {
+			return err
+		}
+		gz, err := gzip.NewReader(bufio.NewReader(f))
+		if err != nil {
+			f.Close()
+			return fmt.Errorf("%s: %w", s.name, err)
+		}
+		s.f, s.tr = f, tar.NewReader(gz)
+	}
+	for {
+		hdr, err := s.tr.Next()
+		if errors.Is(err, io.EOF) {
+			return fmt.Errorf("%s: %s: %w", s.name, name, io.ErrUnexpectedEOF)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", s.name, err)
+		}
+		if hdr.Typeflag == tar.TypeReg && hdr.Name == name {
+			return nil
+		}
+	}
+}
+
+// Close closes the archive.
+func (s *tarStream) Close() error {
+	if s.f != nil {
+		return s.f.Close()
+	}
+	return nil
+}
+
+// tarEntry reads one entry of a tarStream; entries must be read in the archive's order.
+type tarEntry struct {
+	s       *tarStream
+	name    string
+	started bool
+}
+
+func (t *tarEntry) Read(p []byte) (int, error) {
+	if !t.started {
+		t.started = true
+		if err := t.s.next(t.name); err != nil {
+			return 0, err
+		}
+	}
+	return t.s.tr.Read(p)
+}

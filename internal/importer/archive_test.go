@@ -166,3 +166,53 @@ func TestOpenUploadsRefuses(t *testing.T) {
 		}
 	}
 }
+
+// TestExportsInAnArchive imports a WordPress export and its Disqus comments from inside a .zip
+// and a .tar.gz that also hold pictures and an entry that climbs out: the two exports are
+// imported in the archive's order; the rest is left out. A gzip-compressed export alone is
+// not an archive.
+func TestExportsInAnArchive(t *testing.T) {
+	t.Parallel()
+	site, _ := os.ReadFile(filepath.Join("testdata", "site.xml"))
+	disqus, _ := os.ReadFile(filepath.Join("testdata", "disqus.xml"))
+	entries := []entry{
+		{name: "export/site.xml", data: site},
+		{name: "wp-content/uploads/2019/05/harbour.jpg", data: jpegOf(t, 30, 20)},
+		{name: "../../disqus-outside.xml", data: disqus},
+		{name: "export/disqus.xml", data: disqus},
+	}
+	for _, archive := range []string{writeZip(t, entries), writeTarGz(t, entries)} {
+		t.Run(filepath.Base(archive), func(t *testing.T) {
+			t.Parallel()
+			files, closer, ok, err := importer.OpenExports(archive)
+			if err != nil || !ok {
+				t.Fatalf("OpenExports = %v, %v", ok, err)
+			}
+			defer closer.Close()
+			var names []string
+			for _, f := range files {
+				names = append(names, strings.TrimPrefix(f.Name, archive+"/"))
+			}
+			if strings.Join(names, " ") != "export/site.xml export/disqus.xml" {
+				t.Fatalf("files = %q, want the two exports in order", names)
+			}
+			db := newStore(t)
+			sums, err := importer.Import(t.Context(), db, files, options())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sums[0].Created[importer.KindStory] != 7 || sums[1].Created[importer.KindComment] != 6 {
+				t.Errorf("imported %v stories and %v comments, want 7 and 6", sums[0].Created, sums[1].Created)
+			}
+		})
+	}
+	gz := filepath.Join(t.TempDir(), "site.xml.gz")
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(site)
+	zw.Close()
+	os.WriteFile(gz, buf.Bytes(), 0o644)
+	if _, _, ok, err := importer.OpenExports(gz); ok || err != nil {
+		t.Errorf("OpenExports(site.xml.gz) = %v, %v; want not an archive", ok, err)
+	}
+}
