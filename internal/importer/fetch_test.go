@@ -2,6 +2,8 @@ package importer_test
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"image"
 	"image/jpeg"
 	"net/http"
@@ -259,5 +261,45 @@ func TestFetchAddress(t *testing.T) {
 		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
 			t.Errorf("Fetcher{Base: %q}.Read(%q, %q) = %v, want %q", tc.base, tc.rel, tc.folder, err, tc.want)
 		}
+	}
+}
+
+// TestFetchMediaResumes interrupts a fetch after three pictures: the next run takes those
+// from the library without asking the old site again, and fetches the rest.
+func TestFetchMediaResumes(t *testing.T) {
+	t.Parallel()
+	db := newStore(t)
+	files, _ := media.NewDir(t.TempDir())
+	lib := &media.Library{Files: files, Options: media.Options{Widths: []int{320}}}
+	site := newOldSite(t)
+	var body strings.Builder
+	for i := range 6 {
+		body.WriteString(`<img src="` + site.URL + `/wp-content/uploads/2020/01/p` + strconv.Itoa(i) + `.jpg"> `)
+	}
+	a := &article.Article{Kind: article.Story, Slug: "many", Title: "Many", Status: article.Published,
+		PublishedAt: time.Date(2020, 1, 2, 9, 0, 0, 0, time.UTC), Body: body.String(), BodyHTML: body.String()}
+	if err := db.CreateArticle(t.Context(), a); err != nil {
+		t.Fatal(err)
+	}
+	fetcher := &importer.Fetcher{Concurrency: 1, Attempts: 1}
+	ctx, cancel := context.WithCancel(t.Context())
+	_, err := importer.ImportMedia(ctx, db, lib, fetcher, importer.MediaOptions{Progress: func(p importer.MediaProgress) {
+		if p.Done == 3 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted ImportMedia = %v, want context.Canceled", err)
+	}
+	before := site.total()
+	sum, err := importer.ImportMedia(t.Context(), db, lib, fetcher, importer.MediaOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Skipped != 3 || sum.Fetched != 3 || sum.Stories != 1 || len(sum.Missing) != 0 {
+		t.Errorf("resumed run = %+v; want 3 skipped, 3 fetched, the story rewritten", sum)
+	}
+	if n := site.total() - before; n != 3 {
+		t.Errorf("the resumed run asked the old site %d times, want 3", n)
 	}
 }

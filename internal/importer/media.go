@@ -415,6 +415,10 @@ func (l *loader) one(ctx context.Context, rel, folder string, processing chan st
 		l.sum.Added++
 		l.mu.Unlock()
 	}
+	// The record a run interrupted from here on resumes by: the old path leads into the library.
+	if err := l.st.AddRedirect(ctx, uploadsPath(rel), it.URL()); err != nil {
+		return nil, false, false, err
+	}
 	return &picture{item: it}, true, false, nil
 }
 
