@@ -1,9 +1,15 @@
 package importer
 
-import "os"
+import (
+	"os"
+
+	"github.com/broadsheet/broadsheet/internal/wxr"
+)
 
 // WordPressBody is the Markdown source the importer makes of WordPress post content.
-func WordPressBody(content string) string { return markdownSafe(wordpressHTML(content)) }
+func WordPressBody(content string) string {
+	return markdownSafe(wordpressHTML(wxr.Converter{}, content))
+}
 
 // ArchiveDir is the temporary folder of a .tar.gz source, "" for another source.
 func ArchiveDir(s Source) string {
