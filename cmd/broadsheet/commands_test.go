@@ -56,7 +56,7 @@ func TestHelp(t *testing.T) {
 		{[]string{"user", "list", "--help"}, "broadsheet user list", []string{}},
 		{[]string{"user", "password", "--help"}, "broadsheet user password", []string{"-email"}},
 		{[]string{"user", "link", "--help"}, "broadsheet user link", []string{"-base-url", "-email"}},
-		{[]string{"import", "--help"}, "broadsheet import", []string{"-check-urls", "-dry-run", "-json", "-media", "-media-dir", "-old-base-url", "-timezone", "-users"}},
+		{[]string{"import", "--help"}, "broadsheet import", []string{"-check-urls", "-dry-run", "-fetch-media", "-fetch-timeout", "-fetch-workers", "-json", "-max-upload", "-media", "-media-dir", "-old-base-url", "-timezone", "-users"}},
 		{[]string{"export", "--help"}, "broadsheet export", []string{"-base-url", "-description", "-format", "-out", "-private", "-timezone", "-title"}},
 		{[]string{"version", "--help"}, "broadsheet version", nil},
 		{[]string{"db", "--help"}, "broadsheet db copy --from URL --to URL", nil},

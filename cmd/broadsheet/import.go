@@ -17,14 +17,15 @@ import (
 	"github.com/broadsheet/broadsheet/internal/importer"
 )
 
-const importUsage = `broadsheet import [--data DIR | --db URL] [--dry-run] [--users] [--media-dir DIR] [--old-base-url URL] [--json] [--check-urls LIST] FILE…
+const importUsage = `broadsheet import [--data DIR | --db URL] [--dry-run] [--users] [--media-dir DIR | --fetch-media] [--max-upload MB] [--old-base-url URL] [--json] [--check-urls LIST] FILE…
 
 Imports WordPress exports (WXR), Disqus exports, RSS or Atom feeds and Broadsheet JSON Lines,
-recognised by their content (gzip-compressed files too), in one transaction: all or nothing.
+recognised by their content (gzip-compressed files too, or inside a .zip or .tar.gz), in one transaction: all or nothing.
 Importing a file again updates what it created. The old site's URLs are kept under the folder
 it lived in (its export's home address, or --old-base-url). --check-urls asks the site, after the
 import (or without files, as it is), for each old URL of LIST (one a line, from a sitemap or server
-logs) and lists those that would not answer; it exits with an error if any.`
+logs) and lists those that would not answer; it exits with an error if any. --fetch-media downloads
+the pictures stories use from the old site (run it again to fetch only what is still missing).`
 
 // importCmd runs "broadsheet import": files into the site, with a progress bar on a terminal and
 // a summary of each file.
@@ -32,10 +33,13 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	cfg := DefaultConfig()
 	cfg.Demo = false
 	fs := newFlagSet("import", importUsage, stderr)
-	cfg.flags(fs, env, "data", "db", "timezone", "media")
+	cfg.flags(fs, env, "data", "db", "timezone", "media", "max-upload")
 	dryRun := fs.Bool("dry-run", false, "read and check everything, report what would happen, save nothing")
 	users := fs.Bool("users", false, "create staff accounts (role author, no password) for WordPress authors")
-	mediaDir := fs.String("media-dir", "", "a copy of the old site's wp-content/uploads: move the pictures stories use into the library")
+	mediaDir := fs.String("media-dir", "", "a copy of the old site's wp-content/uploads (a folder, .zip or .tar.gz): move the pictures stories use into the library")
+	fetch := fs.Bool("fetch-media", false, "download the pictures stories use from the old site into the library (what is already there is not fetched again)")
+	fetchWorkers := fs.Int("fetch-workers", 4, "with --fetch-media, how many pictures download at once")
+	fetchTimeout := fs.Duration("fetch-timeout", time.Minute, "with --fetch-media, how long one picture may take to download (each try)")
 	asJSON := fs.Bool("json", false, "write the summaries (and the URL check) as JSON")
 	checkList := fs.String("check-urls", "", "a file of old URLs, one a line, to check after the import")
 	oldBase := fs.String("old-base-url", "", "the old site's address (https://example.org/blog/), whose folder its old URLs are kept under; default: the export's")
@@ -45,6 +49,12 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	if fs.NArg() == 0 && *checkList == "" {
 		return usageError{errors.New("name the files to import\nusage: " + importUsage)}
 	}
+	if *fetch && *mediaDir != "" {
+		return usageError{errors.New("--media-dir and --fetch-media both say where pictures come from: choose one")}
+	}
+	if *fetchWorkers < 1 || *fetchTimeout <= 0 {
+		return usageError{errors.New("--fetch-workers and --fetch-timeout must be positive")}
+	}
 	if *dryRun && *checkList != "" {
 		return usageError{errors.New("--check-urls needs a real import: a dry run keeps nothing to check")}
 	}
@@ -52,8 +62,29 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	if err != nil {
 		return err
 	}
+	var uploads importer.Source
+	if *mediaDir != "" {
+		src, closer, err := importer.OpenUploads(*mediaDir, int64(max(cfg.MaxUploadMB, 1))<<20)
+		if err != nil {
+			return fmt.Errorf("--media-dir: %w", err)
+		}
+		defer closer.Close()
+		uploads = src
+	}
 	var files []importer.File
 	for _, name := range fs.Args() {
+		inside, closer, isArchive, err := importer.OpenExports(name)
+		if err != nil {
+			return err
+		}
+		if isArchive {
+			defer closer.Close()
+			if len(inside) == 0 {
+				return fmt.Errorf("%s: no export the importer reads in the archive", name)
+			}
+			files = append(files, inside...)
+			continue
+		}
 		f, err := os.Open(name)
 		if err != nil {
 			return err
@@ -96,14 +127,25 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	// Pictures move in after the stories' transaction, and before the check, whose old picture
 	// addresses then answer.
 	var pictures *importer.MediaSummary
-	if *mediaDir != "" && !*dryRun {
+	if (*mediaDir != "" || *fetch) && !*dryRun {
 		var attachments []importer.Attachment
+		site := *oldBase
 		for _, s := range sums {
 			attachments = append(attachments, s.Attachments...)
+			if site == "" {
+				site = s.Site
+			}
 		}
-		sum, err := importer.ImportMedia(ctx, m.Store, m.Media, *mediaDir, attachments)
+		var src importer.Source = &importer.Fetcher{Base: site, Concurrency: *fetchWorkers, Timeout: *fetchTimeout, MaxBytes: m.Media.Limit()}
+		from := "the old site"
+		if uploads != nil {
+			src, from = uploads, *mediaDir
+		}
+		line := newFetchLine(stderr, isTerminal(stderr), time.Now)
+		sum, err := importer.ImportMedia(ctx, m.Store, m.Media, src, importer.MediaOptions{Attachments: attachments, Progress: line.update})
+		line.finish()
 		if err != nil {
-			return fmt.Errorf("moving pictures in from %s: %w (the stories are imported; run the import again to finish)", *mediaDir, err)
+			return fmt.Errorf("moving pictures in from %s: %w (the stories are imported; run the import again to finish)", from, err)
 		}
 		pictures = &sum
 	}
@@ -278,4 +320,52 @@ func progressLine(p importer.Progress, bar bool) string {
 // mb is a size in megabytes for the progress line.
 func mb(n int64) string {
 	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+}
+
+// fetchLine shows how far moving pictures in has come: one line redrawn in place on a
+// terminal, a line every few seconds otherwise.
+type fetchLine struct {
+	w      io.Writer
+	tty    bool
+	now    func() time.Time
+	last   time.Time
+	latest importer.MediaProgress
+}
+
+func newFetchLine(w io.Writer, tty bool, now func() time.Time) *fetchLine {
+	return &fetchLine{w: w, tty: tty, now: now, last: now()}
+}
+
+// update takes the latest progress and shows it when it is time to.
+func (l *fetchLine) update(p importer.MediaProgress) {
+	l.latest = p
+	every := 5 * time.Second
+	if l.tty {
+		every = 100 * time.Millisecond
+	}
+	if now := l.now(); now.Sub(l.last) >= every {
+		l.last = now
+		l.show(false)
+	}
+}
+
+// finish shows the final count.
+func (l *fetchLine) finish() {
+	if l.latest.Total > 0 {
+		l.show(true)
+	}
+}
+
+func (l *fetchLine) show(final bool) {
+	p := l.latest
+	line := fmt.Sprintf("pictures %d/%d: %d read, %d already in the library, %d not found", p.Done, p.Total, p.Fetched, p.Skipped, p.Failed)
+	switch {
+	case l.tty:
+		fmt.Fprintf(l.w, "\r%s\x1b[K", line)
+		if final {
+			fmt.Fprintln(l.w)
+		}
+	default:
+		fmt.Fprintln(l.w, line)
+	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
 	"image"
@@ -74,7 +75,7 @@ func TestImportMovesPicturesIn(t *testing.T) {
 	jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, 600, 400)), nil)
 	os.WriteFile(filepath.Join(uploads, "crowd.jpg"), buf.Bytes(), 0o644)
 	code, out, errOut := cli(t, m, "import", "--media-dir", uploads, importData("site.xml"))
-	if code != 0 || !strings.Contains(out, "Pictures: 1 added to the library, 1 stories now show them") {
+	if code != 0 || !strings.Contains(out, "Pictures: 1 read, 0 already in the library, 0 not found; 1 added to the library, 1 stories now show them") {
 		t.Fatalf("import --media-dir = %d\n%s\n%s", code, out, errOut)
 	}
 	resp, _ := get(t, m, "/wp-content/uploads/crowd.jpg")
@@ -88,6 +89,28 @@ func TestImportMovesPicturesIn(t *testing.T) {
 	_, page := get(t, m, "/2024/05/01/election-night/")
 	if strings.Contains(page, "old.example/wp-content") || !strings.Contains(page, `src="/media/`) {
 		t.Errorf("the story still shows the old address or no library picture")
+	}
+}
+
+// TestImportPicturesFromAZip imports the WordPress site with a .zip of its uploads folder.
+func TestImportPicturesFromAZip(t *testing.T) {
+	t.Parallel()
+	m, _ := startMain(t)
+	var buf bytes.Buffer
+	jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, 600, 400)), nil)
+	archive := filepath.Join(t.TempDir(), "uploads.zip")
+	f, _ := os.Create(archive)
+	zw := zip.NewWriter(f)
+	w, _ := zw.Create("wp-content/uploads/crowd.jpg")
+	w.Write(buf.Bytes())
+	zw.Close()
+	f.Close()
+	code, out, errOut := cli(t, m, "import", "--media-dir", archive, importData("site.xml"))
+	if code != 0 || !strings.Contains(out, "1 added to the library, 1 stories now show them") {
+		t.Fatalf("import --media-dir uploads.zip = %d\n%s\n%s", code, out, errOut)
+	}
+	if resp, _ := get(t, m, "/wp-content/uploads/crowd.jpg"); resp.StatusCode != http.StatusMovedPermanently {
+		t.Errorf("old picture address = %d, want 301", resp.StatusCode)
 	}
 }
 

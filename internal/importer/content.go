@@ -11,10 +11,10 @@ import (
 )
 
 // wordpressHTML turns WordPress post content into the HTML it displays, in the order package wxr
-// recommends: shortcodes, then block comments removed from block-editor content, or automatic
+// recommends: shortcodes (galleries by c), then block comments removed from block-editor content, or automatic
 // paragraphs for the classic kind.
-func wordpressHTML(content string) string {
-	s := wxr.Shortcodes(content)
+func wordpressHTML(c wxr.Converter, content string) string {
+	s := c.Shortcodes(content)
 	if wxr.HasBlocks(s) {
 		return wxr.StripBlockComments(s)
 	}

@@ -4,15 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/media"
@@ -21,27 +26,37 @@ import (
 
 // MediaSummary tells what moving a site's pictures in did.
 type MediaSummary struct {
+	// Fetched counts the files read from the source (the folder, or the old site); Skipped, the
+	// pictures an earlier run had moved in, found in the library without reading them again.
+	Fetched, Skipped int
 	// Added counts pictures new to the library; Stories, the stories whose pictures now come
 	// from it.
 	Added, Stories int
-	// Missing lists, by old address, the pictures that were not in the folder, with the
-	// headlines of the stories that use them.
+	// Missing lists, by old address, the pictures that could not be moved in, with the
+	// headlines of the stories that use them (none for an attachment no story shows).
 	Missing map[string][]string
+	// Reasons tells, by old address, why each missing picture could not be moved in.
+	Reasons map[string]string
 }
 
 // WriteTo prints the summary for a person.
 func (s MediaSummary) WriteTo(w io.Writer) (int64, error) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Pictures: %d added to the library, %d stories now show them from it.\n", s.Added, s.Stories)
+	fmt.Fprintf(&b, "Pictures: %d read, %d already in the library, %d not found; %d added to the library, %d stories now show them from it.\n",
+		s.Fetched, s.Skipped, len(s.Missing), s.Added, s.Stories)
 	if len(s.Missing) > 0 {
-		fmt.Fprintf(&b, "%d pictures were not in the uploads folder; their stories keep the old addresses:\n", len(s.Missing))
+		fmt.Fprintf(&b, "%d pictures could not be moved in; their stories keep the old addresses:\n", len(s.Missing))
 		urls := make([]string, 0, len(s.Missing))
 		for u := range s.Missing {
 			urls = append(urls, u)
 		}
 		sort.Strings(urls)
 		for _, u := range urls {
-			fmt.Fprintf(&b, "  %s (in %s)\n", u, strings.Join(s.Missing[u], "; "))
+			in := "no story shows it"
+			if len(s.Missing[u]) > 0 {
+				in = "in " + strings.Join(s.Missing[u], "; ")
+			}
+			fmt.Fprintf(&b, "  %s: %s (%s)\n", u, s.Reasons[u], in)
 		}
 	}
 	n, err := io.WriteString(w, b.String())
@@ -55,96 +70,374 @@ var uploadsURL = regexp.MustCompile(`(?:https?:)?(?://[^\s"'()<>/]+)?(?:/[^\s"'(
 // sizedCopy matches WordPress's resized copies: photo-300x200.jpg, whose original is photo.jpg.
 var sizedCopy = regexp.MustCompile(`^(.*)-(\d+)x(\d+)(\.[A-Za-z0-9]+)$`)
 
+// original returns the path of the original of a WordPress upload and, for a resized copy,
+// the copy's width (0 for an original).
+func original(rel string) (string, int) {
+	if m := sizedCopy.FindStringSubmatch(rel); m != nil {
+		w, _ := strconv.Atoi(m[2])
+		return m[1] + m[4], w
+	}
+	return rel, 0
+}
+
+// A Source gives the files of a WordPress site's wp-content/uploads by their path under it.
+type Source interface {
+	// Read returns the bytes of the file at rel (2019/05/photo.jpg). folder is the address of
+	// the uploads folder as the site wrote it ("https://example.org/wp-content/uploads/",
+	// "/wp-content/uploads/"), for a source that downloads. An error wrapping fs.ErrNotExist
+	// means the source has no such file; any other error says why it could not be read. Read
+	// is called from Workers goroutines at once.
+	Read(ctx context.Context, rel, folder string) ([]byte, error)
+	// Workers is how many Reads may run at once.
+	Workers() int
+}
+
+// Folder is a copy of a WordPress site's wp-content/uploads on disk.
+type Folder struct {
+	Dir string
+	// MaxBytes refuses larger files; 0 means media.DefaultMaxBytes.
+	MaxBytes int64
+}
+
+// Read reads the file at rel, never outside the folder.
+func (f Folder) Read(ctx context.Context, rel, _ string) ([]byte, error) {
+	file, err := os.Open(filepath.Join(f.Dir, filepath.FromSlash(path.Clean("/"+rel))))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("not in the uploads folder: %w", err)
+		}
+		return nil, err
+	}
+	defer file.Close()
+	limit := f.MaxBytes
+	if limit <= 0 {
+		limit = media.DefaultMaxBytes
+	}
+	return readLimited(file, limit)
+}
+
+// Workers is 1: reading a disk is not sped up by asking twice.
+func (Folder) Workers() int { return 1 }
+
+// MediaOptions configure ImportMedia; the zero value works.
+type MediaOptions struct {
+	// Attachments are the WordPress attachment pages of the import, from its summaries.
+	Attachments []Attachment
+	// Progress, when set, is called after each picture, from one goroutine at a time.
+	Progress func(MediaProgress)
+}
+
+// MediaProgress is how far moving pictures in has come.
+type MediaProgress struct {
+	// Done of Total files were looked at: Fetched read, Skipped already in the library,
+	// Failed neither.
+	Done, Total, Fetched, Skipped, Failed int
+}
+
+// picture is what became of one file under wp-content/uploads.
+type picture struct {
+	item   *media.Item
+	reason string // why it could not be moved in
+}
+
 // ImportMedia moves the pictures stories take from a WordPress site into the library: every
-// address under wp-content/uploads in a story's body or featured image that names a file in dir
-// (a copy of the old wp-content/uploads) is added (a resized copy by its original), the story
-// is rewritten to the library's address, and the old path answers with a redirect. Running it
-// again adds nothing twice. Pictures not found are listed, never dropped: their stories keep
-// the old addresses. The old pages of attachments (from the import's summaries) lead to their
-// pictures once moved in, else to where the picture's old address leads, else answer 410 Gone.
-func ImportMedia(ctx context.Context, st store.Store, lib *media.Library, dir string, attachments []Attachment) (MediaSummary, error) {
-	sum := MediaSummary{Missing: map[string][]string{}}
-	found := map[string]*media.Item{} // original's path under uploads → item; nil: missing
-	resolve := func(rel string) (*media.Item, int, error) {
-		width := 0
-		orig := rel
-		if m := sizedCopy.FindStringSubmatch(rel); m != nil {
-			orig = m[1] + m[4]
-			width, _ = strconv.Atoi(m[2])
+// address under wp-content/uploads in a story's body or featured image, and every attachment's
+// picture, that src has is added (a resized copy by its original), the story is rewritten to
+// the library's address, and the old path answers with a redirect. Running it again adds and
+// reads nothing twice: a picture whose old path already leads into the library is taken from
+// there. A picture that cannot be read or is not an image is listed with the reason, never
+// dropped: its stories keep the old addresses. Only the store's and the library's own failures
+// (a full disk, an object store that fails) stop it. The old pages of attachments lead to
+// their pictures once moved in, else to where the picture's old address leads, else answer
+// 410 Gone.
+func ImportMedia(ctx context.Context, st store.Store, lib *media.Library, src Source, opt MediaOptions) (MediaSummary, error) {
+	sum := MediaSummary{Missing: map[string][]string{}, Reasons: map[string]string{}}
+	// The uploads every story and attachment uses, with the folder each was seen under.
+	folders := map[string]string{}
+	note := func(s string) {
+		for _, m := range uploadsURL.FindAllStringSubmatch(s, -1) {
+			rel := unescape(m[1])
+			if _, ok := folders[rel]; !ok {
+				folders[rel] = m[0][:len(m[0])-len(m[1])]
+			}
 		}
-		for _, p := range []string{orig, rel} {
-			if it, ok := found[p]; ok {
-				if it != nil {
-					return it, width, nil
-				}
-				continue
+	}
+	if err := eachArticle(ctx, st, func(a *article.Article) error {
+		note(a.Body)
+		note(a.BodyHTML)
+		note(a.ImageURL)
+		return nil
+	}); err != nil {
+		return sum, err
+	}
+	for _, at := range opt.Attachments {
+		if at.Upload != "" {
+			if _, ok := folders[at.Upload]; !ok {
+				folders[at.Upload] = folderOf(at.URL)
 			}
-			data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(path.Clean("/"+p))))
-			if err != nil {
-				found[p] = nil
-				continue
-			}
-			it, created, err := lib.Add(ctx, st, media.Upload{Name: path.Base(p), Data: data})
-			if err != nil {
-				return nil, 0, fmt.Errorf("picture %s: %w", p, err)
-			}
-			if created {
-				sum.Added++
-			}
-			found[p] = it
-			if p == rel {
-				width = 0 // the copy itself was found: it is the original
-			}
-			return it, width, nil
 		}
-		return nil, 0, nil
 	}
 
+	// Originals first; the resized copies whose original could not be had, after.
+	got := map[string]*picture{}
+	origs := map[string]string{} // an original's path → its folder, as a copy was seen under
+	for rel, folder := range folders {
+		if orig, _ := original(rel); origs[orig] == "" {
+			origs[orig] = folder
+		}
+	}
+	var first, second []string
+	for orig, folder := range origs {
+		if _, ok := folders[orig]; !ok {
+			folders[orig] = folder
+		}
+		first = append(first, orig)
+	}
+	sort.Strings(first)
+	if p, ok := src.(preparer); ok {
+		wanted := slices.Clone(first)
+		for rel := range folders {
+			wanted = append(wanted, rel)
+		}
+		if err := p.Prepare(ctx, wanted); err != nil {
+			return sum, err
+		}
+	}
+	words := map[string]Attachment{}
+	for _, at := range opt.Attachments {
+		words[at.Upload] = at
+	}
+	l := &loader{st: st, lib: lib, src: src, words: words, sum: &sum, got: got, progress: opt.Progress, total: len(first)}
+	if err := l.load(ctx, first, folders); err != nil {
+		return sum, err
+	}
+	for rel := range folders {
+		if orig, _ := original(rel); orig != rel && got[orig].item == nil && got[rel] == nil {
+			second = append(second, rel)
+		}
+	}
+	sort.Strings(second)
+	l.total += len(second)
+	if err := l.load(ctx, second, folders); err != nil {
+		return sum, err
+	}
+
+	resolve := func(rel string) (*media.Item, int, string) {
+		orig, width := original(rel)
+		if p := got[orig]; p != nil && p.item != nil {
+			return p.item, width, ""
+		}
+		if p := got[rel]; p != nil && p.item != nil {
+			return p.item, 0, ""
+		}
+		if p := got[rel]; p != nil {
+			return nil, 0, p.reason
+		}
+		return nil, 0, got[orig].reason
+	}
+	err := eachArticle(ctx, st, func(a *article.Article) error {
+		changed, err := movePictures(ctx, st, a, resolve, &sum)
+		if err != nil {
+			return err
+		}
+		if changed {
+			if err := st.UpdateArticle(ctx, a); err != nil {
+				return fmt.Errorf("story %q: %w", a.Title, err)
+			}
+			sum.Stories++
+		}
+		return nil
+	})
+	if err != nil {
+		return sum, err
+	}
+	return sum, attachmentPictures(ctx, st, opt.Attachments, resolve, &sum)
+}
+
+// eachArticle calls fn with every article, a page at a time.
+func eachArticle(ctx context.Context, st store.Store, fn func(a *article.Article) error) error {
 	const page = 200
 	for offset := 0; ; offset += page {
 		list, _, err := st.ListArticles(ctx, store.ArticleQuery{Limit: page, Offset: offset})
 		if err != nil {
-			return sum, err
+			return err
 		}
 		for _, a := range list {
-			changed, err := movePictures(ctx, st, a, resolve, sum.Missing)
-			if err != nil {
-				return sum, err
-			}
-			if changed {
-				if err := st.UpdateArticle(ctx, a); err != nil {
-					return sum, fmt.Errorf("story %q: %w", a.Title, err)
-				}
-				sum.Stories++
+			if err := fn(a); err != nil {
+				return err
 			}
 		}
 		if len(list) < page {
-			break
+			return nil
 		}
 	}
-	if err := attachmentPictures(ctx, st, attachments, resolve); err != nil {
-		return sum, err
+}
+
+// unescape decodes a path's %-escapes, leaving it as it is when they are broken.
+func unescape(rel string) string {
+	if u, err := url.PathUnescape(rel); err == nil {
+		return u
 	}
-	return sum, nil
+	return rel
+}
+
+// folderOf is the uploads folder's address in a file's address, or "".
+func folderOf(file string) string {
+	if m := uploadsURL.FindStringSubmatch(file); m != nil {
+		return m[0][:len(m[0])-len(m[1])]
+	}
+	return ""
+}
+
+// loader reads pictures from a source, several at once, and adds them to the library.
+type loader struct {
+	st       store.Store
+	lib      *media.Library
+	src      Source
+	words    map[string]Attachment // by Upload: the alt text and caption pictures come with
+	progress func(MediaProgress)
+
+	mu    sync.Mutex // guards what follows
+	sum   *MediaSummary
+	got   map[string]*picture
+	done  int
+	total int
+	fails int
+}
+
+// load moves in the pictures at paths (under wp-content/uploads), Workers at a time; it stops
+// at the first failure of the store or the library.
+func (l *loader) load(ctx context.Context, paths []string, folders map[string]string) error {
+	if len(paths) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	workers := max(l.src.Workers(), 1)
+	// Decoding and resizing take a core and tens of megabytes each: no more at once than cores.
+	processing := make(chan struct{}, min(workers, runtime.GOMAXPROCS(0)))
+	next := make(chan string)
+	var (
+		wg    sync.WaitGroup
+		errMu sync.Mutex
+		first error
+	)
+	for range min(workers, len(paths)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for rel := range next {
+				p, fetched, skipped, err := l.one(ctx, rel, folders[rel], processing)
+				if err != nil {
+					errMu.Lock()
+					if first == nil {
+						first = err
+					}
+					errMu.Unlock()
+					cancel()
+					continue
+				}
+				l.record(rel, p, fetched, skipped)
+			}
+		}()
+	}
+	for _, rel := range paths {
+		select {
+		case next <- rel:
+		case <-ctx.Done():
+		}
+	}
+	close(next)
+	wg.Wait()
+	if first != nil {
+		return first
+	}
+	return context.Cause(ctx)
+}
+
+// record keeps what became of one picture and reports progress.
+func (l *loader) record(rel string, p *picture, fetched, skipped bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.got[rel] = p
+	l.done++
+	switch {
+	case skipped:
+		l.sum.Skipped++
+	case fetched:
+		l.sum.Fetched++
+	}
+	if p.item == nil {
+		l.fails++
+	}
+	if l.progress != nil {
+		l.progress(MediaProgress{Done: l.done, Total: l.total, Fetched: l.sum.Fetched, Skipped: l.sum.Skipped, Failed: l.fails})
+	}
+}
+
+// one moves in the picture at rel: from the library when an earlier run moved it in (its old
+// address leads there), else read from the source and added. A picture that cannot be had is
+// a reason, not an error; errors are the store's and the library's.
+func (l *loader) one(ctx context.Context, rel, folder string, processing chan struct{}) (p *picture, fetched, skipped bool, err error) {
+	if to, err := l.st.Redirect(ctx, uploadsPath(rel)); err == nil {
+		if h := media.HashFromURL(to); h != "" {
+			if it, err := l.st.MediaByHash(ctx, h); err == nil {
+				return &picture{item: it}, false, true, nil
+			}
+		}
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, false, false, err
+	}
+	data, err := l.src.Read(ctx, rel, folder)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, false, false, ctx.Err()
+		}
+		return &picture{reason: err.Error()}, false, false, nil
+	}
+	select {
+	case processing <- struct{}{}:
+	case <-ctx.Done():
+		return nil, false, false, ctx.Err()
+	}
+	at := l.words[rel]
+	it, created, err := l.lib.Add(ctx, l.st, media.Upload{Name: path.Base(rel), Data: data, Alt: at.Alt, Caption: at.Caption})
+	<-processing
+	switch {
+	case errors.Is(err, media.ErrUnsupported) || errors.Is(err, media.ErrCorrupt) ||
+		errors.Is(err, media.ErrTooManyPixels) || errors.Is(err, media.ErrTooBig):
+		return &picture{reason: err.Error()}, true, false, nil
+	case err != nil:
+		return nil, false, false, fmt.Errorf("picture %s: %w", rel, err)
+	}
+	if created {
+		l.mu.Lock()
+		l.sum.Added++
+		l.mu.Unlock()
+	}
+	// The record a run interrupted from here on resumes by: the old path leads into the library.
+	if err := l.st.AddRedirect(ctx, uploadsPath(rel), it.URL()); err != nil {
+		return nil, false, false, err
+	}
+	return &picture{item: it}, true, false, nil
 }
 
 // uploadsPath is the old address of a picture under wp-content/uploads, kept at the root.
 func uploadsPath(rel string) string { return "/wp-content/uploads/" + rel }
 
 // attachmentPictures leads the old pages of attachments to their pictures: the library's
-// original when the picture is in the folder (its old address then leads there too), else
-// where its old address leads, else nowhere (410 Gone).
+// original when the picture was moved in (its old address then leads there too), else where
+// its old address leads, else nowhere (410 Gone). A picture no story shows that could not be
+// moved in is listed as missing.
 func attachmentPictures(ctx context.Context, st store.Store, attachments []Attachment,
-	resolve func(rel string) (*media.Item, int, error)) error {
+	resolve func(rel string) (*media.Item, int, string), sum *MediaSummary) error {
 	for _, at := range attachments {
 		if at.Upload == "" {
 			continue
 		}
-		it, _, err := resolve(at.Upload)
-		if err != nil {
-			return err
-		}
+		it, _, reason := resolve(at.Upload)
 		to := ""
+		var err error
 		if it != nil {
 			to = it.URL()
 			if _, err := st.Redirect(ctx, uploadsPath(at.Upload)); errors.Is(err, store.ErrNotFound) {
@@ -154,8 +447,14 @@ func attachmentPictures(ctx context.Context, st store.Store, attachments []Attac
 			} else if err != nil {
 				return err
 			}
-		} else if to, err = st.Redirect(ctx, uploadsPath(at.Upload)); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
+		} else {
+			if _, ok := sum.Missing[at.URL]; !ok && at.URL != "" {
+				sum.Missing[at.URL] = nil
+				sum.Reasons[at.URL] = reason
+			}
+			if to, err = st.Redirect(ctx, uploadsPath(at.Upload)); err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
 		}
 		for _, f := range at.From {
 			old, err := st.Redirect(ctx, f)
@@ -172,35 +471,31 @@ func attachmentPictures(ctx context.Context, st store.Store, attachments []Attac
 }
 
 // movePictures rewrites a's upload addresses to the library's, adding redirects from the old
-// paths; it reports whether a changed.
+// paths, and lists in sum the pictures it could not; it reports whether a changed.
 func movePictures(ctx context.Context, st store.Store, a *article.Article,
-	resolve func(rel string) (*media.Item, int, error), missing map[string][]string) (bool, error) {
+	resolve func(rel string) (*media.Item, int, string), sum *MediaSummary) (bool, error) {
 	changed := false
 	var failed error
+	items := map[string]*media.Item{} // by hash: the pictures moved in
 	replace := func(s string, featured bool) string {
 		return uploadsURL.ReplaceAllStringFunc(s, func(old string) string {
 			if failed != nil {
 				return old
 			}
-			rel := uploadsURL.FindStringSubmatch(old)[1]
-			if u, err := url.PathUnescape(rel); err == nil {
-				rel = u
-			}
-			it, width, err := resolve(rel)
-			if err != nil {
-				failed = err
-				return old
-			}
+			rel := unescape(uploadsURL.FindStringSubmatch(old)[1])
+			it, width, reason := resolve(rel)
 			if it == nil {
-				if !strings.Contains(strings.Join(missing[old], "\x00"), a.Title) {
-					missing[old] = append(missing[old], a.Title)
+				if !slices.Contains(sum.Missing[old], a.Title) {
+					sum.Missing[old] = append(sum.Missing[old], a.Title)
 				}
+				sum.Reasons[old] = reason
 				return old
 			}
 			fit := it.Fit(960)
 			if width > 0 {
 				fit = it.Fit(width)
 			}
+			items[it.Hash] = it
 			to := media.URL(fit.File)
 			if featured {
 				to = it.URL() // pages choose the rendition
@@ -213,8 +508,48 @@ func movePictures(ctx context.Context, st store.Store, a *article.Article,
 			return to
 		})
 	}
-	a.Body = replace(a.Body, false)
-	a.BodyHTML = replace(a.BodyHTML, false)
+	a.Body = fillAlt(replace(a.Body, false), items)
+	a.BodyHTML = fillAlt(replace(a.BodyHTML, false), items)
 	a.ImageURL = replace(a.ImageURL, true)
+	if a.ImageURL != "" && a.ImageAlt == "" {
+		if it := items[media.HashFromURL(a.ImageURL)]; it != nil && it.Alt != "" {
+			a.ImageAlt = it.Alt
+			changed = true
+		}
+	}
 	return changed, failed
+}
+
+// imgTag finds an <img> tag; altAttr, its alt attribute (group 2 the value, in either quotes).
+var (
+	imgTag  = regexp.MustCompile(`(?i)<img\b[^>]*>`)
+	srcAttr = regexp.MustCompile(`(?i)\ssrc\s*=\s*["']?([^"'\s>]+)`)
+	altAttr = regexp.MustCompile(`(?i)\salt\s*=\s*("([^"]*)"|'([^']*)'|[^\s>]*)`)
+)
+
+// fillAlt gives each <img> of s that shows a library picture and has no alt text (or an empty
+// one) the picture's alt text from the library, which an import took from its attachment.
+func fillAlt(s string, items map[string]*media.Item) string {
+	if len(items) == 0 {
+		return s
+	}
+	return imgTag.ReplaceAllStringFunc(s, func(tag string) string {
+		src := srcAttr.FindStringSubmatch(tag)
+		if src == nil {
+			return tag
+		}
+		it := items[media.HashFromURL(src[1])]
+		if it == nil || it.Alt == "" {
+			return tag
+		}
+		alt := ` alt="` + html.EscapeString(it.Alt) + `"`
+		if m := altAttr.FindStringSubmatchIndex(tag); m != nil {
+			if strings.TrimSpace(strings.Trim(tag[m[2]:m[3]], `"'`)) != "" {
+				return tag
+			}
+			return tag[:m[0]] + alt + tag[m[1]:]
+		}
+		i := len("<img")
+		return tag[:i] + alt + tag[i:]
+	})
 }

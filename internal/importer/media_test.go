@@ -43,16 +43,16 @@ func TestImportMediaFromUploads(t *testing.T) {
 	if err := db.CreateArticle(ctx, a); err != nil {
 		t.Fatal(err)
 	}
-	sum, err := importer.ImportMedia(ctx, db, lib, uploads, nil)
+	sum, err := importer.ImportMedia(ctx, db, lib, importer.Folder{Dir: uploads}, importer.MediaOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Added != 1 || sum.Stories != 1 || len(sum.Missing[old+"gone.jpg"]) != 1 {
-		t.Errorf("summary = %+v, want 1 added, 1 story, gone.jpg missing in it", sum)
+	if sum.Fetched != 1 || sum.Added != 1 || sum.Stories != 1 || len(sum.Missing[old+"gone.jpg"]) != 1 {
+		t.Errorf("summary = %+v, want 1 read, 1 added, 1 story, gone.jpg missing in it", sum)
 	}
 	var out strings.Builder
 	sum.WriteTo(&out)
-	if !strings.Contains(out.String(), old+"gone.jpg (in Strike ends)") {
+	if !strings.Contains(out.String(), old+"gone.jpg: not in the uploads folder") || !strings.Contains(out.String(), "(in Strike ends)") {
 		t.Errorf("printed summary lacks the missing picture with its story:\n%s", out.String())
 	}
 	got, _ := db.Article(ctx, a.ID)
@@ -70,9 +70,9 @@ func TestImportMediaFromUploads(t *testing.T) {
 		}
 	}
 	// Again: nothing new.
-	again, err := importer.ImportMedia(ctx, db, lib, uploads, nil)
-	if err != nil || again.Added != 0 || again.Stories != 0 {
-		t.Errorf("second run = %+v, %v; want nothing added or rewritten", again, err)
+	again, err := importer.ImportMedia(ctx, db, lib, importer.Folder{Dir: uploads}, importer.MediaOptions{})
+	if err != nil || again.Added != 0 || again.Stories != 0 || again.Fetched != 0 {
+		t.Errorf("second run = %+v, %v; want nothing read, added or rewritten", again, err)
 	}
 	if _, n, _ := db.ListMedia(ctx, store.MediaQuery{}); n != 1 {
 		t.Errorf("%d library items, want 1", n)
@@ -120,7 +120,7 @@ func TestAttachmentPages(t *testing.T) {
 
 	sums := importFiles(t, db, options(), "attachments.xml")
 	want("after the import", "")
-	sum, err := importer.ImportMedia(ctx, db, lib, uploads, sums[0].Attachments)
+	sum, err := importer.ImportMedia(ctx, db, lib, importer.Folder{Dir: uploads}, importer.MediaOptions{Attachments: sums[0].Attachments})
 	if err != nil {
 		t.Fatal(err)
 	}

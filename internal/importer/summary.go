@@ -37,6 +37,9 @@ type Summary struct {
 	Format Format
 	// Source is the site, forum or feed the file came from, as its import keys name it.
 	Source string
+	// Site is the old site's address where its files are (a WordPress export's WordPress
+	// address), from which its pictures can be fetched; "" when the file does not say.
+	Site string `json:",omitempty"`
 	// Created and Updated count records by kind (KindStory, KindComment, …). Updated counts
 	// records an earlier import of the same source created.
 	Created, Updated map[string]int
@@ -74,8 +77,12 @@ type Summary struct {
 type Attachment struct {
 	// From are the page's old URL paths (its plain links, permalink and REST address).
 	From []string
-	// Upload is the picture's path under wp-content/uploads, or "" when it lived elsewhere.
-	Upload string
+	// Upload is the picture's path under wp-content/uploads, or "" when it lived elsewhere;
+	// URL, its address as the export gives it.
+	Upload, URL string
+	// Alt and Caption are the words WordPress kept with the picture, which the library keeps
+	// with it.
+	Alt, Caption string
 }
 
 // Skip is a reason records were left out, with how many and a few of them.

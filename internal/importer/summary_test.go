@@ -15,11 +15,11 @@ import (
 func TestUnknownShortcodes(t *testing.T) {
 	t.Parallel()
 	s := newSummary("x", WXR)
-	s.shortcodes(leftShortcodes(wordpressHTML(`<p>[gallery-x ids="1,2"] and [caption id="a"]x[/caption], [sic] and [1],
+	s.shortcodes(leftShortcodes(wordpressHTML(wxr.Converter{}, `<p>[gallery-x ids="1,2"] and [caption id="a"]x[/caption], [sic] and [1],
 		[csharp]var x = a[i="b"];[/csharp] [csharp]y[/csharp] [embed]https://example.org[/embed] [audio src="https://example.org/a.mp3" /]
 		[contact-form-7 id="12"] [tabs][tab title="One"]A[/tab][/tabs]</p>`)), &article.Article{ID: 7, Title: "Harbour"})
-	s.shortcodes(leftShortcodes(wordpressHTML(`Fine [sic].`)), &article.Article{ID: 8, Title: "Clean"})
-	s.shortcodes(leftShortcodes(wordpressHTML(`[tabs][tab title="Two"]B[/tab][/tabs]`)), &article.Article{ID: 9, Title: "Tabs"})
+	s.shortcodes(leftShortcodes(wordpressHTML(wxr.Converter{}, `Fine [sic].`)), &article.Article{ID: 8, Title: "Clean"})
+	s.shortcodes(leftShortcodes(wordpressHTML(wxr.Converter{}, `[tabs][tab title="Two"]B[/tab][/tabs]`)), &article.Article{ID: 9, Title: "Tabs"})
 	want := map[string]int{"gallery-x": 1, "contact-form-7": 1, "tabs": 2, "tab": 2}
 	if diff := cmp.Diff(want, s.Shortcodes); diff != "" {
 		t.Errorf("Shortcodes (-want +got):\n%s", diff)
@@ -67,7 +67,7 @@ func TestSharedExportsShortcodesLeft(t *testing.T) {
 				for k, n := range leftShortcodes(it.Content) {
 					before[k] += n
 				}
-				for k, n := range leftShortcodes(wordpressHTML(it.Content)) {
+				for k, n := range leftShortcodes(wordpressHTML(wxr.Converter{}, it.Content)) {
 					after[k] += n
 				}
 			}

@@ -23,7 +23,7 @@ import (
 )
 
 // image is a featured image: an attachment's address and alt text.
-type image struct{ url, alt string }
+type image struct{ url, alt, caption, title string }
 
 // wxrRun is the state of one WordPress import.
 type wxrRun struct {
@@ -37,8 +37,14 @@ type wxrRun struct {
 	images   map[int64]image
 	// waiting are the stories whose featured image comes later in the file.
 	waiting []waitingImage
-	users   map[int64]int64 // WordPress user ID → staff account
-	site    *wxr.Site
+	// children are the attachments of each post, in the file's order, which a [gallery]
+	// without ids shows.
+	children map[int64][]int64
+	// galleries are the stories with a [gallery] or [playlist], converted again once every
+	// attachment is known, with their WordPress content.
+	galleries []waitingGallery
+	users     map[int64]int64 // WordPress user ID → staff account
+	site      *wxr.Site
 	// srcBase is the path the export says the site lived under ("/blog", or "" at the root);
 	// base is the one its old URLs are kept under: srcBase, or Options.OldBaseURL's path.
 	srcBase, base string
@@ -57,10 +63,15 @@ type wxrRun struct {
 
 type waitingImage struct{ article, attachment int64 }
 
+type waitingGallery struct {
+	article, post int64
+	content       string
+}
+
 // wxr imports a WordPress export.
 func (r *run) wxr(src io.Reader) error {
 	w := &wxrRun{run: r, authors: map[string]*wxr.Author{}, cats: map[string]*wxr.Category{},
-		usedCats: map[string]string{}, usedTags: map[string]string{}, images: map[int64]image{},
+		usedCats: map[string]string{}, usedTags: map[string]string{}, images: map[int64]image{}, children: map[int64][]int64{},
 		users: map[int64]int64{}, offsets: map[time.Duration]int{}, loginSlugs: map[string]string{},
 		slugLogins: map[string]string{}}
 	w.base = basePath(r.opt.OldBaseURL)
@@ -78,6 +89,11 @@ func (r *run) wxr(src io.Reader) error {
 			w.site = rec
 			w.source = "wxr:" + siteKey(rec, r.name)
 			r.sum.Source = w.source
+			for _, u := range []string{rec.BaseSiteURL, rec.BaseBlogURL, rec.Link} {
+				if r.sum.Site == "" {
+					r.sum.Site = strings.TrimSpace(u)
+				}
+			}
 			w.srcBase = siteBase(rec)
 			if r.opt.OldBaseURL == "" {
 				w.base = w.srcBase
@@ -185,7 +201,8 @@ func (w *wxrRun) item(it *wxr.Item) error {
 				w.sum.skip("comment on an attachment (Broadsheet has no attachment pages)", plainTitle(it.Title))
 			}
 		}
-		img := image{url: strings.TrimSpace(it.AttachmentURL), alt: meta(it.Postmeta, "_wp_attachment_image_alt")}
+		img := image{url: strings.TrimSpace(it.AttachmentURL), alt: plainTitle(meta(it.Postmeta, "_wp_attachment_image_alt")),
+			caption: plainTitle(it.Excerpt), title: plainTitle(it.Title)}
 		if img.alt == "" {
 			img.alt = plainTitle(it.Title)
 		}
@@ -193,6 +210,9 @@ func (w *wxrRun) item(it *wxr.Item) error {
 			img.url = strings.TrimSpace(it.GUID)
 		}
 		w.images[it.PostID] = img
+		if it.PostParent != 0 {
+			w.children[it.PostParent] = append(w.children[it.PostParent], it.PostID)
+		}
 		w.attachmentPage(it, img.url)
 		return nil
 	}
@@ -227,7 +247,8 @@ func (w *wxrRun) attachmentPage(it *wxr.Item, file string) {
 	if m := uploadsURL.FindStringSubmatch(file); m != nil && m[0] == file {
 		upload = decode(m[1])
 	}
-	w.sum.Attachments = append(w.sum.Attachments, Attachment{From: from, Upload: upload})
+	w.sum.Attachments = append(w.sum.Attachments, Attachment{From: from, Upload: upload, URL: file,
+		Alt: plainTitle(meta(it.Postmeta, "_wp_attachment_image_alt")), Caption: plainTitle(it.Excerpt)})
 }
 
 // attachmentRedirects keeps the old URLs of the attachments' pages: they lead to the picture's
@@ -309,8 +330,11 @@ func (w *wxrRun) post(it *wxr.Item) error {
 	if src, ok := metaOK(it.Postmeta, exporter.MetaMarkdown); ok {
 		a.Body = src
 	} else {
-		converted := wordpressHTML(it.Content)
-		a.Body, left = markdownSafe(converted), leftShortcodes(converted)
+		converted := wordpressHTML(w.converter(it.PostID), it.Content)
+		a.Body = markdownSafe(converted)
+		if !hasGallery(it.Content) { // counted once every attachment is known (convertGalleries)
+			left = leftShortcodes(converted)
+		}
 	}
 	if ex := strings.TrimSpace(it.Excerpt); ex != "" {
 		a.Standfirst = w.opt.Renderer.PlainText(ex)
@@ -380,6 +404,9 @@ func (w *wxrRun) post(it *wxr.Item) error {
 	w.sum.shortcodes(left, a)
 	if thumb != 0 {
 		w.waiting = append(w.waiting, waitingImage{a.ID, thumb})
+	}
+	if _, ok := metaOK(it.Postmeta, exporter.MetaMarkdown); !ok && hasGallery(it.Content) {
+		w.galleries = append(w.galleries, waitingGallery{a.ID, it.PostID, it.Content})
 	}
 	if live(a.Status) {
 		if err := w.postRedirects(it, a); err != nil {
@@ -701,9 +728,51 @@ func (w *wxrRun) user(au *wxr.Author) error {
 	return nil
 }
 
-// finish gives stories the featured images that came after them, and keeps the old URLs of the
-// categories, tags and bylines the stories use.
+// converter converts the shortcodes of the post with ID post, knowing the attachments seen so far.
+func (w *wxrRun) converter(post int64) wxr.Converter {
+	return wxr.Converter{Children: w.children[post], Attachment: func(id int64) (wxr.Attachment, bool) {
+		img, ok := w.images[id]
+		return wxr.Attachment{URL: img.url, Alt: img.alt, Caption: img.caption, Title: img.title}, ok
+	}}
+}
+
+// hasGallery reports whether WordPress content has a [gallery] or [playlist].
+func hasGallery(content string) bool {
+	return strings.Contains(content, "[gallery") || strings.Contains(content, "[playlist")
+}
+
+// convertGalleries converts the galleries and playlists of stories again now that every
+// attachment is known (an attachment may come after the post that shows it), and counts the
+// shortcodes left.
+func (w *wxrRun) convertGalleries() error {
+	for _, g := range w.galleries {
+		converted := wordpressHTML(w.converter(g.post), g.content)
+		body := markdownSafe(converted)
+		a, err := w.tx.Article(w.ctx, g.article)
+		if err != nil {
+			return err
+		}
+		w.sum.shortcodes(leftShortcodes(converted), a)
+		if a.Body == body {
+			continue
+		}
+		a.Body = body
+		if err := w.opt.Renderer.Prepare(a); err != nil {
+			return fmt.Errorf("story %q: %w", a.Title, err)
+		}
+		if err := w.tx.UpdateArticle(w.ctx, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// finish gives stories the featured images and galleries that came after them, and keeps the
+// old URLs of the categories, tags and bylines the stories use.
 func (w *wxrRun) finish() error {
+	if err := w.convertGalleries(); err != nil {
+		return err
+	}
 	for _, wi := range w.waiting {
 		img, ok := w.images[wi.attachment]
 		if !ok {

@@ -316,7 +316,34 @@ var (
 //     they played (YouTube and Vimeo at their watch address), never nothing;
 //   - an escaped shortcode, [[caption]…[/caption]], becomes the literal text
 //     [caption]…[/caption], as WordPress displays it.
-func Shortcodes(s string) string {
+func Shortcodes(s string) string { return Converter{}.Shortcodes(s) }
+
+// Attachment is what an import knows of one uploaded file, for [gallery] and [playlist].
+type Attachment struct {
+	URL, Alt, Caption, Title string
+}
+
+// Converter converts shortcodes as Shortcodes does and, knowing the site's attachments,
+// [gallery] and [playlist] too:
+//
+//   - [gallery ids="1,2,3" columns="3" link="none"] (or without ids: the post's own
+//     attachments) becomes <figure class="wp-block-gallery gallery columns-3"> holding a
+//     <figure> for each picture, linked to the file unless link="none", with its caption;
+//   - [playlist ids="4,5" type="video"] becomes a list of <audio> (or <video>) players with
+//     the files' titles.
+//
+// A gallery none of whose pictures is known is left as it is.
+type Converter struct {
+	// Attachment finds an uploaded file by its post ID; nil knows none, and galleries stay
+	// as they are.
+	Attachment func(id int64) (Attachment, bool)
+	// Children are the IDs of the files attached to the post being converted, in order: a
+	// [gallery] or [playlist] without ids shows them.
+	Children []int64
+}
+
+// Shortcodes converts s's shortcodes.
+func (c Converter) Shortcodes(s string) string {
 	s = legacyHTML(s)
 	if !strings.Contains(s, "[") {
 		return s
@@ -328,7 +355,7 @@ func Shortcodes(s string) string {
 			b.WriteString(s)
 			return b.String()
 		}
-		sc, ok := parseShortcode(s[i:])
+		sc, ok := parseShortcode(s[i:], c.Attachment != nil)
 		if !ok {
 			b.WriteString(s[:i+1])
 			s = s[i+1:]
@@ -338,10 +365,89 @@ func Shortcodes(s string) string {
 		if sc.escaped {
 			b.WriteString(sc.raw[1 : len(sc.raw)-1])
 		} else {
-			b.WriteString(sc.render())
+			b.WriteString(sc.render(c))
 		}
 		s = s[i+len(sc.raw):]
 	}
+}
+
+// attachments returns the files a [gallery] or [playlist] shows: its ids (or include), else
+// the post's own, without those it excludes; unknown ones are left out.
+func (c Converter) attachments(sc shortcode) []Attachment {
+	ids := c.Children
+	if v := sc.attrs["ids"] + "," + sc.attrs["include"]; strings.Trim(v, ", ") != "" {
+		ids = nil
+		for _, f := range strings.Split(v, ",") {
+			if id, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64); err == nil {
+				ids = append(ids, id)
+			}
+		}
+	}
+	exclude := map[int64]bool{}
+	for _, f := range strings.Split(sc.attrs["exclude"], ",") {
+		if id, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64); err == nil {
+			exclude[id] = true
+		}
+	}
+	var list []Attachment
+	for _, id := range ids {
+		if a, ok := c.Attachment(id); ok && !exclude[id] && a.URL != "" {
+			list = append(list, a)
+		}
+	}
+	return list
+}
+
+// renderGallery makes a gallery a grid of figures.
+func (c Converter) renderGallery(sc shortcode) string {
+	list := c.attachments(sc)
+	if len(list) == 0 {
+		return sc.raw
+	}
+	columns, err := strconv.Atoi(strings.TrimSpace(sc.attrs["columns"]))
+	if err != nil || columns < 1 || columns > 9 {
+		columns = 3
+	}
+	var b strings.Builder
+	b.WriteString(`<figure class="wp-block-gallery gallery columns-` + strconv.Itoa(columns) + `">`)
+	for _, a := range list {
+		img := `<img src="` + html.EscapeString(a.URL) + `" alt="` + html.EscapeString(a.Alt) + `">`
+		if sc.attrs["link"] != "none" {
+			img = `<a href="` + html.EscapeString(a.URL) + `">` + img + `</a>`
+		}
+		b.WriteString("<figure>" + img)
+		if a.Caption != "" {
+			b.WriteString("<figcaption>" + html.EscapeString(a.Caption) + "</figcaption>")
+		}
+		b.WriteString("</figure>")
+	}
+	b.WriteString("</figure>")
+	return b.String()
+}
+
+// renderPlaylist makes a playlist a list of players.
+func (c Converter) renderPlaylist(sc shortcode) string {
+	list := c.attachments(sc)
+	if len(list) == 0 {
+		return sc.raw
+	}
+	player := "audio"
+	if sc.attrs["type"] == "video" {
+		player = "video"
+	}
+	var b strings.Builder
+	b.WriteString("<ol>")
+	for _, a := range list {
+		title := a.Title
+		if title == "" {
+			title = a.URL
+		}
+		u := html.EscapeString(a.URL)
+		b.WriteString(`<li><` + player + ` controls preload="none" src="` + u + `"></` + player + `><a href="` + u + `">` +
+			html.EscapeString(title) + "</a></li>")
+	}
+	b.WriteString("</ol>")
+	return b.String()
 }
 
 // shortcode is one parsed [name attrs]content[/name].
@@ -355,7 +461,7 @@ type shortcode struct {
 
 // parseShortcode parses a shortcode that Shortcodes converts at the start of
 // s, following WordPress's get_shortcode_regex.
-func parseShortcode(s string) (shortcode, bool) {
+func parseShortcode(s string, galleries bool) (shortcode, bool) {
 	var sc shortcode
 	pos := 1
 	escaped := strings.HasPrefix(s, "[[")
@@ -367,7 +473,7 @@ func parseShortcode(s string) (shortcode, bool) {
 		pos++
 	}
 	sc.name = s[name:pos]
-	if !knownShortcode(sc.name) {
+	if !knownShortcode(sc.name) && !(galleries && (sc.name == "gallery" || sc.name == "playlist")) {
 		return sc, false // [captions], [embed-x], a plugin's
 	}
 	end := strings.IndexByte(s[pos:], ']')
@@ -422,10 +528,14 @@ func parseAttrs(s string) map[string]string {
 	return attrs
 }
 
-func (sc shortcode) render() string {
+func (sc shortcode) render(c Converter) string {
 	switch sc.name {
+	case "gallery":
+		return c.renderGallery(sc)
+	case "playlist":
+		return c.renderPlaylist(sc)
 	case "caption", "wp_caption":
-		return sc.renderCaption()
+		return sc.renderCaption(c)
 	case "embed", "youtube", "vimeo":
 		return sc.renderEmbed()
 	case "audio", "video":
@@ -434,7 +544,7 @@ func (sc shortcode) render() string {
 	return sc.renderCode()
 }
 
-func (sc shortcode) renderCaption() string {
+func (sc shortcode) renderCaption(c Converter) string {
 	content := sc.content
 	caption, ok := sc.attrs["caption"]
 	if !ok {
@@ -442,7 +552,7 @@ func (sc shortcode) renderCaption() string {
 			content, caption = m[1], strings.TrimSpace(m[2])
 		}
 	}
-	content = Shortcodes(content)
+	content = c.Shortcodes(content)
 	if caption == "" {
 		return content
 	}
@@ -451,7 +561,7 @@ func (sc shortcode) renderCaption() string {
 		class += " " + align
 	}
 	return `<figure class="` + html.EscapeString(class) + `">` + strings.TrimSpace(content) +
-		"<figcaption>" + Shortcodes(caption) + "</figcaption></figure>"
+		"<figcaption>" + c.Shortcodes(caption) + "</figcaption></figure>"
 }
 
 func (sc shortcode) renderEmbed() string {
