@@ -169,7 +169,7 @@ func (m *Main) Run(ctx context.Context) error {
 	wcfg := web.Config{Title: m.Config.Title, Description: m.Config.Description,
 		BaseURL: m.Config.baseURL(ln.Addr().String()), Location: loc, Renderer: m.Renderer, Notify: m.wakeNotifier,
 		TrustedProxies: proxies, CacheBytes: m.Config.CacheMB << 20, Shared: m.Config.Shared, Media: m.Media, Mail: sender != nil,
-		MediaPublicURL: strings.TrimRight(m.Config.MediaPublicURL, "/")}
+		MediaPublicURL: strings.TrimRight(m.Config.MediaPublicURL, "/"), Copies: m.copies}
 	var purges *purge.Queue
 	if len(targets) > 0 {
 		purges = purge.NewQueue(purge.Config{}, m.Log, targets...)
@@ -333,6 +333,14 @@ func (m *Main) schedule(ctx context.Context) {
 		case <-t.C:
 		}
 	}
+}
+
+// copies returns the near-copies of a story that the related index knows, for the editor.
+func (m *Main) copies(id int64) []int64 {
+	if m.Related == nil {
+		return nil
+	}
+	return m.Related.Copies(id)
 }
 
 // wakeNotifier asks the comment notifier to look at the outbox now.

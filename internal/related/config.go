@@ -66,23 +66,31 @@ type Config struct {
 	// the query story keeps, this share or more are kept by both. Zero means
 	// 0.9; negative lists copies like any other story.
 	CopyOverlap float64
+	// CopyResemblance keeps near-copies out by their text, for stories whose
+	// Documents give a Sketch: a story is left out when the two texts share
+	// this share or more of their shingles (see Sketch), such as a wire copy
+	// under another headline with a paragraph rewritten. Zero means 0.5;
+	// negative lists such copies like any other story. A story is left out
+	// when either rule, CopyOverlap or this, tells it a copy.
+	CopyResemblance float64
 }
 
 // DefaultConfig returns the configuration the product uses.
 func DefaultConfig() Config {
 	return Config{
-		MaxTerms:      128,
-		Candidates:    200,
-		SeedTerms:     24,
-		SeedPostings:  5000,
-		K1:            1.5,
-		B:             0.75,
-		EntityBoost:   1.25,
-		MaxDocFreq:    0.5,
-		HalfLife:      30 * 24 * time.Hour,
-		RecencyWeight: 0.3,
-		ReasonTerms:   3,
-		CopyOverlap:   0.9,
+		MaxTerms:        128,
+		Candidates:      200,
+		SeedTerms:       24,
+		SeedPostings:    5000,
+		K1:              1.5,
+		B:               0.75,
+		EntityBoost:     1.25,
+		MaxDocFreq:      0.5,
+		HalfLife:        30 * 24 * time.Hour,
+		RecencyWeight:   0.3,
+		ReasonTerms:     3,
+		CopyOverlap:     0.9,
+		CopyResemblance: 0.5,
 	}
 }
 
@@ -100,6 +108,7 @@ func (c Config) withDefaults() Config {
 	orDefault(&c.HalfLife, d.HalfLife)
 	orDefault(&c.ReasonTerms, d.ReasonTerms)
 	orDefault(&c.CopyOverlap, d.CopyOverlap)
+	orDefault(&c.CopyResemblance, d.CopyResemblance)
 	if c.QueryTerms <= 0 {
 		c.QueryTerms = -1
 	}

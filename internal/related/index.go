@@ -35,6 +35,7 @@ type Index struct {
 	ids   []int64          // story ID by slot
 	dates []int64          // Unix seconds by slot, or noDate
 	dls   []float32        // story length by slot
+	sks   []Sketch         // text sketch by slot
 	free  []uint32         // empty slots
 	live  int
 	sumDL uint64 // total length of the live stories, in 1/lengthUnit
@@ -185,6 +186,7 @@ func (ix *Index) insert(doc Document, ps []prepared, dl float64) error {
 		ix.ids = append(ix.ids, 0)
 		ix.dates = append(ix.dates, 0)
 		ix.dls = append(ix.dls, 0)
+		ix.sks = append(ix.sks, Sketch{})
 	}
 	st := story{refs: make([]uint32, len(ps)), tfs: make([]uint8, len(ps)), dl: lengthOf(dl)}
 	for i, p := range ps {
@@ -209,6 +211,7 @@ func (ix *Index) insert(doc Document, ps []prepared, dl float64) error {
 	ix.ids[slot] = doc.ID()
 	ix.dates[slot] = unixDate(doc.Date())
 	ix.dls[slot] = float32(st.dl) / lengthUnit
+	ix.sks[slot] = sketchOf(doc)
 	ix.slots[doc.ID()] = slot
 	ix.live++
 	ix.sumDL += uint64(st.dl)
@@ -268,6 +271,6 @@ func (ix *Index) remove(slot uint32) {
 	ix.live--
 	ix.sumDL -= uint64(st.dl)
 	*st = story{}
-	ix.ids[slot], ix.dates[slot], ix.dls[slot] = 0, 0, 0
+	ix.ids[slot], ix.dates[slot], ix.dls[slot], ix.sks[slot] = 0, 0, 0, Sketch{}
 	ix.free = append(ix.free, slot)
 }

@@ -16,17 +16,47 @@ import (
 func (ix *Index) Related(id int64, k int, exclude ...int64) ([]Result, error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
+	q, err := ix.stored(id)
+	if err != nil {
+		return nil, err
+	}
+	return ix.search(q, k, exclude), nil
+}
+
+// stored returns the query of the indexed story id; the caller holds the
+// read lock.
+func (ix *Index) stored(id int64) (*query, error) {
 	slot, ok := ix.slots[id]
 	if !ok {
 		return nil, fmt.Errorf("related: story %d: %w", id, ErrNotFound)
 	}
 	st := &ix.docs[slot]
-	q := query{self: int64(slot), id: id, date: ix.dates[slot], dl: float64(ix.dls[slot]), terms: make([]queryTerm, len(st.refs))}
+	q := &query{self: int64(slot), id: ix.ids[slot], date: ix.dates[slot], dl: float64(ix.dls[slot]), sketch: ix.sks[slot],
+		terms: make([]queryTerm, len(st.refs))}
 	for i, ref := range st.refs {
 		id := refID(ref)
 		q.terms[i] = queryTerm{id: id, tf: st.tfs[i], entity: refEntity(ref), surface: ix.terms[id].surfaceAt(refSurface(ref))}
 	}
-	return ix.search(&q, k, exclude), nil
+	return q, nil
+}
+
+// Copies returns the IDs of up to k indexed stories that are near-copies of
+// the indexed story id (see Config.CopyOverlap and CopyResemblance), the
+// closest first: the stories Related leaves out as copies. It returns
+// ErrNotFound if id is not indexed.
+func (ix *Index) Copies(id int64, k int) ([]int64, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	q, err := ix.stored(id)
+	if err != nil {
+		return nil, err
+	}
+	q.copies = true
+	var out []int64
+	for _, r := range ix.search(q, k, nil) {
+		out = append(out, r.ID)
+	}
+	return out, nil
 }
 
 // Similar returns up to k indexed stories related to doc, which need not be
@@ -36,7 +66,7 @@ func (ix *Index) Similar(doc Document, k int, exclude ...int64) []Result {
 	ps, dl := ix.cfg.prepare(doc.Terms())
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	q := query{self: -1, id: doc.ID(), date: unixDate(doc.Date()), dl: float64(lengthOf(dl)) / lengthUnit}
+	q := query{self: -1, id: doc.ID(), date: unixDate(doc.Date()), dl: float64(lengthOf(dl)) / lengthUnit, sketch: sketchOf(doc)}
 	for _, p := range ps {
 		if id, ok := ix.dict[p.key]; ok {
 			q.terms = append(q.terms, queryTerm{id: id, tf: p.tf, entity: p.entity, surface: p.surface})
@@ -48,10 +78,12 @@ func (ix *Index) Similar(doc Document, k int, exclude ...int64) []Result {
 // query is a story to find relations for.
 type query struct {
 	sorted bool  // terms are sorted by ID
+	copies bool  // the search lists the near-copies it would otherwise leave out, and only them
 	self   int64 // its slot, or -1 when it is not indexed
 	id     int64
 	date   int64
 	dl     float64
+	sketch Sketch
 	terms  []queryTerm
 }
 
@@ -104,7 +136,7 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 		return nil
 	}
 	want := k
-	if ix.cfg.CopyOverlap > 0 {
+	if ix.cfg.CopyOverlap > 0 || ix.cfg.CopyResemblance > 0 {
 		k += copySlack // room for the copies left out at the end
 	}
 	sel := ix.selectTerms(q)
@@ -304,10 +336,14 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 		if len(results) == want {
 			break
 		}
-		if ix.isCopy(q, c.slot) {
+		if ix.isCopy(q, c.slot) != q.copies {
 			continue
 		}
-		results = append(results, Result{ID: c.id, Date: timeOf(c.date), Score: c.score, Reason: ix.reason(sel, c.slot, c1, c2)})
+		r := Result{ID: c.id, Date: timeOf(c.date), Score: c.score}
+		if !q.copies {
+			r.Reason = ix.reason(sel, c.slot, c1, c2)
+		}
+		results = append(results, r)
 	}
 	return results
 }
@@ -321,9 +357,13 @@ const (
 )
 
 // isCopy reports whether the story in slot is a near-copy of the query story:
+// their texts' sketches resemble each other by CopyResemblance or more, or,
 // of the terms either keeps, at least CopyOverlap are kept by both (the
 // Jaccard coefficient of the two sets of terms).
 func (ix *Index) isCopy(q *query, slot uint32) bool {
+	if r := ix.cfg.CopyResemblance; r > 0 && q.sketch.copyOf(ix.sks[slot], r) {
+		return true
+	}
 	if ix.cfg.CopyOverlap <= 0 {
 		return false
 	}

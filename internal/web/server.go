@@ -68,6 +68,9 @@ type Config struct {
 	// MediaPublicURL, when set, is the public address of the library's bucket (no trailing
 	// slash): /media/NAME answers 302 to MediaPublicURL/NAME instead of the node reading the file.
 	MediaPublicURL string
+	// Copies, when set, returns the live stories that are near-copies of a story (the related
+	// index tells them), which the editor shows as "Also published as". It must not block.
+	Copies func(id int64) []int64
 }
 
 // Passwords checks a staff member's password; account.Hasher is the product's. Authenticate

@@ -174,10 +174,12 @@ type report struct {
 
 func evaluate(ctx context.Context, stories []story, o options) (*report, error) {
 	a := text.NewAnalyzer(text.English())
-	c := &corpus{stories: stories, terms: make([][]related.Term, len(stories)), keywords: make([][]string, len(stories))}
+	c := &corpus{stories: stories, terms: make([][]related.Term, len(stories)),
+		sketches: make([]related.Sketch, len(stories)), keywords: make([][]string, len(stories))}
 	analysis := timed(func() {
 		for i, s := range stories {
 			c.terms[i] = analyse(a, s)
+			c.sketches[i] = sketch(s)
 			c.keywords[i] = titleKeywords(a, s)
 		}
 	})

@@ -47,11 +47,13 @@ func TestTune(t *testing.T) {
 			t.Fatal(err)
 		}
 		a := text.NewAnalyzer(text.English())
-		c := &corpus{stories: stories, terms: make([][]related.Term, len(stories)), keywords: make([][]string, len(stories))}
+		c := &corpus{stories: stories, terms: make([][]related.Term, len(stories)),
+			sketches: make([]related.Sketch, len(stories)), keywords: make([][]string, len(stories))}
 		sizes := map[string]int{}
 		for i, s := range stories {
 			stories[i].date = time.Time{} // content alone
 			c.terms[i] = analyse(a, s)
+			c.sketches[i] = sketch(s)
 			if s.label != "" {
 				sizes[s.label]++
 			}
