@@ -316,9 +316,18 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 		sc.cands = cands[:0]
 	}
 
+	// The weakest score a link may have (see MinEvidence), in units.
+	floor := uint32(0)
+	if ix.cfg.MinEvidence > 0 && !q.copies {
+		var self float64
+		for i := range sel {
+			self += float64(sel[i].units(sel[i].tf, c1, c2, float32(q.dl)))
+		}
+		floor = uint32(min(ix.cfg.MinEvidence*self, math.MaxUint32))
+	}
 	h := resultHeap{k: k}
 	for _, s := range final {
-		if acc[s] != 0 && allowed(s) {
+		if acc[s] != 0 && acc[s] >= floor && allowed(s) {
 			h.push(candidate{slot: s, score: float64(acc[s]) / scale * recency(s), date: ix.dates[s], id: ix.ids[s]})
 		}
 	}
@@ -670,7 +679,7 @@ const (
 // reason returns the query story's surfaces of the terms that contributed
 // most to the score of slot, entities first, leaving out words that are part
 // of a shared phrase and common words. When no shared term qualifies, the
-// reason is the one term that contributed most.
+// reason is empty: a common word ("change", "welcomed") explains nothing.
 func (ix *Index) reason(sel []queryTerm, slot uint32, c1, c2 float32) []string {
 	type shared struct {
 		key, surface string
@@ -685,7 +694,7 @@ func (ix *Index) reason(sel []queryTerm, slot uint32, c1, c2 float32) []string {
 		if tf := st.find(t.id); tf > 0 {
 			term := &ix.terms[t.id]
 			named := t.entity || strings.Contains(term.key, " ")
-			all = append(all, shared{term.key, t.surface, t.entity, named || len(term.postings) <= common,
+			all = append(all, shared{term.key, displayed(t.surface, term), t.entity, named || len(term.postings) <= common,
 				contribution(t.w, tf, c1, c2, ix.dls[slot])})
 		}
 	}
@@ -717,9 +726,6 @@ func (ix *Index) reason(sel []queryTerm, slot uint32, c1, c2 float32) []string {
 			picked = append(picked, c)
 		}
 	}
-	if len(picked) == 0 && len(all) > 0 {
-		picked = all[:1]
-	}
 	slices.SortStableFunc(picked, func(a, b shared) int {
 		switch {
 		case a.entity == b.entity:
@@ -734,6 +740,22 @@ func (ix *Index) reason(sel []queryTerm, slot uint32, c1, c2 float32) []string {
 		out[i] = c.surface
 	}
 	return out
+}
+
+// displayed returns how a reason writes a term the query story writes as
+// surface: as a name when the query story wrote it in lower case (it was
+// only at the start of sentences or in a headline in capitals) and another
+// story writes it as a name.
+func displayed(surface string, t *termInfo) string {
+	if strings.ToLower(surface) != surface {
+		return surface
+	}
+	for _, s := range t.surfaces {
+		if strings.EqualFold(s, surface) && s != surface {
+			return s
+		}
+	}
+	return surface
 }
 
 // candidate is a scored story.
