@@ -96,6 +96,7 @@ func DefaultConfig() Config {
 		HalfLife:        30 * 24 * time.Hour,
 		RecencyWeight:   0.3,
 		ReasonTerms:     3,
+		MinEvidence:     0.15,
 		CopyOverlap:     0.9,
 		CopyResemblance: 0.5,
 	}
