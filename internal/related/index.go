@@ -58,6 +58,14 @@ func refEntity(ref uint32) bool    { return ref&entityBit != 0 }
 
 // find returns the term frequency of term id in the story, or 0.
 func (s *story) find(id uint32) uint8 {
+	if i := s.index(id); i >= 0 {
+		return s.tfs[i]
+	}
+	return 0
+}
+
+// index returns the position of term id in the story, or -1.
+func (s *story) index(id uint32) int {
 	lo, hi := 0, len(s.refs)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
@@ -68,9 +76,9 @@ func (s *story) find(id uint32) uint8 {
 		}
 	}
 	if lo < len(s.refs) && refID(s.refs[lo]) == id {
-		return s.tfs[lo]
+		return lo
 	}
-	return 0
+	return -1
 }
 
 type termInfo struct {

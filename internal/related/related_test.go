@@ -135,7 +135,7 @@ func TestRelatedReason(t *testing.T) {
 
 // TestReasonLeavesOutCommonWords checks that a word most stories share is
 // no reason while a name or a rare word is, and that a link whose only
-// shared words are common has no reason rather than a common word.
+// shared words are common, or one rare word alone, has no reason.
 func TestReasonLeavesOutCommonWords(t *testing.T) {
 	t.Parallel()
 	var docs []Document
@@ -147,18 +147,23 @@ func TestReasonLeavesOutCommonWords(t *testing.T) {
 		doc(2, 0, "week:4", "said", "ferri", "harbour council*"),
 		doc(3, 0, "week:9", "said"),
 		doc(4, 0, "week:9", "said"),
+		doc(5, 0, "week:9", "said", "poised"),
+		doc(6, 0, "week:9", "said", "poised"),
 	)
 	ix := build(t, Config{MaxDocFreq: 1}, docs)
 	for _, tt := range []struct {
 		id   int64
 		want string
-	}{{1, "harbour council · ferri"}, {3, ""}} {
+	}{{1, "harbour council · ferri"}, {3, ""}, {5, ""}} {
 		rs, err := ix.Related(tt.id, 1)
 		if err != nil || len(rs) != 1 {
 			t.Fatalf("Related(%d) = %v, %v", tt.id, rs, err)
 		}
 		if got := rs[0].Why(); got != tt.want {
 			t.Errorf("Related(%d) reason %q, want %q", tt.id, got, tt.want)
+		}
+		if tt.id == 5 && rs[0].ID != 6 {
+			t.Errorf("Related(5) = story %d, want 6, which shares a rare word", rs[0].ID)
 		}
 	}
 }

@@ -679,7 +679,8 @@ const (
 // reason returns the query story's surfaces of the terms that contributed
 // most to the score of slot, entities first, leaving out words that are part
 // of a shared phrase and common words. When no shared term qualifies, the
-// reason is empty: a common word ("change", "welcomed") explains nothing.
+// reason is empty: a common word ("change", "welcomed") explains nothing;
+// nor does one distinctive word alone.
 func (ix *Index) reason(sel []queryTerm, slot uint32, c1, c2 float32) []string {
 	type shared struct {
 		key, surface string
@@ -691,11 +692,21 @@ func (ix *Index) reason(sel []queryTerm, slot uint32, c1, c2 float32) []string {
 	common := max(reasonMinDF, ix.live/reasonShare)
 	var all []shared
 	for _, t := range sel {
-		if tf := st.find(t.id); tf > 0 {
+		if i := st.index(t.id); i >= 0 {
 			term := &ix.terms[t.id]
 			named := t.entity || strings.Contains(term.key, " ")
-			all = append(all, shared{term.key, displayed(t.surface, term), t.entity, named || len(term.postings) <= common,
-				contribution(t.w, tf, c1, c2, ix.dls[slot])})
+			surface := t.surface
+			if ref := st.refs[i]; refEntity(ref) && strings.ToLower(surface) == surface {
+				// The query story has the word only in lower case (at the
+				// start of sentences, in a headline in capitals); the other
+				// story writes it as a name.
+				surface = term.surfaceAt(refSurface(ref))
+			}
+			// A name in either story is listed as one; it is distinctive
+			// only if the query story has it as a name.
+			entity := t.entity || refEntity(st.refs[i])
+			all = append(all, shared{term.key, surface, entity, named || len(term.postings) <= common,
+				contribution(t.w, st.tfs[i], c1, c2, ix.dls[slot])})
 		}
 	}
 	slices.SortFunc(all, func(a, b shared) int {
@@ -726,6 +737,11 @@ func (ix *Index) reason(sel []queryTerm, slot uint32, c1, c2 float32) []string {
 			picked = append(picked, c)
 		}
 	}
+	if len(picked) == 1 && !picked[0].entity && !strings.Contains(picked[0].key, " ") {
+		// One shared word alone, however rare, is as likely a verb of the
+		// headlines ("poised", "quits") as a subject: it explains nothing.
+		picked = nil
+	}
 	slices.SortStableFunc(picked, func(a, b shared) int {
 		switch {
 		case a.entity == b.entity:
@@ -740,22 +756,6 @@ func (ix *Index) reason(sel []queryTerm, slot uint32, c1, c2 float32) []string {
 		out[i] = c.surface
 	}
 	return out
-}
-
-// displayed returns how a reason writes a term the query story writes as
-// surface: as a name when the query story wrote it in lower case (it was
-// only at the start of sentences or in a headline in capitals) and another
-// story writes it as a name.
-func displayed(surface string, t *termInfo) string {
-	if strings.ToLower(surface) != surface {
-		return surface
-	}
-	for _, s := range t.surfaces {
-		if strings.EqualFold(s, surface) && s != surface {
-			return s
-		}
-	}
-	return surface
 }
 
 // candidate is a scored story.
