@@ -179,7 +179,7 @@ func (m *Main) Run(ctx context.Context) error {
 	wcfg := web.Config{Title: m.Config.Title, Description: m.Config.Description,
 		BaseURL: m.Config.baseURL(ln.Addr().String()), Location: loc, Renderer: m.Renderer, Notify: m.wakeNotifier,
 		TrustedProxies: proxies, CacheBytes: m.Config.CacheMB << 20, Shared: m.Config.Shared, Media: m.Media, Mail: sender != nil,
-		MediaPublicURL: strings.TrimRight(m.Config.MediaPublicURL, "/"), Embeds: embeds}
+		MediaPublicURL: strings.TrimRight(m.Config.MediaPublicURL, "/"), Embeds: embeds, Copies: m.copies}
 	if m.metrics = m.Config.newMetrics(); m.metrics != nil {
 		wcfg.Observer = m.metrics
 	}
@@ -371,6 +371,14 @@ func (m *Main) schedule(ctx context.Context) {
 		case <-t.C:
 		}
 	}
+}
+
+// copies returns the near-copies of a story that the related index knows, for the editor.
+func (m *Main) copies(id int64) []int64 {
+	if m.Related == nil {
+		return nil
+	}
+	return m.Related.Copies(id)
 }
 
 // wakeNotifier asks the comment notifier to look at the outbox now.

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/broadsheet/broadsheet/internal/article"
@@ -50,6 +51,8 @@ type Recommender struct {
 	mu    sync.Mutex // serialises changes to the index and the stored lists
 	ix    *related.Index
 	ready bool
+	// current is ix, for readers that must not wait for a change to the lists (the editor).
+	current atomic.Pointer[related.Index]
 }
 
 // New returns a Recommender with an empty index; Load fills it.
@@ -63,8 +66,10 @@ func New(st store.Store, cfg Config, now func() time.Time, log *slog.Logger) *Re
 	if cfg.Neighbours <= 0 {
 		cfg.Neighbours = 4 * cfg.K
 	}
-	return &Recommender{st: st, cfg: cfg, an: text.NewAnalyzer(cfg.Language), now: now, log: log,
+	r := &Recommender{st: st, cfg: cfg, an: text.NewAnalyzer(cfg.Language), now: now, log: log,
 		ix: related.New(cfg.Engine)}
+	r.current.Store(r.ix)
+	return r
 }
 
 // Document analyses an article into what the index keeps of it.
@@ -78,8 +83,22 @@ func (r *Recommender) Document(a *article.Article) related.Document {
 	for i, t := range ts {
 		terms[i] = related.Term(t)
 	}
-	return related.NewDocument(a.ID, a.PublishedAt, terms)
+	sketch := related.NewSketch(text.StoryTokens(a.Title, a.BodyText))
+	return related.NewSketchedDocument(a.ID, a.PublishedAt, terms, sketch)
 }
+
+// Copies returns the live stories that are near-copies of story id (a wire copy, a re-post, an
+// update published as a new story), the closest first; none when id is not live.
+func (r *Recommender) Copies(id int64) []int64 {
+	ids, err := r.current.Load().Copies(id, maxCopies)
+	if err != nil {
+		return nil // not live, or not indexed yet
+	}
+	return ids
+}
+
+// maxCopies bounds the near-copies an editor is shown.
+const maxCopies = 10
 
 // indexed reports whether an article belongs in the index: a live story.
 func (r *Recommender) indexed(a *article.Article) bool {
@@ -88,7 +107,7 @@ func (r *Recommender) indexed(a *article.Article) bool {
 
 // Version names the analysis and scoring that computed the stored lists. When it changes (or on a
 // site's first start) Follow recomputes every list once; bump it with any change that alters lists.
-const Version = "3"
+const Version = "4"
 
 // versionKey is the setting that records the Version of the stored lists.
 const versionKey = "related.version"
@@ -128,6 +147,7 @@ func (r *Recommender) Load(ctx context.Context, progress Progress) error {
 	}
 	r.mu.Lock()
 	r.ix, r.ready = ix, true
+	r.current.Store(ix)
 	r.mu.Unlock()
 	return nil
 }

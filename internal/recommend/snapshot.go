@@ -95,6 +95,7 @@ func (r *Recommender) loadSnapshot(latest int64) (int64, error) {
 	}
 	r.mu.Lock()
 	r.ix, r.ready = ix, true
+	r.current.Store(ix)
 	r.mu.Unlock()
 	return seq, nil
 }

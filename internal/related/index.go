@@ -35,6 +35,7 @@ type Index struct {
 	ids   []int64          // story ID by slot
 	dates []int64          // Unix seconds by slot, or noDate
 	dls   []float32        // story length by slot
+	sks   []Sketch         // text sketch by slot
 	free  []uint32         // empty slots
 	live  int
 	sumDL uint64 // total length of the live stories, in 1/lengthUnit
@@ -57,6 +58,14 @@ func refEntity(ref uint32) bool    { return ref&entityBit != 0 }
 
 // find returns the term frequency of term id in the story, or 0.
 func (s *story) find(id uint32) uint8 {
+	if i := s.index(id); i >= 0 {
+		return s.tfs[i]
+	}
+	return 0
+}
+
+// index returns the position of term id in the story, or -1.
+func (s *story) index(id uint32) int {
 	lo, hi := 0, len(s.refs)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
@@ -67,9 +76,9 @@ func (s *story) find(id uint32) uint8 {
 		}
 	}
 	if lo < len(s.refs) && refID(s.refs[lo]) == id {
-		return s.tfs[lo]
+		return lo
 	}
-	return 0
+	return -1
 }
 
 type termInfo struct {
@@ -185,6 +194,7 @@ func (ix *Index) insert(doc Document, ps []prepared, dl float64) error {
 		ix.ids = append(ix.ids, 0)
 		ix.dates = append(ix.dates, 0)
 		ix.dls = append(ix.dls, 0)
+		ix.sks = append(ix.sks, Sketch{})
 	}
 	st := story{refs: make([]uint32, len(ps)), tfs: make([]uint8, len(ps)), dl: lengthOf(dl)}
 	for i, p := range ps {
@@ -209,6 +219,7 @@ func (ix *Index) insert(doc Document, ps []prepared, dl float64) error {
 	ix.ids[slot] = doc.ID()
 	ix.dates[slot] = unixDate(doc.Date())
 	ix.dls[slot] = float32(st.dl) / lengthUnit
+	ix.sks[slot] = sketchOf(doc)
 	ix.slots[doc.ID()] = slot
 	ix.live++
 	ix.sumDL += uint64(st.dl)
@@ -268,6 +279,6 @@ func (ix *Index) remove(slot uint32) {
 	ix.live--
 	ix.sumDL -= uint64(st.dl)
 	*st = story{}
-	ix.ids[slot], ix.dates[slot], ix.dls[slot] = 0, 0, 0
+	ix.ids[slot], ix.dates[slot], ix.dls[slot], ix.sks[slot] = 0, 0, 0, Sketch{}
 	ix.free = append(ix.free, slot)
 }

@@ -135,7 +135,7 @@ func TestRelatedReason(t *testing.T) {
 
 // TestReasonLeavesOutCommonWords checks that a word most stories share is
 // no reason while a name or a rare word is, and that a link whose only
-// shared words are common still says which one counted most.
+// shared words are common, or one rare word alone, has no reason.
 func TestReasonLeavesOutCommonWords(t *testing.T) {
 	t.Parallel()
 	var docs []Document
@@ -147,12 +147,14 @@ func TestReasonLeavesOutCommonWords(t *testing.T) {
 		doc(2, 0, "week:4", "said", "ferri", "harbour council*"),
 		doc(3, 0, "week:9", "said"),
 		doc(4, 0, "week:9", "said"),
+		doc(5, 0, "week:9", "said", "poised"),
+		doc(6, 0, "week:9", "said", "poised"),
 	)
 	ix := build(t, Config{MaxDocFreq: 1}, docs)
 	for _, tt := range []struct {
 		id   int64
 		want string
-	}{{1, "harbour council · ferri"}, {3, "week"}} {
+	}{{1, "harbour council · ferri"}, {3, ""}, {5, ""}} {
 		rs, err := ix.Related(tt.id, 1)
 		if err != nil || len(rs) != 1 {
 			t.Fatalf("Related(%d) = %v, %v", tt.id, rs, err)
@@ -160,6 +162,27 @@ func TestReasonLeavesOutCommonWords(t *testing.T) {
 		if got := rs[0].Why(); got != tt.want {
 			t.Errorf("Related(%d) reason %q, want %q", tt.id, got, tt.want)
 		}
+		if tt.id == 5 && rs[0].ID != 6 {
+			t.Errorf("Related(5) = story %d, want 6, which shares a rare word", rs[0].ID)
+		}
+	}
+}
+
+// TestReasonWritesNames checks that a reason writes a name as a story that
+// writes it as a name does, when the query story only has it in lower case.
+func TestReasonWritesNames(t *testing.T) {
+	t.Parallel()
+	ix := build(t, Config{}, []Document{
+		NewDocument(1, day0, []Term{{Key: "radcliff", Surface: "radcliffe", Weight: 2}, {Key: "marathon", Weight: 1}}),
+		NewDocument(2, day0, []Term{{Key: "radcliff", Surface: "Radcliffe", Entity: true, Weight: 2}, {Key: "london", Weight: 1}}),
+		doc(3, 0, "marathon", "london"),
+	})
+	rs, err := ix.Related(1, 1)
+	if err != nil || len(rs) != 1 || rs[0].ID != 2 {
+		t.Fatalf("Related(1) = %v, %v", rs, err)
+	}
+	if got := rs[0].Why(); got != "Radcliffe" {
+		t.Errorf("Related(1) reason %q, want %q", got, "Radcliffe")
 	}
 }
 
@@ -498,6 +521,34 @@ func TestCopiesLeftOut(t *testing.T) {
 		}
 		if rs := ix.Similar(docs[1], 5); tt.cfg.CopyOverlap == 0 && (len(rs) != 1 || rs[0].ID != 4) {
 			t.Errorf("Similar(copy) = %v, want story 4 only", ids(rs))
+		}
+	}
+}
+
+// TestMinEvidence checks that a story sharing one word of the ten a story
+// keeps is not related to it under a minimum evidence, while a story
+// sharing eight is, and that a zero MinEvidence lists both.
+func TestMinEvidence(t *testing.T) {
+	t.Parallel()
+	docs := []Document{
+		doc(1, 0, "a", "b", "c", "d", "e", "f", "g", "h", "i", "j"),
+		doc(2, 0, "a", "b", "c", "d", "e", "f", "g", "h", "x"),
+		doc(3, 0, "j", "y", "z", "w", "v", "u", "t", "s", "r", "q"),
+	}
+	for i := range 20 {
+		docs = append(docs, doc(int64(100+i), 0, fmt.Sprintf("filler%d", i), "w"))
+	}
+	for _, tt := range []struct {
+		min  float64
+		want []int64
+	}{{0, []int64{2, 3}}, {0.15, []int64{2}}} {
+		ix := build(t, Config{MinEvidence: tt.min}, docs)
+		rs, err := ix.Related(1, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tt.want, ids(rs)); diff != "" {
+			t.Errorf("MinEvidence %v: Related(1) IDs (-want +got):\n%s", tt.min, diff)
 		}
 	}
 }

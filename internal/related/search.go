@@ -16,17 +16,47 @@ import (
 func (ix *Index) Related(id int64, k int, exclude ...int64) ([]Result, error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
+	q, err := ix.stored(id)
+	if err != nil {
+		return nil, err
+	}
+	return ix.search(q, k, exclude), nil
+}
+
+// stored returns the query of the indexed story id; the caller holds the
+// read lock.
+func (ix *Index) stored(id int64) (*query, error) {
 	slot, ok := ix.slots[id]
 	if !ok {
 		return nil, fmt.Errorf("related: story %d: %w", id, ErrNotFound)
 	}
 	st := &ix.docs[slot]
-	q := query{self: int64(slot), id: id, date: ix.dates[slot], dl: float64(ix.dls[slot]), terms: make([]queryTerm, len(st.refs))}
+	q := &query{self: int64(slot), id: ix.ids[slot], date: ix.dates[slot], dl: float64(ix.dls[slot]), sketch: ix.sks[slot],
+		terms: make([]queryTerm, len(st.refs))}
 	for i, ref := range st.refs {
 		id := refID(ref)
 		q.terms[i] = queryTerm{id: id, tf: st.tfs[i], entity: refEntity(ref), surface: ix.terms[id].surfaceAt(refSurface(ref))}
 	}
-	return ix.search(&q, k, exclude), nil
+	return q, nil
+}
+
+// Copies returns the IDs of up to k indexed stories that are near-copies of
+// the indexed story id (see Config.CopyOverlap and CopyResemblance), the
+// closest first: the stories Related leaves out as copies. It returns
+// ErrNotFound if id is not indexed.
+func (ix *Index) Copies(id int64, k int) ([]int64, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	q, err := ix.stored(id)
+	if err != nil {
+		return nil, err
+	}
+	q.copies = true
+	var out []int64
+	for _, r := range ix.search(q, k, nil) {
+		out = append(out, r.ID)
+	}
+	return out, nil
 }
 
 // Similar returns up to k indexed stories related to doc, which need not be
@@ -36,7 +66,7 @@ func (ix *Index) Similar(doc Document, k int, exclude ...int64) []Result {
 	ps, dl := ix.cfg.prepare(doc.Terms())
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	q := query{self: -1, id: doc.ID(), date: unixDate(doc.Date()), dl: float64(lengthOf(dl)) / lengthUnit}
+	q := query{self: -1, id: doc.ID(), date: unixDate(doc.Date()), dl: float64(lengthOf(dl)) / lengthUnit, sketch: sketchOf(doc)}
 	for _, p := range ps {
 		if id, ok := ix.dict[p.key]; ok {
 			q.terms = append(q.terms, queryTerm{id: id, tf: p.tf, entity: p.entity, surface: p.surface})
@@ -48,10 +78,12 @@ func (ix *Index) Similar(doc Document, k int, exclude ...int64) []Result {
 // query is a story to find relations for.
 type query struct {
 	sorted bool  // terms are sorted by ID
+	copies bool  // the search lists the near-copies it would otherwise leave out, and only them
 	self   int64 // its slot, or -1 when it is not indexed
 	id     int64
 	date   int64
 	dl     float64
+	sketch Sketch
 	terms  []queryTerm
 }
 
@@ -104,7 +136,7 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 		return nil
 	}
 	want := k
-	if ix.cfg.CopyOverlap > 0 {
+	if ix.cfg.CopyOverlap > 0 || ix.cfg.CopyResemblance > 0 {
 		k += copySlack // room for the copies left out at the end
 	}
 	sel := ix.selectTerms(q)
@@ -284,9 +316,18 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 		sc.cands = cands[:0]
 	}
 
+	// The weakest score a link may have (see MinEvidence), in units.
+	floor := uint32(0)
+	if ix.cfg.MinEvidence > 0 && !q.copies {
+		var self float64
+		for i := range sel {
+			self += float64(sel[i].units(sel[i].tf, c1, c2, float32(q.dl)))
+		}
+		floor = uint32(min(ix.cfg.MinEvidence*self, math.MaxUint32))
+	}
 	h := resultHeap{k: k}
 	for _, s := range final {
-		if acc[s] != 0 && allowed(s) {
+		if acc[s] != 0 && acc[s] >= floor && allowed(s) {
 			h.push(candidate{slot: s, score: float64(acc[s]) / scale * recency(s), date: ix.dates[s], id: ix.ids[s]})
 		}
 	}
@@ -304,10 +345,14 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 		if len(results) == want {
 			break
 		}
-		if ix.isCopy(q, c.slot) {
+		if ix.isCopy(q, c.slot) != q.copies {
 			continue
 		}
-		results = append(results, Result{ID: c.id, Date: timeOf(c.date), Score: c.score, Reason: ix.reason(sel, c.slot, c1, c2)})
+		r := Result{ID: c.id, Date: timeOf(c.date), Score: c.score}
+		if !q.copies {
+			r.Reason = ix.reason(sel, c.slot, c1, c2)
+		}
+		results = append(results, r)
 	}
 	return results
 }
@@ -321,9 +366,13 @@ const (
 )
 
 // isCopy reports whether the story in slot is a near-copy of the query story:
+// their texts' sketches resemble each other by CopyResemblance or more, or,
 // of the terms either keeps, at least CopyOverlap are kept by both (the
 // Jaccard coefficient of the two sets of terms).
 func (ix *Index) isCopy(q *query, slot uint32) bool {
+	if r := ix.cfg.CopyResemblance; r > 0 && q.sketch.copyOf(ix.sks[slot], r) {
+		return true
+	}
 	if ix.cfg.CopyOverlap <= 0 {
 		return false
 	}
@@ -630,7 +679,8 @@ const (
 // reason returns the query story's surfaces of the terms that contributed
 // most to the score of slot, entities first, leaving out words that are part
 // of a shared phrase and common words. When no shared term qualifies, the
-// reason is the one term that contributed most.
+// reason is empty: a common word ("change", "welcomed") explains nothing;
+// nor does one distinctive word alone.
 func (ix *Index) reason(sel []queryTerm, slot uint32, c1, c2 float32) []string {
 	type shared struct {
 		key, surface string
@@ -642,11 +692,21 @@ func (ix *Index) reason(sel []queryTerm, slot uint32, c1, c2 float32) []string {
 	common := max(reasonMinDF, ix.live/reasonShare)
 	var all []shared
 	for _, t := range sel {
-		if tf := st.find(t.id); tf > 0 {
+		if i := st.index(t.id); i >= 0 {
 			term := &ix.terms[t.id]
 			named := t.entity || strings.Contains(term.key, " ")
-			all = append(all, shared{term.key, t.surface, t.entity, named || len(term.postings) <= common,
-				contribution(t.w, tf, c1, c2, ix.dls[slot])})
+			surface := t.surface
+			if ref := st.refs[i]; refEntity(ref) && strings.ToLower(surface) == surface {
+				// The query story has the word only in lower case (at the
+				// start of sentences, in a headline in capitals); the other
+				// story writes it as a name.
+				surface = term.surfaceAt(refSurface(ref))
+			}
+			// A name in either story is listed as one; it is distinctive
+			// only if the query story has it as a name.
+			entity := t.entity || refEntity(st.refs[i])
+			all = append(all, shared{term.key, surface, entity, named || len(term.postings) <= common,
+				contribution(t.w, st.tfs[i], c1, c2, ix.dls[slot])})
 		}
 	}
 	slices.SortFunc(all, func(a, b shared) int {
@@ -677,8 +737,10 @@ func (ix *Index) reason(sel []queryTerm, slot uint32, c1, c2 float32) []string {
 			picked = append(picked, c)
 		}
 	}
-	if len(picked) == 0 && len(all) > 0 {
-		picked = all[:1]
+	if len(picked) == 1 && !picked[0].entity && !strings.Contains(picked[0].key, " ") {
+		// One shared word alone, however rare, is as likely a verb of the
+		// headlines ("poised", "quits") as a subject: it explains nothing.
+		picked = nil
 	}
 	slices.SortStableFunc(picked, func(a, b shared) int {
 		switch {

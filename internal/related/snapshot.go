@@ -16,7 +16,7 @@ import (
 var ErrSnapshot = errors.New("related: unusable snapshot")
 
 // snapshotMagic starts every snapshot; the last byte is the format version.
-const snapshotMagic = "BSRI\x01"
+const snapshotMagic = "BSRI\x02"
 
 // WriteTo writes a snapshot of the index to w, from which ReadIndex rebuilds
 // the same index without analysing a story again. It holds the read lock
@@ -45,6 +45,7 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 		e.uvarint(uint64(ix.ids[slot]))
 		e.uvarint(uint64(ix.dates[slot]))
 		e.uvarint(uint64(st.dl))
+		e.sketch(ix.sks[slot])
 		e.uvarint(uint64(len(st.refs)))
 		prev := uint32(0)
 		for i, ref := range st.refs {
@@ -106,6 +107,7 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 	}
 	n := d.count(min(maxSlot+1, len(d.b)/4+1))
 	ix.docs, ix.ids, ix.dates, ix.dls = make([]story, 0, n), make([]int64, 0, n), make([]int64, 0, n), make([]float32, 0, n)
+	ix.sks = make([]Sketch, 0, n)
 	ix.slots = make(map[int64]uint32, n)
 	df := make([]int32, nterms)
 	// The stories' terms are cut from large arrays, a few allocations in all;
@@ -114,6 +116,7 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 	var tfs []uint8
 	for slot := range uint32(n) {
 		id, date, dl := int64(d.uvarint()), int64(d.uvarint()), uint32(min(d.uvarint(), math.MaxUint32))
+		sk := d.sketch()
 		m := d.count(min(nterms+1, len(d.b)/3+1))
 		if len(refs) < m {
 			size := max(m, 1<<16)
@@ -141,6 +144,7 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 		ix.ids = append(ix.ids, id)
 		ix.dates = append(ix.dates, date)
 		ix.dls = append(ix.dls, float32(dl)/lengthUnit)
+		ix.sks = append(ix.sks, sk)
 		ix.slots[id] = slot
 		ix.live++
 		ix.sumDL += uint64(dl)
@@ -198,6 +202,20 @@ func (e *encoder) str(s string) {
 	}
 }
 
+// sketch writes a story's sketch: its shingle count, and its minimums when
+// there are shingles.
+func (e *encoder) sketch(s Sketch) {
+	e.uvarint(uint64(s.n))
+	if s.n == 0 {
+		return
+	}
+	var b [2 * sketchSlots]byte
+	for i, m := range s.mins {
+		binary.LittleEndian.PutUint16(b[2*i:], m)
+	}
+	e.write(b[:])
+}
+
 // decoder reads a snapshot held in memory; bad is set at the first fault.
 type decoder struct {
 	b   []byte
@@ -243,5 +261,23 @@ func (d *decoder) str() string {
 	n := int(v)
 	s := string(d.b[:n])
 	d.b = d.b[n:]
+	return s
+}
+
+func (d *decoder) sketch() Sketch {
+	var s Sketch
+	n := d.uvarint()
+	if n == 0 || d.bad {
+		return s
+	}
+	if n > math.MaxUint16 || len(d.b) < 2*sketchSlots {
+		d.bad = true
+		return s
+	}
+	s.n = uint16(n)
+	for i := range s.mins {
+		s.mins[i] = binary.LittleEndian.Uint16(d.b[2*i:])
+	}
+	d.b = d.b[2*sketchSlots:]
 	return s
 }

@@ -282,7 +282,7 @@ func (s *analysis) capitalised(p *part, i int) bool {
 		return true
 	}
 	st := p.stats[i]
-	if p.stop[i] && (!st.acronym || !isAllCaps(orig)) {
+	if p.stop[i] && (!st.acronym || !isAllCaps(orig)) || isMonth(p.folded[i]) {
 		return false
 	}
 	if !p.titled[i] && !t.has(tokSentenceStart) {
@@ -548,6 +548,11 @@ func isAllCaps(w string) bool {
 
 func isTitle(w string) bool {
 	_, ok := titleWords[w]
+	return ok
+}
+
+func isMonth(w string) bool {
+	_, ok := monthWords[w]
 	return ok
 }
 

@@ -56,6 +56,7 @@ func TestEntities(t *testing.T) {
 		{"stop words never names", "Then the talks ended. The end.", []string{}},
 		{"long runs are not names", "They sang Quick Brown Fox Jumps High Lazy Dogs Bark loudly.", []string{}},
 		{"days are not names", "They met on Monday in Paris.", []string{"Paris"}},
+		{"months are not names", "Sales rose in February, and in March the Bank of Japan met.", []string{"Bank of Japan"}},
 		{"a list of names is not a headline", "Talks between Xi Jinping, Vladimir Putin and Joe Biden ended.", []string{"Joe Biden", "Vladimir Putin", "Xi Jinping"}},
 	}
 	for _, tt := range tests {

@@ -38,6 +38,10 @@ king queen prince princess duke duchess pope cardinal bishop archbishop ayatolla
 deputy ambassador leader spokesman spokeswoman premier emperor
 `)
 
+// monthWords are capitalised by convention, not because they name someone or
+// something: they are words, never entities.
+var monthWords = wordSet(`january february march april june july august september october november december`)
+
 // connectorWords may join capitalised words inside an entity phrase when
 // written in lower case: "Bank of England", "Ludwig van Beethoven".
 var connectorWords = wordSet(`of de del della di da du des la le van von der den al el bin ibn y`)

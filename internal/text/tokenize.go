@@ -1,6 +1,7 @@
 package text
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -172,4 +173,25 @@ func isIdeograph(r rune) bool {
 		return false
 	}
 	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r)
+}
+
+// StoryTokens returns the tokens of a story by which near-copies are told:
+// its body's, or its headline's when it has no body.
+func StoryTokens(title, body string) []string {
+	if strings.TrimSpace(body) == "" {
+		return Tokens(title)
+	}
+	return Tokens(body)
+}
+
+// Tokens returns every word of s in order, case folded, numbers and stop
+// words included: the text as a near-copy detector reads it.
+func Tokens(s string) []string {
+	var f folder
+	ts := tokenize(s, nil)
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = f.fold(s[t.start:t.end], t.has(tokAcronym))
+	}
+	return out
 }

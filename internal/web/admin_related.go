@@ -14,10 +14,12 @@ import (
 )
 
 // relatedPanel is the editor's view of a story's "More Related Stories": the stored list with
-// each link's reason, and the editor's pins and exclusions.
+// each link's reason, the editor's pins and exclusions, and the story's near-copies, which
+// are never listed.
 type relatedPanel struct {
 	Links    []relatedRow
-	Pins     string // one story address per line
+	Copies   []relatedRow // "Also published as"
+	Pins     string       // one story address per line
 	Excludes string
 	Error    string
 }
@@ -44,6 +46,18 @@ func (s *Server) relatedPanel(ctx context.Context, a *article.Article) (*related
 			row.Pinned = row.Pinned || id == x.ID
 		}
 		p.Links = append(p.Links, row)
+	}
+	if s.cfg.Copies != nil {
+		for _, id := range s.cfg.Copies(a.ID) {
+			x, err := s.store.Article(ctx, id)
+			if errors.Is(err, store.ErrNotFound) {
+				continue // deleted since the index last heard
+			}
+			if err != nil {
+				return nil, err
+			}
+			p.Copies = append(p.Copies, relatedRow{Title: x.Title, URL: s.permalink(x)})
+		}
 	}
 	if p.Pins, err = s.addresses(ctx, pins); err != nil {
 		return nil, err

@@ -78,6 +78,9 @@ type Config struct {
 	// the addresses alone on its lines; nil fetches nothing, and those addresses show as the
 	// built-in facades or plain links.
 	Embeds *embed.Fetcher
+	// Copies, when set, returns the live stories that are near-copies of a story (the related
+	// index tells them), which the editor shows as "Also published as". It must not block.
+	Copies func(id int64) []int64
 }
 
 // Observer hears what the site does, for the operator's metrics. Its methods are called from

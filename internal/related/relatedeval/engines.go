@@ -15,12 +15,17 @@ type corpus struct {
 	stories  []story
 	queries  []int            // the stories scored as queries
 	terms    [][]related.Term // by story
+	sketches []related.Sketch // by story
 	keywords [][]string       // title term keys, for the tag-overlap baseline
 }
 
 // analyse returns the terms of a story, weighted as the product weighs them.
 func analyse(a *text.Analyzer, s story) []related.Term {
 	return convert(a.Analyze(text.StoryFields(s.title, "", s.body, nil, "")...))
+}
+
+func sketch(s story) related.Sketch {
+	return related.NewSketch(text.StoryTokens(s.title, s.body))
 }
 
 func titleKeywords(a *text.Analyzer, s story) []string {
@@ -43,7 +48,7 @@ type indexEngine struct{ ix *related.Index }
 func buildIndex(c *corpus, cfg related.Config) (indexEngine, error) {
 	ix := related.New(cfg)
 	for i, s := range c.stories {
-		if err := ix.Add(related.NewDocument(int64(i), s.date, c.terms[i])); err != nil {
+		if err := ix.Add(related.NewSketchedDocument(int64(i), s.date, c.terms[i], c.sketches[i])); err != nil {
 			return indexEngine{}, err
 		}
 	}

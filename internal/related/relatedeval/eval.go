@@ -163,6 +163,9 @@ type report struct {
 	AnalysisSeconds float64        `json:"analysis_seconds"`
 	Dropped         map[string]int `json:"dropped"`
 	Engines         []EngineReport `json:"engines"`
+	// Shown is what readers see of the engine's lists: the links left once
+	// the default minimum evidence has dropped the weak ones.
+	Shown Shown `json:"shown"`
 	// RecallAt10 is the share of the exact top 10 of the engine's own
 	// weighting over the terms each story keeps (every story that can reach
 	// the top 10 scored in full) that the engine returns in its top 10.
@@ -172,12 +175,45 @@ type report struct {
 	RecallAt10Full float64 `json:"recall_at_10_vs_exact_full_vectors,omitempty"`
 }
 
+// Shown measures the links an engine shows, which may be fewer than k.
+type Shown struct {
+	MinEvidence float64 `json:"min_evidence"`
+	// Precision is the share of the links shown that are relevant;
+	// PrecisionWithout is the same with no minimum evidence.
+	Precision        float64 `json:"precision"`
+	PrecisionWithout float64 `json:"precision_without"`
+	LinksPerStory    float64 `json:"links_per_story"`
+	// StoriesWithLinks is the share of queries shown at least one link.
+	StoriesWithLinks float64 `json:"stories_with_links"`
+}
+
+// measureShown asks e for k links of every query and measures those it shows.
+func measureShown(c *corpus, e engine, k int) Shown {
+	var shown, hits, covered int
+	for _, q := range c.queries {
+		res := e.related(q, k)
+		shown += len(res)
+		if len(res) > 0 {
+			covered++
+		}
+		for _, r := range res {
+			if c.stories[r].label == c.stories[q].label {
+				hits++
+			}
+		}
+	}
+	n := float64(len(c.queries))
+	return Shown{Precision: float64(hits) / float64(max(shown, 1)), LinksPerStory: float64(shown) / n, StoriesWithLinks: float64(covered) / n}
+}
+
 func evaluate(ctx context.Context, stories []story, o options) (*report, error) {
 	a := text.NewAnalyzer(text.English())
-	c := &corpus{stories: stories, terms: make([][]related.Term, len(stories)), keywords: make([][]string, len(stories))}
+	c := &corpus{stories: stories, terms: make([][]related.Term, len(stories)),
+		sketches: make([]related.Sketch, len(stories)), keywords: make([][]string, len(stories))}
 	analysis := timed(func() {
 		for i, s := range stories {
 			c.terms[i] = analyse(a, s)
+			c.sketches[i] = sketch(s)
 			c.keywords[i] = titleKeywords(a, s)
 		}
 	})
@@ -208,7 +244,11 @@ func evaluate(ctx context.Context, stories []story, o options) (*report, error) 
 		return nil, fmt.Errorf("relatedeval: %w: no label is shared by two stories", errEmpty)
 	}
 
-	ours, buildOurs, memOurs, err := measureBuild(func() (indexEngine, error) { return buildIndex(c, related.DefaultConfig()) })
+	// The ranking is measured without the minimum evidence, which shortens
+	// lists; its effect is measured apart (see Shown).
+	ranking := related.DefaultConfig()
+	ranking.MinEvidence = 0
+	ours, buildOurs, memOurs, err := measureBuild(func() (indexEngine, error) { return buildIndex(c, ranking) })
 	if err != nil {
 		return nil, err
 	}
@@ -234,10 +274,17 @@ func evaluate(ctx context.Context, stories []story, o options) (*report, error) 
 		er.BytesPerStory = float64(e.mem) / float64(len(stories))
 		rep.Engines = append(rep.Engines, er)
 	}
+	shown, err := buildIndex(c, related.DefaultConfig())
+	if err != nil {
+		return nil, err
+	}
+	rep.Shown = measureShown(c, shown, o.k)
+	rep.Shown.MinEvidence = related.DefaultConfig().MinEvidence
+	rep.Shown.PrecisionWithout = measureShown(c, ours, o.k).Precision
 	if !o.exact {
 		return rep, nil
 	}
-	exact := related.DefaultConfig()
+	exact := ranking
 	exact.Candidates = -1
 	full := exact
 	full.MaxTerms, full.MaxDocFreq = -1, 1
@@ -388,6 +435,10 @@ func (r *report) write(w io.Writer, o options) error {
 		if err := tw.Flush(); err != nil {
 			return err
 		}
+	}
+	if sh := r.Shown; sh.LinksPerStory > 0 {
+		fmt.Fprintf(w, "broadsheet as shown, links with at least %.2f of a story's score against itself: precision %.3f (%.3f without), %.2f links per story, %.3f of stories with a link\n",
+			sh.MinEvidence, sh.Precision, sh.PrecisionWithout, sh.LinksPerStory, sh.StoriesWithLinks)
 	}
 	if r.RecallAt10 > 0 {
 		fmt.Fprintf(w, "recall@10 of broadsheet against exact scoring of the terms each story keeps: %.3f; of every term: %.3f\n",

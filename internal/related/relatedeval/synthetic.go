@@ -113,7 +113,12 @@ func (r *resampler) story(id int64) related.Document {
 	}
 	slices.SortFunc(terms, func(x, y related.Term) int { return strings.Compare(x.Key, y.Key) })
 	date := r.start.Add(time.Duration(r.rng.Int64N(int64(3 * 365 * 24 * time.Hour))))
-	return related.NewDocument(id, date, terms)
+	// A sketch of its kept words, to count the memory a story's sketch takes.
+	words := make([]string, len(terms))
+	for i, t := range terms {
+		words[i] = t.Key
+	}
+	return related.NewSketchedDocument(id, date, terms, related.NewSketch(words))
 }
 
 func runSynthetic(ctx context.Context, stories []story, o options) (*syntheticReport, error) {

@@ -21,12 +21,6 @@ func TestTune(t *testing.T) {
 	if !*tune {
 		t.Skip("run with -tune")
 	}
-	data := filepath.Join("..", "..", "..", "..", "shared", "data")
-	corpora := []struct{ name, path, label string }{
-		{"bbc", filepath.Join(data, "bbc-news", "bbc-news.jsonl"), "category"},
-		{"basil", filepath.Join(data, "events", "basil.jsonl"), "category"},
-		{"reuters", filepath.Join(data, "reuters-21578", "reuters-21578.jsonl.gz"), "category"},
-	}
 	variants := []struct {
 		name string
 		cfg  func(*related.Config)
@@ -41,26 +35,9 @@ func TestTune(t *testing.T) {
 		{"maxdf=0.2", func(c *related.Config) { c.MaxDocFreq = 0.2 }},
 		{"maxterms=96", func(c *related.Config) { c.MaxTerms = 96 }},
 	}
-	for _, co := range corpora {
-		stories, _, err := readCorpusFile(t.Context(), co.path, co.label, 0, false, &nopWriter{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		a := text.NewAnalyzer(text.English())
-		c := &corpus{stories: stories, terms: make([][]related.Term, len(stories)), keywords: make([][]string, len(stories))}
-		sizes := map[string]int{}
-		for i, s := range stories {
-			stories[i].date = time.Time{} // content alone
-			c.terms[i] = analyse(a, s)
-			if s.label != "" {
-				sizes[s.label]++
-			}
-		}
-		for i, s := range stories {
-			if sizes[s.label] >= 2 && s.label != "" {
-				c.queries = append(c.queries, i)
-			}
-		}
+	for _, co := range sharedCorpora() {
+		c := loadCorpus(t, co.path, co.label)
+		sizes := labelSizes(c)
 		cos, err := judgeEngine(t.Context(), c, buildCosine(c), 5, sizes)
 		if err != nil {
 			t.Fatal(err)
@@ -68,6 +45,7 @@ func TestTune(t *testing.T) {
 		fmt.Printf("%-8s %-24s P@5 %.3f nDCG %.3f MRR %.3f R@10 %.3f p99cpu %.3fms\n", co.name, "cosine", cos.Micro.PrecisionAtK, cos.Micro.NDCGAtK, cos.Micro.MRR, cos.Micro.RecallAt10, cos.QueryCPUP99Ms)
 		for _, v := range variants {
 			cfg := related.DefaultConfig()
+			cfg.MinEvidence = 0 // the ranking alone
 			v.cfg(&cfg)
 			ix, err := buildIndex(c, cfg)
 			if err != nil {
@@ -82,6 +60,53 @@ func TestTune(t *testing.T) {
 				m.PrecisionAtK-cos.Micro.PrecisionAtK, m.MRR-cos.Micro.MRR)
 		}
 	}
+}
+
+type sharedCorpus struct{ name, path, label string }
+
+// sharedCorpora lists the labelled corpora of ../shared/data.
+func sharedCorpora() []sharedCorpus {
+	data := filepath.Join("..", "..", "..", "..", "shared", "data")
+	return []sharedCorpus{
+		{"bbc", filepath.Join(data, "bbc-news", "bbc-news.jsonl"), "category"},
+		{"basil", filepath.Join(data, "events", "basil.jsonl"), "category"},
+		{"reuters", filepath.Join(data, "reuters-21578", "reuters-21578.jsonl.gz"), "category"},
+	}
+}
+
+// loadCorpus reads and analyses a corpus without dates (content alone); its
+// queries are the stories whose label another story shares.
+func loadCorpus(t *testing.T, path, label string) *corpus {
+	t.Helper()
+	stories, _, err := readCorpusFile(t.Context(), path, label, 0, false, &nopWriter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := text.NewAnalyzer(text.English())
+	c := &corpus{stories: stories, terms: make([][]related.Term, len(stories)),
+		sketches: make([]related.Sketch, len(stories)), keywords: make([][]string, len(stories))}
+	for i, s := range stories {
+		stories[i].date = time.Time{}
+		c.terms[i] = analyse(a, s)
+		c.sketches[i] = sketch(s)
+	}
+	sizes := labelSizes(c)
+	for i, s := range stories {
+		if s.label != "" && sizes[s.label] >= 2 {
+			c.queries = append(c.queries, i)
+		}
+	}
+	return c
+}
+
+func labelSizes(c *corpus) map[string]int {
+	sizes := map[string]int{}
+	for _, s := range c.stories {
+		if s.label != "" {
+			sizes[s.label]++
+		}
+	}
+	return sizes
 }
 
 type nopWriter struct{}
@@ -119,6 +144,32 @@ func TestReasons(t *testing.T) {
 			}
 			r := rs[rng.IntN(len(rs))]
 			fmt.Printf("%s | %.50q → %.50q: %s\n", filepath.Base(path), stories[q].title, stories[r.ID].title, r.Why())
+		}
+	}
+}
+
+var evidence = flag.Bool("evidence", false, "run TestEvidence: precision and coverage under minimum-evidence thresholds")
+
+// TestEvidence prints, on every shared corpus and for several MinEvidence
+// thresholds, the precision of the links shown (of the top 5), how many are
+// shown per story and the share of stories shown at least one. It measures;
+// it asserts nothing about the figures.
+func TestEvidence(t *testing.T) {
+	if !*evidence {
+		t.Skip("run with -evidence")
+	}
+	for _, co := range sharedCorpora() {
+		c := loadCorpus(t, co.path, co.label)
+		for _, min := range []float64{0, 0.1, 0.15, 0.2, 0.25} {
+			cfg := related.DefaultConfig()
+			cfg.MinEvidence = min
+			ix, err := buildIndex(c, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sh := measureShown(c, ix, 5)
+			fmt.Printf("%-8s min evidence %.2f: precision of shown links %.3f, links per story %.2f, stories with a link %.3f\n",
+				co.name, min, sh.Precision, sh.LinksPerStory, sh.StoriesWithLinks)
 		}
 	}
 }
