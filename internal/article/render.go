@@ -26,14 +26,14 @@ type Renderer struct {
 	san Sanitizer
 }
 
-// NewRenderer returns a Renderer with CommonMark plus tables, strikethrough, autolinks and
-// footnotes.
+// NewRenderer returns a Renderer with CommonMark plus tables, strikethrough, autolinks,
+// footnotes and the "[TOC]" table of contents (toc.go).
 // Raw HTML passes through goldmark and is then cleaned by san.
 func NewRenderer(san Sanitizer) *Renderer {
 	return &Renderer{
 		md: goldmark.New(
 			goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify, extension.Typographer,
-				extension.Footnote),
+				extension.Footnote, tocExtension{}),
 			goldmark.WithRendererOptions(html.WithUnsafe()),
 		),
 		san: san,
@@ -94,7 +94,7 @@ func (r *Renderer) Prepare(a *Article, cards ...embed.Card) error {
 		return err
 	}
 	a.BodyHTML = h
-	a.BodyText = r.PlainText(h)
+	a.BodyText = r.PlainText(WithoutTOC(h))
 	return nil
 }
 

@@ -133,7 +133,7 @@ func layoutClass(c string) bool {
 		"wp-block-table", "wp-block-embed", "wp-block-code", "footnotes",
 		"embed", "is-tall", "embed-facade", "embed-what", "embed-url", "embed-note",
 		"embed-card", "embed-thumb", "embed-title", "embed-author", "embed-provider",
-		"footnote-ref", "footnote-backref":
+		"footnote-ref", "footnote-backref", "toc":
 		return true
 	}
 	for _, prefix := range [...]string{"size-", "has-text-align-", "language-", "columns-", "is-provider-"} {

@@ -61,8 +61,9 @@ func NewWithConfig(c Config) *Policy {
 // Article returns html with everything a news story's body does not need
 // removed. It keeps paragraphs, headings h2 to h6, block quotes, lists,
 // links, images, figures, tables, code, audio and video players, inline
-// emphasis and plain div blocks (so that the words they separate stay
-// apart). An <h1> becomes an <h2>: the page's headline is its one <h1>.
+// emphasis, plain div blocks (so that the words they separate stay
+// apart), and a table of contents: <nav class="toc"> and heading ids
+// beginning "h-". An <h1> becomes an <h2>: the page's headline is its one <h1>.
 // Classes survive only from the layout allowlist (alignleft, wp-caption,
 // size-large, wp-block-pullquote, language-go, …); every other is dropped. It
 // removes scripts, styles, iframes, forms, event handlers, style attributes
@@ -128,6 +129,12 @@ func articlePolicy(c Config) *bluemonday.Policy {
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^(?:embed-facade|footnote-ref|footnote-backref)$`)).OnElements("a")
 	// Markdown footnotes: the reference and the note link to each other by these ids.
 	p.AllowAttrs("id").Matching(regexp.MustCompile(`^fn(?:ref[0-9]{0,3})?:[0-9]{1,4}$`)).OnElements("sup", "li")
+	// A story's table of contents ("[TOC]", package article) and the headings it links to,
+	// whose ids begin "h-" so that none names an element of the page or a property of window.
+	p.AllowAttrs("id").Matching(regexp.MustCompile(`^h-[\p{Ll}\p{Lo}\p{Lm}\p{N}-]{1,100}$`)).OnElements("h2", "h3", "h4", "h5", "h6")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^toc$`)).OnElements("nav")
+	p.AllowAttrs("aria-label").Matching(regexp.MustCompile(`^Contents$`)).OnElements("nav")
+	p.AllowElements("nav")
 	p.AllowAttrs("role").Matching(regexp.MustCompile(`^doc-(?:noteref|backlink|endnotes)$`)).OnElements("a", "div")
 	p.AllowAttrs("data-embed").Matching(regexp.MustCompile(embed.SrcPattern())).OnElements("a")
 	p.AllowAttrs("data-provider").Matching(regexp.MustCompile(`^[A-Za-z ]{1,40}$`)).OnElements("a")

@@ -70,7 +70,7 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 // feedItem is a story as feeds carry it: bylines by name only, never an email.
 func (s *Server) feedItem(a *article.Article) feed.Item {
 	it := feed.Item{ID: s.tagURI(a.CreatedAt, a.PublishedAt, "story/"+itoa64(a.ID)), Title: a.Title, Link: s.abs(s.permalink(a)),
-		Summary: article.Excerpt(a.Description(a.BodyText), 300), ContentHTML: a.BodyHTML,
+		Summary: article.Excerpt(a.Description(a.BodyText), 300), ContentHTML: article.WithoutTOC(a.BodyHTML),
 		Published: a.PublishedAt, Updated: a.UpdatedAt, ImageURL: s.absImage(a.ImageURL)}
 	if it.Updated.Before(it.Published) {
 		it.Updated = it.Published
