@@ -22,7 +22,8 @@ import (
 // own elements or a property of window. A body with fewer than two headings gets no list, and
 // the marker disappears.
 
-// tocMarker is the marker's text; "[toc]" is accepted too.
+// tocMarker is the marker's text; "[toc]" and `\[TOC\]` (as the visual editor writes it) are
+// accepted too.
 const tocMarker = "[TOC]"
 
 // kindTOC is the AST node that stands where the marker was.
@@ -105,8 +106,9 @@ func isTOCMarker(p *ast.Paragraph, src []byte) bool {
 		return false
 	}
 	seg := lines.At(0)
-	line := bytes.TrimSpace(seg.Value(src))
-	return string(line) == tocMarker || string(line) == strings.ToLower(tocMarker)
+	// The visual editor escapes every bracket of text.
+	line := strings.ReplaceAll(strings.ReplaceAll(string(bytes.TrimSpace(seg.Value(src))), `\[`, "["), `\]`, "]")
+	return line == tocMarker || line == strings.ToLower(tocMarker)
 }
 
 // headingText is the words of a heading, as plain text: markup and raw HTML dropped, character

@@ -71,6 +71,7 @@ func TestRendererTOCEdges(t *testing.T) {
 		{"no marker", "## A\n\n## B\n", []string{"<h2>A</h2>", "<h2>B</h2>"}, []string{"<nav", "id="}},
 		{"in code", "## A\n\n## B\n\n```\n[TOC]\n```\n\n    [TOC]\n\nSee `[TOC]`.\n",
 			[]string{"<pre><code>[TOC]\n</code></pre>", "<code>[TOC]</code>"}, []string{"<nav"}},
+		{"escaped by the visual editor", "\\[TOC\\]\n\n## A\n\n## B\n", []string{`<nav aria-label="Contents" class="toc">`}, []string{"TOC"}},
 		{"in a sentence", "## A\n\n## B\n\nWrite [TOC] on its own line.\n", []string{"<p>Write [TOC] on its own line.</p>"}, []string{"<nav"}},
 		{"h3 first", "[TOC]\n\n### C\n\n## A\n\n### B\n",
 			[]string{`<ol><li><a href="#h-c">C</a></li><li><a href="#h-a">A</a><ol><li><a href="#h-b">B</a></li></ol></li></ol>`}, nil},
