@@ -10,9 +10,6 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
-
-	"github.com/broadsheet/broadsheet/internal/article"
-	"github.com/broadsheet/broadsheet/internal/store"
 )
 
 // TestBrowserEmbedsLoadNothingBeforeAClick opens a story with five embeds in a real Chromium:
@@ -22,28 +19,16 @@ func TestBrowserEmbedsLoadNothingBeforeAClick(t *testing.T) {
 	t.Parallel()
 	ctx := browserContext(t)
 	m, _ := startMain(t)
-	list, _, err := m.Store.ListArticles(t.Context(), store.ArticleQuery{LiveAt: m.Now(), Kind: article.Story, Limit: 1})
-	if err != nil || len(list) == 0 {
-		t.Fatalf("ListArticles: %v", err)
-	}
-	a, err := m.Store.Article(t.Context(), list[0].ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.Body += "\n\nThe minister's statement:\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\n" +
-		"https://x.com/NASA/status/1800000000000000000\n\nhttps://vimeo.com/76979871\n\n" +
-		"https://open.spotify.com/episode/4uLU6hMCjMI75M1A2tKUQC\n\n" +
-		"https://www.datawrapper.de/_/AbC12/\n"
-	if err := m.Renderer.Prepare(a); err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Store.UpdateArticle(t.Context(), a); err != nil {
-		t.Fatal(err)
-	}
+	a := rewriteLiveStory(t, m, func(body string) string {
+		return body + "\n\nThe minister's statement:\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\n" +
+			"https://x.com/NASA/status/1800000000000000000\n\nhttps://vimeo.com/76979871\n\n" +
+			"https://open.spotify.com/episode/4uLU6hMCjMI75M1A2tKUQC\n\n" +
+			"https://www.datawrapper.de/_/AbC12/\n"
+	})
 
 	var mu sync.Mutex
 	var outside []string
-	err = chromedp.Listen(ctx, func(ev any) {
+	err := chromedp.Listen(ctx, func(ev any) {
 		if e, ok := ev.(*network.EventRequestWillBeSent); ok {
 			if u, err := url.Parse(e.Request.URL); err == nil && u.Hostname() != "127.0.0.1" && u.Scheme != "data" {
 				mu.Lock()
@@ -96,21 +81,9 @@ func TestBrowserEmbedsLoadAtOnce(t *testing.T) {
 	t.Parallel()
 	ctx := browserContext(t)
 	m, _ := startMain(t)
-	list, _, err := m.Store.ListArticles(t.Context(), store.ArticleQuery{LiveAt: m.Now(), Kind: article.Story, Limit: 1})
-	if err != nil || len(list) == 0 {
-		t.Fatalf("ListArticles: %v", err)
-	}
-	a, err := m.Store.Article(t.Context(), list[0].ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.Body = "https://www.datawrapper.de/_/AbC12/\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\n" + a.Body
-	if err := m.Renderer.Prepare(a); err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Store.UpdateArticle(t.Context(), a); err != nil {
-		t.Fatal(err)
-	}
+	a := rewriteLiveStory(t, m, func(body string) string {
+		return "https://www.datawrapper.de/_/AbC12/\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\n" + body
+	})
 	if err := m.Store.SaveSettings(t.Context(), map[string]string{"embeds.load_at_once": "Datawrapper"}); err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +93,7 @@ func TestBrowserEmbedsLoadAtOnce(t *testing.T) {
 
 	var mu sync.Mutex
 	hosts := map[string]int{}
-	err = chromedp.Listen(ctx, func(ev any) {
+	err := chromedp.Listen(ctx, func(ev any) {
 		if e, ok := ev.(*network.EventRequestWillBeSent); ok {
 			if u, err := url.Parse(e.Request.URL); err == nil && u.Hostname() != "127.0.0.1" && u.Scheme != "data" {
 				mu.Lock()
