@@ -33,7 +33,7 @@ func BenchmarkListingCounts(b *testing.B) {
 	}
 	b.Logf("generated %d stories in %v", listingSize.Stories, time.Since(start).Round(time.Second))
 	conn := raw(b, url)
-	if _, err := conn.Exec(ctx, "ANALYZE"); err != nil {
+	if _, err := conn.Exec(ctx, "VACUUM ANALYZE"); err != nil {
 		b.Fatal(err)
 	}
 	sections, _ := db.Sections(ctx)

@@ -57,3 +57,11 @@ INSERT INTO article_counts (kind, section_id, status, n)
 DROP INDEX article_tags_tag;
 CREATE INDEX article_tags_tag ON article_tags (tag_id, article_id);
 CREATE INDEX articles_live_id ON articles (id) INCLUDE (kind, status, published_at);
+
+-- Listings sort by COALESCE(published_at, updated_at), which no index held: a front page sorted
+-- every story for its first twelve. These walk the newest first and stop at the page's end, the
+-- liveness checked from the index (SQLite's 0011 has the same two).
+CREATE INDEX articles_kind_date ON articles (kind, (COALESCE(published_at, updated_at)) DESC, id DESC)
+    INCLUDE (status, published_at);
+CREATE INDEX articles_section_date ON articles (section_id, (COALESCE(published_at, updated_at)) DESC, id DESC)
+    INCLUDE (status, published_at, kind);
