@@ -2,37 +2,31 @@
 -- 0012 has it, so that a listing's page count reads a few rows rather than one index entry (or,
 -- for a section, one heap row) per story. Section 0 stands for "no section".
 --
--- A trigger updates a counter row inside the writing transaction and so holds that row's lock
--- until the commit: writers that move articles into or out of the same kind, section and status
--- take turns for the rest of their transactions (edits that change none of the three touch no
--- counter). An update touches its two rows in key order, so two such moves in opposite
--- directions cannot deadlock; a transaction that moves several articles may still meet another in
--- a deadlock, which PostgreSQL ends by failing one of them and the driver retries (40P01). The
--- change log's counter is locked only at commit, after every counter row, so it is always the
--- last lock a writer takes and the numbering's commit order is unchanged.
+-- Each connection keeps its own counter rows (slot: its backend's process ID) and a count adds
+-- up a key's slots: a counter row is locked until its writer commits, and no two open
+-- transactions share a connection, so writers never wait on each other's counts (a long
+-- transaction, such as an import, blocks no one) and the change log's commit-order numbering is
+-- untouched. The rows per key grow only with the connections that ever wrote.
 CREATE TABLE article_counts (
     kind       text NOT NULL,
     section_id bigint NOT NULL,
     status     text NOT NULL,
+    slot       integer NOT NULL,
     n          bigint NOT NULL,
-    PRIMARY KEY (kind, section_id, status)
+    PRIMARY KEY (kind, section_id, status, slot)
 );
 
 CREATE FUNCTION articles_count() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        INSERT INTO article_counts (kind, section_id, status, n)
-            VALUES (NEW.kind, COALESCE(NEW.section_id, 0), NEW.status, 1)
-            ON CONFLICT (kind, section_id, status) DO UPDATE SET n = article_counts.n + 1;
-    ELSIF TG_OP = 'DELETE' THEN
-        UPDATE article_counts SET n = n - 1
-            WHERE kind = OLD.kind AND section_id = COALESCE(OLD.section_id, 0) AND status = OLD.status;
-    ELSE
-        INSERT INTO article_counts AS c (kind, section_id, status, n)
-            SELECT * FROM (VALUES (OLD.kind, COALESCE(OLD.section_id, 0), OLD.status, -1::bigint),
-                                  (NEW.kind, COALESCE(NEW.section_id, 0), NEW.status, 1::bigint)) v
-            ORDER BY 1, 2, 3
-            ON CONFLICT (kind, section_id, status) DO UPDATE SET n = c.n + EXCLUDED.n;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        INSERT INTO article_counts AS c (kind, section_id, status, slot, n)
+            VALUES (OLD.kind, COALESCE(OLD.section_id, 0), OLD.status, pg_backend_pid(), -1)
+            ON CONFLICT (kind, section_id, status, slot) DO UPDATE SET n = c.n - 1;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+        INSERT INTO article_counts AS c (kind, section_id, status, slot, n)
+            VALUES (NEW.kind, COALESCE(NEW.section_id, 0), NEW.status, pg_backend_pid(), 1)
+            ON CONFLICT (kind, section_id, status, slot) DO UPDATE SET n = c.n + 1;
     END IF;
     RETURN NULL;
 END $$;
@@ -48,8 +42,8 @@ CREATE TRIGGER articles_count_update AFTER UPDATE OF kind, section_id, status ON
                        OR OLD.status IS DISTINCT FROM NEW.status)
     EXECUTE FUNCTION articles_count();
 
-INSERT INTO article_counts (kind, section_id, status, n)
-    SELECT kind, COALESCE(section_id, 0), status, COUNT(*) FROM articles GROUP BY 1, 2, 3;
+INSERT INTO article_counts (kind, section_id, status, slot, n)
+    SELECT kind, COALESCE(section_id, 0), status, 0, COUNT(*) FROM articles GROUP BY 1, 2, 3;
 
 -- A tag listing still counts its stories: the tag's links, from an index that now carries the
 -- story's ID, and each story's kind and status by ID, from an index that carries them, so
