@@ -135,6 +135,7 @@ type site struct {
 	Banned   comment.Ban
 	Media    []*media.Item
 	Tokens   []account.APIToken
+	Totals   []int // the page counts of listings by kind, section and status
 }
 
 func read(t *testing.T, st store.Store) site {
@@ -167,6 +168,14 @@ func read(t *testing.T, st store.Store) site {
 	live, _, err := st.ListArticles(ctx, store.ArticleQuery{LiveAt: now.Add(time.Hour), Kind: article.Story, Limit: 1})
 	if err != nil || len(live) == 0 {
 		t.Fatalf("ListArticles(live) = %d, %v", len(live), err)
+	}
+	for _, q := range []store.ArticleQuery{{}, {LiveAt: now.Add(time.Hour), Kind: article.Story},
+		{LiveAt: now.Add(time.Hour), SectionID: live[0].Section.ID}, {Status: article.Draft}} {
+		_, total, err := st.ListArticles(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Totals = append(s.Totals, total)
 	}
 	word := ""
 	for _, w := range strings.Fields(live[0].Title) {

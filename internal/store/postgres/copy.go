@@ -11,8 +11,9 @@ import (
 // These methods let package dbcopy move a whole site in and out (broadsheet db copy).
 
 // notCopied are the tables this backend keeps for itself: the search documents (rebuilt by
-// FinishCopy), the change log (each database has its own) and the migrations.
-var notCopied = []string{"article_search", "change_log", "change_counter", "schema_migrations"}
+// FinishCopy), the listing counts (kept by triggers as the articles arrive), the change log (each
+// database has its own) and the migrations.
+var notCopied = []string{"article_search", "article_counts", "change_log", "change_counter", "schema_migrations"}
 
 // CopyTables names the tables that hold the site.
 func (s Store) CopyTables(ctx context.Context) ([]string, error) {
@@ -90,7 +91,8 @@ func (s Store) ReadTable(ctx context.Context, table string, columns []string, fn
 
 var errNoTx = errors.New("a copy writes inside a transaction (InTx)")
 
-// ClearForCopy empties the tables and defers foreign-key checks to the commit.
+// ClearForCopy empties the tables and defers foreign-key checks to the commit. TRUNCATE fires no
+// row triggers, so the listing counts are emptied with the articles.
 func (s Store) ClearForCopy(ctx context.Context, tables []string) error {
 	if s.tx == nil {
 		return errNoTx
@@ -99,7 +101,7 @@ func (s Store) ClearForCopy(ctx context.Context, tables []string) error {
 		return translate(err)
 	}
 	list := ""
-	for i, t := range append(tables, "article_search") {
+	for i, t := range append(tables, "article_search", "article_counts") {
 		if i > 0 {
 			list += ", "
 		}

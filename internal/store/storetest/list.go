@@ -204,5 +204,89 @@ func listChecks() []check {
 				t.Errorf("ListArticles by keyset pages of 2 (-whole listing +pages):\n%s", diff)
 			}
 		}},
+		{"CountsFollowEveryWrite", func(t *testing.T, s store.Store) {
+			// The page counts of listings by kind, section and status come from counts kept as
+			// articles are written; each must stay equal to the number of articles listed after
+			// every kind of write: creating, publishing, moving to another section, turning a page
+			// into a story, a scheduled story falling due and being published, deleting a section
+			// (its stories keep no section) and deleting a story.
+			ctx := t.Context()
+			now := at(0)
+			var list []*article.Article
+			add := func(slug string, kind article.Kind, status article.Status, section string, published time.Time) *article.Article {
+				a := story(slug)
+				a.Kind, a.Status, a.PublishedAt = kind, status, published
+				if section != "" {
+					a.Section = article.Section{Name: section, Slug: section}
+				}
+				create(t, s, a)
+				list = append(list, a)
+				return a
+			}
+			add("a", article.Story, article.Published, "news", now.Add(-time.Hour))
+			b := add("b", article.Story, article.Draft, "news", time.Time{})
+			c := add("c", article.Story, article.Published, "sport", now.Add(-2*time.Hour))
+			d := add("d", article.Page, article.Published, "", now.Add(-time.Hour))
+			add("e", article.Story, article.Scheduled, "sport", now.Add(time.Hour))
+			f := add("f", article.Story, article.Published, "", now.Add(-3*time.Hour))
+			news, sport := list[0].Section, list[2].Section
+			check := func(step string) {
+				t.Helper()
+				for _, q := range []store.ArticleQuery{
+					{},
+					{LiveAt: now},
+					{LiveAt: now, Kind: article.Story},
+					{LiveAt: now, Kind: article.Page},
+					{LiveAt: now, SectionID: news.ID},
+					{LiveAt: now, Kind: article.Story, SectionID: sport.ID},
+					{Status: article.Draft},
+					{Status: article.Published, Kind: article.Story},
+					{Status: article.Scheduled, SectionID: sport.ID},
+				} {
+					got, total, err := s.ListArticles(ctx, q)
+					if err != nil {
+						t.Fatalf("%s: ListArticles(%+v) = %v", step, q, err)
+					}
+					if total != len(got) {
+						t.Errorf("%s: ListArticles(%+v) total = %d, listing %d: %v", step, q, total, len(got), slugs(got))
+					}
+				}
+			}
+			check("created")
+			update := func(a *article.Article) {
+				t.Helper()
+				fresh, err := s.Article(ctx, a.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				a.Version = fresh.Version
+				if err := s.UpdateArticle(ctx, a); err != nil {
+					t.Fatalf("UpdateArticle(%s) = %v", a.Slug, err)
+				}
+			}
+			b.Status, b.PublishedAt = article.Published, now.Add(-time.Minute)
+			update(b)
+			check("published")
+			c.Section = news
+			update(c)
+			check("moved to another section")
+			d.Kind, d.Section = article.Story, sport
+			update(d)
+			check("page made a story")
+			now = now.Add(2 * time.Hour)
+			check("scheduled story due")
+			if _, err := s.PublishDue(ctx, now); err != nil {
+				t.Fatal(err)
+			}
+			check("scheduled story published")
+			if err := s.DeleteSection(ctx, sport.ID); err != nil {
+				t.Fatal(err)
+			}
+			check("section deleted")
+			if err := s.DeleteArticle(ctx, f.ID); err != nil {
+				t.Fatal(err)
+			}
+			check("story deleted")
+		}},
 	}
 }
