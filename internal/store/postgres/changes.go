@@ -32,10 +32,20 @@ func (s Store) ChangesSince(ctx context.Context, seq int64, limit int) ([]store.
 	return list, latest, nil
 }
 
-// PruneChanges implements store.Changes.
+// PruneChanges implements store.Changes. The same housekeeping folds the listing counts' rows
+// of each connection (migration 0004) into slot 0, so that their number stays bounded however
+// many connections come and go: one statement, which waits for no writer but the ones holding
+// the rows it moves, and which no writer waits for, since writers never touch slot 0.
 func (s Store) PruneChanges(ctx context.Context, keep int) error {
-	return s.exec(ctx, "prune changes", `DELETE FROM change_log
-		WHERE seq <= (SELECT seq FROM change_counter WHERE id = 1) - $1`, keep)
+	if err := s.exec(ctx, "prune changes", `DELETE FROM change_log
+		WHERE seq <= (SELECT seq FROM change_counter WHERE id = 1) - $1`, keep); err != nil {
+		return err
+	}
+	return s.exec(ctx, "fold listing counts", `WITH moved AS (
+			DELETE FROM article_counts WHERE slot <> 0 RETURNING kind, section_id, status, n)
+		INSERT INTO article_counts AS c (kind, section_id, status, slot, n)
+			SELECT kind, section_id, status, 0, sum(n) FROM moved GROUP BY kind, section_id, status
+		ON CONFLICT (kind, section_id, status, slot) DO UPDATE SET n = c.n + EXCLUDED.n`)
 }
 
 // LatestChange implements store.Changes.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/store"
+	"github.com/broadsheet/broadsheet/internal/store/postgres"
 	"github.com/broadsheet/broadsheet/internal/store/postgres/pgtest"
 )
 
@@ -18,7 +19,8 @@ import (
 func TestListingCountsConcurrentMoves(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	db := pgtest.Open(t)
+	url := pgtest.URL(t)
+	db := open(t, url, postgres.Options{})
 	const writers, moves = 4, 8
 	var sections [2]article.Section
 	stories := make([][]*article.Article, writers)
@@ -71,22 +73,38 @@ func TestListingCountsConcurrentMoves(t *testing.T) {
 	}
 	wg.Wait()
 	now := time.Date(2026, 3, 23, 0, 0, 0, 0, time.UTC)
-	for _, q := range []store.ArticleQuery{
-		{LiveAt: now, Kind: article.Story},
-		{LiveAt: now, Kind: article.Story, SectionID: sections[0].ID},
-		{LiveAt: now, SectionID: sections[1].ID},
-		{Status: article.Draft},
-		{Status: article.Draft, SectionID: sections[1].ID},
-		{Status: article.Published, Kind: article.Story},
-	} {
-		list, total, err := db.ListArticles(ctx, q)
-		if err != nil {
-			t.Fatalf("ListArticles(%+v) = %v", q, err)
-		}
-		if total != len(list) {
-			t.Errorf("ListArticles(%+v) total = %d, listing %d", q, total, len(list))
+	agree := func(when string) {
+		t.Helper()
+		for _, q := range []store.ArticleQuery{
+			{LiveAt: now, Kind: article.Story},
+			{LiveAt: now, Kind: article.Story, SectionID: sections[0].ID},
+			{LiveAt: now, SectionID: sections[1].ID},
+			{Status: article.Draft},
+			{Status: article.Draft, SectionID: sections[1].ID},
+			{Status: article.Published, Kind: article.Story},
+		} {
+			list, total, err := db.ListArticles(ctx, q)
+			if err != nil {
+				t.Fatalf("ListArticles(%+v) = %v", q, err)
+			}
+			if total != len(list) {
+				t.Errorf("%s: ListArticles(%+v) total = %d, listing %d", when, q, total, len(list))
+			}
 		}
 	}
+	agree("after the moves")
+	// Housekeeping folds every connection's rows into slot 0 and the counts stay right.
+	if err := db.PruneChanges(ctx, 1_000_000); err != nil {
+		t.Fatal(err)
+	}
+	var slots int
+	if err := raw(t, url).QueryRow(ctx, `SELECT count(*) FROM article_counts WHERE slot <> 0`).Scan(&slots); err != nil {
+		t.Fatal(err)
+	}
+	if slots != 0 {
+		t.Errorf("after PruneChanges %d counter rows are left outside slot 0", slots)
+	}
+	agree("after folding the slots")
 	list, latest, err := db.ChangesSince(ctx, 0, 100_000)
 	if err != nil {
 		t.Fatal(err)

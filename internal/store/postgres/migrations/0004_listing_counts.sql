@@ -6,7 +6,7 @@
 -- up a key's slots: a counter row is locked until its writer commits, and no two open
 -- transactions share a connection, so writers never wait on each other's counts (a long
 -- transaction, such as an import, blocks no one) and the change log's commit-order numbering is
--- untouched. The rows per key grow only with the connections that ever wrote.
+-- untouched. The housekeeping job (PruneChanges) folds the rows into slot 0, so they stay few.
 CREATE TABLE article_counts (
     kind       text NOT NULL,
     section_id bigint NOT NULL,
