@@ -8,7 +8,7 @@ import (
 
 // MediaQuery selects library items, newest first. Zero fields do not filter.
 type MediaQuery struct {
-	// Text matches a substring of the name, alt text or caption.
+	// Text matches a substring of the name, alt text, caption or description.
 	Text string
 	// Month ("2026-03") keeps items uploaded in that month (UTC).
 	Month string
@@ -33,7 +33,8 @@ type Media interface {
 	MediaItem(ctx context.Context, id int64) (*media.Item, error)
 	// MediaByHash returns the item with the hash, or ErrNotFound.
 	MediaByHash(ctx context.Context, hash string) (*media.Item, error)
-	// UpdateMedia saves its alt text, caption, credit and focal point; ErrNotFound when unknown.
+	// UpdateMedia saves its alt text, caption, credit, description and focal point; ErrNotFound
+	// when unknown.
 	UpdateMedia(ctx context.Context, it *media.Item) error
 	// DeleteMedia removes an item's record; ErrNotFound when unknown.
 	DeleteMedia(ctx context.Context, id int64) error

@@ -158,7 +158,7 @@ func (s *Server) handleMediaItem(w http.ResponseWriter, r *http.Request, u *acco
 	s.adminPage(w, r, http.StatusOK, "admin_media_item", p)
 }
 
-// handleSaveMediaItem serves POST /admin/media/{id}/: alt text, caption, credit.
+// handleSaveMediaItem serves POST /admin/media/{id}/: alt text, caption, credit, description.
 func (s *Server) handleSaveMediaItem(w http.ResponseWriter, r *http.Request, u *account.User) {
 	it, err := s.mediaItem(r)
 	if err == nil {
@@ -170,6 +170,7 @@ func (s *Server) handleSaveMediaItem(w http.ResponseWriter, r *http.Request, u *
 	}
 	f := r.PostForm
 	it.Alt, it.Caption, it.Credit = strings.TrimSpace(f.Get("alt")), strings.TrimSpace(f.Get("caption")), strings.TrimSpace(f.Get("credit"))
+	it.Description = strings.TrimSpace(f.Get("description"))
 	if err := s.store.UpdateMedia(r.Context(), it); err != nil {
 		s.adminFail(w, r, u, err)
 		return
