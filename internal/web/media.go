@@ -246,8 +246,9 @@ func mediaQuery(v url.Values, per int) (store.MediaQuery, int, int) {
 	return q, page, per
 }
 
-// handleMedia serves GET /media/{hash}/{file}: the library's files. Every file lives under its
-// item's content hash and never changes, so it is cached for good. The type comes from the
+// handleMedia serves GET /media/{hash}/{file}: the library's files, or a 301 for the address
+// of a picture an import moved in. Every file lives under its item's content hash and never
+// changes, so it is cached for good. The type comes from the
 // bytes, never the name; anything not an image is a download. With MediaPublicURL the bucket
 // serves them instead.
 func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
@@ -260,6 +261,11 @@ func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
 	}
 	f, err := s.media().Files.Open(r.Context(), name)
 	if err != nil {
+		// A picture an import moved in from another Broadsheet site answers at its old address.
+		if to, err := s.store.Redirect(r.Context(), r.URL.Path); err == nil && to != "" && to != r.URL.Path {
+			redirectTo(to).write(w, r)
+			return
+		}
 		s.fail(w, r, store.ErrNotFound)
 		return
 	}
