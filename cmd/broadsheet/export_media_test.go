@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
 	"image"
@@ -136,14 +137,28 @@ func TestExportImportRoundTripWithPictures(t *testing.T) {
 	}
 	checkAttachments(t, old, file)
 
-	for _, how := range []string{"--media-dir", "--fetch-media"} {
-		t.Run(strings.TrimPrefix(how, "--"), func(t *testing.T) {
+	// The folder as an archive, under a folder of its own.
+	archive := filepath.Join(dir, "pictures.zip")
+	zf, _ := os.Create(archive)
+	zw := zip.NewWriter(zf)
+	for _, name := range written {
+		w, _ := zw.Create("site-pictures/" + name)
+		data, _ := os.ReadFile(filepath.Join(pics, filepath.FromSlash(name)))
+		w.Write(data)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	zf.Close()
+
+	for how, args := range map[string][]string{
+		"media-dir":   {"import", "--media-dir", pics, file},
+		"zip":         {"import", "--media-dir", archive, file},
+		"fetch-media": {"import", "--fetch-media", file},
+	} {
+		t.Run(how, func(t *testing.T) {
 			t.Parallel()
 			fresh, _ := startMainWith(t, func(c *Config) { c.Demo = false })
-			args := []string{"import", "--media-dir", pics, file}
-			if how == "--fetch-media" {
-				args = []string{"import", "--fetch-media", file}
-			}
 			code, out, errOut := cli(t, fresh, args...)
 			if code != 0 || !strings.Contains(out, "Pictures: 3 read, 0 already in the library, 0 not found; 3 added to the library, 3 stories now show them from it.") {
 				t.Fatalf("import %s = %d\n%s\n%s", how, code, out, errOut)
