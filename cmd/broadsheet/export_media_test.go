@@ -136,6 +136,10 @@ func TestExportImportRoundTripWithPictures(t *testing.T) {
 		t.Errorf("second export --media-dir = %d\n%s", code, out)
 	}
 	checkAttachments(t, old, file)
+	lines := filepath.Join(dir, "site.jsonl")
+	if code, out, errOut := cli(t, old.m, "export", "--format", "jsonl", "--base-url", old.m.URL(), "--out", lines); code != 0 {
+		t.Fatalf("export --format jsonl = %d\n%s\n%s", code, out, errOut)
+	}
 
 	// The folder as an archive, under a folder of its own.
 	archive := filepath.Join(dir, "pictures.zip")
@@ -155,6 +159,8 @@ func TestExportImportRoundTripWithPictures(t *testing.T) {
 		"media-dir":   {"import", "--media-dir", pics, file},
 		"zip":         {"import", "--media-dir", archive, file},
 		"fetch-media": {"import", "--fetch-media", file},
+		"jsonl":       {"import", "--media-dir", pics, lines},
+		"jsonl-fetch": {"import", "--fetch-media", lines},
 	} {
 		t.Run(how, func(t *testing.T) {
 			t.Parallel()

@@ -318,7 +318,7 @@ func wxrComment(c *comment.Comment, opt Options) wxr.Comment {
 }
 
 // WriteJSONL writes every story and page with its comments as Broadsheet JSON Lines: one Record
-// per line.
+// per line, then one record of KindPicture per picture of the library.
 func WriteJSONL(ctx context.Context, st Store, dst io.Writer, opt Options) (Counts, error) {
 	opt.defaults()
 	var n Counts
@@ -339,6 +339,16 @@ func WriteJSONL(ctx context.Context, st Store, dst io.Writer, opt Options) (Coun
 		n.Comments += len(comments)
 		return enc.Encode(rec)
 	})
+	if err == nil {
+		var lib *library
+		if lib, err = readLibrary(ctx, st); err == nil {
+			for _, it := range lib.items {
+				if err = enc.Encode(pictureRecord(it, source, opt)); err != nil {
+					break
+				}
+			}
+		}
+	}
 	if err == nil && len(kept.elsewhere) > 0 {
 		err = enc.Encode(&Record{ID: KindRedirects, Kind: KindRedirects, Source: source, Redirects: kept.elsewhere})
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/broadsheet/broadsheet/internal/media"
@@ -147,6 +148,14 @@ func mediaAttachment(it *media.Item, parent int64, opt Options) *wxr.Item {
 			{Key: MetaMedia, Value: jsonText(words)},
 		},
 	}
+}
+
+// pictureRecord is a library item as a line of JSON Lines.
+func pictureRecord(it *media.Item, source string, opt Options) *Record {
+	return &Record{ID: "picture:" + strconv.FormatInt(it.ID, 10), Kind: KindPicture, Title: it.Name, Source: source,
+		Picture: &Picture{URL: opt.BaseURL + it.URL(), File: it.File, Name: it.Name, Alt: it.Alt, Caption: it.Caption,
+			Credit: it.Credit, Description: it.Description, FocusX: it.FocusX, FocusY: it.FocusY,
+			Width: it.Width, Height: it.Height, Created: timeText(it.CreatedAt)}}
 }
 
 // MediaCounts is what WriteMedia wrote.
