@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -80,7 +81,7 @@ func readLibrary(ctx context.Context, st Store) (*library, error) {
 			break
 		}
 	}
-	slices.SortFunc(lib.items, func(a, b *media.Item) int { return int(a.ID - b.ID) })
+	slices.SortFunc(lib.items, func(a, b *media.Item) int { return cmp.Compare(a.ID, b.ID) })
 	if len(lib.items) == 0 {
 		return lib, nil
 	}

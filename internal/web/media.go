@@ -47,13 +47,16 @@ type mediaView struct {
 	Alt     string       `json:"alt"`
 	Caption string       `json:"caption"`
 	Credit  string       `json:"credit"`
-	Created string       `json:"created_at"`
+	// Description is the newsroom's longer words about the picture.
+	Description string `json:"description"`
+	Created     string `json:"created_at"`
 }
 
 func (s *Server) mediaView(it *media.Item) mediaView {
 	return mediaView{ID: it.ID, URL: s.abs(it.URL()), Name: it.Name, Type: it.Type, Width: it.Width,
 		Height: it.Height, Size: it.Size, SrcSet: it.SrcSet(), Sizes: it.Sizes, Social: s.abs(it.SocialURL()),
-		Alt: it.Alt, Caption: it.Caption, Credit: it.Credit, Created: it.CreatedAt.Format("2006-01-02T15:04:05Z07:00")}
+		Alt: it.Alt, Caption: it.Caption, Credit: it.Credit, Description: it.Description,
+		Created: it.CreatedAt.Format("2006-01-02T15:04:05Z07:00")}
 }
 
 // filePart is a file read from a multipart form: its bytes, or TooBig when it passed the limit
