@@ -90,6 +90,15 @@ func newPicturedSite(t *testing.T) *picturedSite {
 	return s
 }
 
+// siteCLI is cli on the database of m, whichever it is (BROADSHEET_TEST_MAIN_DB=postgres).
+func siteCLI(t *testing.T, m *Main, args ...string) (int, string, string) {
+	t.Helper()
+	if m.Config.DB != "" {
+		args = append([]string{args[0], "--db", m.Config.DB}, args[1:]...)
+	}
+	return cli(t, m, args...)
+}
+
 // TestExportImportRoundTripWithPictures exports a site with pictures (as WXR, with its
 // originals in a folder) and imports the export into an empty site: from the folder, and from
 // the old site while it still runs. Each picture arrives once, with its words; the stories show
@@ -99,7 +108,7 @@ func TestExportImportRoundTripWithPictures(t *testing.T) {
 	old := newPicturedSite(t)
 	dir := t.TempDir()
 	file, pics := filepath.Join(dir, "site.xml"), filepath.Join(dir, "pictures")
-	code, out, errOut := cli(t, old.m, "export", "--base-url", old.m.URL(), "--out", file, "--media-dir", pics)
+	code, out, errOut := siteCLI(t, old.m, "export", "--base-url", old.m.URL(), "--out", file, "--media-dir", pics)
 	if code != 0 || !strings.Contains(out, "Copied 3 pictures to "+pics) {
 		t.Fatalf("export --media-dir = %d\n%s\n%s", code, out, errOut)
 	}
@@ -131,13 +140,13 @@ func TestExportImportRoundTripWithPictures(t *testing.T) {
 		}
 	}
 	// Again: everything is there already.
-	if code, out, _ := cli(t, old.m, "export", "--base-url", old.m.URL(), "--out", file, "--media-dir", pics); code != 0 ||
+	if code, out, _ := siteCLI(t, old.m, "export", "--base-url", old.m.URL(), "--out", file, "--media-dir", pics); code != 0 ||
 		!strings.Contains(out, "Copied 0 pictures to "+pics+" (3 were there already)") {
 		t.Errorf("second export --media-dir = %d\n%s", code, out)
 	}
 	checkAttachments(t, old, file)
 	lines := filepath.Join(dir, "site.jsonl")
-	if code, out, errOut := cli(t, old.m, "export", "--format", "jsonl", "--base-url", old.m.URL(), "--out", lines); code != 0 {
+	if code, out, errOut := siteCLI(t, old.m, "export", "--format", "jsonl", "--base-url", old.m.URL(), "--out", lines); code != 0 {
 		t.Fatalf("export --format jsonl = %d\n%s\n%s", code, out, errOut)
 	}
 
@@ -165,13 +174,13 @@ func TestExportImportRoundTripWithPictures(t *testing.T) {
 		t.Run(how, func(t *testing.T) {
 			t.Parallel()
 			fresh, _ := startMainWith(t, func(c *Config) { c.Demo = false })
-			code, out, errOut := cli(t, fresh, args...)
+			code, out, errOut := siteCLI(t, fresh, args...)
 			if code != 0 || !strings.Contains(out, "Pictures: 3 read, 0 already in the library, 0 not found; 3 added to the library, 3 stories now show them from it.") {
 				t.Fatalf("import %s = %d\n%s\n%s", how, code, out, errOut)
 			}
 			checkMovedIn(t, old, fresh)
 			// A second import moves nothing twice.
-			code, out, errOut = cli(t, fresh, args...)
+			code, out, errOut = siteCLI(t, fresh, args...)
 			if code != 0 || !strings.Contains(out, "Pictures: 0 read, 1 already in the library, 0 not found; 0 added to the library") {
 				t.Errorf("second import %s = %d\n%s\n%s", how, code, out, errOut)
 			}
