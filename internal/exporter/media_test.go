@@ -6,6 +6,7 @@ import (
 	"image/jpeg"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/broadsheet/broadsheet/internal/exporter"
@@ -49,5 +50,40 @@ func TestWriteMediaListsWhatIsMissing(t *testing.T) {
 	}
 	if n, err := exporter.WriteMedia(ctx, st, files, dir); err != nil || n.Written != 0 || n.Kept != 1 {
 		t.Errorf("second WriteMedia = %+v, %v; want the one original kept", n, err)
+	}
+}
+
+// BenchmarkWriteMedia copies the originals of a library of 50 pictures (1600×1000 JPEGs) into
+// an empty folder.
+func BenchmarkWriteMedia(b *testing.B) {
+	ctx := b.Context()
+	st := newStore(b)
+	files, err := media.NewDir(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	lib := &media.Library{Files: files, Options: media.Options{Widths: []int{320}}}
+	var total int64
+	for i := range 50 {
+		var buf bytes.Buffer
+		m := image.NewGray(image.Rect(0, 0, 1600, 1000))
+		for x := range 1600 {
+			m.Pix[x+(x*i%1000)*1600] = 255
+		}
+		jpeg.Encode(&buf, m, nil)
+		it, _, err := lib.Add(ctx, st, media.Upload{Name: "photo.jpg", Data: buf.Bytes()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		total += it.Size
+	}
+	b.SetBytes(total)
+	root := b.TempDir()
+	n := 0
+	for b.Loop() {
+		n++
+		if _, err := exporter.WriteMedia(ctx, st, files, filepath.Join(root, strconv.Itoa(n))); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
