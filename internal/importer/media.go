@@ -129,8 +129,9 @@ func (o originals) of(rel string) (string, int) {
 	return orig, 0
 }
 
-// guess takes, for each library hash no attachment gives the original of, the widest file of
-// it an address names as its original: the file a source is asked for.
+// guess takes, for each library hash no attachment gives the original of, the file of it an
+// address names that is most likely its original (one without a width in its name, else the
+// widest) as its original: the file a source is asked for.
 func (o originals) guess(rels []string) {
 	rank := func(rel string) int {
 		switch m := renditionWidth.FindStringSubmatch(rel); {
@@ -248,8 +249,8 @@ type picture struct {
 // library addresses (/media/HASH/…, from its export) move in the same way, src then holding
 // its pictures under HASH/ (export --media-dir); those of this site's own library stay as they
 // are. Running it again adds and reads nothing twice: a picture whose old path already leads
-// into the library is taken from there. A picture that cannot be read or is not an image is listed with the reason, never
-// dropped: its stories keep the old addresses. Only the store's and the library's own failures
+// into the library is taken from there. A picture that cannot be read or is not an image is
+// listed with the reason, never dropped: its stories keep the old addresses. Only the store's and the library's own failures
 // (a full disk, an object store that fails) stop it. The old pages of attachments lead to
 // their pictures once moved in, else to where the picture's old address leads, else answer
 // 410 Gone.
