@@ -63,11 +63,21 @@ func (s Store) SharingArticles(ctx context.Context, a *article.Article, liveAt t
 	// then (when they are too few) the newest of the section: index-driven queries that read a
 	// bounded number of rows however many stories a tag or a section holds.
 	live := liveAt.UnixMicro()
-	tags, err := s.ids(ctx, `SELECT tag_id FROM article_tags WHERE article_id = ?`, a.ID)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: sharing with %d: %w", a.ID, err)
+	var tags []int64
+	for _, t := range a.Tags {
+		if t.ID != 0 {
+			tags = append(tags, t.ID)
+		}
+	}
+	if len(tags) < len(a.Tags) {
+		// a came with tags by name only.
+		var err error
+		if tags, err = s.ids(ctx, `SELECT tag_id FROM article_tags WHERE article_id = ?`, a.ID); err != nil {
+			return nil, fmt.Errorf("sqlite: sharing with %d: %w", a.ID, err)
+		}
 	}
 	var ids []int64
+	var err error
 	if len(tags) > 0 {
 		// Each tag's newest stories come from its (tag_id, article_id) index backwards, each
 		// checked for kind and status in articles_live_id rather than its row, past the bodies.
