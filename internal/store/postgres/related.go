@@ -58,9 +58,9 @@ func (s Store) RelatedArticles(ctx context.Context, id int64, liveAt time.Time) 
 
 // SharingArticles implements store.Related.
 func (s Store) SharingArticles(ctx context.Context, a *article.Article, liveAt time.Time, limit int) ([]*article.Article, error) {
-	// Stories sharing tags, most shared first, among the newest store.SharingWindow of each tag
-	// (its (tag_id, article_id) index read backwards), then (when they are too few) the newest of
-	// the section: rows read are bounded however many stories a tag or a section holds.
+	// Stories sharing tags, most shared first, among the last store.SharingWindow added under
+	// each tag (its (tag_id, article_id) index read backwards), then (when they are too few) the
+	// newest of the section: rows read are bounded however many stories a tag or a section holds.
 	live := liveAt.UnixMicro()
 	ids, err := s.ids(ctx, `SELECT c.id FROM article_tags t1 CROSS JOIN LATERAL (
 			SELECT a.id, a.published_at FROM article_tags t2 JOIN articles a ON a.id = t2.article_id

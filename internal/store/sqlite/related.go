@@ -59,9 +59,9 @@ func (s Store) RelatedArticles(ctx context.Context, id int64, liveAt time.Time) 
 
 // SharingArticles implements store.Related.
 func (s Store) SharingArticles(ctx context.Context, a *article.Article, liveAt time.Time, limit int) ([]*article.Article, error) {
-	// Stories sharing tags, most shared first, among the newest store.SharingWindow of each tag,
-	// then (when they are too few) the newest of the section: index-driven queries that read a
-	// bounded number of rows however many stories a tag or a section holds.
+	// Stories sharing tags, most shared first, among the last store.SharingWindow added under
+	// each tag, then (when they are too few) the newest of the section: index-driven queries that
+	// read a bounded number of rows however many stories a tag or a section holds.
 	live := liveAt.UnixMicro()
 	var tags []int64
 	for _, t := range a.Tags {
@@ -79,7 +79,7 @@ func (s Store) SharingArticles(ctx context.Context, a *article.Article, liveAt t
 	var ids []int64
 	var err error
 	if len(tags) > 0 {
-		// Each tag's newest stories come from its (tag_id, article_id) index backwards, each
+		// Each tag's last stories come from its (tag_id, article_id) index backwards, each
 		// checked for kind and status in articles_live_id rather than its row, past the bodies.
 		var union []string
 		var args []any
