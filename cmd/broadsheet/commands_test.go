@@ -30,7 +30,7 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 // server's.
 func TestHelp(t *testing.T) {
 	t.Parallel()
-	server := []string{"-acme-directory", "-acme-domain", "-addr", "-base-url", "-cache-mb", "-demo", "-durability", "-embed-fetch", "-max-age", "-max-upload", "-media", "-media-public-url", "-metrics-addr",
+	server := []string{"-acme-ca-file", "-acme-directory", "-acme-domain", "-addr", "-base-url", "-cache-mb", "-demo", "-durability", "-embed-fetch", "-max-age", "-max-upload", "-media", "-media-public-url", "-metrics-addr",
 		"-purge", "-redirect-addr", "-s-maxage", "-smtp", "-stale-if-error", "-stale-while-revalidate", "-tls-cert", "-tls-key",
 		"-trusted-proxy"}
 	tests := []struct {

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/netip"
 	"net/url"
 	"os"
@@ -58,6 +59,9 @@ type Config struct {
 	// automatically, kept in DATA/acme.
 	ACMEDomains   string
 	ACMEDirectory string
+	// ACMECAFile is a PEM file of the certificates that a private ACME server's own HTTPS
+	// address is trusted by, besides the system's.
+	ACMECAFile string
 	// RedirectAddr, with TLS, is an address answering plain HTTP with a redirect to HTTPS (and
 	// ACME's HTTP challenges), e.g. ":80".
 	RedirectAddr string
@@ -99,6 +103,8 @@ func (c Config) checkTLS() error {
 		return errors.New("use either --tls-cert/--tls-key or --acme-domain, not both")
 	case c.RedirectAddr != "" && !c.tls():
 		return errors.New("--redirect-addr redirects to HTTPS: set --tls-cert/--tls-key or --acme-domain too")
+	case (c.ACMEDirectory != "" || c.ACMECAFile != "") && c.ACMEDomains == "":
+		return errors.New("--acme-directory and --acme-ca-file choose the ACME server: set --acme-domain too")
 	}
 	return nil
 }
@@ -200,6 +206,7 @@ func (c *Config) flags(fs *flag.FlagSet, env func(string) string, names ...strin
 	str(&c.TLSKey, "tls-key", "BROADSHEET_TLS_KEY", "PEM private key file of --tls-cert")
 	str(&c.ACMEDomains, "acme-domain", "BROADSHEET_ACME_DOMAIN", "comma-separated domains to get certificates for automatically (Let's Encrypt; cached in DATA/acme)")
 	str(&c.ACMEDirectory, "acme-directory", "BROADSHEET_ACME_DIRECTORY", "ACME directory URL (default: Let's Encrypt's)")
+	str(&c.ACMECAFile, "acme-ca-file", "BROADSHEET_ACME_CA_FILE", "PEM file of the CA certificates a private --acme-directory's HTTPS is trusted by, besides the system's")
 	str(&c.RedirectAddr, "redirect-addr", "BROADSHEET_REDIRECT_ADDR", "with TLS, also listen here (e.g. :80) and redirect plain HTTP to HTTPS")
 	str(&c.Media, "media", "BROADSHEET_MEDIA", "where the picture library keeps its files: an S3-compatible bucket, "+
 		"s3://bucket/prefix?endpoint=host:port&region=REGION&insecure=1, credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (default: DATA/media)")
@@ -404,6 +411,14 @@ func redactURL(s string) string {
 func (c Config) baseURL(listening string) string {
 	if c.BaseURL != "" {
 		return strings.TrimRight(c.BaseURL, "/")
+	}
+	if c.ACMEDomains != "" {
+		// The certificates name the domains, not the listening address.
+		host := strings.TrimSpace(strings.Split(c.ACMEDomains, ",")[0])
+		if _, port, err := net.SplitHostPort(listening); err == nil && port != "443" {
+			host = net.JoinHostPort(host, port)
+		}
+		return "https://" + host
 	}
 	if c.tls() {
 		return "https://" + listening

@@ -2,10 +2,12 @@ package main
 
 import (
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -35,12 +37,37 @@ func (c Config) tlsConfig() (*tls.Config, func(http.Handler) http.Handler, error
 	}
 	mgr := &autocert.Manager{Prompt: autocert.AcceptTOS, HostPolicy: autocert.HostWhitelist(domains...),
 		Cache: autocert.DirCache(filepath.Join(c.Data, "acme"))}
-	if c.ACMEDirectory != "" {
+	if c.ACMEDirectory != "" || c.ACMECAFile != "" {
 		mgr.Client = &acme.Client{DirectoryURL: c.ACMEDirectory}
+	}
+	if c.ACMECAFile != "" {
+		roots, err := caPool(c.ACMECAFile)
+		if err != nil {
+			return nil, nil, err
+		}
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+		mgr.Client.HTTPClient = &http.Client{Transport: tr}
 	}
 	cfg := mgr.TLSConfig()
 	cfg.MinVersion = tls.VersionTLS12
 	return cfg, mgr.HTTPHandler, nil
+}
+
+// caPool is the system's certificate pool with the PEM certificates of file added.
+func caPool(file string) (*x509.CertPool, error) {
+	pem, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("--acme-ca-file: %w", err)
+	}
+	roots, err := x509.SystemCertPool()
+	if err != nil {
+		roots = x509.NewCertPool()
+	}
+	if !roots.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("--acme-ca-file %s: no PEM certificate in it", file)
+	}
+	return roots, nil
 }
 
 // startTLS turns the site's listener into an HTTPS one (HTTP/2 included) and, with

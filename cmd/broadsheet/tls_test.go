@@ -92,6 +92,8 @@ func TestTLSOptions(t *testing.T) {
 		{TLSKey: "key.pem"},
 		{TLSCert: "c", TLSKey: "k", ACMEDomains: "news.example.org"},
 		{RedirectAddr: ":80"},
+		{ACMEDirectory: "https://127.0.0.1:14000/dir"},
+		{ACMECAFile: "pebble.pem"},
 	} {
 		if err := c.checkTLS(); err == nil {
 			t.Errorf("checkTLS(%+v) = nil, want an error", c)
@@ -99,6 +101,13 @@ func TestTLSOptions(t *testing.T) {
 	}
 	if _, _, err := (Config{TLSCert: "/nonexistent", TLSKey: "/nonexistent"}).tlsConfig(); err == nil {
 		t.Error("tlsConfig with missing files = nil error")
+	}
+	notPEM := filepath.Join(t.TempDir(), "ca.pem")
+	os.WriteFile(notPEM, []byte("not a certificate"), 0o600)
+	for _, file := range []string{"/nonexistent", notPEM} {
+		if _, _, err := (Config{ACMEDomains: "news.example.org", ACMECAFile: file, Data: t.TempDir()}).tlsConfig(); err == nil {
+			t.Errorf("tlsConfig with --acme-ca-file %s = nil error", file)
+		}
 	}
 	cfg, challenge, err := (Config{ACMEDomains: "news.example.org", Data: t.TempDir()}).tlsConfig()
 	if err != nil || cfg.GetCertificate == nil || challenge == nil {

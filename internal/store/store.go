@@ -171,10 +171,15 @@ type Related interface {
 	// SetRelatedRules replaces the pins and exclusions of id. An unknown article answers
 	// ErrNotFound; a story cannot pin or exclude itself (ErrConflict).
 	SetRelatedRules(ctx context.Context, id int64, pins, excludes []int64) error
-	// SharingArticles returns up to limit live articles other than a that share a tag or its
-	// section with it, those sharing the most tags first, then newest first: the fallback list.
+	// SharingArticles returns up to limit live stories other than a that share a tag or its
+	// section with it: the fallback list. Of the SharingWindow stories added last under each of
+	// its tags, those sharing the most tags come first, then the newest; then, when they are too
+	// few, the section's newest stories. Its cost is bounded whatever the size of a tag.
 	SharingArticles(ctx context.Context, a *article.Article, liveAt time.Time, limit int) ([]*article.Article, error)
 }
+
+// SharingWindow is how many of a tag's last-added live stories SharingArticles considers.
+const SharingWindow = 50
 
 // Change is one entry of the change log every write appends to, whoever the writer is (this
 // process, the CLI, an import). Key names what changed: "article:12", "section:3", "tag:5",

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"compress/gzip"
 	"container/list"
 	"context"
 	"crypto/sha256"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/andybalholm/brotli"
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/store"
@@ -81,6 +81,17 @@ func escapeNonASCII(path string) string {
 // minCompress is the smallest body worth compressing.
 const minCompress = 512
 
+// The compressors, kept between pages: each one's state is hundreds of kilobytes, which a new
+// one per page would allocate and clear again. klauspost/compress's gzip makes the same bytes as
+// the standard library's (within 1 %) in a third of the time.
+var (
+	gzipWriters = sync.Pool{New: func() any {
+		zw, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression)
+		return zw
+	}}
+	brotliWriters = sync.Pool{New: func() any { return brotli.NewWriterLevel(nil, 5) }}
+)
+
 // encoded returns the body in encoding enc ("br" or "gzip"), compressing it on first demand,
 // or nil when compression does not pay.
 func (r *response) encoded(enc string) []byte {
@@ -103,13 +114,17 @@ func (r *response) encoded(enc string) []byte {
 	var buf bytes.Buffer
 	buf.Grow(len(r.body) / 3)
 	if enc == "br" {
-		zw := brotli.NewWriterLevel(&buf, 5)
+		zw := brotliWriters.Get().(*brotli.Writer)
+		zw.Reset(&buf)
 		zw.Write(r.body)
 		zw.Close()
+		brotliWriters.Put(zw)
 	} else {
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+		zw := gzipWriters.Get().(*gzip.Writer)
+		zw.Reset(&buf)
 		zw.Write(r.body)
 		zw.Close()
+		gzipWriters.Put(zw)
 	}
 	if buf.Len() >= len(r.body) {
 		return nil

@@ -58,15 +58,17 @@ func (s Store) RelatedArticles(ctx context.Context, id int64, liveAt time.Time) 
 
 // SharingArticles implements store.Related.
 func (s Store) SharingArticles(ctx context.Context, a *article.Article, liveAt time.Time, limit int) ([]*article.Article, error) {
-	// Stories sharing tags, most shared first, then (when they are too few) the newest of the
-	// section: two index-driven queries rather than one that counts tags for a whole section.
+	// Stories sharing tags, most shared first, among the last store.SharingWindow added under
+	// each tag (its (tag_id, article_id) index read backwards), then (when they are too few) the
+	// newest of the section: rows read are bounded however many stories a tag or a section holds.
 	live := liveAt.UnixMicro()
-	ids, err := s.ids(ctx, `SELECT a.id FROM article_tags t1
-		JOIN article_tags t2 ON t2.tag_id = t1.tag_id AND t2.article_id != t1.article_id
-		JOIN articles a ON a.id = t2.article_id
-		WHERE t1.article_id = $1 AND a.kind = 'story' AND `+liveCond("$2")+`
-		GROUP BY a.id ORDER BY COUNT(*) DESC, a.published_at DESC, a.id DESC LIMIT $3`,
-		a.ID, live, limit)
+	ids, err := s.ids(ctx, `SELECT c.id FROM article_tags t1 CROSS JOIN LATERAL (
+			SELECT a.id, a.published_at FROM article_tags t2 JOIN articles a ON a.id = t2.article_id
+			WHERE t2.tag_id = t1.tag_id AND t2.article_id != t1.article_id AND a.kind = 'story' AND `+liveCond("$2")+`
+			ORDER BY t2.article_id DESC LIMIT $3) c
+		WHERE t1.article_id = $1
+		GROUP BY c.id, c.published_at ORDER BY COUNT(*) DESC, c.published_at DESC, c.id DESC LIMIT $4`,
+		a.ID, live, store.SharingWindow, limit)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: sharing with %d: %w", a.ID, err)
 	}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/broadsheet/broadsheet/internal/article"
@@ -58,19 +59,42 @@ func (s Store) RelatedArticles(ctx context.Context, id int64, liveAt time.Time) 
 
 // SharingArticles implements store.Related.
 func (s Store) SharingArticles(ctx context.Context, a *article.Article, liveAt time.Time, limit int) ([]*article.Article, error) {
-	// Stories sharing tags, most shared first, then (when they are too few) the newest of the
-	// section: two index-driven queries rather than one that counts tags for a whole section.
+	// Stories sharing tags, most shared first, among the last store.SharingWindow added under
+	// each tag, then (when they are too few) the newest of the section: index-driven queries that
+	// read a bounded number of rows however many stories a tag or a section holds.
 	live := liveAt.UnixMicro()
-	// CROSS JOIN keeps the planner to this order: the story's tags, their stories, and each
-	// story's kind and status from articles_live_id rather than from its row, past the bodies.
-	ids, err := s.ids(ctx, `SELECT t2.article_id FROM article_tags t1
-		CROSS JOIN article_tags t2 ON t2.tag_id = t1.tag_id AND t2.article_id != t1.article_id
-		CROSS JOIN articles a INDEXED BY articles_live_id ON a.id = t2.article_id
-		WHERE t1.article_id = ? AND a.kind = 'story' AND `+liveCond+`
-		GROUP BY t2.article_id ORDER BY COUNT(*) DESC, a.published_at DESC, a.id DESC LIMIT ?`,
-		a.ID, live, limit)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: sharing with %d: %w", a.ID, err)
+	var tags []int64
+	for _, t := range a.Tags {
+		if t.ID != 0 {
+			tags = append(tags, t.ID)
+		}
+	}
+	if len(tags) < len(a.Tags) {
+		// a came with tags by name only.
+		var err error
+		if tags, err = s.ids(ctx, `SELECT tag_id FROM article_tags WHERE article_id = ?`, a.ID); err != nil {
+			return nil, fmt.Errorf("sqlite: sharing with %d: %w", a.ID, err)
+		}
+	}
+	var ids []int64
+	var err error
+	if len(tags) > 0 {
+		// Each tag's last stories come from its (tag_id, article_id) index backwards, each
+		// checked for kind and status in articles_live_id rather than its row, past the bodies.
+		var union []string
+		var args []any
+		for _, tag := range tags {
+			union = append(union, `SELECT * FROM (SELECT t.article_id AS id, a.published_at AS p FROM article_tags t
+				CROSS JOIN articles a INDEXED BY articles_live_id ON a.id = t.article_id
+				WHERE t.tag_id = ? AND t.article_id != ? AND a.kind = 'story' AND `+liveCond+`
+				ORDER BY t.article_id DESC LIMIT ?)`)
+			args = append(args, tag, a.ID, live, store.SharingWindow)
+		}
+		ids, err = s.ids(ctx, `SELECT id FROM (`+strings.Join(union, " UNION ALL ")+`)
+			GROUP BY id ORDER BY COUNT(*) DESC, p DESC, id DESC LIMIT ?`, append(args, limit)...)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: sharing with %d: %w", a.ID, err)
+		}
 	}
 	if len(ids) < limit && a.Section.ID != 0 {
 		more, err := s.ids(ctx, `SELECT a.id FROM articles a WHERE a.section_id = ? AND a.id != ? AND a.kind = 'story'

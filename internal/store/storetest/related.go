@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -151,6 +152,26 @@ func relatedChecks() []check {
 			create(t, s, lone)
 			if list, err := s.SharingArticles(t.Context(), lone, at(0), 10); err != nil || len(list) != 0 {
 				t.Errorf("SharingArticles(%q) with no section or tag = %v, %v; want none", lone.Slug, slugs(list), err)
+			}
+
+			// Of a tag's stories, only the last store.SharingWindow added count: "both-old" shares
+			// two tags but was added before a window's worth of harbour stories, so it counts only
+			// under "ferry", as one shared tag; "both-new" shares both within both windows and comes
+			// first, although it is the oldest published.
+			harbour, ferry := article.Tag{Name: "Harbour", Slug: "harbour"}, article.Tag{Name: "Ferry", Slug: "ferry"}
+			both := []article.Tag{harbour, ferry}
+			subject = mk("harbour-subject", sport, both, -time.Hour)
+			create(t, s, subject, mk("both-old", sport, both, -3*time.Hour))
+			for i := range store.SharingWindow {
+				create(t, s, mk(fmt.Sprintf("harbour-%d", i), sport, []article.Tag{harbour}, -5*time.Hour+time.Duration(i)*time.Minute))
+			}
+			create(t, s, mk("both-new", sport, both, -10*time.Hour))
+			list, err := s.SharingArticles(t.Context(), subject, at(0), 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff([]string{"both-new", "both-old", fmt.Sprintf("harbour-%d", store.SharingWindow-1)}, slugs(list)); diff != "" {
+				t.Errorf("SharingArticles(%q, 3) (-want +got):\n%s", subject.Slug, diff)
 			}
 		}},
 	}
