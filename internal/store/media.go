@@ -33,9 +33,11 @@ type Media interface {
 	MediaItem(ctx context.Context, id int64) (*media.Item, error)
 	// MediaByHash returns the item with the hash, or ErrNotFound.
 	MediaByHash(ctx context.Context, hash string) (*media.Item, error)
-	// UpdateMedia saves its alt text, caption, credit and focal point; ErrNotFound when unknown.
+	// UpdateMedia saves its alt text, caption, credit, focal point and social card, and logs a
+	// change of every article that shows it ("article:ID"); ErrNotFound when unknown.
 	UpdateMedia(ctx context.Context, it *media.Item) error
-	// DeleteMedia removes an item's record; ErrNotFound when unknown.
+	// DeleteMedia removes an item's record and logs a change of every article that showed it;
+	// ErrNotFound when unknown.
 	DeleteMedia(ctx context.Context, id int64) error
 	// ListMedia returns the page of items q selects, newest first, and their total count.
 	ListMedia(ctx context.Context, q MediaQuery) ([]*media.Item, int, error)

@@ -86,8 +86,8 @@ func (s Store) MediaByHash(ctx context.Context, hash string) (*media.Item, error
 
 // UpdateMedia implements store.Media.
 func (s Store) UpdateMedia(ctx context.Context, it *media.Item) error {
-	return s.changeMedia(ctx, it.ID, `UPDATE media SET alt = $1, caption = $2, credit = $3, focus_x = $4, focus_y = $5 WHERE id = $6`,
-		it.Alt, it.Caption, it.Credit, it.FocusX, it.FocusY, it.ID)
+	return s.changeMedia(ctx, it.ID, `UPDATE media SET alt = $1, caption = $2, credit = $3, focus_x = $4, focus_y = $5, social = $6 WHERE id = $7`,
+		it.Alt, it.Caption, it.Credit, it.FocusX, it.FocusY, it.Social, it.ID)
 }
 
 // DeleteMedia implements store.Media.
@@ -95,8 +95,14 @@ func (s Store) DeleteMedia(ctx context.Context, id int64) error {
 	return s.changeMedia(ctx, id, `DELETE FROM media WHERE id = $1`, id)
 }
 
+// changeMedia runs query on item id and logs a change of every article that shows it, first,
+// while the item is there to be found.
 func (s Store) changeMedia(ctx context.Context, id int64, query string, args ...any) error {
 	err := s.write(ctx, func(q querier) error {
+		if _, err := q.Exec(ctx, `INSERT INTO change_log (key) SELECT 'article:' || a.id FROM media m
+			JOIN articles a ON strpos(a.image_url, m.hash) > 0 OR strpos(a.body, m.hash) > 0 WHERE m.id = $1 ORDER BY a.id`, id); err != nil {
+			return translate(err)
+		}
 		return affected(q.Exec(ctx, query, args...))
 	})
 	if err != nil {

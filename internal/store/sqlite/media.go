@@ -89,8 +89,8 @@ func (s Store) MediaByHash(ctx context.Context, hash string) (*media.Item, error
 
 // UpdateMedia implements store.Media.
 func (s Store) UpdateMedia(ctx context.Context, it *media.Item) error {
-	return s.changeMedia(ctx, it.ID, `UPDATE media SET alt = ?, caption = ?, credit = ?, focus_x = ?, focus_y = ? WHERE id = ?`,
-		it.Alt, it.Caption, it.Credit, it.FocusX, it.FocusY, it.ID)
+	return s.changeMedia(ctx, it.ID, `UPDATE media SET alt = ?, caption = ?, credit = ?, focus_x = ?, focus_y = ?, social = ? WHERE id = ?`,
+		it.Alt, it.Caption, it.Credit, it.FocusX, it.FocusY, it.Social, it.ID)
 }
 
 // DeleteMedia implements store.Media.
@@ -98,8 +98,14 @@ func (s Store) DeleteMedia(ctx context.Context, id int64) error {
 	return s.changeMedia(ctx, id, `DELETE FROM media WHERE id = ?`, id)
 }
 
+// changeMedia runs query on item id and logs a change of every article that shows it, first,
+// while the item is there to be found.
 func (s Store) changeMedia(ctx context.Context, id int64, query string, args ...any) error {
 	err := s.write(ctx, func(q querier) error {
+		if _, err := q.ExecContext(ctx, `INSERT INTO change_log (key) SELECT 'article:' || a.id FROM media m
+			JOIN articles a ON instr(a.image_url, m.hash) > 0 OR instr(a.body, m.hash) > 0 WHERE m.id = ? ORDER BY a.id`, id); err != nil {
+			return translate(err)
+		}
 		res, err := q.ExecContext(ctx, query, args...)
 		if err != nil {
 			return translate(err)
