@@ -29,8 +29,11 @@ type mediaLibraryPage struct {
 
 type mediaItemPage struct {
 	adminLayout
-	Item      *media.Item
-	Uses      []store.MediaUse
+	Item *media.Item
+	Uses []store.MediaUse // the stories that show it
+	// Logo is set when the picture is the site's logo: it cannot be deleted until the logo
+	// changes.
+	Logo      bool
 	CanDelete bool
 	// FocusX and FocusY are the focal point's fields, in per cent from the left and top;
 	// Focus places its marker (focusClass).
@@ -165,9 +168,16 @@ func (s *Server) showMediaItem(w http.ResponseWriter, r *http.Request, u *accoun
 		s.adminFail(w, r, u, err)
 		return
 	}
-	p := &mediaItemPage{adminLayout: s.adminLayout(r, u, "Media: "+it.Name), Item: it, Uses: uses,
+	p := &mediaItemPage{adminLayout: s.adminLayout(r, u, "Media: "+it.Name),
 		CanDelete: account.Can(u, account.ManageMedia, nil), FocusX: fx, FocusY: fy, Focus: focusClass(it.FocusX, it.FocusY)}
-	p.Error = problem
+	p.Item, p.Error = it, problem
+	for _, use := range uses {
+		if use.Setting != "" {
+			p.Logo = true // the only setting that names a picture
+		} else {
+			p.Uses = append(p.Uses, use)
+		}
+	}
 	s.adminPage(w, r, status, "admin_media_item", p)
 }
 
@@ -238,11 +248,17 @@ func (s *Server) handleSaveMediaItem(w http.ResponseWriter, r *http.Request, u *
 }
 
 // handleDeleteMediaItem serves POST /admin/media/{id}/delete: the record, then the files.
-// Stories that showed it keep their text; their picture goes.
+// Stories that showed it keep their text; their picture goes. The site's logo is not deleted:
+// the page says to choose another logo first (409).
 func (s *Server) handleDeleteMediaItem(w http.ResponseWriter, r *http.Request, u *account.User) {
 	it, err := s.mediaItem(r)
 	if err == nil {
 		err = s.store.DeleteMedia(r.Context(), it.ID)
+	}
+	if errors.Is(err, store.ErrConflict) {
+		fx, fy := focusOf(it)
+		s.showMediaItem(w, r, u, http.StatusConflict, it, percent(fx), percent(fy), logoInUse)
+		return
 	}
 	if err == nil {
 		err = s.media().Remove(r.Context(), it)
@@ -254,3 +270,6 @@ func (s *Server) handleDeleteMediaItem(w http.ResponseWriter, r *http.Request, u
 	// The stories that showed it are invalidated through the change log.
 	http.Redirect(w, r, "/admin/media/?msg=deleted", http.StatusSeeOther)
 }
+
+// logoInUse is why the site's logo cannot be deleted.
+const logoInUse = "This picture is the site's logo, so it was not deleted. Choose another logo, or none, in Identity first."

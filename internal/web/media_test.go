@@ -411,3 +411,55 @@ func TestMediaFocalPointWithoutScript(t *testing.T) {
 		t.Errorf("a refused save changed the item: %+v", again)
 	}
 }
+
+// TestLogoPictureIsAUse: the library picture that is the site's logo is listed as used, by the
+// logo, and its deletion is refused with a way out (409) until Identity chooses no logo; the
+// header logo keeps working meanwhile.
+func TestLogoPictureIsAUse(t *testing.T) {
+	t.Parallel()
+	n := newNewsroom(t, withMedia(t, 1<<20))
+	admin := n.signIn(n.addUser("Ada Admin", account.Administrator))
+	identity := func(fields map[string]string, data []byte) {
+		t.Helper()
+		body, ct := multipartBody(t, fields, "logo_file", "logo.jpg", data)
+		req, _ := http.NewRequest(http.MethodPost, n.ts.URL+"/admin/identity/", bytes.NewReader(body))
+		req.Header.Set("Content-Type", ct)
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		if resp, got := admin.do(req); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("saving the identity answered %d: %v", resp.StatusCode, fieldErrors(t, got))
+		}
+	}
+	identity(nil, testJPEG(t, 800, 200))
+	list, _, _ := n.st.ListMedia(t.Context(), store.MediaQuery{})
+	if len(list) != 1 {
+		t.Fatalf("%d items in the library, want the logo", len(list))
+	}
+	it := list[0]
+	item := "/admin/media/" + itoa64(it.ID) + "/"
+	if page := admin.mustGet("/admin/media/?unused=1", http.StatusOK); strings.Contains(page, `href="`+item+`"`) {
+		t.Error("the logo is listed as unused")
+	}
+	page := admin.mustGet(item, http.StatusOK)
+	if !strings.Contains(page, "The site's logo") || strings.Contains(page, "Delete picture") {
+		t.Errorf("the logo's page names the logo: %v; offers deletion: %v", strings.Contains(page, "The site's logo"), strings.Contains(page, "Delete picture"))
+	}
+	resp, body := admin.post(item+"delete", nil)
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "is the site&#39;s logo, so it was not deleted") {
+		t.Errorf("deleting the logo = %d, want 409 saying why\n%.600s", resp.StatusCode, body)
+	}
+	if _, err := n.srv.cfg.Media.Files.Stat(t.Context(), it.File); err != nil {
+		t.Errorf("a refused deletion removed the logo's file: %v", err)
+	}
+	logo := n.srv.settings().Logo
+	if r, _ := n.browser().get(logo.Src); r.StatusCode != http.StatusOK {
+		t.Errorf("the header logo %s answers %d after the refused deletion", logo.Src, r.StatusCode)
+	}
+
+	identity(map[string]string{"remove_logo": "1"}, nil)
+	if resp, _ := admin.post(item+"delete", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("deleting the former logo = %d, want 303", resp.StatusCode)
+	}
+	if _, err := n.st.MediaItem(t.Context(), it.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the former logo is still in the library: %v", err)
+	}
+}

@@ -118,6 +118,33 @@ func mediaChecks() []check {
 				t.Errorf("DeleteMedia logged (-want +got):\n%s", diff)
 			}
 		}},
+		{"SettingNamesItem", func(t *testing.T, s store.Store) {
+			ctx := t.Context()
+			logo, other := item(5, "logo.png"), item(6, "photo.jpg")
+			createMedia(t, s, logo, other)
+			create(t, s, with(story("logo-story"), func(x *article.Article) { x.ImageURL = logo.URL() }))
+			if err := s.SaveSettings(ctx, map[string]string{"site.logo": `{"item":` + fmt.Sprint(logo.ID) + `,"src":"` + logo.Sizes[0].File + `"}`}); err != nil {
+				t.Fatal(err)
+			}
+			uses, err := s.MediaUses(ctx, logo.ID)
+			if err != nil || len(uses) != 2 || uses[0].Setting != "site.logo" || uses[0].ArticleID != 0 || uses[1].Title != "Headline logo-story" {
+				t.Errorf("MediaUses(logo) = %+v, %v; want the setting, then the story", uses, err)
+			}
+			list, _, err := s.ListMedia(ctx, store.MediaQuery{Unused: true})
+			if err != nil || len(list) != 1 || list[0].ID != other.ID {
+				t.Errorf("ListMedia(unused) = %d items, %v; want only the picture nothing names", len(list), err)
+			}
+			wantErr(t, "DeleteMedia(the logo)", s.DeleteMedia(ctx, logo.ID), store.ErrConflict)
+			if _, err := s.MediaItem(ctx, logo.ID); err != nil {
+				t.Errorf("the refused deletion removed the logo: %v", err)
+			}
+			if err := s.SaveSettings(ctx, map[string]string{"site.logo": `{}`}); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.DeleteMedia(ctx, logo.ID); err != nil {
+				t.Errorf("DeleteMedia once the logo changed = %v", err)
+			}
+		}},
 		{"UploaderDeletedKeepsItem", func(t *testing.T, s store.Store) {
 			ctx := t.Context()
 			u := staff("gone@example.org", account.Author)
