@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"image"
 	"image/color"
 	"image/draw"
@@ -15,12 +14,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/chromedp"
 
 	"github.com/broadsheet/broadsheet/internal/article"
@@ -54,21 +50,7 @@ func TestBrowserPictures(t *testing.T) {
 	jpeg.Encode(&jb, m1, nil)
 	os.WriteFile(photo, jb.Bytes(), 0o644)
 
-	var mu sync.Mutex
-	var violations []string
-	if err := chromedp.Listen(ctx, func(ev any) {
-		if e, ok := ev.(*cdplog.EventEntryAdded); ok && strings.Contains(e.Entry.Text, "Content Security Policy") {
-			mu.Lock()
-			violations = append(violations, e.Entry.Text)
-			mu.Unlock()
-		}
-	}); err != nil {
-		t.Fatal(err)
-	}
-	step(t, ctx, "listen to the log", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tg, cdplog.Enable, cdp.Empty{})
-		return err
-	}))
+	violations := cspViolations(t, ctx)
 
 	signInBrowser(t, ctx, m, clk.Now())
 	const headline = "Dockers return to the harbour"
@@ -110,10 +92,8 @@ func TestBrowserPictures(t *testing.T) {
 	if n := step(t, ctx, "old picture", chromedp.Evaluate[int](`document.querySelector(".story-body img").naturalWidth`)); n != 40 {
 		t.Errorf("the body's http: picture is %d wide, want 40: blocked?", n)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(violations) > 0 {
-		t.Errorf("Content-Security-Policy violations: %q", violations)
+	if v := violations(); len(v) > 0 {
+		t.Errorf("Content-Security-Policy violations: %q", v)
 	}
 }
 
@@ -171,6 +151,7 @@ func TestBrowserFocalPoint(t *testing.T) {
 		t.Fatalf("og:image = %q, want the card %s", og, it.SocialURL())
 	}
 
+	violations := cspViolations(t, ctx)
 	signInBrowser(t, ctx, m, clk.Now())
 	step(t, ctx, "open the picture", chromedp.Navigate(m.URL()+"/admin/media/"+strconv.FormatInt(it.ID, 10)+"/"))
 	step(t, ctx, "picture loaded", chromedp.Poll[bool](`(function () {
@@ -212,5 +193,8 @@ func TestBrowserFocalPoint(t *testing.T) {
 	}
 	if resp, _ := get(t, m, it.SocialURL()); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("the replaced card answers %d, want 404", resp.StatusCode)
+	}
+	if v := violations(); len(v) > 0 {
+		t.Errorf("Content-Security-Policy violations: %q", v)
 	}
 }
