@@ -249,6 +249,8 @@ func (l *Library) Refocus(ctx context.Context, it *Item, fx, fy float64) (old st
 	stem := strings.TrimSuffix(path.Base(it.Social), ".jpg")
 	if i := strings.LastIndex(stem, "-social"); i > 0 {
 		stem = stem[:i]
+	} else {
+		stem = BaseName(it.Name) // an item recorded without a card of the usual name
 	}
 	name := fmt.Sprintf("%s/%s-social-%04d-%04d.jpg", it.Hash, stem, int(fx*1e4+0.5), int(fy*1e4+0.5))
 	if err := l.Files.Put(ctx, name, bytes.NewReader(card.Data)); err != nil && !errors.Is(err, ErrExist) {
