@@ -14,6 +14,7 @@ import (
 
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/comment"
+	"github.com/broadsheet/broadsheet/internal/media"
 	"github.com/broadsheet/broadsheet/internal/store"
 	"github.com/broadsheet/broadsheet/internal/wxr"
 )
@@ -26,6 +27,7 @@ type Store interface {
 	Sections(ctx context.Context) ([]article.Section, error)
 	Tags(ctx context.Context) ([]article.Tag, error)
 	Redirects(ctx context.Context) ([]store.Redirect, error)
+	ListMedia(ctx context.Context, q store.MediaQuery) ([]*media.Item, int, error)
 }
 
 // Options describe the site an export comes from.
@@ -99,7 +101,10 @@ func eachArticle(ctx context.Context, st Store, fn func(a *article.Article, comm
 // Stories' content is their rendered HTML in a Custom HTML block, which WordPress shows as it is
 // (without automatic paragraphs); the Markdown source, every byline and the notes travel in
 // post meta (MetaMarkdown, MetaAuthors, MetaNotes) for Broadsheet's importer. Sections become
-// categories; a featured image becomes an attachment (AttachmentIDBase).
+// categories. Every picture of the library becomes an attachment (MediaIDBase) whose address
+// WordPress's importer downloads, with its words, under the story that uses it; a story's
+// featured image is one of them (_thumbnail_id), or, when it lives outside the library, an
+// attachment of its own (AttachmentIDBase).
 func WriteWXR(ctx context.Context, st Store, dst io.Writer, opt Options) (Counts, error) {
 	opt.defaults()
 	var n Counts
@@ -145,13 +150,24 @@ func WriteWXR(ctx context.Context, st Store, dst io.Writer, opt Options) (Counts
 	if err != nil {
 		return n, err
 	}
+	lib, err := readLibrary(ctx, st)
+	if err != nil {
+		return n, fmt.Errorf("exporter: %w", err)
+	}
+	// The pictures before the stories, so that a reader meets an attachment before its use.
+	for _, m := range lib.items {
+		if err := w.WriteItem(mediaAttachment(m, lib.parent[m.Hash], opt)); err != nil {
+			return n, fmt.Errorf("exporter: %w", err)
+		}
+	}
 	err = eachArticle(ctx, st, func(a *article.Article, comments []*comment.Comment) error {
-		if a.ImageURL != "" {
+		featured := lib.item(a.ImageURL)
+		if a.ImageURL != "" && featured == nil {
 			if err := w.WriteItem(attachment(a, opt)); err != nil {
 				return err
 			}
 		}
-		it := item(a, opt)
+		it := item(a, featured, opt)
 		it.Postmeta = append(it.Postmeta, wxr.Meta{Key: MetaRedirects, Value: jsonText(nonNil(kept.byPath[a.Path(opt.Location)]))})
 		for _, c := range comments {
 			it.Comments = append(it.Comments, wxrComment(c, opt))
@@ -184,14 +200,14 @@ func wpStatus(s article.Status) string {
 	return "draft"
 }
 
-// item is an article as a WXR item.
-func item(a *article.Article, opt Options) *wxr.Item {
+// item is an article as a WXR item; featured is the library item of its featured image, if any.
+func item(a *article.Article, featured *media.Item, opt Options) *wxr.Item {
 	link := opt.BaseURL + a.Path(opt.Location)
 	it := &wxr.Item{
 		Title:           titleText(a.Title),
 		Link:            link,
 		GUID:            opt.BaseURL + "/?p=" + strconv.FormatInt(a.ID, 10),
-		Content:         "<!-- wp:html -->\n" + strings.TrimRight(a.BodyHTML, "\n") + "\n<!-- /wp:html -->",
+		Content:         "<!-- wp:html -->\n" + strings.TrimRight(absoluteMedia(a.BodyHTML, opt.BaseURL), "\n") + "\n<!-- /wp:html -->",
 		Excerpt:         escapeText(a.Standfirst),
 		PostID:          a.ID,
 		PostModified:    a.UpdatedAt.In(opt.Location),
@@ -237,8 +253,15 @@ func item(a *article.Article, opt Options) *wxr.Item {
 		it.Postmeta = append(it.Postmeta, wxr.Meta{Key: MetaNotes, Value: jsonText(notes)})
 	}
 	if a.ImageURL != "" {
-		it.Postmeta = append(it.Postmeta, wxr.Meta{Key: "_thumbnail_id", Value: strconv.FormatInt(AttachmentIDBase+a.ID, 10)})
+		thumb := AttachmentIDBase + a.ID
+		if featured != nil {
+			thumb = MediaIDBase + featured.ID
+		}
+		it.Postmeta = append(it.Postmeta, wxr.Meta{Key: "_thumbnail_id", Value: strconv.FormatInt(thumb, 10)})
 		it.Postmeta = append(it.Postmeta, wxr.Meta{Key: MetaImage, Value: a.ImageURL})
+		if featured != nil {
+			it.Postmeta = append(it.Postmeta, wxr.Meta{Key: MetaImageAlt, Value: a.ImageAlt})
+		}
 	}
 	return it
 }
@@ -295,7 +318,7 @@ func wxrComment(c *comment.Comment, opt Options) wxr.Comment {
 }
 
 // WriteJSONL writes every story and page with its comments as Broadsheet JSON Lines: one Record
-// per line.
+// per line, then one record of KindPicture per picture of the library.
 func WriteJSONL(ctx context.Context, st Store, dst io.Writer, opt Options) (Counts, error) {
 	opt.defaults()
 	var n Counts
@@ -316,6 +339,16 @@ func WriteJSONL(ctx context.Context, st Store, dst io.Writer, opt Options) (Coun
 		n.Comments += len(comments)
 		return enc.Encode(rec)
 	})
+	if err == nil {
+		var lib *library
+		if lib, err = readLibrary(ctx, st); err == nil {
+			for _, it := range lib.items {
+				if err = enc.Encode(pictureRecord(it, source, opt)); err != nil {
+					break
+				}
+			}
+		}
+	}
 	if err == nil && len(kept.elsewhere) > 0 {
 		err = enc.Encode(&Record{ID: KindRedirects, Kind: KindRedirects, Source: source, Redirects: kept.elsewhere})
 	}

@@ -65,6 +65,31 @@ type Record struct {
 	// Redirects are the old URLs that lead to the story, To relative to its path (see
 	// MetaRedirects). The record of Kind KindRedirects carries those that lead elsewhere.
 	Redirects []Redirect `json:"redirects,omitempty"`
+	// Picture is set on a record of Kind KindPicture, which is no story: one picture of the
+	// library.
+	Picture *Picture `json:"picture,omitempty"`
+}
+
+// KindPicture is the Kind of a record that holds one picture of the library (in Picture); such
+// records follow the stories. Their ID is "picture:" and the item's ID.
+const KindPicture = "picture"
+
+// Picture is a library item in JSON Lines: where its original is, and its words.
+type Picture struct {
+	// URL is the original's absolute address; File, its path under /media/ (HASH/name.jpg), as
+	// export --media-dir writes it.
+	URL         string  `json:"url"`
+	File        string  `json:"file"`
+	Name        string  `json:"name,omitempty"`
+	Alt         string  `json:"alt,omitempty"`
+	Caption     string  `json:"caption,omitempty"`
+	Credit      string  `json:"credit,omitempty"`
+	Description string  `json:"description,omitempty"`
+	FocusX      float64 `json:"focus_x,omitempty"`
+	FocusY      float64 `json:"focus_y,omitempty"`
+	Width       int     `json:"width"`
+	Height      int     `json:"height"`
+	Created     string  `json:"created"`
 }
 
 // KindRedirects is the Kind of the last record of an export that kept old URLs leading to no

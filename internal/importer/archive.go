@@ -26,10 +26,11 @@ import (
 // maxEntries bounds the entries of an archive the importer indexes.
 const maxEntries = 1_000_000
 
-// OpenUploads returns the Source for a copy of a WordPress site's wp-content/uploads: a folder,
-// or a .zip or .tar.gz of one (told by its bytes, not its name). In an archive, a file's path
-// under uploads is what follows its last "uploads/" (wp-content/uploads/2019/05/a.jpg and
-// 2019/05/a.jpg are both 2019/05/a.jpg). Close releases what it holds.
+// OpenUploads returns the Source for a copy of a WordPress site's wp-content/uploads, or of a
+// Broadsheet site's pictures (export --media-dir): a folder, or a .zip or .tar.gz of one (told
+// by its bytes, not its name). In an archive, a file's path under uploads is what follows its
+// last "uploads/" (wp-content/uploads/2019/05/a.jpg and 2019/05/a.jpg are both 2019/05/a.jpg),
+// and a Broadsheet picture's is its last two elements (HASH/a.jpg). Close releases what it holds.
 func OpenUploads(name string, maxBytes int64) (Source, io.Closer, error) {
 	if maxBytes <= 0 {
 		maxBytes = media.DefaultMaxBytes
@@ -71,10 +72,16 @@ func uploadsRel(name string) string {
 	if name == "" || strings.HasPrefix(name, "/") || strings.ContainsRune(name, 0) {
 		return ""
 	}
-	for _, seg := range strings.Split(name, "/") {
+	segs := strings.Split(name, "/")
+	for _, seg := range segs {
 		if seg == ".." || seg == "." || seg == "" {
 			return ""
 		}
+	}
+	// A Broadsheet export's pictures (export --media-dir) are HASH/name.jpg, wherever the
+	// archive put their folder.
+	if n := len(segs); n > 2 && libraryRel(segs[n-2]+"/"+segs[n-1]) != "" {
+		return segs[n-2] + "/" + segs[n-1]
 	}
 	return name
 }

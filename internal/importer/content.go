@@ -327,6 +327,34 @@ func plainTitle(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
+// plainParagraphs is WordPress HTML (an attachment's description) as plain text: its paragraphs
+// separated by a blank line, its line breaks kept, other white space collapsed.
+func plainParagraphs(s string) string {
+	s = reComment.ReplaceAllString(s, "")
+	s = reBreak.ReplaceAllString(s, "\n")
+	s = reBlock.ReplaceAllString(s, "\n\n")
+	s = html.UnescapeString(reTag.ReplaceAllString(s, ""))
+	var paras []string
+	for _, p := range reBlank.Split(s, -1) {
+		var lines []string
+		for _, l := range strings.Split(p, "\n") {
+			if l = strings.Join(strings.Fields(l), " "); l != "" {
+				lines = append(lines, l)
+			}
+		}
+		if len(lines) > 0 {
+			paras = append(paras, strings.Join(lines, "\n"))
+		}
+	}
+	return strings.Join(paras, "\n\n")
+}
+
+var (
+	reBreak = regexp.MustCompile(`(?i)<br\s*/?>`)
+	reBlock = regexp.MustCompile(`(?i)</?(?:p|div|h[1-6]|li|ul|ol|blockquote|figure|figcaption)\b[^<>]*>`)
+	reBlank = regexp.MustCompile(`\n[ \t\r]*\n`)
+)
+
 var (
 	reTag     = regexp.MustCompile(`</?[a-zA-Z][^<>]*>`)
 	reComment = regexp.MustCompile(`(?s)<!--.*?-->`)

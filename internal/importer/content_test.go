@@ -203,3 +203,50 @@ func TestSlugOf(t *testing.T) {
 		}
 	}
 }
+
+func TestPlainParagraphs(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"":                           "",
+		"One line.":                  "One line.",
+		"First.\n\nSecond,\nbroken.": "First.\n\nSecond,\nbroken.",
+		"<p>A <b>bold</b> &amp; plain</p><p>B</p>":                  "A bold & plain\n\nB",
+		"<!-- wp:paragraph --><p>x<br/>y</p><!-- /wp:paragraph -->": "x\ny",
+		"  spaced   out  \n\n\n\n  lines ":                          "spaced out\n\nlines",
+		"a &lt;script&gt; tag":                                      "a <script> tag",
+	} {
+		if got := plainParagraphs(in); got != want {
+			t.Errorf("plainParagraphs(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestLibraryOriginals(t *testing.T) {
+	t.Parallel()
+	const h = "0123456789abcdef0123456789abcdef"
+	o := originals{h: h + "/img-2024.jpg"}
+	for rel, want := range map[string]struct {
+		orig  string
+		width int
+	}{
+		h + "/img-2024.jpg":         {h + "/img-2024.jpg", theOriginal},
+		h + "/img-2024-640.webp":    {h + "/img-2024.jpg", 640},
+		h + "/img-2024-social.jpg":  {h + "/img-2024.jpg", theCard},
+		"2019/05/photo-300x200.jpg": {"2019/05/photo.jpg", 300},
+		"2019/05/photo.jpg":         {"2019/05/photo.jpg", 0},
+	} {
+		if orig, width := o.of(rel); orig != want.orig || width != want.width {
+			t.Errorf("of(%q) = %q, %d; want %q, %d", rel, orig, width, want.orig, want.width)
+		}
+	}
+	// Without an attachment, the widest file an address names stands for the original.
+	const g = "fedcba9876543210fedcba9876543210"
+	guessed := originals{}
+	guessed.guess([]string{g + "/photo-320.jpg", g + "/photo-960.jpg", g + "/photo-social.jpg", "2019/05/a.jpg"})
+	if len(guessed) != 1 || guessed[g] != g+"/photo-960.jpg" {
+		t.Errorf("guess = %v, want %s/photo-960.jpg for %s", guessed, g, g)
+	}
+	if got := libraryRel("2019/05/" + h + ".jpg"); got != "" {
+		t.Errorf("libraryRel of an upload path = %q, want \"\"", got)
+	}
+}

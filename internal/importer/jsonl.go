@@ -107,6 +107,10 @@ func (r *run) record(rec *exporter.Record) error {
 	} else if r.sum.Source != source && !strings.HasSuffix(r.sum.Source, ", …") {
 		r.sum.Source += ", …"
 	}
+	if rec.Kind == exporter.KindPicture {
+		r.picture(rec)
+		return nil
+	}
 	if rec.Kind == exporter.KindRedirects {
 		for _, k := range rec.Redirects {
 			if err := r.redirect(k.From, k.To); err != nil {
@@ -247,4 +251,28 @@ func parseTime(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("unreadable time %q", s)
+}
+
+// picture notes a picture of the library a Broadsheet export lists, which ImportMedia moves in
+// with its words.
+func (r *run) picture(rec *exporter.Record) {
+	p := rec.Picture
+	if p == nil {
+		r.sum.skip("picture record without a picture", rec.ID)
+		return
+	}
+	u := strings.TrimSpace(p.URL)
+	m := libraryURL.FindStringSubmatch(u)
+	if m == nil || m[0] != u {
+		r.sum.skip("picture record without a library address", rec.ID)
+		return
+	}
+	if r.sum.Site == "" && strings.HasPrefix(u, "http") {
+		r.sum.Site = strings.TrimSuffix(u, m[0][strings.Index(m[0], "/media/"):]) // the old site, for --fetch-media
+	}
+	created, _ := parseTime(p.Created)
+	r.sum.Attachments = append(r.sum.Attachments, Attachment{Upload: m[1], URL: u, Name: plainTitle(p.Name),
+		Alt: plainTitle(p.Alt), Caption: plainTitle(p.Caption), Credit: plainTitle(p.Credit),
+		Description: strings.TrimSpace(p.Description), FocusX: min(max(p.FocusX, 0), 1), FocusY: min(max(p.FocusY, 0), 1),
+		Date: created})
 }

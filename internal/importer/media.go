@@ -7,6 +7,8 @@ import (
 	"html"
 	"io"
 	"io/fs"
+	"maps"
+	"math"
 	"net/url"
 	"os"
 	"path"
@@ -70,6 +72,94 @@ var uploadsURL = regexp.MustCompile(`(?:https?:)?(?://[^\s"'()<>/]+)?(?:/[^\s"'(
 // sizedCopy matches WordPress's resized copies: photo-300x200.jpg, whose original is photo.jpg.
 var sizedCopy = regexp.MustCompile(`^(.*)-(\d+)x(\d+)(\.[A-Za-z0-9]+)$`)
 
+// libraryURL finds the library addresses of a Broadsheet site (another's, from its export),
+// absolute or not; group 1 is the path under /media/: the item's hash and a file's name. Such
+// a path is handled as a path under wp-content/uploads is, the export's --media-dir folder
+// standing for the uploads folder.
+var libraryURL = regexp.MustCompile(`(?:https?:)?(?://[^\s"'()<>/]+)?/media/([0-9a-f]{32}/[^\s"'()<>?#/]+)`)
+
+// libraryRel returns the item hash of a path under /media/, or "" for a path under
+// wp-content/uploads.
+func libraryRel(rel string) string {
+	if len(rel) > 33 && rel[32] == '/' && media.HashFromURL(media.Prefix+rel) != "" {
+		return rel[:32]
+	}
+	return ""
+}
+
+// pictureAddress is the old address of a picture: under /wp-content/uploads/ or under /media/
+// (another Broadsheet site's), kept at the root.
+func pictureAddress(rel string) string {
+	if libraryRel(rel) != "" {
+		return media.Prefix + rel
+	}
+	return "/wp-content/uploads/" + rel
+}
+
+// Widths of a rendition that say which file of a library item an address named.
+const (
+	theOriginal = -1
+	theCard     = -2
+)
+
+// renditionWidth matches the width in a library rendition's name: photo-960.jpg.
+var renditionWidth = regexp.MustCompile(`-(\d+)\.[A-Za-z0-9]+$`)
+
+// originals are the originals of library pictures by hash, as their attachments give them.
+type originals map[string]string
+
+// of returns the path of the original of a picture and, for a resized copy, the copy's width
+// (0 for an original of WordPress, theOriginal or theCard for a library's).
+func (o originals) of(rel string) (string, int) {
+	h := libraryRel(rel)
+	if h == "" {
+		return original(rel)
+	}
+	orig := o[h]
+	switch {
+	case orig == "" || orig == rel:
+		return rel, theOriginal
+	case strings.HasSuffix(rel, "-social.jpg"):
+		return orig, theCard
+	}
+	if m := renditionWidth.FindStringSubmatch(rel); m != nil {
+		w, _ := strconv.Atoi(m[1])
+		return orig, w
+	}
+	return orig, 0
+}
+
+// guess takes, for each library hash no attachment gives the original of, the file of it an
+// address names that is most likely its original (one without a width in its name, else the
+// widest) as its original: the file a source is asked for.
+func (o originals) guess(rels []string) {
+	rank := func(rel string) int {
+		switch m := renditionWidth.FindStringSubmatch(rel); {
+		case strings.HasSuffix(rel, "-social.jpg"):
+			return -1
+		case m == nil:
+			return math.MaxInt // no width in its name: the original
+		default:
+			w, _ := strconv.Atoi(m[1])
+			return w
+		}
+	}
+	known := map[string]bool{}
+	for h := range o {
+		known[h] = true
+	}
+	slices.Sort(rels)
+	for _, rel := range rels {
+		h := libraryRel(rel)
+		if h == "" || known[h] {
+			continue
+		}
+		if cur := o[h]; cur == "" || rank(rel) > rank(cur) {
+			o[h] = rel
+		}
+	}
+}
+
 // original returns the path of the original of a WordPress upload and, for a resized copy,
 // the copy's width (0 for an original).
 func original(rel string) (string, int) {
@@ -99,9 +189,21 @@ type Folder struct {
 	MaxBytes int64
 }
 
-// Read reads the file at rel, never outside the folder.
+// Read reads the file at rel, never outside the folder. For another Broadsheet site's picture
+// (HASH/photo-960.jpg) whose file is not there, the one file of the folder HASH is its original.
 func (f Folder) Read(ctx context.Context, rel, _ string) ([]byte, error) {
-	file, err := os.Open(filepath.Join(f.Dir, filepath.FromSlash(path.Clean("/"+rel))))
+	name := filepath.Join(f.Dir, filepath.FromSlash(path.Clean("/"+rel)))
+	file, err := os.Open(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		if h := libraryRel(rel); h != "" {
+			if list, lerr := os.ReadDir(filepath.Join(f.Dir, h)); lerr == nil {
+				list = slices.DeleteFunc(list, func(e fs.DirEntry) bool { return !e.Type().IsRegular() || strings.HasPrefix(e.Name(), ".") })
+				if len(list) == 1 {
+					file, err = os.Open(filepath.Join(f.Dir, h, list[0].Name()))
+				}
+			}
+		}
+	}
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("not in the uploads folder: %w", err)
@@ -143,10 +245,12 @@ type picture struct {
 // ImportMedia moves the pictures stories take from a WordPress site into the library: every
 // address under wp-content/uploads in a story's body or featured image, and every attachment's
 // picture, that src has is added (a resized copy by its original), the story is rewritten to
-// the library's address, and the old path answers with a redirect. Running it again adds and
-// reads nothing twice: a picture whose old path already leads into the library is taken from
-// there. A picture that cannot be read or is not an image is listed with the reason, never
-// dropped: its stories keep the old addresses. Only the store's and the library's own failures
+// the library's address, and the old path answers with a redirect. Another Broadsheet site's
+// library addresses (/media/HASH/…, from its export) move in the same way, src then holding
+// its pictures under HASH/ (export --media-dir); those of this site's own library stay as they
+// are. Running it again adds and reads nothing twice: a picture whose old path already leads
+// into the library is taken from there. A picture that cannot be read or is not an image is
+// listed with the reason, never dropped: its stories keep the old addresses. Only the store's and the library's own failures
 // (a full disk, an object store that fails) stop it. The old pages of attachments lead to
 // their pictures once moved in, else to where the picture's old address leads, else answer
 // 410 Gone.
@@ -155,10 +259,12 @@ func ImportMedia(ctx context.Context, st store.Store, lib *media.Library, src So
 	// The uploads every story and attachment uses, with the folder each was seen under.
 	folders := map[string]string{}
 	note := func(s string) {
-		for _, m := range uploadsURL.FindAllStringSubmatch(s, -1) {
-			rel := unescape(m[1])
-			if _, ok := folders[rel]; !ok {
-				folders[rel] = m[0][:len(m[0])-len(m[1])]
+		for _, re := range []*regexp.Regexp{uploadsURL, libraryURL} {
+			for _, m := range re.FindAllStringSubmatch(s, -1) {
+				rel := unescape(m[1])
+				if _, ok := folders[rel]; !ok {
+					folders[rel] = m[0][:len(m[0])-len(m[1])]
+				}
 			}
 		}
 	}
@@ -170,19 +276,42 @@ func ImportMedia(ctx context.Context, st store.Store, lib *media.Library, src So
 	}); err != nil {
 		return sum, err
 	}
+	o := originals{}
 	for _, at := range opt.Attachments {
 		if at.Upload != "" {
 			if _, ok := folders[at.Upload]; !ok {
 				folders[at.Upload] = folderOf(at.URL)
 			}
+			if h := libraryRel(at.Upload); h != "" {
+				o[h] = at.Upload
+			}
 		}
 	}
+	// This site's own pictures are where they belong.
+	ours := map[string]bool{}
+	for rel := range folders {
+		h := libraryRel(rel)
+		if h == "" {
+			continue
+		}
+		if _, seen := ours[h]; !seen {
+			_, err := st.MediaByHash(ctx, h)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return sum, err
+			}
+			ours[h] = err == nil
+		}
+		if ours[h] {
+			delete(folders, rel)
+		}
+	}
+	o.guess(slices.Collect(maps.Keys(folders)))
 
 	// Originals first; the resized copies whose original could not be had, after.
 	got := map[string]*picture{}
 	origs := map[string]string{} // an original's path → its folder, as a copy was seen under
 	for rel, folder := range folders {
-		if orig, _ := original(rel); origs[orig] == "" {
+		if orig, _ := o.of(rel); origs[orig] == "" {
 			origs[orig] = folder
 		}
 	}
@@ -212,7 +341,7 @@ func ImportMedia(ctx context.Context, st store.Store, lib *media.Library, src So
 		return sum, err
 	}
 	for rel := range folders {
-		if orig, _ := original(rel); orig != rel && got[orig].item == nil && got[rel] == nil {
+		if orig, _ := o.of(rel); orig != rel && got[orig].item == nil && got[rel] == nil {
 			second = append(second, rel)
 		}
 	}
@@ -223,7 +352,7 @@ func ImportMedia(ctx context.Context, st store.Store, lib *media.Library, src So
 	}
 
 	resolve := func(rel string) (*media.Item, int, string) {
-		orig, width := original(rel)
+		orig, width := o.of(rel)
 		if p := got[orig]; p != nil && p.item != nil {
 			return p.item, width, ""
 		}
@@ -233,10 +362,13 @@ func ImportMedia(ctx context.Context, st store.Store, lib *media.Library, src So
 		if p := got[rel]; p != nil {
 			return nil, 0, p.reason
 		}
-		return nil, 0, got[orig].reason
+		if p := got[orig]; p != nil {
+			return nil, 0, p.reason
+		}
+		return nil, 0, "not looked for"
 	}
 	err := eachArticle(ctx, st, func(a *article.Article) error {
-		changed, err := movePictures(ctx, st, a, resolve, &sum)
+		changed, err := movePictures(ctx, st, a, ours, resolve, &sum)
 		if err != nil {
 			return err
 		}
@@ -251,7 +383,7 @@ func ImportMedia(ctx context.Context, st store.Store, lib *media.Library, src So
 	if err != nil {
 		return sum, err
 	}
-	return sum, attachmentPictures(ctx, st, opt.Attachments, resolve, &sum)
+	return sum, attachmentPictures(ctx, st, opt.Attachments, ours, resolve, &sum)
 }
 
 // eachArticle calls fn with every article, a page at a time.
@@ -281,10 +413,12 @@ func unescape(rel string) string {
 	return rel
 }
 
-// folderOf is the uploads folder's address in a file's address, or "".
+// folderOf is the uploads (or library) folder's address in a file's address, or "".
 func folderOf(file string) string {
-	if m := uploadsURL.FindStringSubmatch(file); m != nil {
-		return m[0][:len(m[0])-len(m[1])]
+	for _, re := range []*regexp.Regexp{uploadsURL, libraryURL} {
+		if m := re.FindStringSubmatch(file); m != nil {
+			return m[0][:len(m[0])-len(m[1])]
+		}
 	}
 	return ""
 }
@@ -294,7 +428,7 @@ type loader struct {
 	st       store.Store
 	lib      *media.Library
 	src      Source
-	words    map[string]Attachment // by Upload: the alt text and caption pictures come with
+	words    map[string]Attachment // by Upload: the words pictures come with
 	progress func(MediaProgress)
 
 	mu    sync.Mutex // guards what follows
@@ -379,7 +513,7 @@ func (l *loader) record(rel string, p *picture, fetched, skipped bool) {
 // address leads there), else read from the source and added. A picture that cannot be had is
 // a reason, not an error; errors are the store's and the library's.
 func (l *loader) one(ctx context.Context, rel, folder string, processing chan struct{}) (p *picture, fetched, skipped bool, err error) {
-	if to, err := l.st.Redirect(ctx, uploadsPath(rel)); err == nil {
+	if to, err := l.st.Redirect(ctx, pictureAddress(rel)); err == nil {
 		if h := media.HashFromURL(to); h != "" {
 			if it, err := l.st.MediaByHash(ctx, h); err == nil {
 				return &picture{item: it}, false, true, nil
@@ -401,7 +535,12 @@ func (l *loader) one(ctx context.Context, rel, folder string, processing chan st
 		return nil, false, false, ctx.Err()
 	}
 	at := l.words[rel]
-	it, created, err := l.lib.Add(ctx, l.st, media.Upload{Name: path.Base(rel), Data: data, Alt: at.Alt, Caption: at.Caption})
+	name := at.Name
+	if name == "" {
+		name = path.Base(rel)
+	}
+	it, created, err := l.lib.Add(ctx, l.st, media.Upload{Name: name, Data: data, Alt: at.Alt, Caption: at.Caption,
+		Credit: at.Credit, Description: at.Description, FocusX: at.FocusX, FocusY: at.FocusY, CreatedAt: at.Date})
 	<-processing
 	switch {
 	case errors.Is(err, media.ErrUnsupported) || errors.Is(err, media.ErrCorrupt) ||
@@ -416,23 +555,29 @@ func (l *loader) one(ctx context.Context, rel, folder string, processing chan st
 		l.mu.Unlock()
 	}
 	// The record a run interrupted from here on resumes by: the old path leads into the library.
-	if err := l.st.AddRedirect(ctx, uploadsPath(rel), it.URL()); err != nil {
+	if err := addRedirect(ctx, l.st, pictureAddress(rel), it.URL()); err != nil {
 		return nil, false, false, err
 	}
 	return &picture{item: it}, true, false, nil
 }
 
-// uploadsPath is the old address of a picture under wp-content/uploads, kept at the root.
-func uploadsPath(rel string) string { return "/wp-content/uploads/" + rel }
+// addRedirect keeps an old picture address leading to a new one, unless they are one (a
+// picture of another Broadsheet site whose library address is the same here).
+func addRedirect(ctx context.Context, st store.Store, from, to string) error {
+	if from == to {
+		return nil
+	}
+	return st.AddRedirect(ctx, from, to)
+}
 
 // attachmentPictures leads the old pages of attachments to their pictures: the library's
 // original when the picture was moved in (its old address then leads there too), else where
 // its old address leads, else nowhere (410 Gone). A picture no story shows that could not be
 // moved in is listed as missing.
-func attachmentPictures(ctx context.Context, st store.Store, attachments []Attachment,
+func attachmentPictures(ctx context.Context, st store.Store, attachments []Attachment, ours map[string]bool,
 	resolve func(rel string) (*media.Item, int, string), sum *MediaSummary) error {
 	for _, at := range attachments {
-		if at.Upload == "" {
+		if at.Upload == "" || ours[libraryRel(at.Upload)] {
 			continue
 		}
 		it, _, reason := resolve(at.Upload)
@@ -440,8 +585,8 @@ func attachmentPictures(ctx context.Context, st store.Store, attachments []Attac
 		var err error
 		if it != nil {
 			to = it.URL()
-			if _, err := st.Redirect(ctx, uploadsPath(at.Upload)); errors.Is(err, store.ErrNotFound) {
-				if err := st.AddRedirect(ctx, uploadsPath(at.Upload), to); err != nil {
+			if _, err := st.Redirect(ctx, pictureAddress(at.Upload)); errors.Is(err, store.ErrNotFound) {
+				if err := addRedirect(ctx, st, pictureAddress(at.Upload), to); err != nil {
 					return err
 				}
 			} else if err != nil {
@@ -452,7 +597,7 @@ func attachmentPictures(ctx context.Context, st store.Store, attachments []Attac
 				sum.Missing[at.URL] = nil
 				sum.Reasons[at.URL] = reason
 			}
-			if to, err = st.Redirect(ctx, uploadsPath(at.Upload)); err != nil && !errors.Is(err, store.ErrNotFound) {
+			if to, err = st.Redirect(ctx, pictureAddress(at.Upload)); err != nil && !errors.Is(err, store.ErrNotFound) {
 				return err
 			}
 		}
@@ -470,19 +615,27 @@ func attachmentPictures(ctx context.Context, st store.Store, attachments []Attac
 	return nil
 }
 
-// movePictures rewrites a's upload addresses to the library's, adding redirects from the old
-// paths, and lists in sum the pictures it could not; it reports whether a changed.
-func movePictures(ctx context.Context, st store.Store, a *article.Article,
+// pictureURL finds an upload address (group 1 its path) or a library address (group 2).
+var pictureURL = regexp.MustCompile(uploadsURL.String() + "|" + libraryURL.String())
+
+// movePictures rewrites a's upload addresses (and another Broadsheet site's library addresses;
+// not those of ours, the hashes of this site's library) to the library's, adding redirects from
+// the old paths, and lists in sum the pictures it could not; it reports whether a changed.
+func movePictures(ctx context.Context, st store.Store, a *article.Article, ours map[string]bool,
 	resolve func(rel string) (*media.Item, int, string), sum *MediaSummary) (bool, error) {
 	changed := false
 	var failed error
 	items := map[string]*media.Item{} // by hash: the pictures moved in
 	replace := func(s string, featured bool) string {
-		return uploadsURL.ReplaceAllStringFunc(s, func(old string) string {
+		return pictureURL.ReplaceAllStringFunc(s, func(old string) string {
 			if failed != nil {
 				return old
 			}
-			rel := unescape(uploadsURL.FindStringSubmatch(old)[1])
+			m := pictureURL.FindStringSubmatch(old)
+			rel := unescape(m[1] + m[2])
+			if ours[libraryRel(rel)] {
+				return old
+			}
 			it, width, reason := resolve(rel)
 			if it == nil {
 				if !slices.Contains(sum.Missing[old], a.Title) {
@@ -491,20 +644,23 @@ func movePictures(ctx context.Context, st store.Store, a *article.Article,
 				sum.Reasons[old] = reason
 				return old
 			}
-			fit := it.Fit(960)
-			if width > 0 {
-				fit = it.Fit(width)
-			}
 			items[it.Hash] = it
-			to := media.URL(fit.File)
-			if featured {
-				to = it.URL() // pages choose the rendition
+			var to string
+			switch {
+			case featured || width == theOriginal:
+				to = it.URL() // pages choose a featured image's rendition
+			case width == theCard:
+				to = it.SocialURL()
+			case width > 0:
+				to = media.URL(it.Fit(width).File)
+			default:
+				to = media.URL(it.Fit(960).File)
 			}
-			if err := st.AddRedirect(ctx, uploadsPath(rel), to); err != nil {
+			if err := addRedirect(ctx, st, pictureAddress(rel), to); err != nil {
 				failed = err
 				return old
 			}
-			changed = true
+			changed = changed || to != old
 			return to
 		})
 	}

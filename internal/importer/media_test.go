@@ -131,7 +131,14 @@ func TestAttachmentPages(t *testing.T) {
 	if err != nil || len(list) != 1 {
 		t.Fatalf("ListMedia = %d items, %v; want 1", len(list), err)
 	}
-	picture := list[0].URL()
+	it := list[0]
+	if want := "Taken from the north pier,\nat 6 a.m.\n\nThe trawlers are the co-operative’s.\nPhoto: Ann"; it.Description != want {
+		t.Errorf("the picture's description = %q, want the attachment's content as text, line breaks kept as WordPress shows them, %q", it.Description, want)
+	}
+	if it.Caption != "The harbour on the strike's last morning." || !it.CreatedAt.Equal(time.Date(2019, 5, 2, 7, 0, 0, 0, time.UTC)) {
+		t.Errorf("the picture's caption = %q, uploaded %s; want the attachment's excerpt and date", it.Caption, it.CreatedAt)
+	}
+	picture := it.URL()
 	want("after moving pictures in", picture)
 	if got, err := db.Redirect(ctx, "/wp-content/uploads/2019/05/harbour.jpg"); err != nil || got != picture {
 		t.Errorf("Redirect(old picture) = %q, %v; want %q", got, err, picture)

@@ -80,9 +80,13 @@ type Attachment struct {
 	// Upload is the picture's path under wp-content/uploads, or "" when it lived elsewhere;
 	// URL, its address as the export gives it.
 	Upload, URL string
-	// Alt and Caption are the words WordPress kept with the picture, which the library keeps
-	// with it.
-	Alt, Caption string
+	// Alt, Caption and Description are the words WordPress kept with the picture, which the
+	// library keeps with it; a Broadsheet export adds its Credit, its Name as uploaded and its
+	// focal point. Date is when it was uploaded.
+	Alt, Caption, Description string
+	Credit, Name              string
+	FocusX, FocusY            float64
+	Date                      time.Time
 }
 
 // Skip is a reason records were left out, with how many and a few of them.

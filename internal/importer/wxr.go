@@ -224,11 +224,31 @@ func (w *wxrRun) item(it *wxr.Item) error {
 	return nil
 }
 
-// attachmentPage notes the old URLs of an attachment's page, which WordPress answered with a
-// page showing the picture: /?attachment_id=N, /?p=N, /?page_id=N, its permalink (under its
-// post's, /2014/05/06/post/photo/, or /photo/) and the REST API's /wp-json/wp/v2/media/N.
+// attachmentPage notes an attachment's picture with its words, and the old URLs of its page,
+// which WordPress answered with a page showing the picture: /?attachment_id=N, /?p=N,
+// /?page_id=N, its permalink (under its post's, /2014/05/06/post/photo/, or /photo/) and the
+// REST API's /wp-json/wp/v2/media/N. A Broadsheet export's attachments had no pages.
 func (w *wxrRun) attachmentPage(it *wxr.Item, file string) {
-	if w.carried || it.Status == "trash" {
+	if it.Status == "trash" {
+		return
+	}
+	at := Attachment{URL: file, Alt: plainTitle(meta(it.Postmeta, "_wp_attachment_image_alt")),
+		Caption: plainTitle(it.Excerpt), Description: plainParagraphs(it.Content), Date: it.PostDateGMT}
+	if m := uploadsURL.FindStringSubmatch(file); m != nil && m[0] == file {
+		at.Upload = decode(m[1])
+	} else if m := libraryURL.FindStringSubmatch(file); m != nil && m[0] == file {
+		at.Upload = m[1]
+	}
+	if v, ok := metaOK(it.Postmeta, exporter.MetaMedia); ok {
+		var words exporter.MediaWords
+		if err := json.Unmarshal([]byte(v), &words); err != nil {
+			w.sum.skip("unreadable "+exporter.MetaMedia+" meta: "+err.Error(), plainTitle(it.Title))
+		}
+		at.Name, at.Credit = plainTitle(words.Name), plainTitle(words.Credit)
+		at.FocusX, at.FocusY = min(max(words.FocusX, 0), 1), min(max(words.FocusY, 0), 1)
+	}
+	if w.carried {
+		w.sum.Attachments = append(w.sum.Attachments, at)
 		return
 	}
 	var from []string
@@ -243,12 +263,8 @@ func (w *wxrRun) attachmentPage(it *wxr.Item, file string) {
 	if slug := decode(strings.TrimSpace(it.PostName)); slug != "" && !strings.Contains(slug, "/") && !slices.Contains(from, w.old("/"+slug+"/")) {
 		from = append(from, w.old("/"+slug+"/"))
 	}
-	upload := ""
-	if m := uploadsURL.FindStringSubmatch(file); m != nil && m[0] == file {
-		upload = decode(m[1])
-	}
-	w.sum.Attachments = append(w.sum.Attachments, Attachment{From: from, Upload: upload, URL: file,
-		Alt: plainTitle(meta(it.Postmeta, "_wp_attachment_image_alt")), Caption: plainTitle(it.Excerpt)})
+	at.From = from
+	w.sum.Attachments = append(w.sum.Attachments, at)
 }
 
 // attachmentRedirects keeps the old URLs of the attachments' pages: they lead to the picture's
@@ -259,7 +275,7 @@ func (w *wxrRun) attachmentRedirects() error {
 	for _, at := range w.sum.Attachments {
 		to := ""
 		if at.Upload != "" {
-			t, err := w.tx.Redirect(w.ctx, uploadsPath(at.Upload))
+			t, err := w.tx.Redirect(w.ctx, pictureAddress(at.Upload))
 			if err != nil && !errors.Is(err, store.ErrNotFound) {
 				return err
 			}
@@ -383,6 +399,9 @@ func (w *wxrRun) post(it *wxr.Item) error {
 	}
 	if v, ok := metaOK(it.Postmeta, exporter.MetaImage); ok && a.ImageURL != "" {
 		a.ImageURL = v
+	}
+	if v, ok := metaOK(it.Postmeta, exporter.MetaImageAlt); ok && a.ImageURL != "" && strings.TrimSpace(v) != "" {
+		a.ImageAlt = plainTitle(v)
 	}
 	if v, ok := metaOK(it.Postmeta, exporter.MetaNotes); ok {
 		var notes []exporter.Note

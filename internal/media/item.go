@@ -33,6 +33,9 @@ type Item struct {
 	Social string
 	// Alt describes the picture for readers who cannot see it; Caption and Credit go under it.
 	Alt, Caption, Credit string
+	// Description is longer words about the picture, for the newsroom's library (WordPress
+	// keeps it as an attachment's content).
+	Description string
 	// FocusX and FocusY (0 to 1) are the point crops keep in view.
 	FocusX, FocusY float64
 	UploaderID     int64
@@ -131,8 +134,11 @@ type Upload struct {
 	Name                 string
 	Data                 []byte
 	Alt, Caption, Credit string
+	Description          string
 	FocusX, FocusY       float64
 	UploaderID           int64
+	// CreatedAt, when set, is when the picture first came to a library (an import's); else now.
+	CreatedAt time.Time
 }
 
 // Limit returns the upload limit in bytes.
@@ -180,9 +186,10 @@ func (l *Library) Add(ctx context.Context, c Catalog, up Upload) (it *Item, crea
 		Width: img.Width, Height: img.Height, Size: int64(len(img.Original)),
 		Social: hash + "/" + base + "-social.jpg",
 		Alt:    strings.TrimSpace(up.Alt), Caption: strings.TrimSpace(up.Caption), Credit: strings.TrimSpace(up.Credit),
-		FocusX: up.FocusX, FocusY: up.FocusY, UploaderID: up.UploaderID,
+		Description: strings.TrimSpace(up.Description),
+		FocusX:      up.FocusX, FocusY: up.FocusY, UploaderID: up.UploaderID, CreatedAt: up.CreatedAt.UTC(),
 	}
-	if l.Now != nil {
+	if it.CreatedAt.IsZero() && l.Now != nil {
 		it.CreatedAt = l.Now().UTC()
 	}
 	files := map[string][]byte{it.File: img.Original, it.Social: img.Social.Data}

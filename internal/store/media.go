@@ -8,7 +8,7 @@ import (
 
 // MediaQuery selects library items, newest first. Zero fields do not filter.
 type MediaQuery struct {
-	// Text matches a substring of the name, alt text or caption.
+	// Text matches a substring of the name, alt text, caption or description.
 	Text string
 	// Month ("2026-03") keeps items uploaded in that month (UTC).
 	Month string
@@ -37,8 +37,8 @@ type Media interface {
 	MediaItem(ctx context.Context, id int64) (*media.Item, error)
 	// MediaByHash returns the item with the hash, or ErrNotFound.
 	MediaByHash(ctx context.Context, hash string) (*media.Item, error)
-	// UpdateMedia saves its alt text, caption, credit, focal point and social card, and logs a
-	// change of every article that shows it ("article:ID"); ErrNotFound when unknown.
+	// UpdateMedia saves its alt text, caption, credit, description, focal point and social card,
+	// and logs a change of every article that shows it ("article:ID"); ErrNotFound when unknown.
 	UpdateMedia(ctx context.Context, it *media.Item) error
 	// DeleteMedia removes an item's record and logs a change of every article that showed it;
 	// ErrNotFound when unknown, ErrConflict while a setting (the site's logo) names it.

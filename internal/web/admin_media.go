@@ -201,9 +201,9 @@ func parsePercent(v string) (float64, bool) {
 	return f / 100, true
 }
 
-// handleSaveMediaItem serves POST /admin/media/{id}/: alt text, caption, credit and the focal
-// point (focus_x, focus_y: per cent from the left and top). A new focal point cuts the social
-// card again; the stories that show the picture are invalidated through the change log.
+// handleSaveMediaItem serves POST /admin/media/{id}/: alt text, caption, credit, description and
+// the focal point (focus_x, focus_y: per cent from the left and top). A new focal point cuts the
+// social card again; the stories that show the picture are invalidated through the change log.
 func (s *Server) handleSaveMediaItem(w http.ResponseWriter, r *http.Request, u *account.User) {
 	it, err := s.mediaItem(r)
 	if err == nil {
@@ -215,6 +215,7 @@ func (s *Server) handleSaveMediaItem(w http.ResponseWriter, r *http.Request, u *
 	}
 	f := r.PostForm
 	it.Alt, it.Caption, it.Credit = strings.TrimSpace(f.Get("alt")), strings.TrimSpace(f.Get("caption")), strings.TrimSpace(f.Get("credit"))
+	it.Description = strings.TrimSpace(f.Get("description"))
 	var old string
 	if f.Has("focus_x") || f.Has("focus_y") {
 		fx, okX := parsePercent(f.Get("focus_x"))

@@ -48,13 +48,16 @@ type mediaView struct {
 	Alt     string       `json:"alt"`
 	Caption string       `json:"caption"`
 	Credit  string       `json:"credit"`
-	Created string       `json:"created_at"`
+	// Description is the newsroom's longer words about the picture.
+	Description string `json:"description"`
+	Created     string `json:"created_at"`
 }
 
 func (s *Server) mediaView(it *media.Item) mediaView {
 	return mediaView{ID: it.ID, URL: s.abs(it.URL()), Name: it.Name, Type: it.Type, Width: it.Width,
 		Height: it.Height, Size: it.Size, SrcSet: it.SrcSet(), Sizes: it.Sizes, Social: s.abs(it.SocialURL()),
-		Alt: it.Alt, Caption: it.Caption, Credit: it.Credit, Created: it.CreatedAt.Format("2006-01-02T15:04:05Z07:00")}
+		Alt: it.Alt, Caption: it.Caption, Credit: it.Credit, Description: it.Description,
+		Created: it.CreatedAt.Format("2006-01-02T15:04:05Z07:00")}
 }
 
 // filePart is a file read from a multipart form: its bytes, or TooBig when it passed the limit
@@ -247,8 +250,9 @@ func mediaQuery(v url.Values, per int) (store.MediaQuery, int, int) {
 	return q, page, per
 }
 
-// handleMedia serves GET /media/{hash}/{file}: the library's files. Every file lives under its
-// item's content hash and never changes, so it is cached for good. The type comes from the
+// handleMedia serves GET /media/{hash}/{file}: the library's files, or a 301 for the address
+// of a picture an import moved in. Every file lives under its item's content hash and never
+// changes, so it is cached for good. The type comes from the
 // bytes, never the name; anything not an image is a download. With MediaPublicURL the bucket
 // serves them instead.
 func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
@@ -261,6 +265,11 @@ func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
 	}
 	f, err := s.media().Files.Open(r.Context(), name)
 	if err != nil {
+		// A picture an import moved in from another Broadsheet site answers at its old address.
+		if to, err := s.store.Redirect(r.Context(), r.URL.Path); err == nil && to != "" && to != r.URL.Path {
+			redirectTo(to).write(w, r)
+			return
+		}
 		s.fail(w, r, store.ErrNotFound)
 		return
 	}

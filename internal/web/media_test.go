@@ -281,8 +281,19 @@ func TestAdminMediaLibrary(t *testing.T) {
 	if !strings.Contains(page, "1 story shows this picture") {
 		t.Error("the delete form does not warn that a story shows the picture")
 	}
-	if resp, _ := editor.post("/admin/media/"+itoa64(it.ID)+"/", url.Values{"alt": {"Mayor Ines Duarte"}, "credit": {"Staff"}}); resp.StatusCode != http.StatusSeeOther {
+	if resp, _ := editor.post("/admin/media/"+itoa64(it.ID)+"/", url.Values{"alt": {"Mayor Ines Duarte"}, "credit": {"Staff"},
+		"description": {" Taken in the council chamber <before> the vote. "}}); resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("save words = %d", resp.StatusCode)
+	}
+	if got, _ := n.st.MediaItem(t.Context(), it.ID); got.Description != "Taken in the council chamber <before> the vote." {
+		t.Errorf("description saved as %q", got.Description)
+	}
+	page = editor.mustGet("/admin/media/"+itoa64(it.ID)+"/", http.StatusOK)
+	if !strings.Contains(page, `name="description" rows="4">Taken in the council chamber &lt;before&gt; the vote.</textarea>`) {
+		t.Error("the item page does not show the saved description, escaped, in its field")
+	}
+	if page := author.mustGet("/admin/media/?q=council+chamber", http.StatusOK); !strings.Contains(page, `href="/admin/media/`+itoa64(it.ID)+`/"`) {
+		t.Error("the library's search does not find the picture by its description")
 	}
 	story := n.browser().mustGet(a.Path(time.UTC), http.StatusOK)
 	if !strings.Contains(story, `alt="Mayor Ines Duarte"`) || !strings.Contains(story, `<span class="credit">Staff</span>`) {

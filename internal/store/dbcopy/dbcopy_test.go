@@ -101,7 +101,7 @@ func fill(t *testing.T, st store.Store) {
 		func() error {
 			return st.CreateMedia(ctx, &media.Item{Hash: "0123456789abcdef0123456789abcdef", Name: "quay.jpg", File: "original.jpg",
 				Type: "image/jpeg", Width: 1200, Height: 800, Size: 123456, Sizes: []media.Size{{Width: 480, Height: 320, File: "480.jpg"}}, Alt: "The quay at dawn.",
-				Caption: "Dawn", Credit: "Ann", FocusX: 0.25, FocusY: 0.75, CreatedAt: now})
+				Caption: "Dawn", Credit: "Ann", Description: "From the north pier, before the strike.", FocusX: 0.25, FocusY: 0.75, CreatedAt: now})
 		},
 		func() error { return st.CreateSetupToken(ctx, "setup-hash", now.Add(time.Hour)) },
 		func() error {

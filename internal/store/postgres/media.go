@@ -12,7 +12,7 @@ import (
 )
 
 const mediaColumns = `id, hash, name, file, type, width, height, size, sizes, social, alt, caption,
-	credit, focus_x, focus_y, uploader_id, created_at`
+	credit, description, focus_x, focus_y, uploader_id, created_at`
 
 // An article uses an item when its featured image or body names the item's hash, which every
 // URL of the item contains; so does a setting (the site's logo) whose value names it.
@@ -30,10 +30,10 @@ func (s Store) CreateMedia(ctx context.Context, it *media.Item) error {
 	}
 	err = s.write(ctx, func(q querier) error {
 		return translate(q.QueryRow(ctx, `INSERT INTO media (hash, name, file, type, width, height, size,
-			sizes, social, alt, caption, credit, focus_x, focus_y, uploader_id, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+			sizes, social, alt, caption, credit, description, focus_x, focus_y, uploader_id, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
 			it.Hash, it.Name, it.File, it.Type, it.Width, it.Height, it.Size, string(sizes), it.Social,
-			it.Alt, it.Caption, it.Credit, it.FocusX, it.FocusY, nullID(it.UploaderID), micros(it.CreatedAt)).Scan(&it.ID))
+			it.Alt, it.Caption, it.Credit, it.Description, it.FocusX, it.FocusY, nullID(it.UploaderID), micros(it.CreatedAt)).Scan(&it.ID))
 	})
 	if err != nil {
 		return fmt.Errorf("postgres: media %s: %w", it.Hash, err)
@@ -48,7 +48,7 @@ func (s Store) queryMedia(ctx context.Context, query string, args ...any) ([]*me
 		var sizes string
 		var uploader, created *int64
 		if err := scan(&it.ID, &it.Hash, &it.Name, &it.File, &it.Type, &it.Width, &it.Height, &it.Size,
-			&sizes, &it.Social, &it.Alt, &it.Caption, &it.Credit, &it.FocusX, &it.FocusY, &uploader, &created); err != nil {
+			&sizes, &it.Social, &it.Alt, &it.Caption, &it.Credit, &it.Description, &it.FocusX, &it.FocusY, &uploader, &created); err != nil {
 			return err
 		}
 		if err := json.Unmarshal([]byte(sizes), &it.Sizes); err != nil {
@@ -87,8 +87,8 @@ func (s Store) MediaByHash(ctx context.Context, hash string) (*media.Item, error
 
 // UpdateMedia implements store.Media.
 func (s Store) UpdateMedia(ctx context.Context, it *media.Item) error {
-	return s.changeMedia(ctx, it.ID, `UPDATE media SET alt = $1, caption = $2, credit = $3, focus_x = $4, focus_y = $5, social = $6 WHERE id = $7`,
-		it.Alt, it.Caption, it.Credit, it.FocusX, it.FocusY, it.Social, it.ID)
+	return s.changeMedia(ctx, it.ID, `UPDATE media SET alt = $1, caption = $2, credit = $3, description = $4, focus_x = $5, focus_y = $6, social = $7 WHERE id = $8`,
+		it.Alt, it.Caption, it.Credit, it.Description, it.FocusX, it.FocusY, it.Social, it.ID)
 }
 
 // DeleteMedia implements store.Media.
@@ -128,7 +128,7 @@ func (s Store) ListMedia(ctx context.Context, q store.MediaQuery) ([]*media.Item
 	var p params
 	if q.Text != "" {
 		ph := p.add(q.Text)
-		where = append(where, `(strpos(lower(m.name), lower(`+ph+`)) > 0 OR strpos(lower(m.alt), lower(`+ph+`)) > 0 OR strpos(lower(m.caption), lower(`+ph+`)) > 0)`)
+		where = append(where, `(strpos(lower(m.name), lower(`+ph+`)) > 0 OR strpos(lower(m.alt), lower(`+ph+`)) > 0 OR strpos(lower(m.caption), lower(`+ph+`)) > 0 OR strpos(lower(m.description), lower(`+ph+`)) > 0)`)
 	}
 	if q.Month != "" {
 		start, err := time.Parse("2006-01", q.Month)

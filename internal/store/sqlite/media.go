@@ -13,7 +13,7 @@ import (
 )
 
 const mediaColumns = `id, hash, name, file, type, width, height, size, sizes, social, alt, caption,
-	credit, focus_x, focus_y, uploader_id, created_at`
+	credit, description, focus_x, focus_y, uploader_id, created_at`
 
 // An article uses an item when its featured image or body names the item's hash, which every
 // URL of the item contains; so does a setting (the site's logo) whose value names it.
@@ -31,10 +31,10 @@ func (s Store) CreateMedia(ctx context.Context, it *media.Item) error {
 	}
 	err = s.write(ctx, func(q querier) error {
 		res, err := q.ExecContext(ctx, `INSERT INTO media (hash, name, file, type, width, height, size,
-			sizes, social, alt, caption, credit, focus_x, focus_y, uploader_id, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			sizes, social, alt, caption, credit, description, focus_x, focus_y, uploader_id, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			it.Hash, it.Name, it.File, it.Type, it.Width, it.Height, it.Size, string(sizes), it.Social,
-			it.Alt, it.Caption, it.Credit, it.FocusX, it.FocusY, nullID(it.UploaderID), micros(it.CreatedAt))
+			it.Alt, it.Caption, it.Credit, it.Description, it.FocusX, it.FocusY, nullID(it.UploaderID), micros(it.CreatedAt))
 		if err != nil {
 			return translate(err)
 		}
@@ -54,7 +54,7 @@ func (s Store) queryMedia(ctx context.Context, query string, args ...any) ([]*me
 		var sizes string
 		var uploader, created sql.NullInt64
 		if err := scan(&it.ID, &it.Hash, &it.Name, &it.File, &it.Type, &it.Width, &it.Height, &it.Size,
-			&sizes, &it.Social, &it.Alt, &it.Caption, &it.Credit, &it.FocusX, &it.FocusY, &uploader, &created); err != nil {
+			&sizes, &it.Social, &it.Alt, &it.Caption, &it.Credit, &it.Description, &it.FocusX, &it.FocusY, &uploader, &created); err != nil {
 			return err
 		}
 		if err := json.Unmarshal([]byte(sizes), &it.Sizes); err != nil {
@@ -90,8 +90,8 @@ func (s Store) MediaByHash(ctx context.Context, hash string) (*media.Item, error
 
 // UpdateMedia implements store.Media.
 func (s Store) UpdateMedia(ctx context.Context, it *media.Item) error {
-	return s.changeMedia(ctx, it.ID, `UPDATE media SET alt = ?, caption = ?, credit = ?, focus_x = ?, focus_y = ?, social = ? WHERE id = ?`,
-		it.Alt, it.Caption, it.Credit, it.FocusX, it.FocusY, it.Social, it.ID)
+	return s.changeMedia(ctx, it.ID, `UPDATE media SET alt = ?, caption = ?, credit = ?, description = ?, focus_x = ?, focus_y = ?, social = ? WHERE id = ?`,
+		it.Alt, it.Caption, it.Credit, it.Description, it.FocusX, it.FocusY, it.Social, it.ID)
 }
 
 // DeleteMedia implements store.Media.
@@ -137,8 +137,8 @@ func (s Store) ListMedia(ctx context.Context, q store.MediaQuery) ([]*media.Item
 	var where []string
 	var args []any
 	if q.Text != "" {
-		where = append(where, `(instr(lower(m.name), lower(?)) > 0 OR instr(lower(m.alt), lower(?)) > 0 OR instr(lower(m.caption), lower(?)) > 0)`)
-		args = append(args, q.Text, q.Text, q.Text)
+		where = append(where, `(instr(lower(m.name), lower(?)) > 0 OR instr(lower(m.alt), lower(?)) > 0 OR instr(lower(m.caption), lower(?)) > 0 OR instr(lower(m.description), lower(?)) > 0)`)
+		args = append(args, q.Text, q.Text, q.Text, q.Text)
 	}
 	if q.Month != "" {
 		start, err := time.Parse("2006-01", q.Month)

@@ -39,6 +39,7 @@ func mediaChecks() []check {
 			createUser(t, s, u)
 			it := item(1, "harbour.jpg")
 			it.UploaderID, it.CreatedAt, it.Caption, it.Credit = u.ID, at(0), "The harbour at dawn.", "Ana Lima"
+			it.Description = "Taken from the north pier, before the strike began.\n\nThe trawlers are the co-operative's."
 			createMedia(t, s, it)
 			if it.ID == 0 {
 				t.Fatal("CreateMedia set no ID")
@@ -57,12 +58,12 @@ func mediaChecks() []check {
 			dup := item(1, "again.jpg")
 			wantErr(t, "CreateMedia(same hash)", s.CreateMedia(ctx, dup), store.ErrConflict)
 
-			it.Alt, it.Caption, it.Credit, it.FocusX = "Boats at dawn", "", "Staff", 0.5
+			it.Alt, it.Caption, it.Credit, it.Description, it.FocusX = "Boats at dawn", "", "Staff", "From the pier.", 0.5
 			if err := s.UpdateMedia(ctx, it); err != nil {
 				t.Fatal(err)
 			}
 			got, _ = s.MediaItem(ctx, it.ID)
-			if got.Alt != "Boats at dawn" || got.Caption != "" || got.Credit != "Staff" || got.FocusX != 0.5 {
+			if got.Alt != "Boats at dawn" || got.Caption != "" || got.Credit != "Staff" || got.Description != "From the pier." || got.FocusX != 0.5 {
 				t.Errorf("after UpdateMedia: %+v", got)
 			}
 			if err := s.DeleteMedia(ctx, it.ID); err != nil {
@@ -165,6 +166,7 @@ func mediaChecks() []check {
 			a, b, c := item(10, "harbour-strike.jpg"), item(11, "budget.png"), item(12, "mayor.jpg")
 			a.CreatedAt, b.CreatedAt, c.CreatedAt = at(-40*24*3600e9), at(-2*3600e9), at(-3600e9)
 			b.Caption = "The mayor presents the Budget"
+			a.Description = "Pickets at the North Gate"
 			createMedia(t, s, a, b, c)
 			create(t, s, with(story("uses-a"), func(x *article.Article) { x.ImageURL = a.URL() }),
 				with(story("uses-c"), func(x *article.Article) { x.Body = "See ![the mayor](" + c.Sizes[0].File + ")." }))
@@ -188,6 +190,7 @@ func mediaChecks() []check {
 				{store.MediaQuery{Limit: 1, Offset: 1}, "budget.png ", 3},
 				{store.MediaQuery{Text: "MAYOR"}, "mayor.jpg budget.png ", 2},
 				{store.MediaQuery{Text: "alt of harbour"}, "harbour-strike.jpg ", 1},
+				{store.MediaQuery{Text: "north gate"}, "harbour-strike.jpg ", 1},
 				{store.MediaQuery{Month: at(0).Format("2006-01")}, "mayor.jpg budget.png ", 2},
 				{store.MediaQuery{Unused: true}, "budget.png ", 1},
 			} {
