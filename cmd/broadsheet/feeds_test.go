@@ -140,3 +140,47 @@ func TestFeedIDsSurviveARename(t *testing.T) {
 		}
 	}
 }
+
+// TestFeedsCarryAbsoluteURLs reads the site's three feeds with an independent parser: a story's
+// body picture, its links within the site and its footnote anchor are absolute addresses on the
+// site, as a feed reader away from the site needs them.
+func TestFeedsCarryAbsoluteURLs(t *testing.T) {
+	t.Parallel()
+	m, clk := startMain(t)
+	body := `<p>See <a href="/section/business/">Business</a>.<sup><a href="#fn1">1</a></sup></p>` +
+		`<figure><img src="/media/0123456789abcdef0123456789abcdef/quay-640.jpg" srcset="/media/0123456789abcdef0123456789abcdef/quay-320.jpg 320w, /media/0123456789abcdef0123456789abcdef/quay-640.jpg 640w" alt="The quay"></figure>`
+	a := &article.Article{Kind: article.Story, Slug: "quay-news", Title: "News from the quay", Body: "Text.", BodyHTML: body,
+		Status: article.Published, PublishedAt: clk.Now().Add(-time.Minute), ImageURL: "/media/0123456789abcdef0123456789abcdef/quay.jpg"}
+	if err := m.Store.CreateArticle(t.Context(), a); err != nil {
+		t.Fatal(err)
+	}
+	link := m.URL() + a.Path(time.UTC)
+	for _, path := range []string{"/feed/", "/feed/atom/", "/feed.json"} {
+		f, err := gofeed.NewParser().ParseString(mustGet(t, m, path, http.StatusOK))
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		var it *gofeed.Item
+		for _, x := range f.Items {
+			if x.Link == link {
+				it = x
+			}
+		}
+		if it == nil {
+			t.Fatalf("%s has no item for %s", path, link)
+		}
+		for _, want := range []string{`href="` + m.URL() + `/section/business/"`, `href="` + link + `#fn1"`,
+			`src="` + m.URL() + `/media/0123456789abcdef0123456789abcdef/quay-640.jpg"`,
+			`srcset="` + m.URL() + `/media/0123456789abcdef0123456789abcdef/quay-320.jpg 320w, ` + m.URL() + `/media/0123456789abcdef0123456789abcdef/quay-640.jpg 640w"`} {
+			if !strings.Contains(it.Content, want) {
+				t.Errorf("%s: the story's content lacks %s:\n%s", path, want, it.Content)
+			}
+		}
+		if strings.Contains(it.Content, `="/`) || strings.Contains(it.Content, `="#`) {
+			t.Errorf("%s: a relative address is left in the content:\n%s", path, it.Content)
+		}
+		if it.Image != nil && !strings.HasPrefix(it.Image.URL, m.URL()+"/media/") {
+			t.Errorf("%s: item image %q, want an absolute address", path, it.Image.URL)
+		}
+	}
+}

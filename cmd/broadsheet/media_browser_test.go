@@ -2,22 +2,25 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"image"
 	"image/color"
+	"image/draw"
 	"image/jpeg"
 	"image/png"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
-	"sync"
 	"testing"
+	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/chromedp"
+
+	"github.com/broadsheet/broadsheet/internal/article"
+	"github.com/broadsheet/broadsheet/internal/media"
 )
 
 // TestBrowserPictures: an editor uploads a featured image in the story editor and publishes;
@@ -47,21 +50,7 @@ func TestBrowserPictures(t *testing.T) {
 	jpeg.Encode(&jb, m1, nil)
 	os.WriteFile(photo, jb.Bytes(), 0o644)
 
-	var mu sync.Mutex
-	var violations []string
-	if err := chromedp.Listen(ctx, func(ev any) {
-		if e, ok := ev.(*cdplog.EventEntryAdded); ok && strings.Contains(e.Entry.Text, "Content Security Policy") {
-			mu.Lock()
-			violations = append(violations, e.Entry.Text)
-			mu.Unlock()
-		}
-	}); err != nil {
-		t.Fatal(err)
-	}
-	step(t, ctx, "listen to the log", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tg, cdplog.Enable, cdp.Empty{})
-		return err
-	}))
+	violations := cspViolations(t, ctx)
 
 	signInBrowser(t, ctx, m, clk.Now())
 	const headline = "Dockers return to the harbour"
@@ -103,9 +92,109 @@ func TestBrowserPictures(t *testing.T) {
 	if n := step(t, ctx, "old picture", chromedp.Evaluate[int](`document.querySelector(".story-body img").naturalWidth`)); n != 40 {
 		t.Errorf("the body's http: picture is %d wide, want 40: blocked?", n)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(violations) > 0 {
-		t.Errorf("Content-Security-Policy violations: %q", violations)
+	if v := violations(); len(v) > 0 {
+		t.Errorf("Content-Security-Policy violations: %q", v)
+	}
+}
+
+// TestBrowserFocalPoint: an editor clicks a red patch right of a picture's centre on its library
+// page and saves; the stored focal point is where they clicked, and the new social card, which
+// the story page names, is centred on the red patch (the first one, centred, was blue there).
+func TestBrowserFocalPoint(t *testing.T) {
+	t.Parallel()
+	ctx := browserContext(t)
+	m, clk := startMain(t)
+
+	// 2400×600: the 1200:630 card is a 1920×480 rendition's middle third or so, so a point at
+	// three quarters of the width can be centred.
+	src := image.NewRGBA(image.Rect(0, 0, 2400, 600))
+	draw.Draw(src, src.Bounds(), image.NewUniform(color.RGBA{20, 40, 200, 255}), image.Point{}, draw.Src)
+	draw.Draw(src, image.Rect(1650, 150, 1950, 450), image.NewUniform(color.RGBA{230, 20, 20, 255}), image.Point{}, draw.Src)
+	var jb bytes.Buffer
+	jpeg.Encode(&jb, src, &jpeg.Options{Quality: 95})
+	it, _, err := m.Media.Add(t.Context(), m.Store, media.Upload{Name: "quay.jpg", Data: jb.Bytes(), Alt: "The quay"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &article.Article{Kind: article.Story, Slug: "quay", Title: "The quay at noon", Body: "Text.", BodyHTML: "<p>Text.</p>",
+		Status: article.Published, PublishedAt: clk.Now().Add(-time.Hour), ImageURL: it.URL()}
+	if err := m.Store.CreateArticle(t.Context(), a); err != nil {
+		t.Fatal(err)
+	}
+	centre := func(path string) color.RGBA {
+		t.Helper()
+		resp, body := get(t, m, path)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s = %d", path, resp.StatusCode)
+		}
+		card, err := jpeg.Decode(strings.NewReader(body))
+		if err != nil {
+			t.Fatalf("card %s: %v", path, err)
+		}
+		b := card.Bounds()
+		r, g, bl, _ := card.At(b.Dx()/2, b.Dy()/2).RGBA()
+		return color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(bl >> 8), 255}
+	}
+	if c := centre(it.SocialURL()); c.R > 100 {
+		t.Fatalf("the first card's centre is %v, want blue", c)
+	}
+	ogImage := func() string {
+		t.Helper()
+		for _, n := range find(parse(t, mustGet(t, m, a.Path(time.UTC), http.StatusOK)), byTag("meta")) {
+			if attr(n, "property") == "og:image" {
+				return attr(n, "content")
+			}
+		}
+		return ""
+	}
+	if og := ogImage(); !strings.HasSuffix(og, it.SocialURL()) {
+		t.Fatalf("og:image = %q, want the card %s", og, it.SocialURL())
+	}
+
+	violations := cspViolations(t, ctx)
+	signInBrowser(t, ctx, m, clk.Now())
+	step(t, ctx, "open the picture", chromedp.Navigate(m.URL()+"/admin/media/"+strconv.FormatInt(it.ID, 10)+"/"))
+	step(t, ctx, "picture loaded", chromedp.Poll[bool](`(function () {
+		var i = document.querySelector("#focal img");
+		return i && i.complete && i.naturalWidth > 0 && document.getElementById("focal").classList.contains("is-live");
+	})()`, chromedp.WithPollingTimeout(30e9)))
+	box := step(t, ctx, "where the picture is", chromedp.Evaluate[[]float64](`(function () {
+		var i = document.querySelector("#focal img");
+		i.scrollIntoView();
+		var r = i.getBoundingClientRect();
+		return [r.left, r.top, r.width, r.height];
+	})()`))
+	step(t, ctx, "click the red patch", chromedp.MouseClickXY(box[0]+0.75*box[2], box[1]+0.5*box[3]))
+	fields := step(t, ctx, "the fields", chromedp.Evaluate[[]string](`[document.getElementById("focus_x").value, document.getElementById("focus_y").value,
+		document.querySelector(".focal-marker").style.left]`))
+	if fields[0] == "" || fields[2] != fields[0]+"%" {
+		t.Errorf("after the click the fields and marker read %q", fields)
+	}
+	clickAndLoad(t, ctx, "save", `form[action$="/`+strconv.FormatInt(it.ID, 10)+`/"] button[type=submit]`)
+	if flash := step(t, ctx, "saved", chromedp.Text(chromedp.CSS("main"))); !strings.Contains(flash, "aved") {
+		t.Errorf("after saving the page says %.300q", flash)
+	}
+
+	got, err := m.Store.MediaItem(t.Context(), it.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(got.FocusX-0.75) > 0.01 || math.Abs(got.FocusY-0.5) > 0.02 {
+		t.Errorf("stored focal point = %.3f, %.3f; want where the click was, 0.75, 0.5", got.FocusX, got.FocusY)
+	}
+	if got.Social == it.Social {
+		t.Fatal("the social card was not cut again")
+	}
+	if c := centre(got.SocialURL()); c.R < 150 || c.B > 100 {
+		t.Errorf("the new card's centre is %v, want the red patch", c)
+	}
+	if og := ogImage(); !strings.HasSuffix(og, got.SocialURL()) {
+		t.Errorf("after the change og:image = %q, want the new card %s", og, got.SocialURL())
+	}
+	if resp, _ := get(t, m, it.SocialURL()); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("the replaced card answers %d, want 404", resp.StatusCode)
+	}
+	if v := violations(); len(v) > 0 {
+		t.Errorf("Content-Security-Policy violations: %q", v)
 	}
 }

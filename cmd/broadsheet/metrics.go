@@ -34,6 +34,8 @@ func (m *Main) startMetrics(purges *purge.Queue) error {
 	mx.Counter("page_cache_misses_total", "Pages rendered because the cache did not hold them.", cache(func(s web.CacheStats) float64 { return float64(s.Misses) }))
 	mx.Counter("page_cache_invalidations_total", "Cached pages dropped because something they show changed.",
 		cache(func(s web.CacheStats) float64 { return float64(s.Invalidations) }))
+	mx.Counter("page_cache_stale_total", "Pages served from the page cache, marked stale, while the database was out of reach.",
+		cache(func(s web.CacheStats) float64 { return float64(s.Stale) }))
 	mx.Counter("page_cache_evictions_total", "Cached pages dropped to stay within the budget.", cache(func(s web.CacheStats) float64 { return float64(s.Evictions) }))
 	mx.Gauge("page_cache_pages", "Pages in the page cache.", cache(func(s web.CacheStats) float64 { return float64(s.Pages) }))
 	mx.Gauge("page_cache_bytes", "Bytes the page cache holds.", cache(func(s web.CacheStats) float64 { return float64(s.Bytes) }))

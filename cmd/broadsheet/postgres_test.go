@@ -216,6 +216,83 @@ func TestPostgreSQLRestart(t *testing.T) {
 	t.Logf("page views during the restart: %v", statuses)
 }
 
+// TestCachedPagesWhilePostgreSQLIsDown: while the database is stopped, a page the node's cache
+// holds is served as it last stood, marked stale (no freshness granted, Warning 111), and a page
+// it does not hold answers 503; once the database is back, a change another process commits
+// shows at once, served fresh again.
+func TestCachedPagesWhilePostgreSQLIsDown(t *testing.T) {
+	t.Parallel()
+	pg := pgtest.Private(t)
+	m, _ := startMainWith(t, func(c *Config) { c.DB = pg.URL() })
+	waitReady(t, m)
+	a := liveStory(t, m, 0)
+	path := a.Path(time.UTC)
+	// The related-stories job stores its first lists after the start, which invalidates the
+	// page: wait until the story's list is stored, the change log is at rest and the page is
+	// served from the cache.
+	waitFor(t, "the story's related list stored", func() bool {
+		list, _, err := m.Store.RelatedArticles(t.Context(), a.ID, m.Now())
+		return err == nil && len(list) > 0
+	})
+	var before string
+	waitFor(t, "the page cached, the change log at rest", func() bool {
+		seq, _ := m.Store.LatestChange(t.Context())
+		mustGet(t, m, path, http.StatusOK)
+		hits := m.Server.CacheStats().Hits
+		time.Sleep(200 * time.Millisecond)
+		before = mustGet(t, m, path, http.StatusOK)
+		again, _ := m.Store.LatestChange(t.Context())
+		return again == seq && m.Server.CacheStats().Hits > hits
+	})
+	if resp, _ := get(t, m, path); resp.Header.Get("Warning") != "" {
+		t.Fatalf("a healthy node's page carries Warning %q", resp.Header.Get("Warning"))
+	}
+
+	pg.Stop(t)
+	var resp *http.Response
+	var body string
+	waitFor(t, "the cached page served stale", func() bool {
+		resp, body = get(t, m, path)
+		return resp.Header.Get("Warning") != ""
+	})
+	if resp.StatusCode != http.StatusOK || body != before {
+		t.Errorf("the cached story while PostgreSQL is down = %d, same bytes %v; want 200 and the page as it was", resp.StatusCode, body == before)
+	}
+	if cc, w := resp.Header.Get("Cache-Control"), resp.Header.Get("Warning"); cc != "no-cache" || !strings.HasPrefix(w, "111 ") {
+		t.Errorf("the stale page is Cache-Control %q, Warning %q; want no-cache and 111", cc, w)
+	}
+	if resp, _ := get(t, m, "/search?q=harbour"); resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("a page the cache does not hold = %d, want 503", resp.StatusCode)
+	}
+	if n := m.Server.CacheStats().Stale; n == 0 {
+		t.Error("the stale pages were not counted")
+	}
+
+	pg.Start(t)
+	waitReady(t, m)
+	other, err := postgres.Open(t.Context(), pg.URL(), postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	fresh, err := other.Article(t.Context(), a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh.Title = "Harbour reopens after the outage"
+	if err := other.UpdateArticle(t.Context(), fresh); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the change made elsewhere after the restart", func() bool {
+		resp, body = get(t, m, path)
+		return strings.Contains(body, fresh.Title)
+	})
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Warning") != "" || resp.Header.Get("Cache-Control") == "no-cache" {
+		t.Errorf("after the restart the story = %d, Warning %q, Cache-Control %q; want it fresh", resp.StatusCode,
+			resp.Header.Get("Warning"), resp.Header.Get("Cache-Control"))
+	}
+}
+
 // TestCloseReleasesJobs: a node that stops (SIGTERM: Close) finishes its requests, stops its
 // jobs and gives their locks back at once, so that another node takes them at its next try
 // rather than when the database notices a dead connection.

@@ -10,6 +10,7 @@ package feed
 
 import (
 	"net"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -54,7 +55,8 @@ type Item struct {
 	// Summary is the standfirst, as plain text.
 	Summary string
 	// ContentHTML is the full story body as HTML that has already been
-	// sanitised (see package sanitize); empty omits it.
+	// sanitised (see package sanitize); empty omits it. Its URLs may be
+	// relative: writers resolve them against Link (see Absolute).
 	ContentHTML string
 	// Authors are the story's bylines, in order.
 	Authors []Person
@@ -64,7 +66,8 @@ type Item struct {
 	Published time.Time
 	// Updated is when the story last changed; zero means Published.
 	Updated time.Time
-	// ImageURL is the absolute URL of the story's lead image; empty omits it.
+	// ImageURL is the URL of the story's lead image, resolved against Link;
+	// empty omits it.
 	ImageURL string
 }
 
@@ -140,8 +143,8 @@ func (f Feed) cleaned() Feed {
 		it.Title = clean(it.Title)
 		it.Link = clean(it.Link)
 		it.Summary = clean(it.Summary)
-		it.ContentHTML = clean(it.ContentHTML)
-		it.ImageURL = clean(it.ImageURL)
+		it.ContentHTML = Absolute(clean(it.ContentHTML), it.Link)
+		it.ImageURL = resolveString(it.Link, clean(it.ImageURL))
 		it.Authors = cleanPeople(it.Authors)
 		it.Categories = cleanStrings(it.Categories)
 		items[i] = it
@@ -228,4 +231,13 @@ func TagURI(host string, date time.Time, specific string) string {
 	}
 	host = strings.ToLower(host)
 	return "tag:" + host + "," + date.UTC().Format("2006-01-02") + ":" + specific
+}
+
+// resolveString resolves u against base when both parse, or returns u.
+func resolveString(base, u string) string {
+	b, err := url.Parse(base)
+	if err != nil || !b.IsAbs() {
+		return u
+	}
+	return resolve(b, u)
 }

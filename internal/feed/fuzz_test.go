@@ -56,3 +56,17 @@ func FuzzWrite(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAbsolute: any fragment and base come back without a panic, and a fragment without a tag
+// comes back as it was.
+func FuzzAbsolute(f *testing.F) {
+	f.Add(`<img src="/media/a.jpg" srcset="/a 1x, /b 2x"><a href="#x">x</a>`, "https://news.example.org/s/")
+	f.Add(`<a href=/x`, "https://news.example.org/")
+	f.Add("<p>", "::")
+	f.Fuzz(func(t *testing.T, fragment, base string) {
+		out := Absolute(fragment, base)
+		if !bytes.ContainsAny([]byte(fragment), "<") && out != fragment {
+			t.Errorf("Absolute(%q, %q) = %q, want the text as it was", fragment, base, out)
+		}
+	})
+}

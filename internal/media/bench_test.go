@@ -34,3 +34,15 @@ func BenchmarkProcessSmall(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSocialCard measures cutting the social card again around a new focal point from a
+// 1920×1280 rendition, as saving a focal point does.
+func BenchmarkSocialCard(b *testing.B) {
+	src := encodeJPEG(b, halves(1920, 1280, color.White, color.Black))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := SocialCard(src, 0.7, 0.3); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

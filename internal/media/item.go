@@ -226,6 +226,51 @@ func (l *Library) Add(ctx context.Context, c Catalog, up Upload) (it *Item, crea
 	return it, true, nil
 }
 
+// Refocus moves the item's focal point to (fx, fy) (0 to 1, from the left and top) and cuts its
+// social card again around it, from its largest rendition as the upload did. The new card gets
+// a new name, since a card's address is cached for good; it and its FocusX, FocusY and Social
+// change, but not its record. It returns the previous card's name, for the caller to remove
+// once the record is saved (or "" when nothing changed).
+func (l *Library) Refocus(ctx context.Context, it *Item, fx, fy float64) (old string, err error) {
+	fx, fy = min(max(fx, 0), 1), min(max(fy, 0), 1)
+	if fx == 0 && fy == 0 {
+		fx = 1e-4 // the top-left corner: both zero stands for "not set", the centre
+	}
+	if fx == it.FocusX && fy == it.FocusY {
+		return "", nil
+	}
+	src := it.Fit(1 << 30)
+	f, err := l.Files.Open(ctx, src.File)
+	if err != nil {
+		return "", fmt.Errorf("media: item %d: %w", it.ID, err)
+	}
+	data, err := io.ReadAll(f)
+	f.Close()
+	if err != nil {
+		return "", fmt.Errorf("media: item %d: reading %s: %w", it.ID, src.File, err)
+	}
+	card, err := SocialCard(data, fx, fy)
+	if err != nil {
+		return "", fmt.Errorf("media: item %d: %w", it.ID, err)
+	}
+	stem := strings.TrimSuffix(path.Base(it.Social), ".jpg")
+	if i := strings.LastIndex(stem, "-social"); i > 0 {
+		stem = stem[:i]
+	} else {
+		stem = BaseName(it.Name) // an item recorded without a card of the usual name
+	}
+	name := fmt.Sprintf("%s/%s-social-%04d-%04d.jpg", it.Hash, stem, int(fx*1e4+0.5), int(fy*1e4+0.5))
+	if err := l.Files.Put(ctx, name, bytes.NewReader(card.Data)); err != nil && !errors.Is(err, ErrExist) {
+		return "", fmt.Errorf("media: item %d: storing %s: %w", it.ID, name, err)
+	}
+	old = it.Social
+	it.FocusX, it.FocusY, it.Social = fx, fy, name
+	if old == name {
+		old = ""
+	}
+	return old, nil
+}
+
 // Remove deletes the item's files (not its record). Files already gone are not an error.
 func (l *Library) Remove(ctx context.Context, it *Item) error {
 	files, err := l.Files.List(ctx, it.Hash+"/")

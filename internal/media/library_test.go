@@ -6,6 +6,7 @@ import (
 	"errors"
 	"image"
 	"image/color"
+	"image/draw"
 	"image/jpeg"
 	"io"
 	"path/filepath"
@@ -109,3 +110,65 @@ func TestLibraryAddFailsCleanly(t *testing.T) {
 		t.Errorf("ReadAll(over the limit) = %v, want ErrTooBig", err)
 	}
 }
+
+// TestLibraryRefocus: moving the focal point onto a red square in a corner cuts a new card,
+// under a new name, whose centre is that square; the old card's name comes back for removal.
+func TestLibraryRefocus(t *testing.T) {
+	t.Parallel()
+	dir, _ := media.NewDir(t.TempDir())
+	lib, db := library(t, dir)
+	lib.Options.Widths = []int{320, 2400}
+	ctx := t.Context()
+	m := image.NewRGBA(image.Rect(0, 0, 2400, 600))
+	draw.Draw(m, m.Bounds(), image.NewUniform(color.RGBA{20, 20, 200, 255}), image.Point{}, draw.Src)
+	red := image.Rect(1650, 150, 1950, 450) // centred on (1800, 300), right of the centred card's middle
+	draw.Draw(m, red, image.NewUniform(color.RGBA{230, 20, 20, 255}), image.Point{}, draw.Src)
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, m, &jpeg.Options{Quality: 95}); err != nil {
+		t.Fatal(err)
+	}
+	it, _, err := lib.Add(ctx, db, media.Upload{Name: "my-social-life.jpg", Data: buf.Bytes()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	centre := func(name string) color.RGBA {
+		t.Helper()
+		f, err := dir.Open(ctx, name)
+		if err != nil {
+			t.Fatalf("open %s: %v", name, err)
+		}
+		defer f.Close()
+		card, err := jpeg.Decode(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := card.Bounds()
+		if b.Dx() > media.SocialWidth || abs(b.Dx()*media.SocialHeight-b.Dy()*media.SocialWidth) > media.SocialWidth {
+			t.Errorf("card %s is %v, want at most 1200×630 in that ratio", name, b)
+		}
+		r, g, bl, _ := card.At(b.Dx()/2, b.Dy()/2).RGBA()
+		return color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(bl >> 8), 255}
+	}
+	if c := centre(it.Social); c.R > 100 || c.B < 150 {
+		t.Errorf("the centred card's centre is %v, want blue", c)
+	}
+	first := it.Social
+	old, err := lib.Refocus(ctx, it, 0.75, 0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old != first || it.Social == first || !strings.HasPrefix(it.Social, it.Hash+"/my-social-life-social-") {
+		t.Errorf("Refocus = old %q, new card %q; want old %q and a new name", old, it.Social, first)
+	}
+	if c := centre(it.Social); c.R < 150 || c.B > 100 {
+		t.Errorf("the refocused card's centre is %v, want the red square", c)
+	}
+	if again, err := lib.Refocus(ctx, it, it.FocusX, it.FocusY); err != nil || again != "" {
+		t.Errorf("Refocus to the same point = %q, %v; want nothing to do", again, err)
+	}
+	if _, err := lib.Refocus(ctx, it, 0, 0); err != nil || it.FocusX == 0 && it.FocusY == 0 {
+		t.Errorf("Refocus(0, 0) = %v, focus %v,%v: the corner must not read as unset", err, it.FocusX, it.FocusY)
+	}
+}
+
+func abs(n int) int { return max(n, -n) }

@@ -197,6 +197,23 @@ func Process(data []byte, o Options) (*Image, error) {
 	return img, nil
 }
 
+// SocialCard cuts the 1200×630 card around the focal point (fx, fy) from an upright
+// rendition's bytes, as Process cuts it from the largest one.
+func SocialCard(data []byte, fx, fy float64) (Rendition, error) {
+	typ, _, err := Check(data, 0)
+	if err != nil {
+		return Rendition{}, err
+	}
+	src, err := decode(typ, data)
+	if err != nil {
+		return Rendition{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	b := src.Bounds()
+	m := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(m, m.Bounds(), src, b.Min, draw.Src)
+	return encode(socialCrop(m, fx, fy), true)
+}
+
 // cleanOriginal returns the original's bytes without metadata. A JPEG that needs turning is
 // re-encoded upright at full size; anything else keeps its pixels bit for bit.
 func cleanOriginal(typ string, data []byte, orientation int, big *image.RGBA, src image.Image, w, h int) ([]byte, error) {

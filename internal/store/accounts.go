@@ -108,6 +108,12 @@ const (
 	// StaffDevice tells a user of a sign-in from a browser that had not signed in as them
 	// before; Detail describes it.
 	StaffDevice = "device"
+	// StaffEmailOld tells a user's previous address that their sign-in email changed; Detail is
+	// that previous address, where it is sent.
+	StaffEmailOld = "email-old"
+	// StaffEmailNew tells a user's new address that it is now their sign-in email; Detail is
+	// the previous address.
+	StaffEmailNew = "email-new"
 )
 
 // StaffMail is a queued email to a staff member. A message that carries a set-password link is

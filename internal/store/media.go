@@ -12,16 +12,20 @@ type MediaQuery struct {
 	Text string
 	// Month ("2026-03") keeps items uploaded in that month (UTC).
 	Month string
-	// Unused keeps items no article shows (as featured image or in its body).
+	// Unused keeps items no article shows (as featured image or in its body) and no setting
+	// names (the site's logo).
 	Unused bool
 	Limit  int
 	Offset int
 }
 
-// MediaUse is an article that shows a library item.
+// MediaUse is an article that shows a library item, or a setting that names it.
 type MediaUse struct {
 	ArticleID int64
 	Title     string
+	// Setting is the key of the setting that names the item ("site.logo"); ArticleID and
+	// Title are then empty.
+	Setting string
 }
 
 // Media records the picture library. The files live in a media.Store; this is their catalogue.
@@ -33,13 +37,15 @@ type Media interface {
 	MediaItem(ctx context.Context, id int64) (*media.Item, error)
 	// MediaByHash returns the item with the hash, or ErrNotFound.
 	MediaByHash(ctx context.Context, hash string) (*media.Item, error)
-	// UpdateMedia saves its alt text, caption, credit, description and focal point; ErrNotFound
-	// when unknown.
+	// UpdateMedia saves its alt text, caption, credit, description, focal point and social card,
+	// and logs a change of every article that shows it ("article:ID"); ErrNotFound when unknown.
 	UpdateMedia(ctx context.Context, it *media.Item) error
-	// DeleteMedia removes an item's record; ErrNotFound when unknown.
+	// DeleteMedia removes an item's record and logs a change of every article that showed it;
+	// ErrNotFound when unknown, ErrConflict while a setting (the site's logo) names it.
 	DeleteMedia(ctx context.Context, id int64) error
 	// ListMedia returns the page of items q selects, newest first, and their total count.
 	ListMedia(ctx context.Context, q MediaQuery) ([]*media.Item, int, error)
-	// MediaUses returns the articles that show the item (featured image or body), by ID.
+	// MediaUses returns the settings that name the item (the site's logo), by key, then the
+	// articles that show it (featured image or body), by ID.
 	MediaUses(ctx context.Context, id int64) ([]MediaUse, error)
 }

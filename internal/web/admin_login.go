@@ -121,7 +121,8 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if account.NeedsRehash(u.PasswordHash) {
-		if h, err := account.HashPassword(password); err == nil {
+		// Through the bounded hasher; when it is busy the stronger hash waits for the next sign-in.
+		if h, err := s.cfg.Passwords.Hash(ctx, password); err == nil {
 			u.PasswordHash = h
 			if err := s.store.UpdateUser(ctx, u); err != nil {
 				s.adminFail(w, r, nil, err)

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"context"
 	"errors"
+	"log/slog"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -26,9 +29,16 @@ type mediaLibraryPage struct {
 
 type mediaItemPage struct {
 	adminLayout
-	Item      *media.Item
-	Uses      []store.MediaUse
+	Item *media.Item
+	Uses []store.MediaUse // the stories that show it
+	// Logo is set when the picture is the site's logo: it cannot be deleted until the logo
+	// changes.
+	Logo      bool
 	CanDelete bool
+	// FocusX and FocusY are the focal point's fields, in per cent from the left and top;
+	// Focus places its marker (focusClass).
+	FocusX, FocusY string
+	Focus          string
 }
 
 // handleMediaLibrary serves GET /admin/media/: the library as a grid, searchable by name, alt
@@ -148,17 +158,52 @@ func (s *Server) handleMediaItem(w http.ResponseWriter, r *http.Request, u *acco
 		s.adminFail(w, r, u, err)
 		return
 	}
+	fx, fy := focusOf(it)
+	s.showMediaItem(w, r, u, http.StatusOK, it, percent(fx), percent(fy), "")
+}
+
+func (s *Server) showMediaItem(w http.ResponseWriter, r *http.Request, u *account.User, status int, it *media.Item, fx, fy, problem string) {
 	uses, err := s.store.MediaUses(r.Context(), it.ID)
 	if err != nil {
 		s.adminFail(w, r, u, err)
 		return
 	}
-	p := &mediaItemPage{adminLayout: s.adminLayout(r, u, "Media: "+it.Name), Item: it, Uses: uses,
-		CanDelete: account.Can(u, account.ManageMedia, nil)}
-	s.adminPage(w, r, http.StatusOK, "admin_media_item", p)
+	p := &mediaItemPage{adminLayout: s.adminLayout(r, u, "Media: "+it.Name),
+		CanDelete: account.Can(u, account.ManageMedia, nil), FocusX: fx, FocusY: fy, Focus: focusClass(it.FocusX, it.FocusY)}
+	p.Item, p.Error = it, problem
+	for _, use := range uses {
+		if use.Setting != "" {
+			p.Logo = true // the only setting that names a picture
+		} else {
+			p.Uses = append(p.Uses, use)
+		}
+	}
+	s.adminPage(w, r, status, "admin_media_item", p)
 }
 
-// handleSaveMediaItem serves POST /admin/media/{id}/: alt text, caption, credit, description.
+// focusOf is the item's focal point, the centre when it has none.
+func focusOf(it *media.Item) (x, y float64) {
+	if it.FocusX == 0 && it.FocusY == 0 {
+		return 0.5, 0.5
+	}
+	return it.FocusX, it.FocusY
+}
+
+// percent writes a fraction as a per cent with at most one decimal.
+func percent(f float64) string { return strconv.FormatFloat(math.Round(f*1000)/10, 'f', -1, 64) }
+
+// parsePercent reads a per cent from 0 to 100 as a fraction.
+func parsePercent(v string) (float64, bool) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "%")), 64)
+	if err != nil || f < 0 || f > 100 || math.IsNaN(f) {
+		return 0, false
+	}
+	return f / 100, true
+}
+
+// handleSaveMediaItem serves POST /admin/media/{id}/: alt text, caption, credit, description and
+// the focal point (focus_x, focus_y: per cent from the left and top). A new focal point cuts the
+// social card again; the stories that show the picture are invalidated through the change log.
 func (s *Server) handleSaveMediaItem(w http.ResponseWriter, r *http.Request, u *account.User) {
 	it, err := s.mediaItem(r)
 	if err == nil {
@@ -171,21 +216,50 @@ func (s *Server) handleSaveMediaItem(w http.ResponseWriter, r *http.Request, u *
 	f := r.PostForm
 	it.Alt, it.Caption, it.Credit = strings.TrimSpace(f.Get("alt")), strings.TrimSpace(f.Get("caption")), strings.TrimSpace(f.Get("credit"))
 	it.Description = strings.TrimSpace(f.Get("description"))
+	var old string
+	if f.Has("focus_x") || f.Has("focus_y") {
+		fx, okX := parsePercent(f.Get("focus_x"))
+		fy, okY := parsePercent(f.Get("focus_y"))
+		if !okX || !okY {
+			s.showMediaItem(w, r, u, http.StatusUnprocessableEntity, it, f.Get("focus_x"), f.Get("focus_y"),
+				"The focal point is two numbers from 0 to 100: per cent from the left, and from the top.")
+			return
+		}
+		if cx, cy := focusOf(it); math.Abs(fx-cx) > 1e-4 || math.Abs(fy-cy) > 1e-4 {
+			if old, err = s.media().Refocus(r.Context(), it, fx, fy); err != nil {
+				s.adminFail(w, r, u, err)
+				return
+			}
+		}
+	}
 	if err := s.store.UpdateMedia(r.Context(), it); err != nil {
+		if old != "" {
+			_ = s.media().Files.Delete(context.WithoutCancel(r.Context()), it.Social)
+		}
 		s.adminFail(w, r, u, err)
 		return
 	}
-	// Pages show the words under the picture; the change log does not follow the library.
-	s.Purge()
+	if old != "" {
+		// The pages that named the old card are invalidated with the record's change.
+		if err := s.media().Files.Delete(r.Context(), old); err != nil && !errors.Is(err, media.ErrNotFound) {
+			s.log.WarnContext(r.Context(), "media: removing a replaced social card", slog.String("file", old), slog.Any("err", err))
+		}
+	}
 	http.Redirect(w, r, "/admin/media/"+itoa64(it.ID)+"/?msg=saved", http.StatusSeeOther)
 }
 
 // handleDeleteMediaItem serves POST /admin/media/{id}/delete: the record, then the files.
-// Stories that showed it keep their text; their picture goes.
+// Stories that showed it keep their text; their picture goes. The site's logo is not deleted:
+// the page says to choose another logo first (409).
 func (s *Server) handleDeleteMediaItem(w http.ResponseWriter, r *http.Request, u *account.User) {
 	it, err := s.mediaItem(r)
 	if err == nil {
 		err = s.store.DeleteMedia(r.Context(), it.ID)
+	}
+	if errors.Is(err, store.ErrConflict) {
+		fx, fy := focusOf(it)
+		s.showMediaItem(w, r, u, http.StatusConflict, it, percent(fx), percent(fy), logoInUse)
+		return
 	}
 	if err == nil {
 		err = s.media().Remove(r.Context(), it)
@@ -194,6 +268,9 @@ func (s *Server) handleDeleteMediaItem(w http.ResponseWriter, r *http.Request, u
 		s.adminFail(w, r, u, err)
 		return
 	}
-	s.Purge()
+	// The stories that showed it are invalidated through the change log.
 	http.Redirect(w, r, "/admin/media/?msg=deleted", http.StatusSeeOther)
 }
+
+// logoInUse is why the site's logo cannot be deleted.
+const logoInUse = "This picture is the site's logo, so it was not deleted. Choose another logo, or none, in Identity first."

@@ -299,3 +299,43 @@ func TestSetupTokenExpires(t *testing.T) {
 		t.Errorf("an expired address created %d users", len(users))
 	}
 }
+
+// TestSetupHashesThroughTheHasher: the setup form hashes with the bounded hasher sign-in uses;
+// while it has no turn free the form comes back (503) with what was typed and the token unused,
+// and it goes through once a turn is free.
+func TestSetupHashesThroughTheHasher(t *testing.T) {
+	t.Parallel()
+	h := account.NewHasher(1, time.Millisecond)
+	n := newNewsroom(t, func(c *Config) { c.Passwords = h })
+	token, hash := account.NewToken("")
+	if err := n.st.CreateSetupToken(t.Context(), hash, n.clock.now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	f := url.Values{"token": {token}, "name": {"Ada Admin"}, "email": {"ada@example.org"}, "password": {testPassword}, "password2": {testPassword}}
+	held, release, freed := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	go func() {
+		h.Do(t.Context(), func() { close(held); <-release }) // the hasher's one turn, taken
+		close(freed)
+	}()
+	<-held
+	b := n.browser()
+	resp, body := b.post("/admin/setup", f)
+	close(release)
+	<-freed
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || !strings.Contains(body, "busy checking other passwords") {
+		t.Fatalf("setup while the hasher is busy = %d, want 503 with Retry-After\n%.500s", resp.StatusCode, body)
+	}
+	if got := formValues(t, body, "/admin/setup"); got.Get("token") != token || got.Get("email") != "ada@example.org" || got.Get("name") != "Ada Admin" {
+		t.Errorf("the form came back as %v, want what was typed and the token", got)
+	}
+	if users, _ := n.st.Users(t.Context()); len(users) != 0 {
+		t.Fatalf("a busy setup created %d users", len(users))
+	}
+	if resp, body := b.post("/admin/setup", f); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("setup with a free turn = %d\n%.500s", resp.StatusCode, body)
+	}
+	users, _ := n.st.Users(t.Context())
+	if len(users) != 1 || !account.Authenticate(&users[0], testPassword) {
+		t.Errorf("after setup: %d users, or the password does not match", len(users))
+	}
+}

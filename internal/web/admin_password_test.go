@@ -457,6 +457,34 @@ func TestStaffNotices(t *testing.T) {
 	if !strings.Contains(m.Header.Get("Subject"), "was changed") {
 		t.Errorf("the password notice: %q", m.Header.Get("Subject"))
 	}
+	// A new email is told to the previous address, which does not learn the new one, and to
+	// the new address.
+	form = formValues(t, admin.mustGet(path, http.StatusOK), path)
+	form.Set("email", "Ed.Editor@Example.NET")
+	if resp, body := admin.post(path, form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("changing the email = %d\n%.600s", resp.StatusCode, body)
+	}
+	msgs := n.send()
+	if len(msgs) != 2 {
+		t.Fatalf("an email change sent %d emails, want 2", len(msgs))
+	}
+	byTo := map[string]*mailtest.Message{}
+	for i := range msgs {
+		byTo[msgs[i].To[0]] = &msgs[i]
+	}
+	old, now := byTo[ed.Email], byTo["ed.editor@example.net"]
+	if old == nil || now == nil {
+		t.Fatalf("the email change went to %v, want %s and the new address", []string{msgs[0].To[0], msgs[1].To[0]}, ed.Email)
+	}
+	if !strings.Contains(old.Header.Get("Subject"), "was changed") || strings.Contains(old.Body, "example.net") || !strings.Contains(old.Body, "tell an administrator") {
+		t.Errorf("the notice to the previous address: %q\n%s", old.Header.Get("Subject"), old.Body)
+	}
+	if !strings.Contains(now.Header.Get("Subject"), "now your sign-in email") || !strings.Contains(now.Body, ed.Email) {
+		t.Errorf("the notice to the new address: %q\n%s", now.Header.Get("Subject"), now.Body)
+	}
+	if msgs := n.send(); len(msgs) != 0 {
+		t.Errorf("%d more emails after the email change's two", len(msgs))
+	}
 	// An administrator can email a reset link from the user's page.
 	if resp, _ := admin.post("/admin/users/"+itoa64(ed.ID)+"/link", url.Values{"send": {"email"}}); resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("emailing a link = %d", resp.StatusCode)

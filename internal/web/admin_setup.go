@@ -63,7 +63,15 @@ func (s *Server) handleSetup(w http.ResponseWriter, r *http.Request) {
 		s.adminPage(w, r, http.StatusUnprocessableEntity, "admin_setup", p)
 		return
 	}
-	hash, err := account.HashPassword(f.Get("password"))
+	// The same bounded hasher as sign-in: a burst of setup posts cannot hold every core's worth
+	// of argon2id memory at once.
+	hash, err := s.cfg.Passwords.Hash(ctx, f.Get("password"))
+	if errors.Is(err, account.ErrBusy) {
+		p.Error = "The site is busy checking other passwords. Please send the form again in a few seconds."
+		w.Header().Set("Retry-After", "5")
+		s.adminPage(w, r, http.StatusServiceUnavailable, "admin_setup", p)
+		return
+	}
 	if err != nil {
 		s.adminFail(w, r, nil, err)
 		return

@@ -205,7 +205,8 @@ func (s *Server) handleUser(w http.ResponseWriter, r *http.Request, u *account.U
 }
 
 // handleSaveUser serves POST /admin/users/{id}/. A new password ends the user's sessions; the
-// last administrator cannot lose the role.
+// last administrator cannot lose the role; a new email is told to the previous address and to
+// the new one.
 func (s *Server) handleSaveUser(w http.ResponseWriter, r *http.Request, u *account.User) {
 	x, err := s.loadUser(r)
 	if err == nil {
@@ -218,7 +219,7 @@ func (s *Server) handleSaveUser(w http.ResponseWriter, r *http.Request, u *accou
 	ctx := r.Context()
 	f := readUserForm(r)
 	f.ID = x.ID
-	oldRole := x.Role
+	oldRole, oldEmail := x.Role, x.Email
 	x.Email, x.Name, x.Role = f.Email, f.Name, account.Role(f.Role)
 	password := r.PostForm.Get("password")
 	errs := userErrors(x, password, r.PostForm.Get("password2"))
@@ -248,6 +249,14 @@ func (s *Server) handleSaveUser(w http.ResponseWriter, r *http.Request, u *accou
 			if x.Role != oldRole {
 				if err := s.queueStaffMail(ctx, tx, x.Email, store.StaffRole, string(x.Role)); err != nil {
 					return err
+				}
+			}
+			if x.Email != oldEmail {
+				// Both addresses hear of it: the previous one in case the change was not theirs.
+				for _, kind := range []string{store.StaffEmailOld, store.StaffEmailNew} {
+					if err := s.queueStaffMail(ctx, tx, x.Email, kind, oldEmail); err != nil {
+						return err
+					}
 				}
 			}
 			if password == "" {

@@ -139,12 +139,22 @@ func (r *response) encoded(enc string) []byte {
 }
 
 // write sends r, honouring If-None-Match, If-Modified-Since and Accept-Encoding.
-func (r *response) write(w http.ResponseWriter, req *http.Request) {
+func (r *response) write(w http.ResponseWriter, req *http.Request) { r.send(w, req, false) }
+
+// writeStale sends r as a copy that could not be checked against the change log (the database
+// is out of reach): it grants no freshness, so that neither a browser nor a shared cache keeps
+// it as current, and says so (Warning 111, "Revalidation Failed").
+func (r *response) writeStale(w http.ResponseWriter, req *http.Request) { r.send(w, req, true) }
+
+func (r *response) send(w http.ResponseWriter, req *http.Request, stale bool) {
 	h := w.Header()
 	h.Set("Content-Type", r.contentType)
 	h.Set("ETag", r.etag)
 	h.Add("Vary", "Accept-Encoding")
 	switch {
+	case stale:
+		h.Set("Cache-Control", "no-cache")
+		h.Set("Warning", `111 - "Revalidation Failed"`)
 	case r.cacheControl != "":
 		h.Set("Cache-Control", r.cacheControl)
 	default:
@@ -252,6 +262,8 @@ type pageCache struct {
 	facts map[int64]*article.Article
 
 	hits, misses, evictions atomic.Int64
+	// staleServed counts pages served while the change log could not be read (stale).
+	staleServed atomic.Int64
 	// invalidations counts pages dropped because something they show changed (a whole
 	// emptying counts the pages it dropped).
 	invalidations atomic.Int64
@@ -285,13 +297,17 @@ type CacheStats struct {
 	Pages, Bytes, MaxBytes                 int
 	// Applied is the change log position the cache has applied (0 before its first look).
 	Applied int64
+	// Stale counts pages served from the cache while the change log could not be read (the
+	// database out of reach): each was current at Applied, and may be older than the bound.
+	Stale int64
 }
 
 func (c *pageCache) stats() CacheStats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return CacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Evictions: c.evictions.Load(),
-		Invalidations: c.invalidations.Load(), Pages: len(c.pages), Bytes: c.size, MaxBytes: c.maxSize, Applied: c.seq}
+		Invalidations: c.invalidations.Load(), Pages: len(c.pages), Bytes: c.size, MaxBytes: c.maxSize, Applied: c.seq,
+		Stale: c.staleServed.Load()}
 }
 
 // maxChanges is how many change-log entries one sync reads. More waiting (an import, a server
@@ -383,6 +399,19 @@ func (c *pageCache) get(key string) *response {
 	c.lru.MoveToFront(e)
 	c.hits.Add(1)
 	return r
+}
+
+// stale returns the page cached under key whatever its freshness, for when the change log
+// cannot be read, and counts it; nil when there is none.
+func (c *pageCache) stale(key string) *response {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.pages[key]
+	if e == nil {
+		return nil
+	}
+	c.staleServed.Add(1)
+	return e.Value.(*entry).resp
 }
 
 // put stores r under key unless one of its dependencies changed after position from, the

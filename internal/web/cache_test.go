@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -316,5 +318,73 @@ func TestRedirectLocationIsEscaped(t *testing.T) {
 		if got := redirectTo(in).location; got != want {
 			t.Errorf("redirectTo(%q).location = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// unreachableLog is a store whose change log can be made unreadable, as a database out of
+// reach is: its mark then moves on every look, as PostgreSQL's does without its listener.
+type unreachableLog struct {
+	store.Store
+	down atomic.Bool
+	mark atomic.Uint64
+}
+
+func (u *unreachableLog) ChangeMark() uint64 {
+	if u.down.Load() {
+		return u.mark.Add(1)
+	}
+	return u.Store.ChangeMark() + u.mark.Load()
+}
+
+func (u *unreachableLog) ChangesSince(ctx context.Context, seq int64, limit int) ([]store.Change, int64, error) {
+	if u.down.Load() {
+		return nil, 0, fmt.Errorf("the database server cannot be reached: %w", store.ErrBusy)
+	}
+	return u.Store.ChangesSince(ctx, seq, limit)
+}
+
+// TestStaleIfTheChangeLogIsUnreachable: while the change log cannot be read, a cached page is
+// served as it was, granting no freshness and saying so (a revalidation still answers 304), a
+// page not cached answers 503; once the log answers again, what changed meanwhile is invalidated.
+func TestStaleIfTheChangeLogIsUnreachable(t *testing.T) {
+	t.Parallel()
+	var db *unreachableLog
+	n := newNewsroomOn(t, func(st store.Store) store.Store { db = &unreachableLog{Store: st}; return db })
+	a := n.addStory("Harbour wall holds", n.addSection("News"), time.Hour)
+	b := n.browser()
+	path := a.Path(time.UTC)
+	before := b.mustGet(path, http.StatusOK)
+	fresh, _ := b.get(path)
+	if fresh.Header.Get("Warning") != "" {
+		t.Fatalf("a healthy page carries Warning %q", fresh.Header.Get("Warning"))
+	}
+
+	db.down.Store(true)
+	resp, body := b.get(path)
+	if resp.StatusCode != http.StatusOK || body != before || resp.Header.Get("Cache-Control") != "no-cache" ||
+		resp.Header.Get("Warning") != `111 - "Revalidation Failed"` {
+		t.Errorf("the cached page with the log unreachable = %d, same bytes %v, Cache-Control %q, Warning %q", resp.StatusCode,
+			body == before, resp.Header.Get("Cache-Control"), resp.Header.Get("Warning"))
+	}
+	if resp, _ := b.get(path, "If-None-Match", fresh.Header.Get("ETag")); resp.StatusCode != http.StatusNotModified {
+		t.Errorf("revalidating the stale page = %d, want 304", resp.StatusCode)
+	}
+	if resp, _ := b.get("/section/news/"); resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("a page not cached = %d, want 503", resp.StatusCode)
+	}
+	if got := n.srv.CacheStats().Stale; got != 2 {
+		t.Errorf("CacheStats().Stale = %d, want the 2 stale answers", got)
+	}
+
+	// Written meanwhile (by a node that could reach the database), read once it answers again.
+	a.Title = "Harbour wall gives way"
+	if err := db.Store.UpdateArticle(t.Context(), a); err != nil {
+		t.Fatal(err)
+	}
+	db.down.Store(false)
+	resp, body = b.get(path)
+	if !strings.Contains(body, "Harbour wall gives way") || resp.Header.Get("Warning") != "" {
+		t.Errorf("after the log answers again the story = %d, Warning %q, new headline %v", resp.StatusCode,
+			resp.Header.Get("Warning"), strings.Contains(body, "Harbour wall gives way"))
 	}
 }

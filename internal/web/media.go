@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"net/url"
@@ -310,6 +311,20 @@ type picture struct {
 	Social string
 	// Lead pictures load at once with high priority; the rest wait until they near the screen.
 	Lead bool
+	// Focus names the classes that keep the library item's focal point in view where a layout
+	// crops the picture (focusClass).
+	Focus string
+}
+
+// focusClass names the style sheet's classes for a focal point (fx, fy), in steps of 5 %:
+// "fx-25 fy-70" sets object-position where listings crop (a style attribute would break the
+// Content-Security-Policy). It answers "" for no focal point: the centre.
+func focusClass(fx, fy float64) string {
+	if fx == 0 && fy == 0 {
+		return ""
+	}
+	step := func(f float64) string { return strconv.Itoa(int(math.Round(min(max(f, 0), 1)*20)) * 5) }
+	return "fx-" + step(fx) + " fy-" + step(fy)
 }
 
 // picture resolves an image address for a page; src is the rendition at least want pixels
@@ -339,7 +354,7 @@ func (s *Server) picture(ctx context.Context, u, alt string, want int, sizes str
 	fit := it.Fit(want)
 	p.Src, p.SrcSet, p.Sizes = media.URL(fit.File), it.SrcSet(), sizes
 	p.Width, p.Height = fit.Width, fit.Height
-	p.Caption, p.Credit, p.Social = it.Caption, it.Credit, it.SocialURL()
+	p.Caption, p.Credit, p.Social, p.Focus = it.Caption, it.Credit, it.SocialURL(), focusClass(it.FocusX, it.FocusY)
 	if p.Alt == "" {
 		p.Alt = it.Alt
 	}

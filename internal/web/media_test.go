@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -351,5 +352,125 @@ func TestListingsShowPictures(t *testing.T) {
 		if strings.Count(page, `loading="lazy"`) < 1 {
 			t.Errorf("%s: no lazy picture", path)
 		}
+	}
+}
+
+// TestMediaFocalPointWithoutScript sets a picture's focal point with the two number fields, as
+// a browser without JavaScript does: the social card is cut again under a new name, the old one
+// goes, the story page (cached before) names the new card and the listing's crop keeps the point
+// in view; a point outside the picture is refused with the words kept.
+func TestMediaFocalPointWithoutScript(t *testing.T) {
+	t.Parallel()
+	n := newNewsroom(t, withMedia(t, 1<<20))
+	ed := n.apiToken(n.addUser("Eve Editor", account.Editor))
+	var view mediaView
+	ed.send("/api/v1/media?name=port.jpg&alt=The+port", "image/jpeg", testJPEG(t, 900, 600), &view)
+	it, err := n.st.MediaByHash(t.Context(), media.HashFromURL(view.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec := n.addSection("Business")
+	a := &article.Article{Kind: article.Story, Slug: "port", Title: "Port reopens", Body: "Text.", BodyHTML: "<p>Text.</p>",
+		Status: article.Published, Section: sec, PublishedAt: n.clock.now().Add(-time.Hour), ImageURL: it.URL()}
+	if err := n.st.CreateArticle(t.Context(), a); err != nil {
+		t.Fatal(err)
+	}
+	reader := n.browser()
+	if story := reader.mustGet(a.Path(time.UTC), http.StatusOK); !strings.Contains(story, it.SocialURL()) {
+		t.Fatalf("the story page does not name the social card %s", it.SocialURL())
+	}
+	editor := n.signIn(n.addUser("Ed Editor", account.Editor))
+	item := "/admin/media/" + itoa64(it.ID) + "/"
+	form := formValues(t, editor.mustGet(item, http.StatusOK), item)
+	if form.Get("focus_x") != "50" || form.Get("focus_y") != "50" {
+		t.Errorf("a new picture's focal point fields = %q, %q; want the centre", form.Get("focus_x"), form.Get("focus_y"))
+	}
+	form.Set("focus_x", "80")
+	form.Set("focus_y", "20")
+	if resp, body := editor.post(item, form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save the focal point = %d\n%.600s", resp.StatusCode, body)
+	}
+	got, _ := n.st.MediaItem(t.Context(), it.ID)
+	if got.FocusX != 0.8 || got.FocusY != 0.2 || got.Social == it.Social {
+		t.Fatalf("after saving: focus %v,%v, card %q; want 0.8,0.2 and a new card", got.FocusX, got.FocusY, got.Social)
+	}
+	files := n.srv.cfg.Media.Files
+	if _, err := files.Stat(t.Context(), it.Social); !errors.Is(err, media.ErrNotFound) {
+		t.Errorf("the old card is still stored: %v", err)
+	}
+	if _, err := files.Stat(t.Context(), got.Social); err != nil {
+		t.Errorf("the new card is not stored: %v", err)
+	}
+	if story := reader.mustGet(a.Path(time.UTC), http.StatusOK); !strings.Contains(story, got.SocialURL()) {
+		t.Errorf("the cached story page still names the old card, not %s", got.SocialURL())
+	}
+	if listing := reader.mustGet("/section/business/", http.StatusOK); !strings.Contains(listing, `<img class="fx-80 fy-20" src="/media/`) {
+		t.Error("the listing's picture does not keep the focal point in view (class fx-80 fy-20)")
+	}
+	if page := editor.mustGet(item, http.StatusOK); !strings.Contains(page, `class="focal-marker fx-80 fy-20"`) {
+		t.Error("the item page's marker is not at the focal point")
+	}
+
+	form.Set("alt", "Cranes at the port")
+	form.Set("focus_x", "150")
+	resp, body := editor.post(item, form)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "two numbers from 0 to 100") ||
+		!strings.Contains(body, `value="Cranes at the port"`) || !strings.Contains(body, `value="150"`) {
+		t.Errorf("a focal point outside the picture = %d, want 422 with the form as typed\n%.800s", resp.StatusCode, body)
+	}
+	if again, _ := n.st.MediaItem(t.Context(), it.ID); again.Alt != it.Alt || again.FocusX != 0.8 {
+		t.Errorf("a refused save changed the item: %+v", again)
+	}
+}
+
+// TestLogoPictureIsAUse: the library picture that is the site's logo is listed as used, by the
+// logo, and its deletion is refused with a way out (409) until Identity chooses no logo; the
+// header logo keeps working meanwhile.
+func TestLogoPictureIsAUse(t *testing.T) {
+	t.Parallel()
+	n := newNewsroom(t, withMedia(t, 1<<20))
+	admin := n.signIn(n.addUser("Ada Admin", account.Administrator))
+	identity := func(fields map[string]string, data []byte) {
+		t.Helper()
+		body, ct := multipartBody(t, fields, "logo_file", "logo.jpg", data)
+		req, _ := http.NewRequest(http.MethodPost, n.ts.URL+"/admin/identity/", bytes.NewReader(body))
+		req.Header.Set("Content-Type", ct)
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		if resp, got := admin.do(req); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("saving the identity answered %d: %v", resp.StatusCode, fieldErrors(t, got))
+		}
+	}
+	identity(nil, testJPEG(t, 800, 200))
+	list, _, _ := n.st.ListMedia(t.Context(), store.MediaQuery{})
+	if len(list) != 1 {
+		t.Fatalf("%d items in the library, want the logo", len(list))
+	}
+	it := list[0]
+	item := "/admin/media/" + itoa64(it.ID) + "/"
+	if page := admin.mustGet("/admin/media/?unused=1", http.StatusOK); strings.Contains(page, `href="`+item+`"`) {
+		t.Error("the logo is listed as unused")
+	}
+	page := admin.mustGet(item, http.StatusOK)
+	if !strings.Contains(page, "The site's logo") || strings.Contains(page, "Delete picture") {
+		t.Errorf("the logo's page names the logo: %v; offers deletion: %v", strings.Contains(page, "The site's logo"), strings.Contains(page, "Delete picture"))
+	}
+	resp, body := admin.post(item+"delete", nil)
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "is the site&#39;s logo, so it was not deleted") {
+		t.Errorf("deleting the logo = %d, want 409 saying why\n%.600s", resp.StatusCode, body)
+	}
+	if _, err := n.srv.cfg.Media.Files.Stat(t.Context(), it.File); err != nil {
+		t.Errorf("a refused deletion removed the logo's file: %v", err)
+	}
+	logo := n.srv.settings().Logo
+	if r, _ := n.browser().get(logo.Src); r.StatusCode != http.StatusOK {
+		t.Errorf("the header logo %s answers %d after the refused deletion", logo.Src, r.StatusCode)
+	}
+
+	identity(map[string]string{"remove_logo": "1"}, nil)
+	if resp, _ := admin.post(item+"delete", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("deleting the former logo = %d, want 303", resp.StatusCode)
+	}
+	if _, err := n.st.MediaItem(t.Context(), it.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the former logo is still in the library: %v", err)
 	}
 }

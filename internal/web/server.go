@@ -250,14 +250,22 @@ func (s *Server) Follow(ctx context.Context, interval time.Duration) {
 
 // cached serves the page under the request's URL from the cache, or renders it with render,
 // caches it, and serves it. render returns the response with its dependencies.
+//
+// When the change log cannot be read (the database is out of reach), a page the cache holds is
+// served as it is, marked stale (stale-if-error): readers get the news as it last stood rather
+// than an error, and once the log can be read again the changes it missed invalidate as usual.
 func (s *Server) cached(w http.ResponseWriter, r *http.Request, render func() (*response, error)) {
+	key := cacheKey(r)
 	from, err := s.cache.sync(r.Context())
 	if err != nil {
+		if resp := s.cache.stale(key); resp != nil && r.Context().Err() == nil {
+			resp.writeStale(w, r)
+			return
+		}
 		s.fail(w, r, err)
 		return
 	}
 	s.followSettings(r.Context())
-	key := cacheKey(r)
 	if resp := s.cache.get(key); resp != nil {
 		s.send(w, r, resp)
 		return

@@ -117,6 +117,17 @@ func (s *Server) staffMessage(m store.StaffMail, u *account.User, linkURL string
 		subject = "Your role at " + title + " is now " + account.Role(m.Detail).Label()
 		body = fmt.Sprintf("An administrator made you %s in the newsroom of %s.\n\n%s\n\nSign in: %s\n",
 			account.Role(m.Detail).Label(), title, roleSummary(account.Role(m.Detail)), s.abs("/admin/"))
+	case store.StaffEmailOld:
+		// The new address is not named: whoever reads the old mailbox need not learn it.
+		to = (&netmail.Address{Name: u.Name, Address: m.Detail}).String()
+		subject = "Your sign-in email at " + title + " was changed"
+		body = fmt.Sprintf("The newsroom account at %s that signed in with this address, %s, now signs in with "+
+			"another one, and its emails go there.\n\nIf you did not ask for this, tell an administrator of %s at once.\n",
+			title, m.Detail, title)
+	case store.StaffEmailNew:
+		subject = "This is now your sign-in email at " + title
+		body = fmt.Sprintf("Your newsroom account at %s now signs in with this address, %s, instead of %s. "+
+			"Your password and role are as they were.\n\nSign in: %s\n", title, u.Email, m.Detail, s.abs("/admin/"))
 	case store.StaffDevice:
 		subject = "New sign-in to your account at " + title
 		body = fmt.Sprintf("Your newsroom account at %s, %s, was signed in to from a browser that had not signed in "+

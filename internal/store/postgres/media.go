@@ -15,8 +15,9 @@ const mediaColumns = `id, hash, name, file, type, width, height, size, sizes, so
 	credit, description, focus_x, focus_y, uploader_id, created_at`
 
 // An article uses an item when its featured image or body names the item's hash, which every
-// URL of the item contains.
-const mediaUsed = `EXISTS (SELECT 1 FROM articles a WHERE strpos(a.image_url, m.hash) > 0 OR strpos(a.body, m.hash) > 0)`
+// URL of the item contains; so does a setting (the site's logo) whose value names it.
+const mediaUsed = `(EXISTS (SELECT 1 FROM articles a WHERE strpos(a.image_url, m.hash) > 0 OR strpos(a.body, m.hash) > 0)
+	OR EXISTS (SELECT 1 FROM settings st WHERE strpos(st.value, m.hash) > 0))`
 
 // CreateMedia implements store.Media.
 func (s Store) CreateMedia(ctx context.Context, it *media.Item) error {
@@ -86,8 +87,8 @@ func (s Store) MediaByHash(ctx context.Context, hash string) (*media.Item, error
 
 // UpdateMedia implements store.Media.
 func (s Store) UpdateMedia(ctx context.Context, it *media.Item) error {
-	return s.changeMedia(ctx, it.ID, `UPDATE media SET alt = $1, caption = $2, credit = $3, description = $4, focus_x = $5, focus_y = $6 WHERE id = $7`,
-		it.Alt, it.Caption, it.Credit, it.Description, it.FocusX, it.FocusY, it.ID)
+	return s.changeMedia(ctx, it.ID, `UPDATE media SET alt = $1, caption = $2, credit = $3, description = $4, focus_x = $5, focus_y = $6, social = $7 WHERE id = $8`,
+		it.Alt, it.Caption, it.Credit, it.Description, it.FocusX, it.FocusY, it.Social, it.ID)
 }
 
 // DeleteMedia implements store.Media.
@@ -95,8 +96,24 @@ func (s Store) DeleteMedia(ctx context.Context, id int64) error {
 	return s.changeMedia(ctx, id, `DELETE FROM media WHERE id = $1`, id)
 }
 
+// changeMedia runs query on item id and logs a change of every article that shows it, first,
+// while the item is there to be found. A deletion is refused while a setting names the item.
 func (s Store) changeMedia(ctx context.Context, id int64, query string, args ...any) error {
 	err := s.write(ctx, func(q querier) error {
+		if strings.HasPrefix(query, "DELETE") {
+			var named bool
+			if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM media m JOIN settings st
+				ON strpos(st.value, m.hash) > 0 WHERE m.id = $1)`, id).Scan(&named); err != nil {
+				return translate(err)
+			}
+			if named {
+				return fmt.Errorf("a setting (the site's logo) shows it: %w", store.ErrConflict)
+			}
+		}
+		if _, err := q.Exec(ctx, `INSERT INTO change_log (key) SELECT 'article:' || a.id FROM media m
+			JOIN articles a ON strpos(a.image_url, m.hash) > 0 OR strpos(a.body, m.hash) > 0 WHERE m.id = $1 ORDER BY a.id`, id); err != nil {
+			return translate(err)
+		}
 		return affected(q.Exec(ctx, query, args...))
 	})
 	if err != nil {
@@ -146,11 +163,13 @@ func (s Store) ListMedia(ctx context.Context, q store.MediaQuery) ([]*media.Item
 // MediaUses implements store.Media.
 func (s Store) MediaUses(ctx context.Context, id int64) ([]store.MediaUse, error) {
 	var uses []store.MediaUse
-	err := s.each(ctx, `SELECT a.id, a.title FROM media m JOIN articles a
-		ON strpos(a.image_url, m.hash) > 0 OR strpos(a.body, m.hash) > 0 WHERE m.id = $1 ORDER BY a.id`,
+	err := s.each(ctx, `SELECT id, title, setting FROM (
+		SELECT 0::bigint AS id, ''::text AS title, st.key AS setting FROM media m JOIN settings st ON strpos(st.value, m.hash) > 0 WHERE m.id = $1
+		UNION ALL SELECT a.id, a.title, '' FROM media m JOIN articles a
+		ON strpos(a.image_url, m.hash) > 0 OR strpos(a.body, m.hash) > 0 WHERE m.id = $1) u ORDER BY setting = '', setting, id`,
 		[]any{id}, func(scan func(...any) error) error {
 			var u store.MediaUse
-			if err := scan(&u.ArticleID, &u.Title); err != nil {
+			if err := scan(&u.ArticleID, &u.Title, &u.Setting); err != nil {
 				return err
 			}
 			uses = append(uses, u)

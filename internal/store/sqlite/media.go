@@ -16,8 +16,9 @@ const mediaColumns = `id, hash, name, file, type, width, height, size, sizes, so
 	credit, description, focus_x, focus_y, uploader_id, created_at`
 
 // An article uses an item when its featured image or body names the item's hash, which every
-// URL of the item contains.
-const mediaUsed = `EXISTS (SELECT 1 FROM articles a WHERE instr(a.image_url, m.hash) > 0 OR instr(a.body, m.hash) > 0)`
+// URL of the item contains; so does a setting (the site's logo) whose value names it.
+const mediaUsed = `(EXISTS (SELECT 1 FROM articles a WHERE instr(a.image_url, m.hash) > 0 OR instr(a.body, m.hash) > 0)
+	OR EXISTS (SELECT 1 FROM settings st WHERE instr(st.value, m.hash) > 0))`
 
 // CreateMedia implements store.Media.
 func (s Store) CreateMedia(ctx context.Context, it *media.Item) error {
@@ -89,8 +90,8 @@ func (s Store) MediaByHash(ctx context.Context, hash string) (*media.Item, error
 
 // UpdateMedia implements store.Media.
 func (s Store) UpdateMedia(ctx context.Context, it *media.Item) error {
-	return s.changeMedia(ctx, it.ID, `UPDATE media SET alt = ?, caption = ?, credit = ?, description = ?, focus_x = ?, focus_y = ? WHERE id = ?`,
-		it.Alt, it.Caption, it.Credit, it.Description, it.FocusX, it.FocusY, it.ID)
+	return s.changeMedia(ctx, it.ID, `UPDATE media SET alt = ?, caption = ?, credit = ?, description = ?, focus_x = ?, focus_y = ?, social = ? WHERE id = ?`,
+		it.Alt, it.Caption, it.Credit, it.Description, it.FocusX, it.FocusY, it.Social, it.ID)
 }
 
 // DeleteMedia implements store.Media.
@@ -98,8 +99,24 @@ func (s Store) DeleteMedia(ctx context.Context, id int64) error {
 	return s.changeMedia(ctx, id, `DELETE FROM media WHERE id = ?`, id)
 }
 
+// changeMedia runs query on item id and logs a change of every article that shows it, first,
+// while the item is there to be found. A deletion is refused while a setting names the item.
 func (s Store) changeMedia(ctx context.Context, id int64, query string, args ...any) error {
 	err := s.write(ctx, func(q querier) error {
+		if strings.HasPrefix(query, "DELETE") {
+			var named bool
+			if err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM media m JOIN settings st
+				ON instr(st.value, m.hash) > 0 WHERE m.id = ?)`, id).Scan(&named); err != nil {
+				return translate(err)
+			}
+			if named {
+				return fmt.Errorf("a setting (the site's logo) shows it: %w", store.ErrConflict)
+			}
+		}
+		if _, err := q.ExecContext(ctx, `INSERT INTO change_log (key) SELECT 'article:' || a.id FROM media m
+			JOIN articles a ON instr(a.image_url, m.hash) > 0 OR instr(a.body, m.hash) > 0 WHERE m.id = ? ORDER BY a.id`, id); err != nil {
+			return translate(err)
+		}
 		res, err := q.ExecContext(ctx, query, args...)
 		if err != nil {
 			return translate(err)
@@ -157,11 +174,13 @@ func (s Store) ListMedia(ctx context.Context, q store.MediaQuery) ([]*media.Item
 // MediaUses implements store.Media.
 func (s Store) MediaUses(ctx context.Context, id int64) ([]store.MediaUse, error) {
 	var uses []store.MediaUse
-	err := s.each(ctx, `SELECT a.id, a.title FROM media m JOIN articles a
-		ON instr(a.image_url, m.hash) > 0 OR instr(a.body, m.hash) > 0 WHERE m.id = ? ORDER BY a.id`,
-		[]any{id}, func(scan func(...any) error) error {
+	err := s.each(ctx, `SELECT id, title, setting FROM (
+		SELECT 0 AS id, '' AS title, st.key AS setting FROM media m JOIN settings st ON instr(st.value, m.hash) > 0 WHERE m.id = ?
+		UNION ALL SELECT a.id, a.title, '' FROM media m JOIN articles a
+		ON instr(a.image_url, m.hash) > 0 OR instr(a.body, m.hash) > 0 WHERE m.id = ?) ORDER BY setting = '', setting, id`,
+		[]any{id, id}, func(scan func(...any) error) error {
 			var u store.MediaUse
-			if err := scan(&u.ArticleID, &u.Title); err != nil {
+			if err := scan(&u.ArticleID, &u.Title, &u.Setting); err != nil {
 				return err
 			}
 			uses = append(uses, u)

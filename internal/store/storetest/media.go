@@ -76,6 +76,76 @@ func mediaChecks() []check {
 			wantErr(t, "DeleteMedia(deleted)", s.DeleteMedia(ctx, it.ID), store.ErrNotFound)
 			wantErr(t, "UpdateMedia(deleted)", s.UpdateMedia(ctx, it), store.ErrNotFound)
 		}},
+		{"UpdateAndDeleteLogTheirStories", func(t *testing.T, s store.Store) {
+			ctx := t.Context()
+			it, other := item(3, "dock.jpg"), item(4, "unused.jpg")
+			createMedia(t, s, it, other)
+			lead := with(story("shows-dock"), func(x *article.Article) { x.ImageURL = it.URL() })
+			inBody := with(story("dock-in-body"), func(x *article.Article) { x.Body = "![dock](" + it.Sizes[0].File + ")" })
+			create(t, s, lead, inBody, story("no-pictures"))
+			logged := func(what string, from int64, do func() error) []string {
+				t.Helper()
+				if err := do(); err != nil {
+					t.Fatalf("%s: %v", what, err)
+				}
+				changes, _, err := s.ChangesSince(ctx, from, 100)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var keys []string
+				for _, c := range changes {
+					keys = append(keys, c.Key)
+				}
+				return keys
+			}
+			want := []string{"article:" + fmt.Sprint(lead.ID), "article:" + fmt.Sprint(inBody.ID)}
+			from, _ := s.LatestChange(ctx)
+			it.FocusX, it.FocusY, it.Social = 0.8, 0.1, it.Hash+"/photo-social-8000-1000.jpg"
+			keys := logged("UpdateMedia", from, func() error { return s.UpdateMedia(ctx, it) })
+			if diff := cmp.Diff(want, keys); diff != "" {
+				t.Errorf("UpdateMedia logged (-want +got):\n%s", diff)
+			}
+			got, _ := s.MediaItem(ctx, it.ID)
+			if got.Social != it.Social || got.FocusX != 0.8 || got.FocusY != 0.1 {
+				t.Errorf("after UpdateMedia: social %q, focus %v,%v; want %q, 0.8,0.1", got.Social, got.FocusX, got.FocusY, it.Social)
+			}
+			from, _ = s.LatestChange(ctx)
+			if keys := logged("UpdateMedia(unused)", from, func() error { return s.UpdateMedia(ctx, other) }); len(keys) != 0 {
+				t.Errorf("UpdateMedia of an unused item logged %q", keys)
+			}
+			from, _ = s.LatestChange(ctx)
+			keys = logged("DeleteMedia", from, func() error { return s.DeleteMedia(ctx, it.ID) })
+			if diff := cmp.Diff(want, keys); diff != "" {
+				t.Errorf("DeleteMedia logged (-want +got):\n%s", diff)
+			}
+		}},
+		{"SettingNamesItem", func(t *testing.T, s store.Store) {
+			ctx := t.Context()
+			logo, other := item(5, "logo.png"), item(6, "photo.jpg")
+			createMedia(t, s, logo, other)
+			create(t, s, with(story("logo-story"), func(x *article.Article) { x.ImageURL = logo.URL() }))
+			if err := s.SaveSettings(ctx, map[string]string{"site.logo": `{"item":` + fmt.Sprint(logo.ID) + `,"src":"` + logo.Sizes[0].File + `"}`}); err != nil {
+				t.Fatal(err)
+			}
+			uses, err := s.MediaUses(ctx, logo.ID)
+			if err != nil || len(uses) != 2 || uses[0].Setting != "site.logo" || uses[0].ArticleID != 0 || uses[1].Title != "Headline logo-story" {
+				t.Errorf("MediaUses(logo) = %+v, %v; want the setting, then the story", uses, err)
+			}
+			list, _, err := s.ListMedia(ctx, store.MediaQuery{Unused: true})
+			if err != nil || len(list) != 1 || list[0].ID != other.ID {
+				t.Errorf("ListMedia(unused) = %d items, %v; want only the picture nothing names", len(list), err)
+			}
+			wantErr(t, "DeleteMedia(the logo)", s.DeleteMedia(ctx, logo.ID), store.ErrConflict)
+			if _, err := s.MediaItem(ctx, logo.ID); err != nil {
+				t.Errorf("the refused deletion removed the logo: %v", err)
+			}
+			if err := s.SaveSettings(ctx, map[string]string{"site.logo": `{}`}); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.DeleteMedia(ctx, logo.ID); err != nil {
+				t.Errorf("DeleteMedia once the logo changed = %v", err)
+			}
+		}},
 		{"UploaderDeletedKeepsItem", func(t *testing.T, s store.Store) {
 			ctx := t.Context()
 			u := staff("gone@example.org", account.Author)

@@ -151,6 +151,18 @@ func staffMailChecks() []check {
 			if diff := cmp.Diff(want, due, ignoreID); err != nil || diff != "" {
 				t.Fatalf("DueStaffMail(at 1h) = %v (-want +got):\n%s", err, diff)
 			}
+			if err := s.DoneStaffMail(ctx, due[0].ID); err != nil {
+				t.Fatal(err)
+			}
+			// Every kind is accepted, the email-change notices with the previous address.
+			for _, kind := range []string{store.StaffInvite, store.StaffPassword, store.StaffDevice, store.StaffEmailOld, store.StaffEmailNew} {
+				if err := s.QueueStaffMail(ctx, "ed@example.org", kind, "ed@old.example.org", at(time.Hour)); err != nil {
+					t.Errorf("QueueStaffMail(%s) = %v", kind, err)
+				}
+			}
+			if due, err := s.DueStaffMail(ctx, at(time.Hour), 10); err != nil || len(due) != 5 || due[4].Kind != store.StaffEmailNew || due[4].Detail != "ed@old.example.org" {
+				t.Errorf("DueStaffMail after five kinds = %+v, %v", due, err)
+			}
 			// A deleted user's mail goes with them.
 			if err := s.DeleteUser(ctx, ed.ID); err != nil {
 				t.Fatal(err)
