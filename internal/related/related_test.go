@@ -552,3 +552,37 @@ func TestMinEvidence(t *testing.T) {
 		}
 	}
 }
+
+// TestCopiesListedOnce checks that of two near-copies of each other, neither
+// a copy of the query story, a list names only the better one, and that
+// with copies allowed it names both.
+func TestCopiesListedOnce(t *testing.T) {
+	t.Parallel()
+	words := func(from, to int) []string {
+		var ts []string
+		for i := from; i < to; i++ {
+			ts = append(ts, fmt.Sprintf("w%d", i))
+		}
+		return ts
+	}
+	docs := []Document{
+		doc(1, 0, words(0, 40)...),
+		doc(2, 0, words(20, 60)...), // a follow-up
+		doc(3, 0, words(20, 60)...), // the follow-up published twice
+		doc(4, 0, words(30, 70)...), // another follow-up
+		doc(5, 0, words(100, 140)...),
+	}
+	for _, tt := range []struct {
+		cfg  Config
+		want []int64
+	}{{Config{}, []int64{2, 4}}, {Config{CopyOverlap: -1}, []int64{2, 3, 4}}} {
+		ix := build(t, tt.cfg, docs)
+		rs, err := ix.Related(1, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tt.want, ids(rs)); diff != "" {
+			t.Errorf("CopyOverlap %v: Related(1) IDs (-want +got):\n%s", tt.cfg.CopyOverlap, diff)
+		}
+	}
+}

@@ -385,7 +385,11 @@ func (s *analysis) addPhrase(p *part, run []int, entity bool) {
 	for n, i := range run {
 		if n > 0 {
 			key.WriteByte(' ')
-			surface.WriteByte(' ')
+			if p.tokens[i].has(tokHyphen) {
+				surface.WriteByte('-')
+			} else {
+				surface.WriteByte(' ')
+			}
 		}
 		key.WriteString(p.folded[i])
 		surface.WriteString(p.text[p.tokens[i].start:p.tokens[i].end])

@@ -55,6 +55,8 @@ func TestEntities(t *testing.T) {
 		{"dotted acronym", "He flew to the U.S. on Monday.", []string{"U.S."}},
 		{"stop words never names", "Then the talks ended. The end.", []string{}},
 		{"long runs are not names", "They sang Quick Brown Fox Jumps High Lazy Dogs Bark loudly.", []string{}},
+		{"hyphenated name", "A suit against Wal-Mart and Rolls-Royce was filed.", []string{"Rolls-Royce", "Wal-Mart"}},
+		{"hyphenated words are no name", "A long-standing Anglo-French plan.", []string{"Anglo-French"}},
 		{"days are not names", "They met on Monday in Paris.", []string{"Paris"}},
 		{"months are not names", "Sales rose in February, and in March the Bank of Japan met.", []string{"Bank of Japan"}},
 		{"a list of names is not a headline", "Talks between Xi Jinping, Vladimir Putin and Joe Biden ended.", []string{"Joe Biden", "Vladimir Putin", "Xi Jinping"}},
