@@ -586,3 +586,35 @@ func TestCopiesListedOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestReasonNamesOnce checks that a word written as a full name ("President
+// Putin" analysed as putin, shown as "Vladimir Putin") and the shared name
+// itself are listed once.
+func TestReasonNamesOnce(t *testing.T) {
+	t.Parallel()
+	ix := build(t, Config{}, []Document{
+		NewDocument(1, day0, []Term{
+			{Key: "putin", Surface: "Vladimir Putin", Entity: true, Weight: 3},
+			{Key: "vladimir putin", Surface: "Vladimir Putin", Entity: true, Weight: 1},
+			{Key: "ukrain", Surface: "Ukraine", Entity: true, Weight: 2},
+			{Key: "talk", Surface: "talks", Weight: 1},
+		}),
+		NewDocument(2, day0, []Term{
+			{Key: "putin", Surface: "Putin", Entity: true, Weight: 2},
+			{Key: "vladimir putin", Surface: "Vladimir Putin", Entity: true, Weight: 1},
+			{Key: "ukrain", Surface: "Ukraine", Entity: true, Weight: 1},
+		}),
+		NewDocument(3, day0, []Term{{Key: "weather", Weight: 1}}),
+	})
+	rs, err := ix.Related(1, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 1 {
+		t.Fatalf("Related(1) = %+v, want story 2 only", rs)
+	}
+	got := slices.Sorted(slices.Values(rs[0].Reason))
+	if diff := cmp.Diff([]string{"Ukraine", "Vladimir Putin"}, got); diff != "" {
+		t.Errorf("Reason (-want +got):\n%s", diff)
+	}
+}

@@ -749,9 +749,10 @@ func (ix *Index) reason(sel []queryTerm, slot uint32, c1, c2 float32) []string {
 			return false
 		}
 		for _, p := range all {
-			if strings.Contains(p.key, " ") && slices.ContainsFunc(strings.Fields(p.surface), func(w string) bool {
-				return strings.EqualFold(w, c.surface)
-			}) {
+			if strings.Contains(p.key, " ") && (strings.EqualFold(p.surface, c.surface) ||
+				slices.ContainsFunc(strings.Fields(p.surface), func(w string) bool {
+					return strings.EqualFold(w, c.surface)
+				})) {
 				return true
 			}
 		}
@@ -762,7 +763,7 @@ func (ix *Index) reason(sel []queryTerm, slot uint32, c1, c2 float32) []string {
 		if len(picked) == ix.cfg.ReasonTerms {
 			break
 		}
-		if c.distinctive && !inPhrase(c) {
+		if c.distinctive && !inPhrase(c) && !slices.ContainsFunc(picked, func(p shared) bool { return strings.EqualFold(p.surface, c.surface) }) {
 			picked = append(picked, c)
 		}
 	}
