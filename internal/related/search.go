@@ -9,8 +9,9 @@ import (
 )
 
 // Related returns up to k stories related to the indexed story id, best
-// first, never the story itself nor the stories in exclude. It returns
-// ErrNotFound if id is not indexed.
+// first, never the story itself nor the stories in exclude, nor a near-copy
+// of the story or of a story listed before it. It returns ErrNotFound if id
+// is not indexed.
 //
 // Results are ordered by score, then by date (newer first), then by ID.
 func (ix *Index) Related(id int64, k int, exclude ...int64) ([]Result, error) {
