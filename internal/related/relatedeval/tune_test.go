@@ -15,7 +15,8 @@ import (
 var (
 	tune       = flag.Bool("tune", false, "run TestTune: the engine's settings measured on the shared corpora")
 	tuneVary   = flag.String("tune-vary", "", "TestTune: rewrite the stories first (see --vary)")
-	tuneCorpus = flag.String("tune-corpus", "", "TestTune: measure only the shared corpus of this name (bbc, basil, reuters)")
+	tuneCorpus = flag.String("tune-corpus", "", "TestTune: measure only the shared corpus of this name (bbc, basil, reuters, bbc+reuters, basil+bbc)")
+	tuneOnly   = flag.String("tune-only", "", "TestTune: measure only the variant of this name (default, b=0.5, …)")
 )
 
 // TestTune prints the engine's quality under variations of its settings on
@@ -51,6 +52,9 @@ func TestTune(t *testing.T) {
 		}
 		fmt.Printf("%-8s %-24s P@5 %.3f nDCG %.3f MRR %.3f R@10 %.3f p99cpu %.3fms\n", co.name, "cosine", cos.Micro.PrecisionAtK, cos.Micro.NDCGAtK, cos.Micro.MRR, cos.Micro.RecallAt10, cos.QueryCPUP99Ms)
 		for _, v := range variants {
+			if *tuneOnly != "" && v.name != *tuneOnly {
+				continue
+			}
 			cfg := related.DefaultConfig()
 			cfg.MinEvidence = 0 // the ranking alone
 			v.cfg(&cfg)
