@@ -223,7 +223,8 @@ func (s *analysis) newPart(txt string, weight float64, keyword bool) *part {
 		}
 		words, lower := 0, 0
 		for i := start; i < end; i++ {
-			if p.stop[i] || p.tokens[i].has(tokIdeographic) {
+			if p.stop[i] || p.tokens[i].has(tokIdeographic) || !startsWithLetter(p.folded[i]) {
+				// Numbers ("4TH", "1987") have no case to tell.
 				continue
 			}
 			words++
@@ -565,6 +566,11 @@ func isASCII(w string) bool {
 		}
 	}
 	return true
+}
+
+func startsWithLetter(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsLetter(r)
 }
 
 // isCapitalised reports whether w starts with an upper-case or title-case letter.

@@ -51,6 +51,7 @@ func TestEntities(t *testing.T) {
 		{"sentence start with evidence", "Putin spoke. Later, Putin left.", []string{"Putin"}},
 		{"headline in title case", "Leaders Meet In Moscow\nThe leaders met in Moscow on Monday.", []string{"Moscow"}},
 		{"headline in capitals", "NATO LEADERS MEET\nThe leaders of NATO met.", []string{"NATO"}},
+		{"headline in capitals with numbers", "FIRST WORLD CHEESE <FWCH> 4TH QTR LOSS\nNet loss 392,428 vs profit 1,255.", []string{}},
 		{"acronym like a stop word", "Talks with the US ended.", []string{"US"}},
 		{"dotted acronym", "He flew to the U.S. on Monday.", []string{"U.S."}},
 		{"stop words never names", "Then the talks ended. The end.", []string{}},
