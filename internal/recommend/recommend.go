@@ -107,7 +107,7 @@ func (r *Recommender) indexed(a *article.Article) bool {
 
 // Version names the analysis and scoring that computed the stored lists. When it changes (or on a
 // site's first start) Follow recomputes every list once; bump it with any change that alters lists.
-const Version = "4"
+const Version = "5"
 
 // versionKey is the setting that records the Version of the stored lists.
 const versionKey = "related.version"

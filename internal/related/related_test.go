@@ -552,3 +552,69 @@ func TestMinEvidence(t *testing.T) {
 		}
 	}
 }
+
+// TestCopiesListedOnce checks that of two near-copies of each other, neither
+// a copy of the query story, a list names only the better one, and that
+// with copies allowed it names both.
+func TestCopiesListedOnce(t *testing.T) {
+	t.Parallel()
+	words := func(from, to int) []string {
+		var ts []string
+		for i := from; i < to; i++ {
+			ts = append(ts, fmt.Sprintf("w%d", i))
+		}
+		return ts
+	}
+	docs := []Document{
+		doc(1, 0, words(0, 40)...),
+		doc(2, 0, words(20, 60)...), // a follow-up
+		doc(3, 0, words(20, 60)...), // the follow-up published twice
+		doc(4, 0, words(30, 70)...), // another follow-up
+		doc(5, 0, words(100, 140)...),
+	}
+	for _, tt := range []struct {
+		cfg  Config
+		want []int64
+	}{{Config{}, []int64{2, 4}}, {Config{CopyOverlap: -1}, []int64{2, 3, 4}}} {
+		ix := build(t, tt.cfg, docs)
+		rs, err := ix.Related(1, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tt.want, ids(rs)); diff != "" {
+			t.Errorf("CopyOverlap %v: Related(1) IDs (-want +got):\n%s", tt.cfg.CopyOverlap, diff)
+		}
+	}
+}
+
+// TestReasonNamesOnce checks that a word written as a full name ("President
+// Putin" analysed as putin, shown as "Vladimir Putin") and the shared name
+// itself are listed once.
+func TestReasonNamesOnce(t *testing.T) {
+	t.Parallel()
+	ix := build(t, Config{}, []Document{
+		NewDocument(1, day0, []Term{
+			{Key: "putin", Surface: "Vladimir Putin", Entity: true, Weight: 3},
+			{Key: "vladimir putin", Surface: "Vladimir Putin", Entity: true, Weight: 1},
+			{Key: "ukrain", Surface: "Ukraine", Entity: true, Weight: 2},
+			{Key: "talk", Surface: "talks", Weight: 1},
+		}),
+		NewDocument(2, day0, []Term{
+			{Key: "putin", Surface: "Putin", Entity: true, Weight: 2},
+			{Key: "vladimir putin", Surface: "Vladimir Putin", Entity: true, Weight: 1},
+			{Key: "ukrain", Surface: "Ukraine", Entity: true, Weight: 1},
+		}),
+		NewDocument(3, day0, []Term{{Key: "weather", Weight: 1}}),
+	})
+	rs, err := ix.Related(1, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 1 {
+		t.Fatalf("Related(1) = %+v, want story 2 only", rs)
+	}
+	got := slices.Sorted(slices.Values(rs[0].Reason))
+	if diff := cmp.Diff([]string{"Ukraine", "Vladimir Putin"}, got); diff != "" {
+		t.Errorf("Reason (-want +got):\n%s", diff)
+	}
+}

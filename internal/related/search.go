@@ -9,8 +9,9 @@ import (
 )
 
 // Related returns up to k stories related to the indexed story id, best
-// first, never the story itself nor the stories in exclude. It returns
-// ErrNotFound if id is not indexed.
+// first, never the story itself nor the stories in exclude, nor a near-copy
+// of the story or of a story listed before it. It returns ErrNotFound if id
+// is not indexed.
 //
 // Results are ordered by score, then by date (newer first), then by ID.
 func (ix *Index) Related(id int64, k int, exclude ...int64) ([]Result, error) {
@@ -111,6 +112,10 @@ type scratch struct {
 	counts   [1024]int32
 	table    []uint32
 	pos      []int32
+	// rerank's buffers
+	fbKeys          []uint32
+	fbQuery, fbNear []float32
+	fbWeights       []float64
 }
 
 // Safety margins for comparing rounded sums with bounds.
@@ -341,6 +346,7 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 
 	out := h.sorted()
 	results := make([]Result, 0, min(len(out), want))
+	listed := make([]uint32, 0, want)
 	for _, c := range out {
 		if len(results) == want {
 			break
@@ -348,6 +354,12 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 		if ix.isCopy(q, c.slot) != q.copies {
 			continue
 		}
+		if !q.copies && slices.ContainsFunc(listed, func(s uint32) bool { return ix.copies(s, c.slot) }) {
+			// A copy of a story listed already (the same wire story
+			// published twice) adds nothing to the list.
+			continue
+		}
+		listed = append(listed, c.slot)
 		r := Result{ID: c.id, Date: timeOf(c.date), Score: c.score}
 		if !q.copies {
 			r.Reason = ix.reason(sel, c.slot, c1, c2)
@@ -380,10 +392,28 @@ func (ix *Index) isCopy(q *query, slot uint32) bool {
 		slices.SortFunc(q.terms, func(a, b queryTerm) int { return cmp.Compare(a.id, b.id) })
 		q.sorted = true
 	}
-	refs := ix.docs[slot].refs
+	return ix.overlapping(len(q.terms), func(i int) uint32 { return q.terms[i].id }, ix.docs[slot].refs)
+}
+
+// copies reports whether the stories in slots a and b are near-copies of
+// each other, by the rules of isCopy.
+func (ix *Index) copies(a, b uint32) bool {
+	if r := ix.cfg.CopyResemblance; r > 0 && ix.sks[a].copyOf(ix.sks[b], r) {
+		return true
+	}
+	if ix.cfg.CopyOverlap <= 0 {
+		return false
+	}
+	refs := ix.docs[a].refs
+	return ix.overlapping(len(refs), func(i int) uint32 { return refID(refs[i]) }, ix.docs[b].refs)
+}
+
+// overlapping reports whether n term IDs in increasing order, given by id,
+// and the terms refs share CopyOverlap of their union or more.
+func (ix *Index) overlapping(n int, id func(int) uint32, refs []uint32) bool {
 	shared, i, j := 0, 0, 0
-	for i < len(q.terms) && j < len(refs) {
-		switch a, b := q.terms[i].id, refID(refs[j]); {
+	for i < n && j < len(refs) {
+		switch a, b := id(i), refID(refs[j]); {
 		case a < b:
 			i++
 		case a > b:
@@ -394,7 +424,7 @@ func (ix *Index) isCopy(q *query, slot uint32) bool {
 			j++
 		}
 	}
-	union := len(q.terms) + len(refs) - shared
+	union := n + len(refs) - shared
 	return union >= copyMinTerms && float64(shared) >= ix.cfg.CopyOverlap*float64(union)
 }
 
@@ -720,9 +750,10 @@ func (ix *Index) reason(sel []queryTerm, slot uint32, c1, c2 float32) []string {
 			return false
 		}
 		for _, p := range all {
-			if strings.Contains(p.key, " ") && slices.ContainsFunc(strings.Fields(p.surface), func(w string) bool {
-				return strings.EqualFold(w, c.surface)
-			}) {
+			if strings.Contains(p.key, " ") && (strings.EqualFold(p.surface, c.surface) ||
+				slices.ContainsFunc(strings.Fields(p.surface), func(w string) bool {
+					return strings.EqualFold(w, c.surface)
+				})) {
 				return true
 			}
 		}
@@ -733,7 +764,7 @@ func (ix *Index) reason(sel []queryTerm, slot uint32, c1, c2 float32) []string {
 		if len(picked) == ix.cfg.ReasonTerms {
 			break
 		}
-		if c.distinctive && !inPhrase(c) {
+		if c.distinctive && !inPhrase(c) && !slices.ContainsFunc(picked, func(p shared) bool { return strings.EqualFold(p.surface, c.surface) }) {
 			picked = append(picked, c)
 		}
 	}

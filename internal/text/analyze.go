@@ -132,6 +132,7 @@ type wordStats struct {
 	lower      int  // written in lower case
 	acronym    bool // written in capitals inside a sentence despite being a stop word ("US")
 	entity     int  // occurrences as a one-word name
+	afterTitle int  // occurrences right after a title ("President Putin")
 	plain      int  // occurrences outside names
 }
 
@@ -222,7 +223,8 @@ func (s *analysis) newPart(txt string, weight float64, keyword bool) *part {
 		}
 		words, lower := 0, 0
 		for i := start; i < end; i++ {
-			if p.stop[i] || p.tokens[i].has(tokIdeographic) {
+			if p.stop[i] || p.tokens[i].has(tokIdeographic) || !startsWithLetter(p.folded[i]) {
+				// Numbers ("4TH", "1987") have no case to tell.
 				continue
 			}
 			words++
@@ -322,6 +324,9 @@ func (s *analysis) collect(p *part) {
 		case caps[i] && isTitle(p.folded[i]):
 			flush()
 		case caps[i]:
+			if len(run) == 0 && i > 0 && caps[i-1] && isTitle(p.folded[i-1]) && t.has(tokAdjacent) {
+				p.stats[i].afterTitle++
+			}
 			run = append(run, i)
 			if t.has(tokPossessive) {
 				flush()
@@ -385,7 +390,11 @@ func (s *analysis) addPhrase(p *part, run []int, entity bool) {
 	for n, i := range run {
 		if n > 0 {
 			key.WriteByte(' ')
-			surface.WriteByte(' ')
+			if p.tokens[i].has(tokHyphen) {
+				surface.WriteByte('-')
+			} else {
+				surface.WriteByte(' ')
+			}
 		}
 		key.WriteString(p.folded[i])
 		surface.WriteString(p.text[p.tokens[i].start:p.tokens[i].end])
@@ -426,13 +435,19 @@ func (s *analysis) terms() []Term {
 		m.weight += st.weight
 		m.entity += st.entity
 		m.plain += st.plain
+		m.afterTitle += st.afterTitle
 		for _, sc := range st.surfaces {
 			m.addSurface(sc.surface, sc.n)
 		}
 	}
+	full := s.fullNames()
 	out := make([]Term, 0, len(byKey)+len(s.phrases))
 	for key, m := range byKey {
-		out = append(out, Term{Key: key, Surface: m.surface(), Entity: m.entity > 0 && m.entity >= m.plain, Weight: m.weight})
+		t := Term{Key: key, Surface: m.surface(), Entity: m.entity > 0 && m.entity >= m.plain, Weight: m.weight}
+		if f, ok := full[key]; ok && t.Entity && m.afterTitle > 0 {
+			t.Surface = f
+		}
+		out = append(out, t)
 	}
 	for _, k := range s.order {
 		st := s.phrases[k]
@@ -443,6 +458,33 @@ func (s *analysis) terms() []Term {
 	}
 	slices.SortFunc(out, func(a, b Term) int { return cmp.Compare(a.Key, b.Key) })
 	return out
+}
+
+// fullNames maps the stem of a name's last word to the name's surface, for
+// the names of two or three capitalised words the story has ("Vladimir
+// Putin"), so that a word the story also writes after a title ("President
+// Putin") is displayed as the name in full. A last word shared by two
+// names ("North Korea", "South Korea") is left out: it names neither.
+func (s *analysis) fullNames() map[string]string {
+	full := make(map[string]string)
+	ambiguous := make(map[string]bool)
+	for _, k := range s.order {
+		st := s.phrases[k]
+		words := strings.Fields(k)
+		if !st.entity || len(words) > 3 || slices.ContainsFunc(words, isConnector) {
+			continue
+		}
+		last := s.a.stemFolded(words[len(words)-1])
+		if _, seen := full[last]; seen {
+			ambiguous[last] = true
+			continue
+		}
+		full[last] = st.surface()
+	}
+	for last := range ambiguous {
+		delete(full, last)
+	}
+	return full
 }
 
 // isWord reports whether the folded word w of token t is worth a term: it
@@ -524,6 +566,11 @@ func isASCII(w string) bool {
 		}
 	}
 	return true
+}
+
+func startsWithLetter(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsLetter(r)
 }
 
 // isCapitalised reports whether w starts with an upper-case or title-case letter.

@@ -22,6 +22,7 @@ const (
 	tokPossessive                      // written with "'s" or a trailing "s'"
 	tokAcronym                         // written with dots, like "U.S."
 	tokIdeographic                     // one or two ideographs (Han, Hiragana, Katakana)
+	tokHyphen                          // a hyphen alone joins it to the previous word ("Wal-Mart")
 )
 
 func (t token) has(f uint8) bool { return t.flags&f != 0 }
@@ -35,6 +36,7 @@ func (t token) has(f uint8) bool { return t.flags&f != 0 }
 func tokenize(s string, buf []token) []token {
 	sentence := true // the next word starts a sentence
 	clean := false   // only spaces since the previous word
+	hyphen := false  // only a hyphen since the previous word
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
@@ -68,6 +70,9 @@ func tokenize(s string, buf []token) []token {
 			if clean {
 				t.flags |= tokAdjacent
 			}
+			if hyphen {
+				t.flags |= tokHyphen
+			}
 			if acronym {
 				t.flags |= tokAcronym
 			}
@@ -75,7 +80,7 @@ func tokenize(s string, buf []token) []token {
 			if t.end-t.start <= maxWordBytes {
 				buf = append(buf, t)
 			}
-			sentence, clean = false, true
+			sentence, clean, hyphen = false, true, false
 			i = next
 		default:
 			switch {
@@ -83,8 +88,15 @@ func tokenize(s string, buf []token) []token {
 				r == '…' || r == '“' || r == '„' || r == '«' || r == '"' || r == '¿' || r == '¡':
 				sentence, clean = true, false
 			case unicode.IsSpace(r):
+				hyphen = false
+			case (r == '-' || r == '‐') && len(buf) > 0 && int(buf[len(buf)-1].end) == i && clean && !hyphen:
+				// A hyphen between two words keeps them adjacent, so that
+				// a hyphenated name is one phrase.
+				r2, _ := utf8.DecodeRuneInString(s[i+size:])
+				hyphen = isWordRune(r2) && !isIdeograph(r2)
+				clean = hyphen
 			default:
-				clean = false
+				clean, hyphen = false, false
 			}
 			i += size
 		}

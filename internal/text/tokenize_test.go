@@ -19,7 +19,7 @@ func describe(s string, ts []token) []tok {
 		for _, fl := range []struct {
 			bit uint8
 			c   byte
-		}{{tokSentenceStart, 'S'}, {tokAdjacent, 'A'}, {tokPossessive, 'P'}, {tokAcronym, '.'}, {tokIdeographic, 'I'}} {
+		}{{tokSentenceStart, 'S'}, {tokAdjacent, 'A'}, {tokPossessive, 'P'}, {tokAcronym, '.'}, {tokIdeographic, 'I'}, {tokHyphen, '-'}} {
 			if t.has(fl.bit) {
 				f = append(f, fl.c)
 			}
@@ -43,7 +43,9 @@ func TestTokenize(t *testing.T) {
 		{"contraction", "don't", []tok{{"don't", "S"}}},
 		{"acronym", "the U.S. said", []tok{{"the", "S"}, {"U.S.", "A."}, {"said", "A"}}},
 		{"numbers", "1.5bn and 2,000", []tok{{"1.5bn", "S"}, {"and", "A"}, {"2,000", "A"}}},
-		{"hyphen", "long-standing", []tok{{"long", "S"}, {"standing", ""}}},
+		{"hyphen", "long-standing", []tok{{"long", "S"}, {"standing", "A-"}}},
+		{"spaced dash", "Moscow - Kyiv", []tok{{"Moscow", "S"}, {"Kyiv", ""}}},
+		{"two hyphens", "well--known", []tok{{"well", "S"}, {"known", ""}}},
 		{"quote starts sentence", `said “Many provisions`, []tok{{"said", "S"}, {"Many", "S"}, {"provisions", "A"}}},
 		{"line break", "Title\nBody", []tok{{"Title", "S"}, {"Body", "S"}}},
 		{"Chinese bigrams", "习近平访问", []tok{{"习近", "I"}, {"近平", "I"}, {"平访", "I"}, {"访问", "I"}}},

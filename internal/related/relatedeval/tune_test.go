@@ -12,7 +12,12 @@ import (
 	"github.com/broadsheet/broadsheet/internal/text"
 )
 
-var tune = flag.Bool("tune", false, "run TestTune: the engine's settings measured on the shared corpora")
+var (
+	tune       = flag.Bool("tune", false, "run TestTune: the engine's settings measured on the shared corpora")
+	tuneVary   = flag.String("tune-vary", "", "TestTune: rewrite the stories first (see --vary)")
+	tuneCorpus = flag.String("tune-corpus", "", "TestTune: measure only the shared corpus of this name (bbc, basil, reuters, bbc+reuters, basil+bbc)")
+	tuneOnly   = flag.String("tune-only", "", "TestTune: measure only the variant of this name (default, b=0.5, …)")
+)
 
 // TestTune prints the engine's quality under variations of its settings on
 // every shared corpus, beside exact TF-IDF cosine. It measures; it asserts
@@ -36,7 +41,10 @@ func TestTune(t *testing.T) {
 		{"maxterms=96", func(c *related.Config) { c.MaxTerms = 96 }},
 	}
 	for _, co := range sharedCorpora() {
-		c := loadCorpus(t, co.path, co.label)
+		if *tuneCorpus != "" && co.name != *tuneCorpus {
+			continue
+		}
+		c := loadCorpus(t, co)
 		sizes := labelSizes(c)
 		cos, err := judgeEngine(t.Context(), c, buildCosine(c), 5, sizes)
 		if err != nil {
@@ -44,6 +52,9 @@ func TestTune(t *testing.T) {
 		}
 		fmt.Printf("%-8s %-24s P@5 %.3f nDCG %.3f MRR %.3f R@10 %.3f p99cpu %.3fms\n", co.name, "cosine", cos.Micro.PrecisionAtK, cos.Micro.NDCGAtK, cos.Micro.MRR, cos.Micro.RecallAt10, cos.QueryCPUP99Ms)
 		for _, v := range variants {
+			if *tuneOnly != "" && v.name != *tuneOnly {
+				continue
+			}
 			cfg := related.DefaultConfig()
 			cfg.MinEvidence = 0 // the ranking alone
 			v.cfg(&cfg)
@@ -62,24 +73,41 @@ func TestTune(t *testing.T) {
 	}
 }
 
-type sharedCorpus struct{ name, path, label string }
+// sharedCorpus is a corpus of ../shared/data; when distractors is set, the
+// first 2,000 stories of that corpus join the pool without a label.
+type sharedCorpus struct{ name, path, label, distractors string }
 
 // sharedCorpora lists the labelled corpora of ../shared/data.
 func sharedCorpora() []sharedCorpus {
 	data := filepath.Join("..", "..", "..", "..", "shared", "data")
 	return []sharedCorpus{
-		{"bbc", filepath.Join(data, "bbc-news", "bbc-news.jsonl"), "category"},
-		{"basil", filepath.Join(data, "events", "basil.jsonl"), "category"},
-		{"reuters", filepath.Join(data, "reuters-21578", "reuters-21578.jsonl.gz"), "category"},
+		{"bbc", filepath.Join(data, "bbc-news", "bbc-news.jsonl"), "category", ""},
+		{"basil", filepath.Join(data, "events", "basil.jsonl"), "category", ""},
+		{"reuters", filepath.Join(data, "reuters-21578", "reuters-21578.jsonl.gz"), "category", ""},
+		{"bbc+reuters", filepath.Join(data, "bbc-news", "bbc-news.jsonl"), "category", filepath.Join(data, "reuters-21578", "reuters-21578.jsonl.gz")},
+		{"basil+bbc", filepath.Join(data, "events", "basil.jsonl"), "category", filepath.Join(data, "bbc-news", "bbc-news.jsonl")},
 	}
 }
 
 // loadCorpus reads and analyses a corpus without dates (content alone); its
 // queries are the stories whose label another story shares.
-func loadCorpus(t *testing.T, path, label string) *corpus {
+func loadCorpus(t *testing.T, co sharedCorpus) *corpus {
 	t.Helper()
-	stories, _, err := readCorpusFile(t.Context(), path, label, 0, false, &nopWriter{})
+	stories, _, err := readCorpusFile(t.Context(), co.path, co.label, 0, false, &nopWriter{})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if co.distractors != "" {
+		more, _, err := readCorpusFile(t.Context(), co.distractors, co.label, 2000, false, &nopWriter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range more {
+			s.label = ""
+			stories = append(stories, s)
+		}
+	}
+	if err := vary(stories, *tuneVary); err != nil {
 		t.Fatal(err)
 	}
 	a := text.NewAnalyzer(text.English())
@@ -159,7 +187,7 @@ func TestEvidence(t *testing.T) {
 		t.Skip("run with -evidence")
 	}
 	for _, co := range sharedCorpora() {
-		c := loadCorpus(t, co.path, co.label)
+		c := loadCorpus(t, co)
 		for _, min := range []float64{0, 0.1, 0.15, 0.2, 0.25} {
 			cfg := related.DefaultConfig()
 			cfg.MinEvidence = min
