@@ -23,6 +23,9 @@ type job struct {
 type result struct {
 	err   error
 	panic any // fn's panic, raised again in the caller's goroutine
+	// logged: the commit holding the write appended to the change log (or another process's
+	// did, since the batch before), so the change mark must move
+	logged bool
 }
 
 // committer is the database's one writer: it takes the writes waiting when it is free, runs
@@ -43,13 +46,14 @@ type committer struct {
 	done    chan struct{}
 	once    sync.Once
 	commits atomic.Int64 // batches committed, for the checkpointer
+	logEnd  int64        // the change log's last number after the last commit (-1: unknown)
 }
 
 // checkpointEvery is how often the checkpointer looks for committed writes to checkpoint.
 const checkpointEvery = 200 * time.Millisecond
 
 func newCommitter(w *sql.DB, ws *stmts) *committer {
-	c := &committer{w: w, ws: ws, jobs: make(chan job), quit: make(chan struct{}), done: make(chan struct{})}
+	c := &committer{w: w, ws: ws, jobs: make(chan job), quit: make(chan struct{}), done: make(chan struct{}), logEnd: -1}
 	checkpointed := make(chan struct{})
 	go c.checkpoint(checkpointed)
 	go func() {
@@ -86,15 +90,15 @@ func (c *committer) checkpoint(done chan<- struct{}) {
 var errClosed = errors.New("the database is closed")
 
 // do runs fn in a write transaction shared with concurrent writers, and returns fn's error or
-// the commit's.
-func (c *committer) do(ctx context.Context, fn func(q querier) error) error {
+// the commit's, and whether that commit appended to the change log.
+func (c *committer) do(ctx context.Context, fn func(q querier) error) (logged bool, err error) {
 	j := job{ctx: ctx, fn: fn, done: make(chan result, 1)}
 	select {
 	case c.jobs <- j:
 	case <-ctx.Done():
-		return ctx.Err()
+		return false, ctx.Err()
 	case <-c.quit:
-		return errClosed
+		return false, errClosed
 	}
 	// Once taken, a write runs to its commit even if its caller goes away: the batch it shares
 	// must not be interrupted, and its caller then learns nothing either way.
@@ -102,7 +106,7 @@ func (c *committer) do(ctx context.Context, fn func(q querier) error) error {
 	if r.panic != nil {
 		panic(r.panic)
 	}
-	return r.err
+	return r.logged, r.err
 }
 
 // close stops the committer once the batch in hand is committed.
@@ -192,9 +196,23 @@ func (c *committer) commit(batch []job) {
 		answer()
 		return
 	}
+	// Most comment posts (held ones) append nothing to the change log: then the change mark
+	// stays, and cached pages are served without reading the log.
+	var end int64
+	if err := q.QueryRowContext(ctx, latestChange).Scan(&end); err != nil {
+		tx.Rollback()
+		fail(translate(err))
+		return
+	}
 	if err := tx.Commit(); err != nil {
 		fail(translate(err))
 		return
+	}
+	if end != c.logEnd {
+		c.logEnd = end
+		for i := range results {
+			results[i].logged = true
+		}
 	}
 	answer()
 }

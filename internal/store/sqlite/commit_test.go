@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/comment"
@@ -140,5 +141,39 @@ func TestGroupCommitDiskFull(t *testing.T) {
 	}
 	if err := db.CreateComment(ctx, &comment.Comment{ArticleID: a.ID, Status: comment.Approved, Content: "room again"}); err != nil {
 		t.Errorf("CreateComment once there is room = %v", err)
+	}
+}
+
+// TestChangeMarkMovesWithTheLog: a write that appends to the change log moves the change mark
+// before it returns; one that appends nothing (a held comment, most of what readers post)
+// leaves it, so that cached pages are served without reading the log. The follower, which
+// moves the mark for any commit it sees, is kept out of the way.
+func TestChangeMarkMovesWithTheLog(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db := openAt(t, filepath.Join(t.TempDir(), "site.db"), sqlite.Options{Follow: time.Hour})
+	a := &article.Article{Kind: article.Story, Slug: "vote", Title: "Vote", Status: article.Published}
+	steps := []struct {
+		name  string
+		write func() error
+		moves bool
+	}{
+		{"CreateArticle", func() error { return db.CreateArticle(ctx, a) }, true},
+		{"CreateComment (held)", func() error {
+			return db.CreateComment(ctx, &comment.Comment{ArticleID: a.ID, Status: comment.Pending, AuthorName: "Bo", Content: "Held."})
+		}, false},
+		{"UseNonce", func() error { return db.UseNonce(ctx, "n1", time.Now().Add(time.Hour), time.Now()) }, false},
+		{"CreateComment (approved)", func() error {
+			return db.CreateComment(ctx, &comment.Comment{ArticleID: a.ID, Status: comment.Approved, AuthorName: "Bo", Content: "Shown."})
+		}, true},
+	}
+	for _, st := range steps {
+		before := db.ChangeMark()
+		if err := st.write(); err != nil {
+			t.Fatalf("%s = %v", st.name, err)
+		}
+		if moved := db.ChangeMark() != before; moved != st.moves {
+			t.Errorf("%s: the change mark moved = %t, want %t", st.name, moved, st.moves)
+		}
 	}
 }

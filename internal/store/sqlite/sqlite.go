@@ -308,11 +308,11 @@ func (s Store) write(ctx context.Context, fn func(q querier) error) error {
 	if s.tx != nil {
 		return fn(querier{st: s.db.ws, tx: s.tx, ctx: s.ctx})
 	}
-	if err := s.db.gc.do(ctx, fn); err != nil {
-		return err
+	logged, err := s.db.gc.do(ctx, fn)
+	if logged {
+		s.db.follow.mark.Add(1)
 	}
-	s.db.follow.mark.Add(1)
-	return nil
+	return err
 }
 
 // InTx implements store.Store.
