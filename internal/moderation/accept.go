@@ -17,6 +17,9 @@ type Post struct {
 	Token    string        // the form token; staff need none
 	Honeypot bool          // the form's hidden field was filled
 	Verify   bool          // the reader asked to confirm their address
+	// Unmailed: the site sends no email, so the comment queues no notices (they would only be
+	// dropped unread).
+	Unmailed bool
 }
 
 // Accept is the use case "accept a comment", shared by the web form, the admin's reply and any
@@ -86,6 +89,9 @@ func Accept(ctx context.Context, st store.Store, set comment.Settings, secret []
 		}
 		if err := tx.CreateComment(ctx, c); err != nil {
 			return err
+		}
+		if p.Unmailed {
+			return nil
 		}
 		if p.Verify && c.Status != comment.Spam && !known.Trusted {
 			if err := tx.QueueNotice(ctx, c.ID, comment.NoticeVerify, now); err != nil {

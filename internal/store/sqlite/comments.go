@@ -48,12 +48,19 @@ func (s Store) CreateComment(ctx context.Context, c *comment.Comment) error {
 		c.Type = comment.Regular
 	}
 	err := s.write(ctx, func(q querier) error {
-		return translate(q.QueryRowContext(ctx, `INSERT INTO comments (article_id, parent_id, type, status, author_name,
+		// The new row's ID from the connection (the writer's own) rather than RETURNING, which
+		// costs a result set.
+		res, err := q.ExecContext(ctx, `INSERT INTO comments (article_id, parent_id, type, status, author_name,
 			author_email, author_url, author_ip, user_agent, staff_id, content, created_at, featured, notify, reasons, spam_score)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.ArticleID, nullID(c.ParentID), string(c.Type), string(c.Status), c.AuthorName, c.AuthorEmail, c.AuthorURL,
 			c.AuthorIP, c.UserAgent, c.StaffID, c.Content, micros(c.CreatedAt), c.Featured, c.Notify,
-			strings.Join(c.Reasons, "\n"), c.SpamScore).Scan(&c.ID))
+			strings.Join(c.Reasons, "\n"), c.SpamScore)
+		if err != nil {
+			return translate(err)
+		}
+		c.ID, err = res.LastInsertId()
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: create comment on %d: %w", c.ArticleID, err)

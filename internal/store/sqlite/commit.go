@@ -168,7 +168,7 @@ func (c *committer) commit(batch []job) {
 			continue
 		}
 		if !single {
-			if _, err := tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+			if _, err := q.ExecContext(ctx, "SAVEPOINT w"); err != nil {
 				tx.Rollback()
 				fail(translate(err))
 				return
@@ -179,11 +179,14 @@ func (c *committer) commit(batch []job) {
 		if single {
 			break
 		}
-		undo := "RELEASE w"
+		var err error
 		if results[i].err != nil || results[i].panic != nil {
-			undo = "ROLLBACK TO w; RELEASE w"
+			_, err = q.ExecContext(ctx, "ROLLBACK TO w")
 		}
-		if _, err := tx.ExecContext(ctx, undo); err != nil {
+		if err == nil {
+			_, err = q.ExecContext(ctx, "RELEASE w")
+		}
+		if err != nil {
 			// SQLite rolled the whole transaction back (a full disk, an I/O error): every
 			// write of the batch is lost, and none was acknowledged.
 			tx.Rollback()
