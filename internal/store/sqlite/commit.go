@@ -30,9 +30,10 @@ type result struct {
 
 // committer is the database's one writer: it takes the writes waiting when it is free, runs
 // them in one transaction, each in its own savepoint, and commits once, so concurrent writers
-// share one commit (and, with synchronous=FULL, one fsync). A write whose fn fails rolls back
+// share one commit (and, with durability FULL, one fsync). A write whose fn fails rolls back
 // to its savepoint alone; a commit that fails fails every write of the batch. Each caller is
-// answered only after the commit that holds its write, so an acknowledged write is committed.
+// answered only after the commit that holds its write (with FULL, after the fsync of the WAL
+// that follows it), so an acknowledged write is committed (and on the disk).
 //
 // It leaves checkpoints (copying the WAL into the database file, and syncing that) to a
 // goroutine of their own on the writer pool's second connection, so that no commit waits for
@@ -47,21 +48,75 @@ type committer struct {
 	once    sync.Once
 	commits atomic.Int64 // batches committed, for the checkpointer
 	logEnd  int64        // the change log's last number after the last commit (-1: unknown)
+	// syncWAL, when set (durability FULL), makes the committed batches durable: the writer
+	// then commits without syncing (synchronous=NORMAL) and hands each committed batch to the
+	// syncer, which answers it after a sync of the WAL, while the writer runs the next batch.
+	syncWAL  func() error
+	unsynced chan synced
 }
+
+// synced is a committed batch waiting for the sync that makes it durable.
+type synced struct {
+	batch   []job
+	results []result
+}
+
+// maxUnsynced bounds how many committed batches wait for the syncer before the writer waits too.
+const maxUnsynced = 64
 
 // checkpointEvery is how often the checkpointer looks for committed writes to checkpoint.
 const checkpointEvery = 200 * time.Millisecond
 
-func newCommitter(w *sql.DB, ws *stmts) *committer {
-	c := &committer{w: w, ws: ws, jobs: make(chan job), quit: make(chan struct{}), done: make(chan struct{}), logEnd: -1}
+// newCommitter starts the writer; syncWAL, when not nil, is how it makes commits durable (see
+// committer.syncWAL).
+func newCommitter(w *sql.DB, ws *stmts, syncWAL func() error) *committer {
+	c := &committer{w: w, ws: ws, jobs: make(chan job), quit: make(chan struct{}), done: make(chan struct{}), logEnd: -1,
+		syncWAL: syncWAL, unsynced: make(chan synced, maxUnsynced)}
 	checkpointed := make(chan struct{})
 	go c.checkpoint(checkpointed)
+	drained := make(chan struct{})
+	go c.sync(drained)
 	go func() {
 		c.run()
+		close(c.unsynced)
+		<-drained
 		<-checkpointed
 		close(c.done)
 	}()
 	return c
+}
+
+// sync answers the committed batches handed to it once a sync of the WAL that follows their
+// commits returns: one sync for every batch waiting, as one commit serves every write waiting.
+// A failed sync fails every write it was to make durable (the writes may be stored: the disk
+// did not say).
+func (c *committer) sync(done chan<- struct{}) {
+	defer close(done)
+	for s := range c.unsynced {
+		waiting := []synced{s}
+	more:
+		for {
+			select {
+			case s, ok := <-c.unsynced:
+				if !ok {
+					break more
+				}
+				waiting = append(waiting, s)
+			default:
+				break more
+			}
+		}
+		err := c.syncWAL()
+		for _, s := range waiting {
+			for i, j := range s.batch {
+				r := s.results[i]
+				if err != nil && r.err == nil && r.panic == nil {
+					r = result{err: fmt.Errorf("the disk did not confirm the write: %w", err)}
+				}
+				j.done <- r
+			}
+		}
+	}
 }
 
 // checkpoint runs a passive checkpoint (which neither waits for nor blocks the writer or the
@@ -216,6 +271,10 @@ func (c *committer) commit(batch []job) {
 		for i := range results {
 			results[i].logged = true
 		}
+	}
+	if c.syncWAL != nil {
+		c.unsynced <- synced{batch, results}
+		return
 	}
 	answer()
 }

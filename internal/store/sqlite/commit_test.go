@@ -177,3 +177,54 @@ func TestChangeMarkMovesWithTheLog(t *testing.T) {
 		}
 	}
 }
+
+// TestGroupCommitSyncsAfterCommit: with durability FULL a write is answered only once a sync of
+// the WAL after its commit returns, while the writer goes on to commit the next batch (readers
+// see it before the first write is answered); a sync that fails fails the writes it was to
+// make durable, and a later one serves the next.
+func TestGroupCommitSyncsAfterCommit(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db := openAt(t, filepath.Join(t.TempDir(), "site.db"), sqlite.Options{Synchronous: "FULL"})
+	syncing, release := make(chan struct{}), make(chan error)
+	db.SyncWAL(func() error {
+		syncing <- struct{}{}
+		return <-release
+	})
+	create := func(slug string) chan error {
+		done := make(chan error, 1)
+		go func() {
+			done <- db.CreateArticle(ctx, &article.Article{Kind: article.Story, Slug: slug, Title: slug, Status: article.Draft})
+		}()
+		return done
+	}
+	first := create("first")
+	<-syncing // the first write is committed; its sync is under way
+	second := create("second")
+	for {
+		if _, err := db.ArticleBySlug(ctx, "second"); err == nil {
+			break // committed while the first write's sync was under way
+		}
+		select {
+		case err := <-first:
+			t.Fatalf("the first write was answered (%v) before its sync returned", err)
+		case <-ctx.Done():
+			t.Fatal("the second write was not committed while the first one's sync was under way")
+		case <-time.After(time.Millisecond):
+		}
+	}
+	select {
+	case err := <-second:
+		t.Fatalf("the second write was answered (%v) before any sync after its commit", err)
+	default:
+	}
+	release <- errors.New("input/output error")
+	if err := <-first; err == nil || !strings.Contains(err.Error(), "did not confirm") {
+		t.Errorf("the first write after its sync failed = %v, want an error saying the disk did not confirm it", err)
+	}
+	<-syncing
+	release <- nil
+	if err := <-second; err != nil {
+		t.Errorf("the second write after its sync = %v", err)
+	}
+}
