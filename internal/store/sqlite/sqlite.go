@@ -126,7 +126,9 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		return nil, fmt.Errorf("sqlite: %s: %w", path, describe(err))
 	}
 	if syncWAL != nil {
-		if err := syncWAL(); err != nil {
+		// The migrations' commits, and the WAL's name in its folder (SQLite syncs the folder
+		// itself only on its own first sync of a new WAL, which then comes at a checkpoint).
+		if err := errors.Join(syncWAL(), syncDir(filepath.Dir(path))); err != nil {
 			w.Close()
 			return nil, fmt.Errorf("sqlite: %s: %w", path, err)
 		}
@@ -171,6 +173,16 @@ func syncFile(path string) error {
 	}
 	err = f.Sync()
 	return errors.Join(err, f.Close())
+}
+
+// syncDir flushes the folder at path, so that the names of the files made in it last.
+func syncDir(path string) error {
+	d, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	return errors.Join(err, d.Close())
 }
 
 // Path is the database file.
