@@ -37,6 +37,7 @@ type benchOptions struct {
 	duration   time.Duration // of each load run
 	stories    int           // distinct stories crawled uncached
 	levels     []string      // durability levels to post comments with
+	only       string        // "pages" or "posts": only those rows ("": all)
 	nginx      bool
 	out, diag  io.Writer
 	serverLogs string // a file for the servers' output, or ""
@@ -54,6 +55,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.DurationVar(&o.duration, "duration", 5*time.Second, "length of each load run")
 	fs.IntVar(&o.stories, "stories", 2000, "distinct stories crawled for the uncached and memory rows")
 	levels := fs.String("durability", "normal,full", "durability levels to post comments with")
+	fs.StringVar(&o.only, "only", "", "measure only the reading rows (pages) or only the comment posts (posts)")
 	fs.BoolVar(&o.nginx, "nginx", true, "compare with nginx serving the same bytes, when nginx is installed")
 	fs.StringVar(&o.serverLogs, "server-log", "", "file for the servers' output (default: discarded)")
 	if err := fs.Parse(args); err != nil {
@@ -61,6 +63,9 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 		return usageError{err}
+	}
+	if o.only != "" && o.only != "pages" && o.only != "posts" {
+		return usageError{fmt.Errorf("--only %q: want pages or posts", o.only)}
 	}
 	switch *size {
 	case "large":
@@ -139,12 +144,36 @@ func bench(ctx context.Context, o benchOptions) error {
 		fmt.Fprintf(o.diag, "bench: %s: %s %s\n", measure, value, note)
 	}
 
+	if o.only != "posts" {
+		if err := o.benchPages(ctx, fresh, stories, add); err != nil {
+			return err
+		}
+	}
+	if o.only != "pages" {
+		if err := o.benchPosts(ctx, fresh, stories, add); err != nil {
+			return err
+		}
+	}
+
+	fmt.Fprintf(o.out, "Broadsheet bench: %s site (%d stories, %d comments, %d commenters), %v runs\n\n",
+		o.size, o.size.Stories, o.size.Comments, o.size.Commenters, o.duration)
+	tw := tabwriter.NewWriter(o.out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "measure\tresult\tnote")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.measure, r.value, r.note)
+	}
+	return tw.Flush()
+}
+
+// benchPages measures start-up, uncached story pages, memory after that crawl and cached pages
+// (beside nginx), on one fresh copy of the site made by fresh.
+func (o benchOptions) benchPages(ctx context.Context, fresh func(string) (string, error), stories []benchTarget, add func(measure, value, note string)) error {
 	// Start-up, uncached pages, memory after the crawl: one fresh server.
 	dir, err := fresh("read")
 	if err != nil {
 		return err
 	}
-	srv, err = o.start(ctx, dir, "normal")
+	srv, err := o.start(ctx, dir, "normal")
 	if err != nil {
 		return err
 	}
@@ -191,7 +220,12 @@ func bench(ctx context.Context, o benchOptions) error {
 	if err := srv.stop(); err != nil {
 		return err
 	}
+	return nil
+}
 
+// benchPosts measures comment posts at 1, 16 and 64 posters at each durability level, each
+// level on its own fresh copy of the site.
+func (o benchOptions) benchPosts(ctx context.Context, fresh func(string) (string, error), stories []benchTarget, add func(measure, value, note string)) error {
 	// Comment posts at each durability level, each on its own copy.
 	for _, level := range o.levels {
 		dir, err := fresh("posts-" + level)
@@ -202,6 +236,9 @@ func bench(ctx context.Context, o benchOptions) error {
 		if err != nil {
 			return err
 		}
+		// The server answers pages while it still loads the related-stories index: its
+		// processor time per post would count that work too.
+		srv.settle(ctx)
 		secret, err := benchSecret(ctx, filepath.Join(dir, "site.db"))
 		if err != nil {
 			srv.stop()
@@ -209,24 +246,17 @@ func bench(ctx context.Context, o benchOptions) error {
 		}
 		var seq atomic.Int64
 		for _, posters := range []int{1, 16, 64} {
-			cpu := srv.cpu()
+			cpu, own := srv.cpu(), procCPU("self")
 			r := hammerPosts(ctx, srv.url, stories, secret, &seq, posters, o.duration)
 			add(fmt.Sprintf("comment posts, %s, %d posters", level, posters), fmt.Sprintf("%.0f posts/s", r.rate()),
-				joinNotes(fmt.Sprintf("p50 %v, p99 %v", r.pct(50), r.pct(99)), perOp(srv.cpu()-cpu, r.ok, "post"), r.errNote()))
+				joinNotes(fmt.Sprintf("p50 %v, p99 %v", r.pct(50), r.pct(99)), perOp(srv.cpu()-cpu, r.ok, "post"),
+					cpuPer("load generator", procCPU("self")-own, r.ok, "post"), r.errNote()))
 		}
 		if err := srv.stop(); err != nil {
 			return err
 		}
 	}
-
-	fmt.Fprintf(o.out, "Broadsheet bench: %s site (%d stories, %d comments, %d commenters), %v runs\n\n",
-		o.size, o.size.Stories, o.size.Comments, o.size.Commenters, o.duration)
-	tw := tabwriter.NewWriter(o.out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "measure\tresult\tnote")
-	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.measure, r.value, r.note)
-	}
-	return tw.Flush()
+	return nil
 }
 
 // benchServer is a broadsheet server process under measurement.
@@ -317,8 +347,24 @@ func (s *benchServer) stop() error {
 
 // cpu is the processor time the server has used so far (user and system), or 0 where /proc
 // cannot tell.
-func (s *benchServer) cpu() time.Duration {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+func (s *benchServer) cpu() time.Duration { return procCPU(strconv.Itoa(s.cmd.Process.Pid)) }
+
+// settle waits (at most a minute) until the server is idle: under a tenth of a processor
+// over a quarter of a second.
+func (s *benchServer) settle(ctx context.Context) {
+	const span = 250 * time.Millisecond
+	for end := time.Now().Add(time.Minute); time.Now().Before(end) && ctx.Err() == nil; {
+		before := s.cpu()
+		time.Sleep(span)
+		if s.cpu()-before < span/10 {
+			return
+		}
+	}
+}
+
+// procCPU is the processor time process pid ("self": this one) has used so far, or 0.
+func procCPU(pid string) time.Duration {
+	b, err := os.ReadFile("/proc/" + pid + "/stat")
 	if err != nil {
 		return 0
 	}
@@ -336,11 +382,14 @@ func (s *benchServer) cpu() time.Duration {
 
 // perOp notes the server's processor time per operation: what bounds the rate on a machine
 // whose processors the server has to itself, whatever else the measuring machine runs.
-func perOp(cpu time.Duration, n int, op string) string {
+func perOp(cpu time.Duration, n int, op string) string { return cpuPer("server", cpu, n, op) }
+
+// cpuPer notes who's processor time per operation.
+func cpuPer(who string, cpu time.Duration, n int, op string) string {
 	if cpu <= 0 || n == 0 {
 		return ""
 	}
-	return fmt.Sprintf("server CPU %v/%s", (cpu / time.Duration(n)).Round(time.Microsecond), op)
+	return fmt.Sprintf("%s CPU %v/%s", who, (cpu / time.Duration(n)).Round(time.Microsecond), op)
 }
 
 // joinNotes joins the non-empty notes with "; ".

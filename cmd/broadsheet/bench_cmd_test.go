@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -40,5 +41,35 @@ func TestBenchCommand(t *testing.T) {
 		if rest := strings.TrimSpace(strings.TrimPrefix(line, row)); rest == "" || strings.HasPrefix(rest, "n/a") || strings.Contains(rest, "failed") {
 			t.Errorf("bench row %q = %q, want a result without failures", row, rest)
 		}
+	}
+}
+
+// TestBenchCommandOnlyPosts: --only posts measures the comment posts alone; --only takes pages
+// or posts.
+func TestBenchCommandOnlyPosts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts server processes; skipped with -short")
+	}
+	t.Setenv("BROADSHEET_TEST_RUN_MAIN", "1")
+	var out, diag bytes.Buffer
+	args := []string{"--only", "posts", "--durability", "full", "--size", "small", "--cache", t.TempDir(), "--duration", "200ms",
+		"--stories", "20", "--binary", os.Args[0]}
+	if err := benchCmd(t.Context(), args, &out, &diag); err != nil {
+		t.Fatalf("bench %v = %v\n%s", args, err, diag.String())
+	}
+	table := out.String()
+	for _, row := range []string{"comment posts, full, 1 posters", "comment posts, full, 64 posters"} {
+		if !strings.Contains(table, row) {
+			t.Errorf("bench --only posts lacks the row %q:\n%s", row, table)
+		}
+	}
+	for _, absent := range []string{"start-up", "uncached story pages", "cached front page", "comment posts, normal"} {
+		if strings.Contains(table, absent) {
+			t.Errorf("bench --only posts --durability full shows %q:\n%s", absent, table)
+		}
+	}
+	var usage usageError
+	if err := benchCmd(t.Context(), []string{"--only", "feeds"}, &out, &diag); !errors.As(err, &usage) {
+		t.Errorf("bench --only feeds = %v, want a usage error", err)
 	}
 }

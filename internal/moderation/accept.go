@@ -17,11 +17,15 @@ type Post struct {
 	Token    string        // the form token; staff need none
 	Honeypot bool          // the form's hidden field was filled
 	Verify   bool          // the reader asked to confirm their address
+	// Unmailed: the site sends no email, so the comment queues no notices (they would only be
+	// dropped unread).
+	Unmailed bool
 }
 
 // Accept is the use case "accept a comment", shared by the web form, the admin's reply and any
-// other way in: it gathers the facts the comment policy needs from st (ban, parent, the
-// commenter's last comment, a duplicate, trust, the spam classifier's counts), applies
+// other way in: it gathers the facts the comment policy needs from st (ban, the commenter's last
+// comment, a duplicate, trust and the spam classifier's counts in one read, then the parent),
+// applies
 // comment.Settings to them and stores the comment with the status it earns, in one transaction
 // with its form nonce and the notices it calls for. A rejection is one of comment's errors
 // (ErrClosed, ErrToken, ErrFlood, …) or a comment.ValidationError; anything else is a fault.
@@ -38,10 +42,14 @@ func Accept(ctx context.Context, st store.Store, set comment.Settings, secret []
 	if err != nil && !facts.Staff {
 		return nil, err
 	}
-	if _, err := st.Banned(ctx, in.Email, in.IP, now); err == nil {
-		return nil, comment.ErrBanned
-	} else if !errors.Is(err, store.ErrNotFound) {
+	tokens := comment.SpamTokens(in)
+	known, err := st.PostFacts(ctx, store.PostCheck{ArticleID: a.ID, Name: in.Name, Email: in.Email, IP: in.IP,
+		Content: in.Content, Tokens: tokens, Now: now})
+	if err != nil {
 		return nil, err
+	}
+	if known.Banned {
+		return nil, comment.ErrBanned
 	}
 	if in.ParentID != 0 {
 		p, err := st.Comment(ctx, in.ParentID)
@@ -49,33 +57,20 @@ func Accept(ctx context.Context, st store.Store, set comment.Settings, secret []
 			return nil, comment.ErrParent
 		}
 	}
-	if facts.LastPostedAt, err = st.LastCommentAt(ctx, in.IP, in.Email); err != nil {
-		return nil, err
-	}
+	facts.LastPostedAt = known.LastPostedAt
 	if err := set.CheckFlood(facts); err != nil {
 		return nil, err
 	}
-	if dup, err := st.DuplicateComment(ctx, a.ID, in.Name, in.Email, in.Content); err != nil {
-		return nil, err
-	} else if dup {
+	if known.Duplicate {
 		return nil, comment.ErrDuplicate
-	}
-	confirmed, err := st.Trusted(ctx, in.Email)
-	if err != nil {
-		return nil, err
 	}
 	kept, err := ReturningComment(ctx, st, secret, in.Returning)
 	if err != nil {
 		return nil, err
 	}
-	facts.Returning = comment.Recognise(in, confirmed, kept)
-	tokens := comment.SpamTokens(in)
-	counts, spamN, hamN, err := st.SpamCounts(ctx, tokens)
-	if err != nil {
-		return nil, err
-	}
-	facts.SpamScore = comment.SpamScore(tokens, counts, spamN, hamN)
-	facts.SpamTrained = spamN > 0 && hamN > 0
+	facts.Returning = comment.Recognise(in, known.Trusted, kept)
+	facts.SpamScore = comment.SpamScore(tokens, known.Counts, known.Spam, known.Ham)
+	facts.SpamTrained = known.Spam > 0 && known.Ham > 0
 	d := set.Decide(in, facts)
 	if p.Honeypot {
 		d = comment.Decision{Status: comment.Spam, Reasons: []string{"the hidden honeypot field was filled (a robot)"}}
@@ -95,7 +90,10 @@ func Accept(ctx context.Context, st store.Store, set comment.Settings, secret []
 		if err := tx.CreateComment(ctx, c); err != nil {
 			return err
 		}
-		if p.Verify && c.Status != comment.Spam && !confirmed {
+		if p.Unmailed {
+			return nil
+		}
+		if p.Verify && c.Status != comment.Spam && !known.Trusted {
 			if err := tx.QueueNotice(ctx, c.ID, comment.NoticeVerify, now); err != nil {
 				return err
 			}

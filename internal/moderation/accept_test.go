@@ -2,6 +2,7 @@ package moderation
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -17,12 +18,7 @@ import (
 func TestAccept(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	db := openStore(t)
-	now := time.Date(2026, 3, 22, 12, 0, 0, 0, time.UTC)
-	a := &article.Article{Title: "Story", Slug: "story", Status: article.Published, PublishedAt: now.Add(-time.Hour), CommentsOpen: true}
-	if err := db.CreateArticle(ctx, a); err != nil {
-		t.Fatal(err)
-	}
+	db, a, now := openStory(t)
 	old := &comment.Comment{ArticleID: a.ID, Status: comment.Approved, AuthorName: "Ada", AuthorEmail: "ada@example.org",
 		Content: "Earlier.", CreatedAt: now.Add(-time.Hour)}
 	if err := db.CreateComment(ctx, old); err != nil {
@@ -63,6 +59,18 @@ func TestAccept(t *testing.T) {
 	}
 }
 
+// openStory opens a new SQLite site with one story open for comments, and returns the present.
+func openStory(t *testing.T) (*sqlite.DB, *article.Article, time.Time) {
+	t.Helper()
+	db := openStore(t)
+	now := time.Date(2026, 3, 22, 12, 0, 0, 0, time.UTC)
+	a := &article.Article{Title: "Story", Slug: "story", Status: article.Published, PublishedAt: now.Add(-time.Hour), CommentsOpen: true}
+	if err := db.CreateArticle(t.Context(), a); err != nil {
+		t.Fatal(err)
+	}
+	return db, a, now
+}
+
 // openStore opens a new SQLite site that is closed when the test ends.
 func openStore(t *testing.T) *sqlite.DB {
 	t.Helper()
@@ -72,4 +80,36 @@ func openStore(t *testing.T) *sqlite.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// TestAcceptUnmailed: a held comment queues its notice for the moderators, unless the site sends
+// no email, where the notice would only be dropped unread.
+func TestAcceptUnmailed(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, a, now := openStory(t)
+	secret := []byte("0123456789abcdef0123456789abcdef")
+	for i, unmailed := range []bool{false, true} {
+		in := comment.Input{ArticleID: a.ID, Name: "Bo", Email: fmt.Sprintf("bo%d@example.org", i), IP: fmt.Sprintf("10.0.0.%d", i),
+			Content: fmt.Sprintf("Words %d.", i)}
+		c, err := Accept(ctx, db, comment.DefaultSettings(), secret, Post{Article: a, Input: in,
+			Token: comment.NewFormToken(secret, a.ID, now.Add(-time.Minute)), Verify: true, Unmailed: unmailed}, now)
+		if err != nil || c.Status != comment.Pending {
+			t.Fatalf("Accept(unmailed %t) = %+v, %v; want held", unmailed, c, err)
+		}
+		want := 2 // the moderators' notice and the address check
+		if unmailed {
+			want = 0
+		}
+		var got int
+		due, err := db.DueNotices(ctx, now, 10)
+		for _, n := range due {
+			if n.CommentID == c.ID {
+				got++
+			}
+		}
+		if err != nil || got != want {
+			t.Errorf("Accept(unmailed %t) queued %d notices, %v; want %d", unmailed, got, err, want)
+		}
+	}
 }

@@ -32,6 +32,29 @@ type Notice struct {
 	Attempts  int
 }
 
+// PostCheck names a comment about to be stored, for PostFacts.
+type PostCheck struct {
+	ArticleID int64
+	Name      string
+	Email     string
+	IP        string
+	Content   string
+	Tokens    []string // the spam classifier's tokens of the comment (comment.SpamTokens)
+	Now       time.Time
+}
+
+// PostFacts is what the comment policy asks of the store about a new comment: each field is what
+// the method it names would answer.
+type PostFacts struct {
+	Banned       bool      // Banned(Email, IP, Now) finds a ban
+	LastPostedAt time.Time // LastCommentAt(IP, Email)
+	Duplicate    bool      // DuplicateComment(ArticleID, Name, Email, Content)
+	Trusted      bool      // Trusted(Email)
+	// SpamCounts(Tokens): what the classifier learnt of the tokens it knows, and its totals.
+	Counts    map[string]comment.TokenCounts
+	Spam, Ham int
+}
+
 // Comments stores readers' comments and what moderation and spam defence need.
 type Comments interface {
 	// CreateComment inserts c and sets its ID (and CreatedAt when zero). An unknown article or
@@ -74,6 +97,10 @@ type Comments interface {
 	Banned(ctx context.Context, email, ip string, now time.Time) (comment.Ban, error)
 	// SpamCounts returns what the classifier learnt of tokens, and its totals.
 	SpamCounts(ctx context.Context, tokens []string) (counts map[string]comment.TokenCounts, spam, ham int, err error)
+	// PostFacts answers in one read (one statement, one snapshot) what Banned, LastCommentAt,
+	// DuplicateComment, Trusted and SpamCounts would answer about the comment q names: the
+	// checks of every post, which would otherwise cost five round trips.
+	PostFacts(ctx context.Context, q PostCheck) (PostFacts, error)
 	// TrainSpam adds (delta 1) or removes (delta -1) one comment's tokens as spam or not spam.
 	TrainSpam(ctx context.Context, tokens []string, spam bool, delta int) error
 	// Secret returns the site's secret key of that name, creating a random one the first time.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -566,6 +567,25 @@ func TestHeldCommentEmailsStaff(t *testing.T) {
 	b.client.CheckRedirect = nil
 	if body := b.mustGet("/admin/comments?status=pending", http.StatusOK); !strings.Contains(body, "Is the wall listed?") {
 		t.Error("the email's link does not lead to the held comment")
+	}
+}
+
+// TestNoticesDroppedWithoutMail: a site that sends no email drops what is due in its outbox (in
+// one write, reading nothing of the comments), so the outbox does not grow.
+func TestNoticesDroppedWithoutMail(t *testing.T) {
+	t.Parallel()
+	cs := newCommentSite(t)
+	for i := range 3 {
+		cs.post(0, "Ada Reader", fmt.Sprintf("reader%d@example.org", i), fmt.Sprintf("Held comment %d.", i), false)
+	}
+	if n, err := cs.st.QueuedNotices(cs.t.Context()); err != nil || n != 3 {
+		t.Fatalf("QueuedNotices after three held comments = %d, %v; want 3", n, err)
+	}
+	if sent, err := cs.srv.SendNotices(t.Context(), nil); err != nil || sent != 0 {
+		t.Fatalf("SendNotices(no mail) = %d, %v; want 0, nil", sent, err)
+	}
+	if n, err := cs.st.QueuedNotices(cs.t.Context()); err != nil || n != 0 {
+		t.Errorf("QueuedNotices after SendNotices(no mail) = %d, %v; want 0", n, err)
 	}
 }
 

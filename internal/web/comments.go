@@ -273,14 +273,14 @@ func rejectionStatus(err error) (int, bool) {
 // it and wakes the notifier.
 func (s *Server) acceptComment(ctx context.Context, a *article.Article, in comment.Input, token string, honeypot, verify bool) (*comment.Comment, error) {
 	c, err := moderation.Accept(ctx, s.store, s.commentSettings(), s.secret,
-		moderation.Post{Article: a, Input: in, Token: token, Honeypot: honeypot, Verify: verify}, s.now())
+		moderation.Post{Article: a, Input: in, Token: token, Honeypot: honeypot, Verify: verify, Unmailed: !s.cfg.Mail}, s.now())
 	if err != nil {
 		return nil, err
 	}
 	s.log.InfoContext(ctx, "comment", slog.Int64("id", c.ID), slog.Int64("article", a.ID),
 		slog.String("status", string(c.Status)), slog.String("reasons", strings.Join(c.Reasons, "; ")))
-	if s.cfg.Notify != nil {
-		s.cfg.Notify()
+	if s.cfg.Notify != nil && s.cfg.Mail {
+		s.cfg.Notify() // without mail the post queued nothing to send
 	}
 	return c, nil
 }

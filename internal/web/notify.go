@@ -30,10 +30,24 @@ func (s *Server) SendNotices(ctx context.Context, sender mail.Sender) (int, erro
 	if err != nil {
 		return 0, err
 	}
+	if len(due) == 0 {
+		return 0, nil
+	}
+	if sender == nil {
+		// Nothing to compose: the whole round is dropped in one write.
+		return 0, s.store.InTx(ctx, func(tx store.Store) error {
+			for _, n := range due {
+				if err := tx.DoneNotice(ctx, n.ID); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
 	sent := 0
 	for _, n := range due {
 		msgs, err := s.noticeMessages(ctx, n)
-		if err == nil && sender != nil {
+		if err == nil {
 			for _, m := range msgs {
 				if err = sender.Send(ctx, m); err != nil {
 					break

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -380,6 +381,48 @@ func (s Store) SpamCounts(ctx context.Context, tokens []string) (map[string]comm
 		}
 	}
 	return counts, spam, ham, nil
+}
+
+// postFactsQuery is Banned, LastCommentAt, DuplicateComment, Trusted and SpamCounts in one
+// statement: $1 email, $2 IP, $3 now, $4 article, $5 name, $6 content, $7 the tokens.
+const postFactsQuery = `SELECT
+	EXISTS (SELECT 1 FROM comment_bans WHERE ((kind = 'email' AND value = lower($1) AND $1 != '')
+		OR (kind = 'ip' AND value = $2 AND $2 != '')) AND (expires_at IS NULL OR expires_at > $3)),
+	(SELECT MAX(t) FROM (SELECT MAX(created_at) AS t FROM comments WHERE $2 != '' AND author_ip = $2
+		UNION ALL SELECT MAX(created_at) FROM comments WHERE $1 != '' AND lower(author_email) = lower($1)) m),
+	EXISTS (SELECT 1 FROM comments WHERE article_id = $4 AND content = $6 AND status != 'trash'
+		AND (($1 != '' AND lower(author_email) = lower($1)) OR ($1 = '' AND author_name = $5))),
+	$1 != '' AND EXISTS (SELECT 1 FROM commenters v WHERE v.email = lower($1)
+		AND EXISTS (SELECT 1 FROM comments c WHERE lower(c.author_email) = lower($1) AND c.status = 'approved')),
+	t.spam, t.ham,
+	(SELECT json_object_agg(token, json_build_array(spam, ham))::text FROM spam_tokens WHERE token = ANY($7::text[]))
+	FROM spam_totals t WHERE t.id = 1`
+
+// PostFacts implements store.Comments.
+func (s Store) PostFacts(ctx context.Context, q store.PostCheck) (store.PostFacts, error) {
+	f := store.PostFacts{Counts: make(map[string]comment.TokenCounts, len(q.Tokens))}
+	tokens := q.Tokens
+	if tokens == nil {
+		tokens = []string{}
+	}
+	var last *int64
+	var known *string
+	err := s.read().QueryRow(ctx, postFactsQuery, q.Email, q.IP, q.Now.UnixMicro(), q.ArticleID, q.Name, q.Content,
+		tokens).Scan(&f.Banned, &last, &f.Duplicate, &f.Trusted, &f.Spam, &f.Ham, &known)
+	if err != nil {
+		return f, fmt.Errorf("postgres: post facts: %w", translate(err))
+	}
+	f.LastPostedAt = fromMicros(last)
+	if known != nil {
+		var counts map[string][2]int
+		if err := json.Unmarshal([]byte(*known), &counts); err != nil {
+			return f, fmt.Errorf("postgres: post facts: %w", err)
+		}
+		for t, c := range counts {
+			f.Counts[t] = comment.TokenCounts{Spam: c[0], Ham: c[1]}
+		}
+	}
+	return f, nil
 }
 
 // TrainSpam implements store.Comments.

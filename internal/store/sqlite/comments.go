@@ -48,12 +48,19 @@ func (s Store) CreateComment(ctx context.Context, c *comment.Comment) error {
 		c.Type = comment.Regular
 	}
 	err := s.write(ctx, func(q querier) error {
-		return translate(q.QueryRowContext(ctx, `INSERT INTO comments (article_id, parent_id, type, status, author_name,
+		// The new row's ID from the connection (the writer's own) rather than RETURNING, which
+		// costs a result set.
+		res, err := q.ExecContext(ctx, `INSERT INTO comments (article_id, parent_id, type, status, author_name,
 			author_email, author_url, author_ip, user_agent, staff_id, content, created_at, featured, notify, reasons, spam_score)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.ArticleID, nullID(c.ParentID), string(c.Type), string(c.Status), c.AuthorName, c.AuthorEmail, c.AuthorURL,
 			c.AuthorIP, c.UserAgent, c.StaffID, c.Content, micros(c.CreatedAt), c.Featured, c.Notify,
-			strings.Join(c.Reasons, "\n"), c.SpamScore).Scan(&c.ID))
+			strings.Join(c.Reasons, "\n"), c.SpamScore)
+		if err != nil {
+			return translate(err)
+		}
+		c.ID, err = res.LastInsertId()
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: create comment on %d: %w", c.ArticleID, err)
@@ -411,6 +418,53 @@ func (s Store) SpamCounts(ctx context.Context, tokens []string) (map[string]comm
 		return nil, 0, 0, fmt.Errorf("sqlite: spam counts: %w", err)
 	}
 	return counts, spam, ham, nil
+}
+
+// postFactsQuery is Banned, LastCommentAt, DuplicateComment, Trusted and SpamCounts in one
+// statement: ?1 email, ?2 IP, ?3 now, ?4 article, ?5 name, ?6 content, ?7 the tokens (a JSON array).
+const postFactsQuery = `SELECT
+	EXISTS (SELECT 1 FROM comment_bans WHERE ((kind = 'email' AND value = lower(?1) AND ?1 != '')
+		OR (kind = 'ip' AND value = ?2 AND ?2 != '')) AND (expires_at IS NULL OR expires_at > ?3)),
+	(SELECT MAX(t) FROM (SELECT MAX(created_at) AS t FROM comments WHERE ?2 != '' AND author_ip = ?2
+		UNION ALL SELECT MAX(created_at) FROM comments WHERE ?1 != '' AND author_email = ?1 COLLATE NOCASE)),
+	CASE WHEN ?1 != '' THEN EXISTS (SELECT 1 FROM comments INDEXED BY comments_email WHERE author_email = ?1 COLLATE NOCASE
+			AND article_id = ?4 AND content = ?6 AND status != 'trash')
+		ELSE EXISTS (SELECT 1 FROM comments WHERE author_name = ?5 AND article_id = ?4 AND content = ?6 AND status != 'trash') END,
+	?1 != '' AND EXISTS (SELECT 1 FROM commenters v WHERE v.email = lower(?1)
+		AND EXISTS (SELECT 1 FROM comments c WHERE c.author_email = ?1 COLLATE NOCASE AND c.status = 'approved')),
+	t.spam, t.ham,
+	CASE WHEN ?7 != '[]' THEN (SELECT json_group_object(token, json_array(spam, ham)) FROM spam_tokens
+		WHERE token IN (SELECT value FROM json_each(?7))) END
+	FROM spam_totals t WHERE t.id = 1`
+
+// PostFacts implements store.Comments.
+func (s Store) PostFacts(ctx context.Context, q store.PostCheck) (store.PostFacts, error) {
+	f := store.PostFacts{Counts: make(map[string]comment.TokenCounts, len(q.Tokens))}
+	list := []byte("[]")
+	if len(q.Tokens) > 0 {
+		var err error
+		if list, err = json.Marshal(q.Tokens); err != nil {
+			return f, fmt.Errorf("sqlite: post facts: %w", err)
+		}
+	}
+	var last sql.NullInt64
+	var known sql.NullString
+	err := s.read().QueryRowContext(ctx, postFactsQuery, q.Email, q.IP, q.Now.UnixMicro(), q.ArticleID, q.Name, q.Content,
+		string(list)).Scan(&f.Banned, &last, &f.Duplicate, &f.Trusted, &f.Spam, &f.Ham, &known)
+	if err != nil {
+		return f, fmt.Errorf("sqlite: post facts: %w", translate(err))
+	}
+	f.LastPostedAt = fromMicros(last)
+	if known.Valid {
+		var counts map[string][2]int
+		if err := json.Unmarshal([]byte(known.String), &counts); err != nil {
+			return f, fmt.Errorf("sqlite: post facts: %w", err)
+		}
+		for t, c := range counts {
+			f.Counts[t] = comment.TokenCounts{Spam: c[0], Ham: c[1]}
+		}
+	}
+	return f, nil
 }
 
 // TrainSpam implements store.Comments.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/comment"
@@ -140,5 +141,90 @@ func TestGroupCommitDiskFull(t *testing.T) {
 	}
 	if err := db.CreateComment(ctx, &comment.Comment{ArticleID: a.ID, Status: comment.Approved, Content: "room again"}); err != nil {
 		t.Errorf("CreateComment once there is room = %v", err)
+	}
+}
+
+// TestChangeMarkMovesWithTheLog: a write that appends to the change log moves the change mark
+// before it returns; one that appends nothing (a held comment, most of what readers post)
+// leaves it, so that cached pages are served without reading the log. The follower, which
+// moves the mark for any commit it sees, is kept out of the way.
+func TestChangeMarkMovesWithTheLog(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db := openAt(t, filepath.Join(t.TempDir(), "site.db"), sqlite.Options{Follow: time.Hour})
+	a := &article.Article{Kind: article.Story, Slug: "vote", Title: "Vote", Status: article.Published}
+	steps := []struct {
+		name  string
+		write func() error
+		moves bool
+	}{
+		{"CreateArticle", func() error { return db.CreateArticle(ctx, a) }, true},
+		{"CreateComment (held)", func() error {
+			return db.CreateComment(ctx, &comment.Comment{ArticleID: a.ID, Status: comment.Pending, AuthorName: "Bo", Content: "Held."})
+		}, false},
+		{"UseNonce", func() error { return db.UseNonce(ctx, "n1", time.Now().Add(time.Hour), time.Now()) }, false},
+		{"CreateComment (approved)", func() error {
+			return db.CreateComment(ctx, &comment.Comment{ArticleID: a.ID, Status: comment.Approved, AuthorName: "Bo", Content: "Shown."})
+		}, true},
+	}
+	for _, st := range steps {
+		before := db.ChangeMark()
+		if err := st.write(); err != nil {
+			t.Fatalf("%s = %v", st.name, err)
+		}
+		if moved := db.ChangeMark() != before; moved != st.moves {
+			t.Errorf("%s: the change mark moved = %t, want %t", st.name, moved, st.moves)
+		}
+	}
+}
+
+// TestGroupCommitSyncsAfterCommit: with durability FULL a write is answered only once a sync of
+// the WAL after its commit returns, while the writer goes on to commit the next batch (readers
+// see it before the first write is answered); a sync that fails fails the writes it was to
+// make durable, and a later one serves the next.
+func TestGroupCommitSyncsAfterCommit(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db := openAt(t, filepath.Join(t.TempDir(), "site.db"), sqlite.Options{Synchronous: "FULL"})
+	syncing, release := make(chan struct{}), make(chan error)
+	db.SyncWAL(func() error {
+		syncing <- struct{}{}
+		return <-release
+	})
+	create := func(slug string) chan error {
+		done := make(chan error, 1)
+		go func() {
+			done <- db.CreateArticle(ctx, &article.Article{Kind: article.Story, Slug: slug, Title: slug, Status: article.Draft})
+		}()
+		return done
+	}
+	first := create("first")
+	<-syncing // the first write is committed; its sync is under way
+	second := create("second")
+	for {
+		if _, err := db.ArticleBySlug(ctx, "second"); err == nil {
+			break // committed while the first write's sync was under way
+		}
+		select {
+		case err := <-first:
+			t.Fatalf("the first write was answered (%v) before its sync returned", err)
+		case <-ctx.Done():
+			t.Fatal("the second write was not committed while the first one's sync was under way")
+		case <-time.After(time.Millisecond):
+		}
+	}
+	select {
+	case err := <-second:
+		t.Fatalf("the second write was answered (%v) before any sync after its commit", err)
+	default:
+	}
+	release <- errors.New("input/output error")
+	if err := <-first; err == nil || !strings.Contains(err.Error(), "did not confirm") {
+		t.Errorf("the first write after its sync failed = %v, want an error saying the disk did not confirm it", err)
+	}
+	<-syncing
+	release <- nil
+	if err := <-second; err != nil {
+		t.Errorf("the second write after its sync = %v", err)
 	}
 }

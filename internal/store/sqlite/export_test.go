@@ -38,3 +38,8 @@ func (db *DB) LimitPages(ctx context.Context, n int) error {
 	}
 	return nil
 }
+
+// SyncWAL replaces how the group committer of a database opened with Synchronous FULL makes its
+// commits durable, so that a test can hold a sync or fail it as a dying disk would. Set it
+// before the database is written.
+func (db *DB) SyncWAL(fn func() error) { db.gc.syncWAL = fn }

@@ -75,6 +75,11 @@ func BenchmarkLargeSite(b *testing.B) {
 			_, _, _, err := db.SpamCounts(ctx, comment.SpamTokens(comment.Input{Content: "Harbour vote on the ferry budget."}))
 			return err
 		}},
+		{"PostFacts", func() error {
+			_, err := db.PostFacts(ctx, store.PostCheck{ArticleID: story.ID, Name: "Reader", Email: sitegen.Email(next()), IP: "10.0.0.1",
+				Content: "Harbour vote.", Tokens: comment.SpamTokens(comment.Input{Content: "Harbour vote on the ferry budget."}), Now: now})
+			return err
+		}},
 		{"CommentCounts/front", func() error { _, err := db.CommentCounts(ctx, ids); return err }},
 		{"ListComments/story", func() error {
 			_, _, err := db.ListComments(ctx, store.CommentQuery{ArticleID: story.ID, Status: comment.Approved,

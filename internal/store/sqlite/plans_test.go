@@ -46,6 +46,15 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 		{"DuplicateComment/no email", func() error { _, err := db.DuplicateComment(ctx, a.ID, "Bo", "", "Yes."); return err }},
 		{"Banned", func() error { _, err := db.Banned(ctx, "bo@example.org", "10.0.0.1", now); return ignoreNotFound(err) }},
 		{"SpamCounts", func() error { _, _, _, err := db.SpamCounts(ctx, []string{"harbour", "vote"}); return err }},
+		{"PostFacts", func() error {
+			_, err := db.PostFacts(ctx, store.PostCheck{ArticleID: a.ID, Name: "Bo", Email: "bo@example.org", IP: "10.0.0.1",
+				Content: "Yes.", Tokens: []string{"harbour", "vote"}, Now: now})
+			return err
+		}},
+		{"PostFacts/no email", func() error {
+			_, err := db.PostFacts(ctx, store.PostCheck{ArticleID: a.ID, Name: "Bo", IP: "10.0.0.1", Content: "Yes.", Now: now})
+			return err
+		}},
 		{"UseNonce", func() error { return db.UseNonce(ctx, "n1", now.Add(time.Hour), now) }},
 		{"QueueStaffMail", func() error { return db.QueueStaffMail(ctx, "bo@example.org", store.StaffReset, "", now) }},
 		{"DueStaffMail", func() error { _, err := db.DueStaffMail(ctx, now, 50); return err }},

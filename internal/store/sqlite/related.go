@@ -144,10 +144,13 @@ func (s Store) PruneChanges(ctx context.Context, keep int) error {
 	return nil
 }
 
+// latestChange is the change log's last number, 0 when empty.
+const latestChange = `SELECT COALESCE(MAX(seq), 0) FROM change_log`
+
 // LatestChange implements store.Changes.
 func (s Store) LatestChange(ctx context.Context) (int64, error) {
 	var seq int64
-	err := s.read().QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM change_log`).Scan(&seq)
+	err := s.read().QueryRowContext(ctx, latestChange).Scan(&seq)
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: latest change: %w", translate(err))
 	}

@@ -8,7 +8,9 @@
 // synchronous=NORMAL: in WAL mode a committed transaction survives a crash of the process (the
 // WAL is in the operating system's hands once the commit returns) but the last transactions
 // before a power loss may roll back. Options.Synchronous "FULL" survives power loss at the cost
-// of one fsync per commit, which group commit shares among concurrent writes.
+// of one fsync of the WAL per commit, which group commit shares among concurrent writes; the
+// committer makes that fsync itself, after the commit, and answers the batch's writers once it
+// returns, so that the writer commits the next batch meanwhile.
 package sqlite
 
 import (
@@ -86,11 +88,11 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 			return nil, fmt.Errorf("sqlite: %s: %w", path, err)
 		}
 	}
-	dsn := func(extra ...string) string {
+	dsn := func(synchronous string, extra ...string) string {
 		q := url.Values{}
 		q.Add("_pragma", "foreign_keys(1)")
 		q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", opt.BusyTimeout.Milliseconds()))
-		q.Add("_pragma", "synchronous("+opt.Synchronous+")")
+		q.Add("_pragma", "synchronous("+synchronous+")")
 		for _, e := range extra {
 			q.Add("_pragma", e)
 		}
@@ -102,7 +104,13 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	// by itself only past 40 MB of WAL, should that fail.
 	sound := recordedSound(path) // before this open touches the file
 	os.Remove(soundRecord(path)) // until a clean close writes it again
-	w, err := sql.Open("sqlite", dsn("journal_mode(WAL)", "temp_store(MEMORY)", "wal_autocheckpoint(10000)")+"&_txlock=immediate")
+	// With FULL, the writer commits at NORMAL and the group committer syncs the WAL itself, so
+	// that the next batch runs while the last one's sync is under way.
+	var syncWAL func() error
+	if opt.Synchronous == "FULL" {
+		syncWAL = func() error { return syncFile(path + "-wal") }
+	}
+	w, err := sql.Open("sqlite", dsn("NORMAL", "journal_mode(WAL)", "temp_store(MEMORY)", "wal_autocheckpoint(10000)")+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
 	}
@@ -117,7 +125,15 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: %s: %w", path, describe(err))
 	}
-	r, err := sql.Open("sqlite", dsn("query_only(1)"))
+	if syncWAL != nil {
+		// The migrations' commits, and the WAL's name in its folder (SQLite syncs the folder
+		// itself only on its own first sync of a new WAL, which then comes at a checkpoint).
+		if err := errors.Join(syncWAL(), syncDir(filepath.Dir(path))); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("sqlite: %s: %w", path, err)
+		}
+	}
+	r, err := sql.Open("sqlite", dsn(opt.Synchronous, "query_only(1)"))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
@@ -126,8 +142,8 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	r.SetMaxIdleConns(opt.Readers)
 	db.r = r
 	db.ws, db.rs = newStmts(w), newStmts(r)
-	db.gc = newCommitter(w, db.ws)
-	f, err := sql.Open("sqlite", dsn("query_only(1)"))
+	db.gc = newCommitter(w, db.ws, syncWAL)
+	f, err := sql.Open("sqlite", dsn(opt.Synchronous, "query_only(1)"))
 	if err != nil {
 		w.Close()
 		r.Close()
@@ -144,6 +160,29 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	db.Store = Store{db: db}
 	return db, nil
+}
+
+// syncFile flushes the file at path to the disk. A missing file has nothing to flush.
+func syncFile(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	return errors.Join(err, f.Close())
+}
+
+// syncDir flushes the folder at path, so that the names of the files made in it last.
+func syncDir(path string) error {
+	d, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	return errors.Join(err, d.Close())
 }
 
 // Path is the database file.
@@ -308,11 +347,11 @@ func (s Store) write(ctx context.Context, fn func(q querier) error) error {
 	if s.tx != nil {
 		return fn(querier{st: s.db.ws, tx: s.tx, ctx: s.ctx})
 	}
-	if err := s.db.gc.do(ctx, fn); err != nil {
-		return err
+	logged, err := s.db.gc.do(ctx, fn)
+	if logged {
+		s.db.follow.mark.Add(1)
 	}
-	s.db.follow.mark.Add(1)
-	return nil
+	return err
 }
 
 // InTx implements store.Store.

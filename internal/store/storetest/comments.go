@@ -598,6 +598,83 @@ func commentChecks() []check {
 					len(many), len(got), got["t1199"], ham, err, len(many))
 			}
 		}},
+		{"PostFacts", func(t *testing.T, s store.Store) {
+			// PostFacts answers what the five checks it gathers answer, case by case.
+			ctx := t.Context()
+			a, b := story("asked"), story("other")
+			create(t, s, a, b)
+			post(t, s,
+				withComment(remark(a.ID, "Hear, hear."), func(c *comment.Comment) { c.AuthorName, c.Status = "Ada", comment.Approved }),
+				withComment(remark(a.ID, "Me too."), func(c *comment.Comment) {
+					c.AuthorName, c.AuthorEmail, c.AuthorIP, c.CreatedAt = "Bob", "", "198.51.100.9", at(-time.Hour)
+				}),
+				withComment(remark(b.ID, "Binned."), func(c *comment.Comment) {
+					c.AuthorEmail, c.AuthorIP, c.Status, c.CreatedAt = "carol@example.org", "203.0.113.5", comment.Trash, at(-2*time.Hour)
+				}),
+			)
+			if err := s.VerifyEmail(ctx, "ADA@example.org", at(-time.Hour)); err != nil {
+				t.Fatalf("VerifyEmail = %v", err)
+			}
+			for _, ban := range []*comment.Ban{
+				{Kind: "email", Value: "Troll@Example.org", CreatedAt: at(-time.Hour)},
+				{Kind: "ip", Value: "198.51.100.7", CreatedAt: at(-time.Hour), ExpiresAt: at(time.Hour)},
+			} {
+				if err := s.SaveBan(ctx, ban); err != nil {
+					t.Fatalf("SaveBan = %v", err)
+				}
+			}
+			if err := s.TrainSpam(ctx, []string{"casino", "hear"}, true, 1); err != nil {
+				t.Fatalf("TrainSpam = %v", err)
+			}
+			if err := s.TrainSpam(ctx, []string{"hear"}, false, 1); err != nil {
+				t.Fatalf("TrainSpam = %v", err)
+			}
+			checks := []store.PostCheck{
+				{ArticleID: a.ID, Name: "Ada", Email: "Ada@Example.org", IP: "192.0.2.1", Content: "Hear, hear.", Tokens: []string{"hear", "unknown"}, Now: at(0)},
+				{ArticleID: a.ID, Name: "Ada", Email: "ada@example.org", IP: "192.0.2.2", Content: "Other words.", Now: at(0)},
+				{ArticleID: b.ID, Name: "Ada", Email: "ada@example.org", Content: "Hear, hear.", Tokens: []string{"casino"}, Now: at(0)},
+				{ArticleID: a.ID, Name: "Bob", IP: "198.51.100.9", Content: "Me too.", Now: at(0)},
+				{ArticleID: a.ID, Name: "Dan", Email: "troll@example.ORG", Content: "Hello.", Tokens: []string{"casino", "hear"}, Now: at(0)},
+				{ArticleID: a.ID, Name: "Eve", IP: "198.51.100.7", Content: "Hello.", Now: at(30 * time.Minute)},
+				{ArticleID: a.ID, Name: "Eve", IP: "198.51.100.7", Content: "Hello.", Now: at(2 * time.Hour)},
+				{ArticleID: b.ID, Name: "Carol", Email: "carol@example.org", IP: "203.0.113.5", Content: "Binned.", Now: at(0)},
+				{ArticleID: a.ID, Content: "Anonymous.", Now: at(0)},
+			}
+			for _, q := range checks {
+				want := store.PostFacts{}
+				_, err := s.Banned(ctx, q.Email, q.IP, q.Now)
+				if want.Banned = err == nil; err != nil && !errors.Is(err, store.ErrNotFound) {
+					t.Fatalf("Banned = %v", err)
+				}
+				var errs [4]error
+				want.LastPostedAt, errs[0] = s.LastCommentAt(ctx, q.IP, q.Email)
+				want.Duplicate, errs[1] = s.DuplicateComment(ctx, q.ArticleID, q.Name, q.Email, q.Content)
+				want.Trusted, errs[2] = s.Trusted(ctx, q.Email)
+				want.Counts, want.Spam, want.Ham, errs[3] = s.SpamCounts(ctx, q.Tokens)
+				if err := errors.Join(errs[:]...); err != nil {
+					t.Fatalf("the checks of %+v = %v", q, err)
+				}
+				got, err := s.PostFacts(ctx, q)
+				if err != nil {
+					t.Errorf("PostFacts(%+v) = %v", q, err)
+					continue
+				}
+				if diff := cmp.Diff(want, got, cmpopts.EquateEmpty(), cmpopts.EquateApproxTime(time.Microsecond)); diff != "" {
+					t.Errorf("PostFacts(%+v) differs from the checks it gathers (-checks +PostFacts):\n%s", q, diff)
+				}
+			}
+			// The cases cover each fact both ways.
+			var seen [2][4]bool
+			for _, q := range checks {
+				f, _ := s.PostFacts(ctx, q)
+				for i, v := range []bool{f.Banned, !f.LastPostedAt.IsZero(), f.Duplicate, f.Trusted} {
+					seen[btoi(v)][i] = true
+				}
+			}
+			if seen != [2][4]bool{{true, true, true, true}, {true, true, true, true}} {
+				t.Errorf("the cases show Banned, LastPostedAt, Duplicate and Trusted false and true: %v", seen)
+			}
+		}},
 		{"Secret", func(t *testing.T, s store.Store) {
 			ctx := t.Context()
 			form, err := s.Secret(ctx, "form")
@@ -765,4 +842,11 @@ func commentChecks() []check {
 			}
 		}},
 	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
