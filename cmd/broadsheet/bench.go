@@ -349,19 +349,6 @@ func (s *benchServer) stop() error {
 // cannot tell.
 func (s *benchServer) cpu() time.Duration { return procCPU(strconv.Itoa(s.cmd.Process.Pid)) }
 
-// settle waits (at most a minute) until the server is idle: under a tenth of a processor
-// over a quarter of a second.
-func (s *benchServer) settle(ctx context.Context) {
-	const span = 250 * time.Millisecond
-	for end := time.Now().Add(time.Minute); time.Now().Before(end) && ctx.Err() == nil; {
-		before := s.cpu()
-		time.Sleep(span)
-		if s.cpu()-before < span/10 {
-			return
-		}
-	}
-}
-
 // procCPU is the processor time process pid ("self": this one) has used so far, or 0.
 func procCPU(pid string) time.Duration {
 	b, err := os.ReadFile("/proc/" + pid + "/stat")
