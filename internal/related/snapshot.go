@@ -236,6 +236,7 @@ type decoder struct {
 	left int
 	bad  bool
 	err  error
+	buf  []byte // scratch for strings and sketches
 }
 
 // read fills b, or sets bad.
@@ -255,9 +256,28 @@ func (d *decoder) read(b []byte) {
 }
 
 func (d *decoder) byte() uint8 {
-	var b [1]byte
-	d.read(b[:])
-	return b[0]
+	if d.bad || d.left == 0 {
+		d.bad = true
+		return 0
+	}
+	c, err := d.r.ReadByte()
+	if err != nil {
+		d.bad = true
+		if !errors.Is(err, io.EOF) {
+			d.err = err
+		}
+		return 0
+	}
+	d.left--
+	return c
+}
+
+// scratch returns d.buf with room for n bytes.
+func (d *decoder) scratch(n int) []byte {
+	if cap(d.buf) < n {
+		d.buf = make([]byte, n)
+	}
+	return d.buf[:n]
 }
 
 func (d *decoder) uvarint() uint64 {
@@ -295,7 +315,7 @@ func (d *decoder) str() string {
 		d.bad = true
 		return ""
 	}
-	b := make([]byte, v)
+	b := d.scratch(int(v))
 	d.read(b)
 	return string(b)
 }
@@ -310,8 +330,8 @@ func (d *decoder) sketch() Sketch {
 		d.bad = true
 		return s
 	}
-	var b [2 * sketchSlots]byte
-	if d.read(b[:]); d.bad {
+	b := d.scratch(2 * sketchSlots)
+	if d.read(b); d.bad {
 		return s
 	}
 	s.n = uint16(n)
