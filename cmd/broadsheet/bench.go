@@ -196,7 +196,7 @@ func (o benchOptions) benchPages(ctx context.Context, fresh func(string) (string
 		joinNotes(perOp(srv.cpu()-cpu, r.ok, "page"), r.errNote()))
 	for _, m := range []struct{ field, measure string }{
 		{"VmHWM", fmt.Sprintf("peak RSS after crawling %d stories", len(paths))},
-		{"VmRSS", "RSS then (related index loaded, page cache full)"},
+		{"VmRSS", "RSS then (related index loaded, the crawl's pages cached)"},
 	} {
 		if kb, err := procStatus(srv.cmd.Process.Pid, m.field); err == nil {
 			add(m.measure, fmt.Sprintf("%.0f MB", float64(kb)/1024), "")

@@ -112,7 +112,7 @@ func (c Config) checkTLS() error {
 // DefaultConfig is the configuration of a fresh clone.
 func DefaultConfig() Config {
 	return Config{Addr: "localhost:8080", Data: "./broadsheet-data", Title: "The Broadsheet Courier",
-		Description: "Independent news, published with Broadsheet.", Timezone: "UTC", Demo: true, CacheMB: 32, MaxUploadMB: media.DefaultMaxBytes >> 20,
+		Description: "Independent news, published with Broadsheet.", Timezone: "UTC", Demo: true, CacheMB: 24, MaxUploadMB: media.DefaultMaxBytes >> 20,
 		Shared:     web.SharedCache{SMaxAge: 10 * time.Minute, StaleWhileRevalidate: time.Minute, StaleIfError: 24 * time.Hour},
 		Durability: "full", DBWait: 30 * time.Second, EmbedFetch: "public"}
 }

@@ -2,10 +2,10 @@ package recommend
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -68,17 +68,26 @@ var errStale = errors.New("stale")
 // change-log sequence number it reflects. latest is the store's latest sequence number: a
 // snapshot from ahead of it belongs to another database.
 func (r *Recommender) loadSnapshot(latest int64) (int64, error) {
-	data, err := os.ReadFile(r.cfg.Snapshot)
+	f, err := os.Open(r.cfg.Snapshot)
 	if err != nil {
 		return 0, err
 	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	// The index is read as a stream: the snapshot is never in memory beside it.
+	br := bufio.NewReaderSize(f, 1<<16)
+	left := fi.Size()
 	var lines [3]string
 	for i := range lines {
-		line, rest, ok := bytes.Cut(data, []byte("\n"))
-		if !ok {
+		line, err := br.ReadSlice('\n')
+		if err != nil {
 			return 0, fmt.Errorf("%w: header cut short", related.ErrSnapshot)
 		}
-		lines[i], data = string(line), rest
+		left -= int64(len(line))
+		lines[i] = string(line[:len(line)-1])
 	}
 	seq, err := strconv.ParseInt(lines[2], 10, 64)
 	switch {
@@ -89,7 +98,7 @@ func (r *Recommender) loadSnapshot(latest int64) (int64, error) {
 	case seq > latest:
 		return 0, fmt.Errorf("%w: reflects change %d, the database's latest is %d", errStale, seq, latest)
 	}
-	ix, err := related.ReadIndex(bytes.NewReader(data), r.cfg.Engine)
+	ix, err := related.ReadIndex(&io.LimitedReader{R: br, N: left}, r.cfg.Engine)
 	if err != nil {
 		return 0, err
 	}

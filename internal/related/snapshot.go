@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strings"
 )
 
 // ErrSnapshot is returned by ReadIndex when a snapshot is damaged, of another
@@ -66,23 +65,34 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 // keep the same terms as the index that wrote it (MaxTerms and EntityBoost);
 // the other settings act at search time and may differ. It returns an error
 // wrapping ErrSnapshot if the snapshot cannot be used.
+//
+// It reads r as a stream, holding no copy of the snapshot, when it can tell
+// how many bytes r holds: r has a Len method (bytes.Reader, bytes.Buffer) or
+// is an io.LimitedReader, whose N must then be the snapshot's exact size.
+// Any other reader is read whole first.
 func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
-	var data []byte
-	var err error
-	if br, ok := r.(*bytes.Reader); ok {
-		data = make([]byte, br.Len()) // one allocation of the right size
-		_, err = io.ReadFull(br, data)
-	} else {
-		data, err = io.ReadAll(r)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrSnapshot, err)
+	var size int
+	switch r := r.(type) {
+	case interface{ Len() int }:
+		size = r.Len()
+	case *io.LimitedReader:
+		size = int(min(r.N, math.MaxInt))
+	default:
+		data, err := io.ReadAll(r)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrSnapshot, err)
+		}
+		return ReadIndex(bytes.NewReader(data), cfg)
 	}
 	ix := New(cfg)
-	if !strings.HasPrefix(string(data[:min(len(data), len(snapshotMagic))]), snapshotMagic) {
+	d := decoder{r: bufio.NewReaderSize(r, 1<<16), left: size}
+	var magic [len(snapshotMagic)]byte
+	if d.read(magic[:]); d.bad || string(magic[:]) != snapshotMagic {
+		if d.err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrSnapshot, d.err)
+		}
 		return nil, fmt.Errorf("%w: not a related-stories snapshot of this format", ErrSnapshot)
 	}
-	d := decoder{b: data[len(snapshotMagic):]}
 	if maxTerms, boost := int64(d.uvarint())-1, math.Float64frombits(d.uvarint()); !d.bad &&
 		(maxTerms != int64(ix.cfg.MaxTerms) || boost != ix.cfg.EntityBoost) {
 		return nil, fmt.Errorf("%w: written with MaxTerms %d and EntityBoost %g, not %d and %g",
@@ -90,13 +100,13 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 	}
 	// Every count is bounded by the bytes left, so a damaged snapshot cannot
 	// make it allocate more than the snapshot's size allows.
-	nterms := d.count(min(maxTermID+1, len(d.b)/2+1))
+	nterms := d.count(min(maxTermID+1, d.left/2+1))
 	ix.terms = make([]termInfo, nterms)
 	ix.dict = make(map[string]uint32, nterms)
 	for i := range ix.terms {
 		t := &ix.terms[i]
 		t.key = d.str()
-		t.surfaces = make([]string, d.count(min(untracked, len(d.b)+1)))
+		t.surfaces = make([]string, d.count(min(untracked, d.left+1)))
 		for j := range t.surfaces {
 			t.surfaces[j] = d.str()
 		}
@@ -105,7 +115,7 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 		}
 		ix.dict[t.key] = uint32(i)
 	}
-	n := d.count(min(maxSlot+1, len(d.b)/4+1))
+	n := d.count(min(maxSlot+1, d.left/4+1))
 	ix.docs, ix.ids, ix.dates, ix.dls = make([]story, 0, n), make([]int64, 0, n), make([]int64, 0, n), make([]float32, 0, n)
 	ix.sks = make([]Sketch, 0, n)
 	ix.slots = make(map[int64]uint32, n)
@@ -117,7 +127,7 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 	for slot := range uint32(n) {
 		id, date, dl := int64(d.uvarint()), int64(d.uvarint()), uint32(min(d.uvarint(), math.MaxUint32))
 		sk := d.sketch()
-		m := d.count(min(nterms+1, len(d.b)/3+1))
+		m := d.count(min(nterms+1, d.left/3+1))
 		if len(refs) < m {
 			size := max(m, 1<<16)
 			refs, tfs = make([]uint32, size), make([]uint8, size)
@@ -149,7 +159,10 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 		ix.live++
 		ix.sumDL += uint64(dl)
 	}
-	if d.bad || len(d.b) > 0 {
+	if d.bad || d.left > 0 {
+		if d.err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrSnapshot, d.err)
+		}
 		return nil, errMalformed
 	}
 	// Postings in one allocation, each list with room to grow by an eighth.
@@ -216,30 +229,74 @@ func (e *encoder) sketch(s Sketch) {
 	e.write(b[:])
 }
 
-// decoder reads a snapshot held in memory; bad is set at the first fault.
+// decoder reads a snapshot as a stream of left bytes; bad is set at the
+// first fault, and err when the fault is the reader's.
 type decoder struct {
-	b   []byte
-	bad bool
+	r    *bufio.Reader
+	left int
+	bad  bool
+	err  error
+	buf  []byte // scratch for strings and sketches
 }
 
-func (d *decoder) uvarint() uint64 {
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
+// read fills b, or sets bad.
+func (d *decoder) read(b []byte) {
+	if d.bad || len(b) > d.left {
 		d.bad = true
-		return 0
+		return
 	}
-	d.b = d.b[n:]
-	return v
+	if _, err := io.ReadFull(d.r, b); err != nil {
+		d.bad = true
+		if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+			d.err = err
+		}
+		return
+	}
+	d.left -= len(b)
 }
 
 func (d *decoder) byte() uint8 {
-	if len(d.b) == 0 {
+	if d.bad || d.left == 0 {
 		d.bad = true
 		return 0
 	}
-	c := d.b[0]
-	d.b = d.b[1:]
+	c, err := d.r.ReadByte()
+	if err != nil {
+		d.bad = true
+		if !errors.Is(err, io.EOF) {
+			d.err = err
+		}
+		return 0
+	}
+	d.left--
 	return c
+}
+
+// scratch returns d.buf with room for n bytes.
+func (d *decoder) scratch(n int) []byte {
+	if cap(d.buf) < n {
+		d.buf = make([]byte, n)
+	}
+	return d.buf[:n]
+}
+
+func (d *decoder) uvarint() uint64 {
+	var v uint64
+	for i := range binary.MaxVarintLen64 {
+		c := d.byte()
+		if d.bad {
+			return 0
+		}
+		if c < 0x80 {
+			if i == binary.MaxVarintLen64-1 && c > 1 {
+				break // overflows 64 bits
+			}
+			return v | uint64(c)<<(7*i)
+		}
+		v |= uint64(c&0x7f) << (7 * i)
+	}
+	d.bad = true
+	return 0
 }
 
 // count reads a length that must be below limit.
@@ -254,14 +311,13 @@ func (d *decoder) count(limit int) int {
 
 func (d *decoder) str() string {
 	v := d.uvarint()
-	if d.bad || v > uint64(len(d.b)) {
+	if d.bad || v > uint64(d.left) {
 		d.bad = true
 		return ""
 	}
-	n := int(v)
-	s := string(d.b[:n])
-	d.b = d.b[n:]
-	return s
+	b := d.scratch(int(v))
+	d.read(b)
+	return string(b)
 }
 
 func (d *decoder) sketch() Sketch {
@@ -270,14 +326,17 @@ func (d *decoder) sketch() Sketch {
 	if n == 0 || d.bad {
 		return s
 	}
-	if n > math.MaxUint16 || len(d.b) < 2*sketchSlots {
+	if n > math.MaxUint16 {
 		d.bad = true
+		return s
+	}
+	b := d.scratch(2 * sketchSlots)
+	if d.read(b); d.bad {
 		return s
 	}
 	s.n = uint16(n)
 	for i := range s.mins {
-		s.mins[i] = binary.LittleEndian.Uint16(d.b[2*i:])
+		s.mins[i] = binary.LittleEndian.Uint16(b[2*i:])
 	}
-	d.b = d.b[2*sketchSlots:]
 	return s
 }

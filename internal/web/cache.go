@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"html"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -23,11 +24,14 @@ import (
 )
 
 // response is a rendered page: the bytes and an ETag, computed once, and its compressed forms,
-// each made the first time a reader asks for it, so that a cache hit only copies bytes.
+// each made the first time a reader asks for it, so that a cache hit only copies bytes. A cached
+// page keeps only the forms its readers ask for: once compressed, its plain bytes go, and come
+// back (from the compressed form) only if a reader without compression asks.
 type response struct {
 	status      int
 	contentType string
-	body        []byte
+	body        []byte // the plain page; nil when a cached page keeps only compressed forms
+	size        int    // len of the plain page
 	etag        string
 	// cacheControl defaults to "no-cache": browsers may keep the page but revalidate it with
 	// the ETag, which costs a 304 and never shows a stale story. Public pages get the site's
@@ -47,12 +51,13 @@ type response struct {
 	gz, br []byte // nil until made, or when compression does not pay
 	gzDone bool
 	brDone bool
-	grow   func(n int) // tells the cache holding the page of bytes added by compression
+	plain  bool        // a reader without compression asked: the plain bytes stay
+	grow   func(n int) // tells the cache holding the page of bytes added (or, when negative, freed)
 }
 
 func newResponse(status int, contentType string, body []byte) *response {
 	sum := sha256.Sum256(body)
-	return &response{status: status, contentType: contentType, body: body,
+	return &response{status: status, contentType: contentType, body: body, size: len(body),
 		etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
 }
 
@@ -93,9 +98,10 @@ var (
 )
 
 // encoded returns the body in encoding enc ("br" or "gzip"), compressing it on first demand,
-// or nil when compression does not pay.
+// or nil when compression does not pay. A cached page then lets its plain bytes go, unless a
+// reader without compression has asked for them.
 func (r *response) encoded(enc string) []byte {
-	if len(r.body) < minCompress {
+	if r.size < minCompress {
 		return nil
 	}
 	r.mu.Lock()
@@ -111,31 +117,79 @@ func (r *response) encoded(enc string) []byte {
 		return *out
 	}
 	*done = true
+	body := r.plainLocked()
 	var buf bytes.Buffer
-	buf.Grow(len(r.body) / 3)
+	buf.Grow(len(body) / 3)
 	if enc == "br" {
 		zw := brotliWriters.Get().(*brotli.Writer)
 		zw.Reset(&buf)
-		zw.Write(r.body)
+		zw.Write(body)
 		zw.Close()
 		brotliWriters.Put(zw)
 	} else {
 		zw := gzipWriters.Get().(*gzip.Writer)
 		zw.Reset(&buf)
-		zw.Write(r.body)
+		zw.Write(body)
 		zw.Close()
 		gzipWriters.Put(zw)
 	}
-	if buf.Len() >= len(r.body) {
+	if buf.Len() >= len(body) {
 		return nil
 	}
 	*out = bytes.Clone(buf.Bytes())
-	if grow := r.grow; grow != nil {
+	added := len(*out)
+	if r.grow != nil && !r.plain && r.body != nil {
+		r.body = nil
+		added -= r.size
+	}
+	r.account(added)
+	return *out
+}
+
+// plainBody returns the plain page, made again from a compressed form if the cache let it go;
+// a cached page then keeps it, for the readers without compression.
+func (r *response) plainBody() []byte {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.plain = true
+	if r.body != nil {
+		return r.body
+	}
+	r.body = r.plainLocked()
+	r.account(r.size)
+	return r.body
+}
+
+// plainLocked returns the plain page, decompressing a compressed form when the plain bytes
+// went; the caller holds r.mu.
+func (r *response) plainLocked() []byte {
+	if r.body != nil {
+		return r.body
+	}
+	var zr io.Reader
+	if r.gz != nil {
+		var err error
+		if zr, err = gzip.NewReader(bytes.NewReader(r.gz)); err != nil {
+			panic("web: a cached page's gzip form does not decode: " + err.Error())
+		}
+	} else {
+		zr = brotli.NewReader(bytes.NewReader(r.br))
+	}
+	body := make([]byte, r.size)
+	if _, err := io.ReadFull(zr, body); err != nil {
+		panic("web: a cached page's compressed form does not decode: " + err.Error())
+	}
+	return body
+}
+
+// account tells the cache holding the page of n bytes added (or freed, when negative); the
+// caller holds r.mu.
+func (r *response) account(n int) {
+	if grow := r.grow; grow != nil && n != 0 {
 		r.mu.Unlock() // the cache's lock comes before the page's
-		grow(len(*out))
+		grow(n)
 		r.mu.Lock()
 	}
-	return *out
 }
 
 // write sends r, honouring If-None-Match, If-Modified-Since and Accept-Encoding.
@@ -177,12 +231,14 @@ func (r *response) send(w http.ResponseWriter, req *http.Request, stale bool) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	body := r.body
+	var body []byte
 	if enc := acceptedEncoding(req.Header.Get("Accept-Encoding")); enc != "" {
-		if z := r.encoded(enc); z != nil {
+		if body = r.encoded(enc); body != nil {
 			h.Set("Content-Encoding", enc)
-			body = z
 		}
+	}
+	if body == nil {
+		body = r.plainBody()
 	}
 	h.Set("Content-Length", itoa(len(body)))
 	w.WriteHeader(r.status)
@@ -314,6 +370,9 @@ func (c *pageCache) stats() CacheStats {
 // that was busy) means starting afresh: emptying the cache is cheaper than reading them all.
 const maxChanges = 10_000
 
+// maxTouched bounds the changes the cache remembers, for refusing pages rendered before them.
+const maxTouched = 10_000
+
 // sync applies the changes logged since the last sync and returns the position reached: pages
 // rendered after this call reflect at least that position. While the store's change mark has
 // not moved it reads nothing.
@@ -376,6 +435,13 @@ func (c *pageCache) sync(ctx context.Context) (int64, error) {
 			}
 		}
 		c.seq = latest
+		if len(c.touched) > maxTouched {
+			// Forget the changes seen so far, which would otherwise grow with every comment
+			// for as long as the server runs; pages rendered before this position are then
+			// not kept (they are few: those being rendered now).
+			clear(c.touched)
+			c.floor = latest
+		}
 	}
 	c.mu.Unlock()
 	return latest, nil
@@ -431,7 +497,7 @@ func (c *pageCache) put(key string, r *response, from int64) {
 	c.removeLocked(key)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	n := len(key) + len(r.body) + len(r.gz) + len(r.br)
+	n := len(key) + len(r.body) + len(r.gz) + len(r.br) + entryOverhead
 	if n > c.maxSize/8 {
 		return
 	}
@@ -449,6 +515,11 @@ func (c *pageCache) put(key string, r *response, from int64) {
 	}
 	c.evictLocked()
 }
+
+// entryOverhead is what the cache spends on a page besides its bytes (its list element, map
+// entries and dependency sets), about 2 KiB for a story page (measured with a heap profile),
+// counted against the budget so that the budget bounds it all.
+const entryOverhead = 2 << 10
 
 // grow accounts for a compressed form added to a cached page.
 func (c *pageCache) grow(e *entry, n int) {

@@ -208,7 +208,7 @@ func TestResponseEncodings(t *testing.T) {
 // against the budget, and the counters add up.
 func TestPageCacheLRUAndCounters(t *testing.T) {
 	t.Parallel()
-	c := newPageCache(&memLog{}, time.Now, 40_000)
+	c := newPageCache(&memLog{}, time.Now, 60_000)
 	big := func(s string) *response { return page(strings.Repeat(s, 4000)) }
 	c.put("/a", big("a"), 0)
 	c.put("/b", big("b"), 0)
@@ -226,12 +226,87 @@ func TestPageCacheLRUAndCounters(t *testing.T) {
 	if st.Bytes > st.MaxBytes || st.Evictions == 0 || st.Hits != 2 || st.Misses != 1 {
 		t.Errorf("stats = %+v, want bytes within budget, evictions, 2 hits, 1 miss", st)
 	}
-	// Compression grows the accounted size of a cached page.
-	before := c.stats().Bytes
-	r := c.get("/a")
-	r.encoded("gzip")
-	if after := c.stats().Bytes; after <= before {
-		t.Errorf("cache bytes %d after compressing a page, %d before; want more", after, before)
+}
+
+// TestPageCacheForgetsOldChanges: the changes the cache remembers stay bounded however many
+// come, and a page rendered before the ones it forgot is still refused.
+func TestPageCacheForgetsOldChanges(t *testing.T) {
+	t.Parallel()
+	log := &memLog{}
+	c := newPageCache(log, time.Now, 1<<20)
+	before, _ := c.sync(t.Context()) // a request starts rendering here…
+	for i := range maxTouched + 500 {
+		log.add("comments:" + itoa(i)) // …and comments come…
+		if i%1000 == 0 {
+			c.sync(t.Context())
+		}
+	}
+	from, _ := c.sync(t.Context())
+	if n := len(c.touched); n > maxTouched {
+		t.Errorf("the cache remembers %d changes, want at most %d", n, maxTouched)
+	}
+	c.put("/a", page("old", "comments:7"), before)
+	if c.get("/a") != nil {
+		t.Error("a page rendered before a change the cache forgot was kept")
+	}
+	c.put("/a", page("new", "comments:7"), from)
+	if c.get("/a") == nil {
+		t.Error("a page rendered after the changes was not kept")
+	}
+}
+
+// TestPageCacheKeepsTheFormsAsked: a cached page compressed for a reader keeps only its
+// compressed bytes, each encoding counted against the budget as it is made; a reader without
+// compression gets the same page back, and from then on its plain bytes stay.
+func TestPageCacheKeepsTheFormsAsked(t *testing.T) {
+	t.Parallel()
+	c := newPageCache(&memLog{}, time.Now, 1<<20)
+	var text strings.Builder
+	for i := range 2000 {
+		fmt.Fprintf(&text, "<p>Paragraph %d of the story.</p>\n", i)
+	}
+	body := []byte(text.String())
+	c.put("/a", page(text.String()), 0)
+	plain := c.stats().Bytes
+	fetch := func(accept string) []byte {
+		t.Helper()
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, "/a", nil)
+		req.Header.Set("Accept-Encoding", accept)
+		c.get("/a").write(rec, req)
+		sent := bytes.Clone(rec.Body.Bytes())
+		var rd io.Reader = rec.Body
+		switch rec.Header().Get("Content-Encoding") {
+		case "gzip":
+			zr, err := gzip.NewReader(rd)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rd = zr
+		case "br":
+			rd = brotli.NewReader(rd)
+		}
+		got, err := io.ReadAll(rd)
+		if err != nil || !bytes.Equal(got, body) {
+			t.Fatalf("Accept-Encoding %q: %d bytes (%v), want the %d of the page", accept, len(got), err, len(body))
+		}
+		return sent
+	}
+	gz := fetch("gzip")
+	if got, want := c.stats().Bytes, plain-len(body)+len(gz); got != want {
+		t.Errorf("cache bytes %d once gzipped, want %d (the gzip form only, %d plain before)", got, want, plain)
+	}
+	br := fetch("br")
+	if got, want := c.stats().Bytes, plain-len(body)+len(gz)+len(br); got != want {
+		t.Errorf("cache bytes %d once brotli too, want %d", got, want)
+	}
+	fetch("")
+	fetch("gzip")
+	if got, want := c.stats().Bytes, plain+len(gz)+len(br); got != want {
+		t.Errorf("cache bytes %d once a reader without compression asked, want %d (every form)", got, want)
+	}
+	if got := fetch("br"); !bytes.Equal(got, br) {
+		t.Error("the brotli form changed")
 	}
 }
 

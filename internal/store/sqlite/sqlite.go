@@ -90,6 +90,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	dsn := func(synchronous string, extra ...string) string {
 		q := url.Values{}
+		q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", pageCacheKiB))
 		q.Add("_pragma", "foreign_keys(1)")
 		q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", opt.BusyTimeout.Milliseconds()))
 		q.Add("_pragma", "synchronous("+synchronous+")")
@@ -184,6 +185,11 @@ func syncDir(path string) error {
 	err = d.Sync()
 	return errors.Join(err, d.Close())
 }
+
+// pageCacheKiB is each connection's page cache in KiB (SQLite's default is 2,000). The
+// operating system keeps the file's hot pages for every connection at once; a cache per
+// connection mostly holds the same pages again, times the writer, the readers and the follower.
+const pageCacheKiB = 512
 
 // Path is the database file.
 func (db *DB) Path() string { return db.path }
