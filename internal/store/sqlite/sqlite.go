@@ -122,7 +122,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	w.SetConnMaxLifetime(0)
 	db := &DB{path: path, w: w}
 	db.sound.Store(sound)
-	if err := db.migrate(ctx); err != nil {
+	if err := db.migrate(ctx, opt.BusyTimeout); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: %s: %w", path, describe(err))
 	}
@@ -234,14 +234,28 @@ func migrations() ([]string, error) {
 // migrate applies the migrations the file lacks, each in its own transaction, and refuses a
 // schema newer than this build. An up-to-date file is only read, so it opens while another
 // process writes.
-func (db *DB) migrate(ctx context.Context) error {
+func (db *DB) migrate(ctx context.Context, busyTimeout time.Duration) error {
 	names, err := migrations()
 	if err != nil {
 		return err
 	}
 	var have int
-	if err := db.w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
-		return err
+	// A new connection can find the file busy at once, without waiting, while another
+	// process's migration rebuilds a table: it tries again within the busy timeout.
+	for end := time.Now().Add(busyTimeout); ; {
+		err := db.w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have)
+		if err == nil {
+			break
+		}
+		var se *sqlite.Error
+		if !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(end) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
 	}
 	for have < len(names) {
 		if have, err = db.migrateOne(ctx, names); err != nil {
