@@ -406,7 +406,7 @@ type unreachableLog struct {
 
 func (u *unreachableLog) ChangeMark() uint64 {
 	if u.down.Load() {
-		return u.mark.Add(1)
+		return u.Store.ChangeMark() + u.mark.Add(1) // past every mark seen, never the last one read
 	}
 	return u.Store.ChangeMark() + u.mark.Load()
 }
