@@ -42,7 +42,7 @@ type PasswordLink struct {
 	Purpose   string // LinkInvite, LinkReset or LinkHandover
 	CreatedAt time.Time
 	ExpiresAt time.Time
-	// Stamp is PasswordStamp of the user's password hash when the link was made.
+	// Stamp is PasswordStamp of the user when the link was made.
 	Stamp string
 }
 
@@ -51,20 +51,34 @@ type PasswordLink struct {
 func NewPasswordLink(u *User, purpose string, now time.Time) (token string, l *PasswordLink) {
 	token, hash := NewToken("")
 	return token, &PasswordLink{TokenHash: hash, UserID: u.ID, Purpose: purpose, CreatedAt: now,
-		ExpiresAt: now.Add(LinkLife(purpose)), Stamp: PasswordStamp(u.PasswordHash)}
+		ExpiresAt: now.Add(LinkLife(purpose)), Stamp: PasswordStamp(u)}
 }
 
-// PasswordStamp is a short fingerprint of a password hash: a link remembers the one of the
-// password it was made under, so that setting a password by any way voids older links.
-func PasswordStamp(passwordHash string) string {
+// PasswordStamp is a short fingerprint of u's password hash and email: a link remembers the one
+// it was made under, so that setting a password by any way, or changing the email the link was
+// sent to (a mistyped invitation corrected), voids older links.
+func PasswordStamp(u *User) string {
+	sum := sha256.Sum256([]byte("password-stamp\x00" + u.PasswordHash + "\x00" + u.Email))
+	return "e" + hex.EncodeToString(sum[:8])
+}
+
+// legacyStamp is the stamp of links made before the email was part of it: of the password hash
+// alone, 16 hex digits. Such links keep working until they expire.
+func legacyStamp(passwordHash string) string {
 	sum := sha256.Sum256([]byte("password-stamp\x00" + passwordHash))
 	return hex.EncodeToString(sum[:8])
 }
 
 // Valid reports whether the link may set u's password at now: it is u's, it has not expired, and
-// u's password has not changed since it was made.
+// neither u's password nor u's email has changed since it was made.
 func (l *PasswordLink) Valid(u *User, now time.Time) bool {
-	return l != nil && u != nil && l.UserID == u.ID && now.Before(l.ExpiresAt) && l.Stamp == PasswordStamp(u.PasswordHash)
+	if l == nil || u == nil || l.UserID != u.ID || !now.Before(l.ExpiresAt) {
+		return false
+	}
+	if len(l.Stamp) == 16 {
+		return l.Stamp == legacyStamp(u.PasswordHash)
+	}
+	return l.Stamp == PasswordStamp(u)
 }
 
 // LooksLikeLinkToken reports whether s has the shape of a link's token, so that garbage is

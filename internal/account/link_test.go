@@ -10,7 +10,7 @@ import (
 func TestPasswordLink(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 3, 22, 9, 0, 0, 0, time.UTC)
-	u := &User{ID: 7, PasswordHash: "$argon2id$old"}
+	u := &User{ID: 7, PasswordHash: "$argon2id$old", Email: "ed@example.com"}
 	token, l := NewPasswordLink(u, LinkReset, now)
 	token2, _ := NewPasswordLink(u, LinkReset, now)
 	if token == token2 || !LooksLikeLinkToken(token) || l.TokenHash != HashToken(token) {
@@ -29,6 +29,10 @@ func TestPasswordLink(t *testing.T) {
 	}
 	changed := *u
 	changed.PasswordHash = "$argon2id$new"
+	moved := *u
+	moved.Email = "ed@example.net"
+	legacy := *l
+	legacy.Stamp = legacyStamp(u.PasswordHash)
 	tests := []struct {
 		name string
 		u    *User
@@ -38,7 +42,8 @@ func TestPasswordLink(t *testing.T) {
 		{"fresh", u, now, true},
 		{"just before it expires", u, now.Add(ResetLinkLife - time.Second), true},
 		{"expired", u, now.Add(ResetLinkLife), false},
-		{"another user", &User{ID: 8, PasswordHash: u.PasswordHash}, now, false},
+		{"another user", &User{ID: 8, PasswordHash: u.PasswordHash, Email: u.Email}, now, false},
+		{"the email changed since", &moved, now, false},
 		{"the password changed since", &changed, now, false},
 		{"no user", nil, now, false},
 	}
@@ -46,6 +51,11 @@ func TestPasswordLink(t *testing.T) {
 		if got := l.Valid(tt.u, tt.at); got != tt.want {
 			t.Errorf("Valid(%s) = %v, want %v", tt.name, got, tt.want)
 		}
+	}
+	// A link made before the email joined the stamp works until it expires, and not after a new
+	// password.
+	if !legacy.Valid(u, now) || !legacy.Valid(&moved, now) || legacy.Valid(&changed, now) || legacy.Valid(u, now.Add(ResetLinkLife)) {
+		t.Error("a link with the password-only stamp does not follow the password alone")
 	}
 	// An invited user has no password yet; choosing one voids the invitation's other links.
 	invited := &User{ID: 9}

@@ -457,6 +457,14 @@ func TestStaffNotices(t *testing.T) {
 	if !strings.Contains(m.Header.Get("Subject"), "was changed") {
 		t.Errorf("the password notice: %q", m.Header.Get("Subject"))
 	}
+	// A link emailed before the email changes (a mistyped invitation, say) dies with the change.
+	if resp, _ := admin.post("/admin/users/"+itoa64(ed.ID)+"/link", url.Values{"send": {"email"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("emailing a link = %d", resp.StatusCode)
+	}
+	before := linkIn(t, only(t, n.send(), "a link emailed before the email change").Body)
+	if resp, _ := n.browser().get(before); resp.StatusCode != http.StatusOK {
+		t.Fatalf("the link before the email change = %d", resp.StatusCode)
+	}
 	// A new email is told to the previous address, which does not learn the new one, and to
 	// the new address.
 	form = formValues(t, admin.mustGet(path, http.StatusOK), path)
@@ -484,6 +492,9 @@ func TestStaffNotices(t *testing.T) {
 	}
 	if msgs := n.send(); len(msgs) != 0 {
 		t.Errorf("%d more emails after the email change's two", len(msgs))
+	}
+	if resp, _ := n.browser().get(before); resp.StatusCode != http.StatusGone {
+		t.Errorf("a link sent to the previous address, after the email changed = %d, want 410", resp.StatusCode)
 	}
 	// An administrator can email a reset link from the user's page.
 	if resp, _ := admin.post("/admin/users/"+itoa64(ed.ID)+"/link", url.Values{"send": {"email"}}); resp.StatusCode != http.StatusSeeOther {
