@@ -99,7 +99,8 @@ func TestBrowserPictures(t *testing.T) {
 
 // TestBrowserFocalPoint: an editor clicks a red patch right of a picture's centre on its library
 // page and saves; the stored focal point is where they clicked, and the new social card, which
-// the story page names, is centred on the red patch (the first one, centred, was blue there).
+// the story page names, is centred on the red patch (the first one, centred, was blue there);
+// the admin's crops (the library grid, the editor's featured picture, its picker) keep it in view.
 func TestBrowserFocalPoint(t *testing.T) {
 	t.Parallel()
 	ctx := browserContext(t)
@@ -193,6 +194,29 @@ func TestBrowserFocalPoint(t *testing.T) {
 	}
 	if resp, _ := get(t, m, it.SocialURL()); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("the replaced card answers %d, want 404", resp.StatusCode)
+	}
+
+	// The admin crops around the point as the listings do: the library's grid, the editor's
+	// featured picture and its picker, under the same CSP.
+	objectPosition := func(sel string) string {
+		t.Helper()
+		return step(t, ctx, "where "+sel+" is cropped", chromedp.Poll[string](`(function () {
+			var i = document.querySelector(`+strconv.Quote(sel)+`);
+			return i && i.complete && i.naturalWidth > 0 ? getComputedStyle(i).objectFit + " " + getComputedStyle(i).objectPosition : "";
+		})()`, chromedp.WithPollingTimeout(30e9)))
+	}
+	step(t, ctx, "the library", chromedp.Navigate(m.URL()+"/admin/media/"))
+	if got := objectPosition(".media-grid img"); got != "cover 75% 50%" {
+		t.Errorf("the library grid's thumbnail is cropped %q, want cover 75%% 50%%", got)
+	}
+	step(t, ctx, "the story's editor", chromedp.Navigate(m.URL()+"/admin/stories/"+strconv.FormatInt(a.ID, 10)+"/"))
+	if got := objectPosition(".featured-crop img"); got != "cover 75% 50%" {
+		t.Errorf("the editor's featured picture is cropped %q, want cover 75%% 50%%", got)
+	}
+	step(t, ctx, "visual mode", chromedp.Click(chromedp.ID("mode-visual")))
+	step(t, ctx, "open the picker", chromedp.Click(chromedp.CSS(`button[data-command="Picture from the library"]`)))
+	if got := objectPosition(".picker-item img"); got != "cover 75% 50%" {
+		t.Errorf("the picker's thumbnail is cropped %q, want cover 75%% 50%%", got)
 	}
 	if v := violations(); len(v) > 0 {
 		t.Errorf("Content-Security-Policy violations: %q", v)

@@ -128,6 +128,9 @@ type editorPage struct {
 	// Library lists recent pictures to choose a featured image from; MaxUploadMB is the limit.
 	Library     []*media.Item
 	MaxUploadMB int64
+	// Featured is the library picture the featured image names, shown cropped as listings
+	// crop it; nil for none or an outside address.
+	Featured *media.Item
 	// Hint says where the story stands and what the user's buttons do.
 	Hint string
 	// ShowNotes offers the updates-and-corrections box: only a published story has readers to
@@ -232,6 +235,9 @@ func (s *Server) editor(r *http.Request, u *account.User, before *article.Articl
 		return nil, err
 	}
 	p.MaxUploadMB = s.media().Limit() >> 20
+	if h := media.HashFromURL(f.ImageURL); h != "" {
+		p.Featured, _ = s.store.MediaByHash(ctx, h) // a deleted picture: no preview
+	}
 	p.Hint = s.publishHint(u, before)
 	p.ShowNotes = (before != nil && before.Status == article.Published) || strings.TrimSpace(f.NoteText) != "" // typed text is never hidden
 	p.adminLayout = s.adminLayout(r, u, title)

@@ -50,14 +50,20 @@ type mediaView struct {
 	Credit  string       `json:"credit"`
 	// Description is the newsroom's longer words about the picture.
 	Description string `json:"description"`
-	Created     string `json:"created_at"`
+	// FocusX and FocusY are the focal point, 0 to 1 from the left and the top: the centre, 0.5,
+	// until someone moves it.
+	FocusX  float64 `json:"focus_x"`
+	FocusY  float64 `json:"focus_y"`
+	Created string  `json:"created_at"`
 }
 
 func (s *Server) mediaView(it *media.Item) mediaView {
-	return mediaView{ID: it.ID, URL: s.abs(it.URL()), Name: it.Name, Type: it.Type, Width: it.Width,
+	v := mediaView{ID: it.ID, URL: s.abs(it.URL()), Name: it.Name, Type: it.Type, Width: it.Width,
 		Height: it.Height, Size: it.Size, SrcSet: it.SrcSet(), Sizes: it.Sizes, Social: s.abs(it.SocialURL()),
 		Alt: it.Alt, Caption: it.Caption, Credit: it.Credit, Description: it.Description,
 		Created: it.CreatedAt.Format("2006-01-02T15:04:05Z07:00")}
+	v.FocusX, v.FocusY = focusOf(it)
+	return v
 }
 
 // filePart is a file read from a multipart form: its bytes, or TooBig when it passed the limit

@@ -410,6 +410,23 @@ func TestMediaFocalPointWithoutScript(t *testing.T) {
 	if page := editor.mustGet(item, http.StatusOK); !strings.Contains(page, `class="focal-marker fx-80 fy-20"`) {
 		t.Error("the item page's marker is not at the focal point")
 	}
+	// The admin crops as the listings do: the library's grid, the editor's featured picture
+	// and the picker's list (from the JSON, whose focal point the editor's script turns into the
+	// same classes).
+	if grid := editor.mustGet("/admin/media/", http.StatusOK); !strings.Contains(grid, `<a href="/admin/media/`+itoa64(it.ID)+`/"><img class="fx-80 fy-20" src="/media/`) {
+		t.Error("the library grid's thumbnail does not keep the focal point in view (class fx-80 fy-20)")
+	}
+	page := editor.mustGet("/admin/stories/"+itoa64(a.ID)+"/", http.StatusOK)
+	if !strings.Contains(page, `<figure class="featured-crop"><img class="fx-80 fy-20" src="/media/`) ||
+		!strings.Contains(page, `<a href="/admin/media/`+itoa64(it.ID)+`/">Move its focal point</a>`) {
+		t.Error("the editor's featured picture is not cropped around the focal point with a way to move it")
+	}
+	var list struct{ Items []mediaView }
+	_, picker := editor.get("/admin/media/?q=port", "Accept", "application/json")
+	if err := json.Unmarshal([]byte(picker), &list); err != nil ||
+		len(list.Items) != 1 || list.Items[0].FocusX != 0.8 || list.Items[0].FocusY != 0.2 {
+		t.Errorf("the picker's JSON = %+v, %v; want the focal point 0.8, 0.2", list.Items, err)
+	}
 
 	form.Set("alt", "Cranes at the port")
 	form.Set("focus_x", "150")

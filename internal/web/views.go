@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/broadsheet/broadsheet/internal/media"
 	"github.com/broadsheet/broadsheet/internal/store"
 )
 
@@ -100,8 +101,11 @@ func (s *Server) funcs() template.FuncMap {
 		},
 		"avatar":      avatarURL,
 		"commentHTML": commentHTML,
-		"inc":         func(i int) int { return i + 1 },
-		"iso":         func(t time.Time) string { return t.In(s.cfg.Location).Format(time.RFC3339) },
+		// focus names the classes that keep a library picture's focal point in view where a
+		// layout crops it.
+		"focus": func(it *media.Item) string { return focusClass(it.FocusX, it.FocusY) },
+		"inc":   func(i int) int { return i + 1 },
+		"iso":   func(t time.Time) string { return t.In(s.cfg.Location).Format(time.RFC3339) },
 		"highlight": func(snippet string) template.HTML {
 			esc := template.HTMLEscapeString(snippet)
 			esc = strings.ReplaceAll(esc, string(store.HighlightStart), "<mark>")
