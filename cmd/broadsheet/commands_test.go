@@ -58,6 +58,8 @@ func TestHelp(t *testing.T) {
 		{[]string{"user", "link", "--help"}, "broadsheet user link", []string{"-base-url", "-email"}},
 		{[]string{"import", "--help"}, "broadsheet import", []string{"-check-urls", "-dry-run", "-fetch-media", "-fetch-timeout", "-fetch-workers", "-json", "-max-upload", "-media", "-media-dir", "-old-base-url", "-timezone", "-users"}},
 		{[]string{"export", "--help"}, "broadsheet export", []string{"-base-url", "-description", "-format", "-media", "-media-dir", "-out", "-private", "-timezone", "-title"}},
+		{[]string{"media", "--help"}, "broadsheet media list", nil},
+		{[]string{"media", "add", "--help"}, "broadsheet media add", []string{"-addr", "-alt", "-base-url", "-caption", "-credit", "-description", "-max-upload", "-media", "-q", "-unused"}},
 		{[]string{"version", "--help"}, "broadsheet version", nil},
 		{[]string{"db", "--help"}, "broadsheet db copy --from URL --to URL", nil},
 		{[]string{"db", "check", "--help"}, "broadsheet db check", []string{}},

@@ -13,8 +13,9 @@ import (
 	"github.com/broadsheet/broadsheet/internal/store"
 )
 
-const mediaUsage = `  broadsheet media add [--alt TEXT] [--caption TEXT] [--credit TEXT] FILE…   add pictures to the library; prints each one's URL
-  broadsheet media list [--q TEXT] [--unused]                                  list the library, newest first
+const mediaUsage = `  broadsheet media add [--alt TEXT] [--caption TEXT] [--credit TEXT] [--description TEXT] FILE…
+                                                add pictures to the library; prints each one's URL
+  broadsheet media list [--q TEXT] [--unused]   list the library, newest first
 
 Run "broadsheet media SUBCOMMAND --help" for its options.`
 
@@ -34,7 +35,8 @@ func mediaCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	alt := fs.String("alt", "", "description for readers who cannot see the picture")
 	caption := fs.String("caption", "", "caption shown under the picture")
 	credit := fs.String("credit", "", "photographer or source")
-	q := fs.String("q", "", "list: only pictures whose name, alt text or caption contains this")
+	description := fs.String("description", "", "longer words about the picture for the newsroom's library (not shown to readers)")
+	q := fs.String("q", "", "list: only pictures whose name, alt text, caption or description contains this")
 	unused := fs.Bool("unused", false, "list: only pictures no story shows")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -57,7 +59,7 @@ func mediaCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	}
 	failed := 0
 	for _, name := range fs.Args() {
-		it, err := addMedia(ctx, m.Media, m.Store, name, media.Upload{Alt: *alt, Caption: *caption, Credit: *credit})
+		it, err := addMedia(ctx, m.Media, m.Store, name, media.Upload{Alt: *alt, Caption: *caption, Credit: *credit, Description: *description})
 		if err != nil {
 			fmt.Fprintf(stderr, "%s: %v\n", name, err)
 			failed++
@@ -98,6 +100,10 @@ func listMedia(ctx context.Context, st store.Store, stdout io.Writer, base strin
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if total == 1 {
+		fmt.Fprintln(stdout, "1 picture")
+		return nil
 	}
 	fmt.Fprintf(stdout, "%d pictures\n", total)
 	return nil

@@ -41,7 +41,7 @@ func TestMediaCommand(t *testing.T) {
 	os.WriteFile(good, buf.Bytes(), 0o644)
 	os.WriteFile(fake, []byte("<!doctype html><p>not a picture"), 0o644)
 
-	out, errOut, err := run("add", "--alt", "Dockers at the gate", "--credit", "Ana Lima", good, fake)
+	out, errOut, err := run("add", "--alt", "Dockers at the gate", "--credit", "Ana Lima", "--description", "Shot from the harbour master's roof", good, fake)
 	if err == nil || !strings.Contains(err.Error(), "1 of 2") {
 		t.Errorf("media add with a bad file = %v, want it counted", err)
 	}
@@ -59,6 +59,11 @@ func TestMediaCommand(t *testing.T) {
 	out, _, err = run("list", "--unused")
 	if err != nil || !strings.Contains(out, url) || !strings.Contains(out, "700×300") || !strings.Contains(out, "Dockers at the gate") {
 		t.Errorf("media list = %q, %v", out, err)
+	}
+	// The description is kept: the library's search finds the picture by it.
+	out, _, err = run("list", "--q", "harbour master")
+	if err != nil || !strings.Contains(out, url) || !strings.HasSuffix(out, "\n1 picture\n") {
+		t.Errorf("media list --q 'harbour master' = %q, %v; want the picture found by its description", out, err)
 	}
 	if _, _, err := run("add"); err == nil {
 		t.Error("media add without files succeeded")

@@ -384,7 +384,7 @@ func (s *Server) submitStory(w http.ResponseWriter, r *http.Request, u *account.
 	if file, ok := files["image_file"]; ok {
 		// The picture goes into the library first; the story keeps its address, so a story that
 		// fails validation below does not upload it twice.
-		it, _, err := s.upload(ctx, u, file, f.ImageAlt, "", "")
+		it, _, err := s.upload(ctx, u, file, media.Upload{Alt: f.ImageAlt})
 		if status, msg, ok := uploadError(err, s.media().Limit()); ok {
 			p, perr := s.editor(r, u, before, f)
 			if perr != nil {

@@ -373,7 +373,7 @@ func (s *Server) handleSaveIdentity(w http.ResponseWriter, r *http.Request, u *a
 	case v.Get("remove_logo") != "":
 		logo = siteLogo{SVG: logo.SVG, SVGWidth: logo.SVGWidth, SVGHeight: logo.SVGHeight}
 	case files["logo_file"].Name != "":
-		it, _, err := s.upload(ctx, u, files["logo_file"], s.cfg.Title+" logo", "", "")
+		it, _, err := s.upload(ctx, u, files["logo_file"], media.Upload{Alt: s.cfg.Title + " logo"})
 		if _, msg, ok := uploadError(err, s.media().Limit()); ok {
 			errs["logo_file"] = msg
 		} else if err != nil {

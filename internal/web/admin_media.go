@@ -111,7 +111,7 @@ func (s *Server) handleUploadMedia(w http.ResponseWriter, r *http.Request, u *ac
 	errs := map[string]string{}
 	status := http.StatusUnprocessableEntity
 	for _, f := range parts {
-		_, _, err := s.upload(r.Context(), u, f, r.PostForm.Get("alt"), r.PostForm.Get("caption"), r.PostForm.Get("credit"))
+		_, _, err := s.upload(r.Context(), u, f, uploadWords(r.PostForm))
 		if code, msg, ok := uploadError(err, s.media().Limit()); ok {
 			errs["file"] += media.DisplayName(f.Name) + ": " + msg + " "
 			if code == http.StatusRequestEntityTooLarge {

@@ -160,18 +160,27 @@ func (noMedia) List(context.Context, string) ([]media.Info, error) {
 	return nil, nil
 }
 
-// upload adds f to the library with its words, answering the item.
-func (s *Server) upload(ctx context.Context, u *account.User, f filePart, alt, caption, credit string) (*media.Item, bool, error) {
+// upload adds f to the library with the words of up (alt text, caption, credit, description),
+// answering the item.
+func (s *Server) upload(ctx context.Context, u *account.User, f filePart, up media.Upload) (*media.Item, bool, error) {
 	if f.TooBig {
 		return nil, false, media.ErrTooBig
 	}
-	return s.media().Add(ctx, s.store, media.Upload{Name: f.Name, Data: f.Data, Alt: alt, Caption: caption,
-		Credit: credit, UploaderID: u.ID})
+	up.Name, up.Data, up.UploaderID = f.Name, f.Data, u.ID
+	return s.media().Add(ctx, s.store, up)
+}
+
+// uploadFields are the words an upload form or the API may send with a picture.
+var uploadFields = []string{"alt", "caption", "credit", "description"}
+
+// uploadWords reads an upload's words (uploadFields) from a form or query.
+func uploadWords(v url.Values) media.Upload {
+	return media.Upload{Alt: v.Get("alt"), Caption: v.Get("caption"), Credit: v.Get("credit"), Description: v.Get("description")}
 }
 
 // handleAPIUploadMedia serves POST /api/v1/media: a multipart form with a "file" field (and
-// alt, caption, credit), or the raw bytes with the name in ?name= or Content-Disposition and
-// the words in the query.
+// alt, caption, credit, description), or the raw bytes with the name in ?name= or
+// Content-Disposition and the words in the query.
 func (s *Server) handleAPIUploadMedia(w http.ResponseWriter, r *http.Request, u *account.User) error {
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	var f filePart
@@ -185,7 +194,7 @@ func (s *Server) handleAPIUploadMedia(w http.ResponseWriter, r *http.Request, u 
 		if f, ok = files["file"]; !ok {
 			return apiErr{status: http.StatusUnprocessableEntity, msg: "Send the image in a form field named file.", field: "file"}
 		}
-		for _, k := range []string{"alt", "caption", "credit"} {
+		for _, k := range uploadFields {
 			if v := r.PostForm.Get(k); v != "" {
 				words.Set(k, v)
 			}
@@ -200,7 +209,7 @@ func (s *Server) handleAPIUploadMedia(w http.ResponseWriter, r *http.Request, u 
 			f.Name = params["filename"]
 		}
 	}
-	it, created, err := s.upload(r.Context(), u, f, words.Get("alt"), words.Get("caption"), words.Get("credit"))
+	it, created, err := s.upload(r.Context(), u, f, uploadWords(words))
 	if status, msg, ok := uploadError(err, s.media().Limit()); ok {
 		return apiErr{status: status, msg: msg, field: "file"}
 	}

@@ -82,11 +82,13 @@ func TestAPIMediaUploadAndServe(t *testing.T) {
 	n := newNewsroom(t, withMedia(t, 1<<20))
 	writer := n.apiToken(n.addUser("Cora Contributor", account.Contributor))
 	var item mediaView
-	body, ct := multipartBody(t, map[string]string{"alt": "Boats in the harbour", "caption": "Dawn.", "credit": "Ana Lima"}, "file", "harbour.jpg", testJPEG(t, 800, 400))
+	body, ct := multipartBody(t, map[string]string{"alt": "Boats in the harbour", "caption": "Dawn.", "credit": "Ana Lima",
+		"description": " Taken from the lighthouse; the fleet's last day. "}, "file", "harbour.jpg", testJPEG(t, 800, 400))
 	if resp := writer.send("/api/v1/media", ct, body, &item); resp.StatusCode != http.StatusCreated {
 		t.Fatalf("multipart upload = %d %+v", resp.StatusCode, item)
 	}
-	if item.Alt != "Boats in the harbour" || item.Credit != "Ana Lima" || item.Width != 800 || len(item.Sizes) != 2 ||
+	if item.Alt != "Boats in the harbour" || item.Credit != "Ana Lima" || item.Description != "Taken from the lighthouse; the fleet's last day." ||
+		item.Width != 800 || len(item.Sizes) != 2 ||
 		!strings.Contains(item.SrcSet, "320w") || !strings.HasSuffix(item.URL, "/harbour.jpg") {
 		t.Errorf("uploaded item = %+v", item)
 	}
@@ -109,6 +111,15 @@ func TestAPIMediaUploadAndServe(t *testing.T) {
 		if resp := writer.send("/api/v1/media?name="+tc.name, tc.ct, tc.body, &e); resp.StatusCode != tc.want || e.Field != "file" || e.Error == "" {
 			t.Errorf("upload %s = %d %+v, want %d with a message", tc.name, resp.StatusCode, e, tc.want)
 		}
+	}
+	// Raw bytes take their words from the query, the description too.
+	var raw mediaView
+	if resp := writer.send("/api/v1/media?name=quay.jpg&alt=The+quay&description=From+the+ferry%27s+deck", "image/jpeg", testJPEG(t, 300, 200), &raw); resp.StatusCode != http.StatusCreated ||
+		raw.Alt != "The quay" || raw.Description != "From the ferry's deck" {
+		t.Errorf("raw upload with words = %d %+v", resp.StatusCode, raw)
+	}
+	if got, err := n.st.MediaByHash(t.Context(), media.HashFromURL(raw.URL)); err != nil || got.Description != "From the ferry's deck" {
+		t.Errorf("stored description = %+v, %v", got, err)
 	}
 	mod := n.apiToken(n.addUser("Mo Moderator", account.Moderator))
 	if resp := mod.send("/api/v1/media?name=x.jpg", "image/jpeg", testJPEG(t, 10, 10), nil); resp.StatusCode != http.StatusForbidden {
@@ -239,7 +250,8 @@ func TestAdminMediaLibrary(t *testing.T) {
 	t.Parallel()
 	n := newNewsroom(t, withMedia(t, 1<<20))
 	author := n.signIn(n.addUser("Ana Author", account.Author))
-	resp, body := author.postMultipart("/admin/media/", url.Values{"alt": {"The mayor"}, "caption": {"At the budget vote."}}, "file", "mayor.jpg", testJPEG(t, 500, 300))
+	resp, body := author.postMultipart("/admin/media/", url.Values{"alt": {"The mayor"}, "caption": {"At the budget vote."},
+		"description": {"Second term."}}, "file", "mayor.jpg", testJPEG(t, 500, 300))
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("library upload = %d\n%.600s", resp.StatusCode, body)
 	}
@@ -252,6 +264,9 @@ func TestAdminMediaLibrary(t *testing.T) {
 		t.Fatalf("%d items in the library, want 1", len(list))
 	}
 	it := list[0]
+	if it.Description != "Second term." {
+		t.Errorf("the upload form's description was stored as %q", it.Description)
+	}
 	month := time.Now().UTC().Format("2006-01")
 	for q, want := range map[string]bool{"q=MAYOR": true, "q=budget+vote": true, "q=harbour": false,
 		"unused=1": true, "month=" + month: true, "month=1999-01": false} {
