@@ -269,10 +269,13 @@ func mediaQuery(v url.Values, per int) (store.MediaQuery, int, int) {
 // of a picture an import moved in. Every file lives under its item's content hash and never
 // changes, so it is cached for good. The type comes from the
 // bytes, never the name; anything not an image is a download. With MediaPublicURL the bucket
-// serves them instead.
+// serves them instead, but an old address still answers its 301.
 func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("hash") + "/" + r.PathValue("file")
 	if s.cfg.MediaPublicURL != "" && media.ValidName(name) {
+		if s.oldMediaAddress(w, r) {
+			return
+		}
 		// Not 301: a browser would keep it even after the bucket moves.
 		w.Header().Set("Cache-Control", "public, max-age=86400")
 		http.Redirect(w, r, s.cfg.MediaPublicURL+"/"+name, http.StatusFound)
@@ -280,12 +283,9 @@ func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
 	}
 	f, err := s.media().Files.Open(r.Context(), name)
 	if err != nil {
-		// A picture an import moved in from another Broadsheet site answers at its old address.
-		if to, err := s.store.Redirect(r.Context(), r.URL.Path); err == nil && to != "" && to != r.URL.Path {
-			redirectTo(to).write(w, r)
-			return
+		if !s.oldMediaAddress(w, r) {
+			s.fail(w, r, store.ErrNotFound)
 		}
-		s.fail(w, r, store.ErrNotFound)
 		return
 	}
 	defer f.Close()
@@ -306,6 +306,18 @@ func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	h.Set("ETag", `"`+strings.ReplaceAll(name, "/", ":")+`"`)
 	http.ServeContent(w, r, "", f.Info().ModTime, f)
+}
+
+// oldMediaAddress answers a 301 and true when the request's path is the address a picture had
+// on another Broadsheet site before an import moved it in under a new hash. Without an answer
+// from the database it answers false, so that pictures still show.
+func (s *Server) oldMediaAddress(w http.ResponseWriter, r *http.Request) bool {
+	to, err := s.store.Redirect(r.Context(), r.URL.Path)
+	if err != nil || to == "" || to == r.URL.Path {
+		return false
+	}
+	redirectTo(to).write(w, r)
+	return true
 }
 
 // The sizes attributes of pictures: how wide the layout shows each kind (see style.css).
