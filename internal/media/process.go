@@ -59,7 +59,8 @@ type Rendition struct {
 }
 
 // Image is an upload after processing: the original with its metadata removed, and its
-// renditions. Width and Height are as displayed, after EXIF orientation.
+// renditions. Type is the original's, which is the upload's unless it had to be turned (see
+// Process). Width and Height are as displayed, after EXIF orientation.
 type Image struct {
 	Type          string
 	Width, Height int
@@ -127,7 +128,8 @@ func decode(typ string, data []byte) (image.Image, error) {
 	}
 }
 
-// Process checks, decodes and derives an upload once: EXIF orientation applied, every piece of
+// Process checks, decodes and derives an upload once: EXIF orientation applied (a WebP that
+// needs turning is kept as JPEG, or PNG with transparency), every piece of
 // metadata but the colour profile removed from the original, responsive widths (JPEG, or PNG
 // for images with transparency) and a 1200×630 JPEG social card. A GIF keeps its animation in
 // the original; its renditions show the first frame.
@@ -191,7 +193,7 @@ func Process(data []byte, o Options) (*Image, error) {
 	if img.Social, err = encode(socialCrop(big, o.FocusX, o.FocusY), true); err != nil {
 		return nil, err
 	}
-	if img.Original, err = cleanOriginal(typ, data, orientation, big, src, dispW, dispH); err != nil {
+	if img.Original, img.Type, err = cleanOriginal(typ, data, orientation, big, src, dispW, dispH, opaque); err != nil {
 		return nil, err
 	}
 	return img, nil
@@ -214,30 +216,41 @@ func SocialCard(data []byte, fx, fy float64) (Rendition, error) {
 	return encode(socialCrop(m, fx, fy), true)
 }
 
-// cleanOriginal returns the original's bytes without metadata. A JPEG that needs turning is
-// re-encoded upright at full size; anything else keeps its pixels bit for bit.
-func cleanOriginal(typ string, data []byte, orientation int, big *image.RGBA, src image.Image, w, h int) ([]byte, error) {
-	switch typ {
-	case "image/jpeg":
-		if orientation == 1 {
-			return stripJPEG(data)
-		}
+// cleanOriginal returns the original's bytes without metadata, and their type. A JPEG or a
+// WebP that needs turning is re-encoded upright at full size: a JPEG as JPEG, a WebP as JPEG,
+// or PNG when it has transparency, since Go has no WebP encoder (and removing the EXIF that
+// says how to turn it would leave it on its side). Anything else keeps its pixels bit for bit.
+func cleanOriginal(typ string, data []byte, orientation int, big *image.RGBA, src image.Image, w, h int, opaque bool) ([]byte, string, error) {
+	if orientation != 1 && (typ == "image/jpeg" || typ == "image/webp") {
 		full := big
 		if big.Bounds().Dx() != w {
 			full = orient(scale(src, w, w, h, orientation >= 5), orientation)
 		}
 		var buf bytes.Buffer
-		if err := jpeg.Encode(&buf, full, &jpeg.Options{Quality: 92}); err != nil {
-			return nil, fmt.Errorf("media: encoding the original: %w", err)
+		var err error
+		if opaque {
+			typ, err = "image/jpeg", jpeg.Encode(&buf, full, &jpeg.Options{Quality: 92})
+		} else {
+			typ, err = "image/png", (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, full)
 		}
-		return buf.Bytes(), nil
-	case "image/png":
-		return stripPNG(data)
-	case "image/webp":
-		return stripWebP(data)
-	default:
-		return stripGIF(data)
+		if err != nil {
+			return nil, "", fmt.Errorf("media: encoding the original: %w", err)
+		}
+		return buf.Bytes(), typ, nil
 	}
+	var out []byte
+	var err error
+	switch typ {
+	case "image/jpeg":
+		out, err = stripJPEG(data)
+	case "image/png":
+		out, err = stripPNG(data)
+	case "image/webp":
+		out, err = stripWebP(data)
+	default:
+		out, err = stripGIF(data)
+	}
+	return out, typ, err
 }
 
 // scale returns src scaled to width w of a displayed size dispW×dispH; with transposed, src is

@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/image/webp"
 )
 
 // solid returns a w×h picture whose left half is left and right half right.
@@ -52,9 +54,8 @@ func encodePNG(t testing.TB, m image.Image) []byte {
 // gpsMarker is a latitude written into the test's EXIF and XMP; no output may contain it.
 const gpsMarker = "51.4779N-GREENWICH"
 
-// withEXIF inserts after a JPEG's start marker an EXIF segment with the given orientation and a
-// GPS block, an XMP segment and a comment, as a phone camera would.
-func withEXIF(jpg []byte, orientation uint16) []byte {
+// exifTIFF returns EXIF's TIFF structure with the given orientation and a GPS block.
+func exifTIFF(orientation uint16) []byte {
 	le := binary.LittleEndian
 	// TIFF header, IFD0 at 8 with two entries: orientation and the GPS IFD pointer.
 	t := []byte("II*\x00\x08\x00\x00\x00")
@@ -77,7 +78,13 @@ func withEXIF(jpg []byte, orientation uint16) []byte {
 	t = le.AppendUint32(t, uint32(len(gpsMarker)+1))
 	t = le.AppendUint32(t, uint32(len(t)+4+4))
 	t = le.AppendUint32(t, 0)
-	t = append(t, gpsMarker+"\x00"...)
+	return append(t, gpsMarker+"\x00"...)
+}
+
+// withEXIF inserts after a JPEG's start marker an EXIF segment with the given orientation and a
+// GPS block, an XMP segment and a comment, as a phone camera would.
+func withEXIF(jpg []byte, orientation uint16) []byte {
+	t := exifTIFF(orientation)
 	seg := func(marker byte, payload []byte) []byte {
 		s := []byte{0xFF, marker}
 		s = binary.BigEndian.AppendUint16(s, uint16(len(payload)+2))
@@ -360,4 +367,159 @@ func FuzzIntake(f *testing.F) {
 			t.Errorf("Process accepted %d bytes but gave %+v", len(data), img)
 		}
 	})
+}
+
+// bitWriter writes a VP8L bit stream: least significant bit first.
+type bitWriter struct {
+	buf   []byte
+	nBits uint
+}
+
+func (w *bitWriter) write(v uint32, n uint) {
+	for i := range n {
+		if w.nBits%8 == 0 {
+			w.buf = append(w.buf, 0)
+		}
+		w.buf[len(w.buf)-1] |= byte(v>>i&1) << (w.nBits % 8)
+		w.nBits++
+	}
+}
+
+// losslessWebP encodes a w×h picture as a lossless (VP8L) WebP by hand, since Go has no WebP
+// encoder: each pixel is black, or green where green(x, y) says, with one two-symbol prefix
+// code for green and single-symbol ones (no bits) for red, blue, alpha and distance. With
+// orientation above 1 it is an extended WebP with an EXIF chunk saying so, and a GPS block
+// that must never survive.
+func losslessWebP(w, h int, green func(x, y int) bool, orientation uint16) []byte {
+	var bw bitWriter
+	bw.write(0x2f, 8)
+	bw.write(uint32(w-1), 14)
+	bw.write(uint32(h-1), 14)
+	bw.write(0, 1) // alpha unused
+	bw.write(0, 3) // version
+	bw.write(0, 1) // no transform
+	bw.write(0, 1) // no colour cache
+	bw.write(0, 1) // no meta prefix codes
+	simple := func(symbols ...uint32) {
+		bw.write(1, 1) // a simple code
+		bw.write(uint32(len(symbols)-1), 1)
+		if symbols[0] > 1 {
+			bw.write(1, 1)
+			bw.write(symbols[0], 8)
+		} else {
+			bw.write(0, 1)
+			bw.write(symbols[0], 1)
+		}
+		if len(symbols) == 2 {
+			bw.write(symbols[1], 8)
+		}
+	}
+	simple(0, 255) // green: code 0 is 0, code 1 is 255
+	simple(0)      // red
+	simple(0)      // blue
+	simple(255)    // alpha
+	simple(0)      // distance
+	for y := range h {
+		for x := range w {
+			if green(x, y) {
+				bw.write(1, 1)
+			} else {
+				bw.write(0, 1)
+			}
+		}
+	}
+	le := binary.LittleEndian
+	chunk := func(out []byte, id string, data []byte) []byte {
+		out = append(out, id...)
+		out = le.AppendUint32(out, uint32(len(data)))
+		out = append(out, data...)
+		if len(data)%2 == 1 {
+			out = append(out, 0)
+		}
+		return out
+	}
+	body := []byte("WEBP")
+	if orientation > 1 {
+		vp8x := []byte{0x08, 0, 0, 0} // EXIF present
+		vp8x = append(vp8x, byte(w-1), byte((w-1)>>8), byte((w-1)>>16), byte(h-1), byte((h-1)>>8), byte((h-1)>>16))
+		body = chunk(body, "VP8X", vp8x)
+	}
+	body = chunk(body, "VP8L", bw.buf)
+	if orientation > 1 {
+		body = chunk(body, "EXIF", exifTIFF(orientation))
+	}
+	return append(le.AppendUint32([]byte("RIFF"), uint32(len(body))), body...)
+}
+
+// TestProcessWebPOrientation: a WebP whose EXIF says to turn it is stored upright, like its
+// renditions, with its GPS block gone; one that needs no turning keeps its bytes, less metadata.
+func TestProcessWebPOrientation(t *testing.T) {
+	t.Parallel()
+	// Stored 40×20, the left half green.
+	leftGreen := func(x, y int) bool { return x < 20 }
+	for _, tc := range []struct {
+		orientation uint16
+		w, h        int
+		side        string // where readers see the green half
+	}{
+		{1, 40, 20, "left"},
+		{3, 40, 20, "right"},
+		{6, 20, 40, "top"},
+		{8, 20, 40, "bottom"},
+	} {
+		src := losslessWebP(40, 20, leftGreen, tc.orientation)
+		m, err := webp.Decode(bytes.NewReader(src))
+		if err != nil {
+			t.Fatalf("orientation %d: the test's WebP does not decode: %v", tc.orientation, err)
+		}
+		if _, g, _, _ := m.At(5, 10).RGBA(); g>>8 != 255 || m.Bounds().Dx() != 40 {
+			t.Fatalf("orientation %d: the test's WebP decodes to %v, green at (5, 10) %v", tc.orientation, m.Bounds(), m.At(5, 10))
+		}
+		if got := webpOrientation(src); got != max(int(tc.orientation), 1) {
+			t.Fatalf("webpOrientation = %d, want %d", got, tc.orientation)
+		}
+		img, err := Process(src, Options{Widths: []int{16, 320}})
+		if err != nil {
+			t.Fatalf("orientation %d: %v", tc.orientation, err)
+		}
+		if img.Width != tc.w || img.Height != tc.h {
+			t.Errorf("orientation %d: displayed size %d×%d, want %d×%d", tc.orientation, img.Width, img.Height, tc.w, tc.h)
+		}
+		if tc.orientation == 1 && (img.Type != "image/webp" || !bytes.Equal(img.Original, src)) {
+			t.Errorf("orientation 1: the original became %s, %d bytes; want the WebP's own %d", img.Type, len(img.Original), len(src))
+		}
+		outs := allOutputs(img)
+		for i, b := range outs {
+			if bytes.Contains(b, []byte(gpsMarker)) {
+				t.Errorf("orientation %d: output %d keeps the GPS block", tc.orientation, i)
+			}
+			typ, err := Sniff(b)
+			if err != nil {
+				t.Fatalf("orientation %d: output %d: %v", tc.orientation, i, err)
+			}
+			if i == 0 && typ != img.Type {
+				t.Errorf("orientation %d: the original's bytes are %s, its type says %s", tc.orientation, typ, img.Type)
+			}
+			m, err := decode(typ, b)
+			if err != nil {
+				t.Fatalf("orientation %d: output %d does not decode: %v", tc.orientation, i, err)
+			}
+			if i == 1 {
+				continue // the social card: a crop of the middle, checked elsewhere
+			}
+			bb := m.Bounds()
+			if i == 0 && (bb.Dx() != tc.w || bb.Dy() != tc.h) {
+				t.Errorf("orientation %d: the original is %d×%d, want upright %d×%d", tc.orientation, bb.Dx(), bb.Dy(), tc.w, tc.h)
+			}
+			near := map[string]image.Point{"left": {bb.Dx() / 8, bb.Dy() / 2}, "right": {bb.Dx() * 7 / 8, bb.Dy() / 2},
+				"top": {bb.Dx() / 2, bb.Dy() / 8}, "bottom": {bb.Dx() / 2, bb.Dy() * 7 / 8}}
+			far := map[string]string{"left": "right", "right": "left", "top": "bottom", "bottom": "top"}[tc.side]
+			if _, g, _, _ := m.At(near[tc.side].X, near[tc.side].Y).RGBA(); g>>8 < 200 {
+				t.Errorf("orientation %d: output %d (%s) is not green on the %s", tc.orientation, i, typ, tc.side)
+			}
+			if _, g, _, _ := m.At(near[far].X, near[far].Y).RGBA(); g>>8 > 50 {
+				t.Errorf("orientation %d: output %d (%s) is green on the %s too", tc.orientation, i, typ, far)
+			}
+		}
+	}
 }
