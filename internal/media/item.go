@@ -180,8 +180,12 @@ func (l *Library) Add(ctx context.Context, c Catalog, up Upload) (it *Item, crea
 	}
 	base := BaseName(up.Name)
 	ext := map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp"}
+	name := DisplayName(up.Name)
+	if name == "" {
+		name = base + ext[img.Type] // raw bytes sent without a name: one for people to read
+	}
 	it = &Item{
-		Hash: hash, Name: DisplayName(up.Name), Type: img.Type,
+		Hash: hash, Name: name, Type: img.Type,
 		File:  hash + "/" + base + ext[img.Type],
 		Width: img.Width, Height: img.Height, Size: int64(len(img.Original)),
 		Social: hash + "/" + base + "-social.jpg",

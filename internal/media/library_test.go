@@ -71,6 +71,11 @@ func TestLibraryAdd(t *testing.T) {
 	if media.HashFromURL("https://news.example.org"+it.URL()) != it.Hash || media.HashFromURL("/wp-content/x.jpg") != "" {
 		t.Error("HashFromURL does not find the item's hash in its URL")
 	}
+	// Bytes sent without a name (the API's raw body) get one for people to read.
+	unnamed, _, err := lib.Add(ctx, db, media.Upload{Data: photo(t, 300, 200, color.Black)})
+	if err != nil || unnamed.Name != "image.jpg" || !strings.HasSuffix(unnamed.File, "/image.jpg") {
+		t.Errorf("Add without a name = %+v, %v; want it named image.jpg", unnamed, err)
+	}
 }
 
 // failing refuses the nth Put, as a full disk or a broken object store would.
