@@ -45,6 +45,9 @@ type Media interface {
 	DeleteMedia(ctx context.Context, id int64) error
 	// ListMedia returns the page of items q selects, newest first, and their total count.
 	ListMedia(ctx context.Context, q MediaQuery) ([]*media.Item, int, error)
+	// MediaMonths returns the months ("2026-03", UTC) in which items were uploaded (or, for an
+	// import, first came to a library), newest first: the choices of MediaQuery.Month.
+	MediaMonths(ctx context.Context) ([]string, error)
 	// MediaUses returns the settings that name the item (the site's logo), by key, then the
 	// articles that show it (featured image or body), by ID.
 	MediaUses(ctx context.Context, id int64) ([]MediaUse, error)

@@ -6,8 +6,10 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/broadsheet/broadsheet/internal/account"
 	"github.com/broadsheet/broadsheet/internal/media"
@@ -20,12 +22,15 @@ type mediaLibraryPage struct {
 	Total       int
 	Query       string
 	Month       string
-	Months      []string // the last 24 months, newest first, for the filter
+	Months      []monthOption // the months that have pictures, newest first, for the filter
 	Unused      bool
 	Pager       pager
 	Errors      map[string]string
 	MaxUploadMB int64
 }
+
+// monthOption is a month of the library's filter: "2019-05", shown as "May 2019".
+type monthOption struct{ Value, Label string }
 
 type mediaItemPage struct {
 	adminLayout
@@ -65,9 +70,20 @@ func (s *Server) showMediaLibrary(w http.ResponseWriter, r *http.Request, u *acc
 	}
 	p := &mediaLibraryPage{adminLayout: s.adminLayout(r, u, "Media"), Items: list, Total: total, Query: q.Text,
 		Month: q.Month, Unused: q.Unused, Errors: errs, MaxUploadMB: s.media().Limit() >> 20}
-	now := s.now().UTC()
-	for i := range 24 {
-		p.Months = append(p.Months, now.AddDate(0, -i, 1-now.Day()).Format("2006-01"))
+	months, err := s.store.MediaMonths(r.Context())
+	if err != nil {
+		s.adminFail(w, r, u, err)
+		return
+	}
+	if i, found := slices.BinarySearchFunc(months, q.Month, func(m, t string) int { return strings.Compare(t, m) }); q.Month != "" && !found {
+		months = slices.Insert(months, i, q.Month) // a month without pictures, asked for by its address
+	}
+	for _, m := range months {
+		label := m
+		if t, err := time.Parse("2006-01", m); err == nil {
+			label = t.Format("January 2006")
+		}
+		p.Months = append(p.Months, monthOption{Value: m, Label: label})
 	}
 	pages := max(1, (total+per-1)/per)
 	p.Pager = pager{Page: page, Pages: pages}

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/broadsheet/broadsheet/internal/account"
 	"github.com/broadsheet/broadsheet/internal/media"
@@ -259,8 +260,10 @@ func mediaQuery(v url.Values, per int) (store.MediaQuery, int, int) {
 		per = n
 	}
 	q := store.MediaQuery{Text: strings.TrimSpace(v.Get("q")), Unused: v.Get("unused") != "", Limit: per, Offset: (page - 1) * per}
-	if m := v.Get("month"); len(m) == 7 && m[4] == '-' && strings.Trim(m[:4]+m[5:], "0123456789") == "" {
-		q.Month = m
+	if m := v.Get("month"); len(m) == 7 {
+		if _, err := time.Parse("2006-01", m); err == nil {
+			q.Month = m
+		}
 	}
 	return q, page, per
 }

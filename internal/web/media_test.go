@@ -506,3 +506,42 @@ func TestLogoPictureIsAUse(t *testing.T) {
 		t.Errorf("the former logo is still in the library: %v", err)
 	}
 }
+
+// TestMediaLibraryMonths: the library's month filter offers every month that has pictures, as
+// far back as an imported archive goes, and only those; a month asked for by address is shown
+// as chosen, and a month that is no month filters nothing rather than failing.
+func TestMediaLibraryMonths(t *testing.T) {
+	t.Parallel()
+	n := newNewsroom(t, withMedia(t, 1<<20))
+	lib := n.srv.cfg.Media
+	old, _, err := lib.Add(t.Context(), n.st, media.Upload{Name: "flood.jpg", Data: testJPEG(t, 300, 200),
+		CreatedAt: time.Date(2019, 5, 10, 12, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := lib.Add(t.Context(), n.st, media.Upload{Name: "today.jpg", Data: testJPEG(t, 200, 300)}); err != nil {
+		t.Fatal(err)
+	}
+	author := n.signIn(n.addUser("Ana Author", account.Author))
+	page := author.mustGet("/admin/media/", http.StatusOK)
+	now := time.Now().UTC()
+	for _, want := range []string{`<option value="2019-05">May 2019</option>`, `<option value="` + now.Format("2006-01") + `">` + now.Format("January 2006") + `</option>`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the month filter lacks %s", want)
+		}
+	}
+	if strings.Contains(page, `value="2019-06"`) || strings.Contains(page, `value="`+now.AddDate(0, -1, 1-now.Day()).Format("2006-01")+`"`) {
+		t.Error("the month filter offers a month without pictures")
+	}
+	if page := author.mustGet("/admin/media/?month=2019-05", http.StatusOK); !strings.Contains(page, `href="/admin/media/`+itoa64(old.ID)+`/"`) ||
+		strings.Contains(page, "today.jpg") || !strings.Contains(page, `<option value="2019-05" selected>`) {
+		t.Error("?month=2019-05 does not list the picture of May 2019 alone, with its month chosen")
+	}
+	if page := author.mustGet("/admin/media/?month=2018-02", http.StatusOK); !strings.Contains(page, `<option value="2018-02" selected>February 2018</option>`) ||
+		!strings.Contains(page, "No pictures match") {
+		t.Error("?month=2018-02 (no pictures) is not shown as chosen, with nothing found")
+	}
+	if page := author.mustGet("/admin/media/?month=2026-13", http.StatusOK); !strings.Contains(page, "flood.jpg") || !strings.Contains(page, "today.jpg") {
+		t.Error("?month=2026-13 does not list the whole library")
+	}
+}

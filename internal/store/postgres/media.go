@@ -160,6 +160,31 @@ func (s Store) ListMedia(ctx context.Context, q store.MediaQuery) ([]*media.Item
 	return list, total, nil
 }
 
+// MediaMonths implements store.Media. It jumps from month to month down the created_at index,
+// reading one entry a month, not every item.
+func (s Store) MediaMonths(ctx context.Context) ([]string, error) {
+	var months []string
+	err := s.each(ctx, `WITH RECURSIVE months(t) AS (
+			SELECT max(created_at) FROM media
+			UNION ALL
+			SELECT (SELECT max(created_at) FROM media WHERE created_at <
+				(extract(epoch FROM date_trunc('month', to_timestamp(t / 1000000) AT TIME ZONE 'UTC')) * 1000000)::bigint)
+			FROM months WHERE t IS NOT NULL)
+		SELECT to_char(to_timestamp(t / 1000000) AT TIME ZONE 'UTC', 'YYYY-MM') FROM months WHERE t IS NOT NULL`, nil,
+		func(scan func(...any) error) error {
+			var m string
+			if err := scan(&m); err != nil {
+				return err
+			}
+			months = append(months, m)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: months of media: %w", err)
+	}
+	return months, nil
+}
+
 // MediaUses implements store.Media.
 func (s Store) MediaUses(ctx context.Context, id int64) ([]store.MediaUse, error) {
 	var uses []store.MediaUse

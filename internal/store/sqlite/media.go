@@ -171,6 +171,31 @@ func (s Store) ListMedia(ctx context.Context, q store.MediaQuery) ([]*media.Item
 	return list, total, nil
 }
 
+// MediaMonths implements store.Media. It jumps from month to month down the created_at index,
+// reading one entry a month, not every item.
+func (s Store) MediaMonths(ctx context.Context) ([]string, error) {
+	var months []string
+	err := s.each(ctx, `WITH RECURSIVE months(t) AS (
+			SELECT max(created_at) FROM media
+			UNION ALL
+			SELECT (SELECT max(created_at) FROM media WHERE created_at <
+				CAST(strftime('%s', t / 1000000, 'unixepoch', 'start of month') AS INTEGER) * 1000000)
+			FROM months WHERE t IS NOT NULL)
+		SELECT strftime('%Y-%m', t / 1000000, 'unixepoch') FROM months WHERE t IS NOT NULL`, nil,
+		func(scan func(...any) error) error {
+			var m string
+			if err := scan(&m); err != nil {
+				return err
+			}
+			months = append(months, m)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: months of media: %w", err)
+	}
+	return months, nil
+}
+
 // MediaUses implements store.Media.
 func (s Store) MediaUses(ctx context.Context, id int64) ([]store.MediaUse, error) {
 	var uses []store.MediaUse

@@ -2,7 +2,9 @@ package storetest
 
 import (
 	"fmt"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -159,6 +161,37 @@ func mediaChecks() []check {
 			got, err := s.MediaItem(ctx, it.ID)
 			if err != nil || got.UploaderID != 0 {
 				t.Errorf("after the uploader's deletion MediaItem = %+v, %v; want the item without uploader", got, err)
+			}
+		}},
+		{"Months", func(t *testing.T, s store.Store) {
+			ctx := t.Context()
+			if got, err := s.MediaMonths(ctx); err != nil || len(got) != 0 {
+				t.Errorf("MediaMonths of an empty library = %q, %v; want none", got, err)
+			}
+			// Months with pictures only, newest first, in UTC: the last microsecond of a month
+			// and the first of the next are two months; a gap of years lists nothing between.
+			var items []*media.Item
+			for i, when := range []time.Time{
+				time.Date(2019, 5, 31, 23, 59, 59, 999999000, time.UTC),
+				time.Date(2019, 6, 1, 0, 0, 0, 0, time.UTC),
+				time.Date(2019, 6, 30, 12, 0, 0, 0, time.UTC),
+				time.Date(2026, 3, 1, 0, 30, 0, 0, time.FixedZone("CET", 3600)), // 28 February in UTC
+				time.Date(2026, 3, 22, 9, 0, 0, 0, time.UTC),
+				time.Date(2012, 1, 1, 0, 0, 0, 0, time.UTC),
+			} {
+				it := item(40+i, "m.jpg")
+				it.CreatedAt = when
+				items = append(items, it)
+			}
+			createMedia(t, s, items...)
+			want := []string{"2026-03", "2026-02", "2019-06", "2019-05", "2012-01"}
+			if got, err := s.MediaMonths(ctx); err != nil || !slices.Equal(got, want) {
+				t.Errorf("MediaMonths = %q, %v; want %q", got, err, want)
+			}
+			for _, m := range want {
+				if _, total, err := s.ListMedia(ctx, store.MediaQuery{Month: m}); err != nil || total == 0 {
+					t.Errorf("ListMedia(month %s) = %d items, %v; want the month's", m, total, err)
+				}
 			}
 		}},
 		{"ListSearchMonthUnused", func(t *testing.T, s store.Store) {
