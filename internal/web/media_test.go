@@ -545,3 +545,43 @@ func TestMediaLibraryMonths(t *testing.T) {
 		t.Error("?month=2026-13 does not list the whole library")
 	}
 }
+
+// TestEditorFeaturedAlt: a featured library picture left without words of the story's own is
+// described to readers by the library's alt text, and the editor says so instead of warning;
+// it warns when neither has any.
+func TestEditorFeaturedAlt(t *testing.T) {
+	t.Parallel()
+	n := newNewsroom(t, withMedia(t, 1<<20))
+	lib := n.srv.cfg.Media
+	described, _, err := lib.Add(t.Context(), n.st, media.Upload{Name: "port.jpg", Data: testJPEG(t, 300, 200), Alt: "Cranes at the port"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare, _, err := lib.Add(t.Context(), n.st, media.Upload{Name: "bare.jpg", Data: testJPEG(t, 200, 300)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	editor := n.signIn(n.addUser("Eve Editor", account.Editor))
+	const warning = "This image has no description"
+	for i, tc := range []struct {
+		it   *media.Item
+		hint string
+	}{
+		{described, "Left empty, readers hear the library's description: “Cranes at the port”."},
+		{bare, warning},
+	} {
+		a := &article.Article{Kind: article.Story, Slug: "port-" + itoa(i), Title: "Port " + itoa(i), Body: "Text.", BodyHTML: "<p>Text.</p>",
+			Status: article.Published, PublishedAt: n.clock.now().Add(-time.Hour), ImageURL: tc.it.URL()}
+		if err := n.st.CreateArticle(t.Context(), a); err != nil {
+			t.Fatal(err)
+		}
+		page := editor.mustGet("/admin/stories/"+itoa64(a.ID)+"/", http.StatusOK)
+		if !strings.Contains(page, tc.hint) || tc.it.Alt != "" && strings.Contains(page, warning) {
+			t.Errorf("%s: the editor does not say %q alone", tc.it.Name, tc.hint)
+		}
+		story := n.browser().mustGet(a.Path(time.UTC), http.StatusOK)
+		if tc.it.Alt != "" && !strings.Contains(story, `alt="`+tc.it.Alt+`"`) {
+			t.Errorf("%s: readers do not get the library's alt text", tc.it.Name)
+		}
+	}
+}
