@@ -40,6 +40,9 @@ type mediaItemPage struct {
 	// changes.
 	Logo      bool
 	CanDelete bool
+	// Uploader names who added the picture: empty when unknown (an import's, or a deleted
+	// user's).
+	Uploader string
 	// FocusX and FocusY are the focal point's fields, in per cent from the left and top;
 	// Focus places its marker (focusClass).
 	FocusX, FocusY string
@@ -187,6 +190,16 @@ func (s *Server) showMediaItem(w http.ResponseWriter, r *http.Request, u *accoun
 	p := &mediaItemPage{adminLayout: s.adminLayout(r, u, "Media: "+it.Name),
 		CanDelete: account.Can(u, account.ManageMedia, nil), FocusX: fx, FocusY: fy, Focus: focusClass(it.FocusX, it.FocusY)}
 	p.Item, p.Error = it, problem
+	if it.UploaderID != 0 {
+		who, err := s.store.User(r.Context(), it.UploaderID)
+		switch {
+		case err == nil:
+			p.Uploader = who.Name
+		case !errors.Is(err, store.ErrNotFound):
+			s.adminFail(w, r, u, err)
+			return
+		}
+	}
 	for _, use := range uses {
 		if use.Setting != "" {
 			p.Logo = true // the only setting that names a picture

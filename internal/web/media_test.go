@@ -285,6 +285,9 @@ func TestAdminMediaLibrary(t *testing.T) {
 		t.Error("a picture a story shows is listed as unused")
 	}
 	page := author.mustGet("/admin/media/"+itoa64(it.ID)+"/", http.StatusOK)
+	if !strings.Contains(page, " by Ana Author</dd>") {
+		t.Error("the item page does not say who uploaded the picture")
+	}
 	if !strings.Contains(page, "Budget passes") || strings.Contains(page, "Delete picture") {
 		t.Errorf("an author's item page: uses listed %v, delete offered %v", strings.Contains(page, "Budget passes"), strings.Contains(page, "Delete picture"))
 	}
