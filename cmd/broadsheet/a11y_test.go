@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/json"
+	"image"
+	"image/jpeg"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -10,7 +14,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/broadsheet/broadsheet/internal/account"
+	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/comment"
+	"github.com/broadsheet/broadsheet/internal/media"
 )
 
 // axeSource is axe-core (npm axe-core 4.14.1, MPL-2.0), the accessibility engine of Lighthouse
@@ -69,10 +75,32 @@ func TestBrowserAccessibility(t *testing.T) {
 	if err := m.Server.LoadSettings(t.Context()); err != nil {
 		t.Fatal(err)
 	}
+	// The library: a picture with alt text, which a draft features, and one without.
+	var pictures []string
+	for i, alt := range []string{"Cranes at the port", ""} {
+		var jb bytes.Buffer
+		if err := jpeg.Encode(&jb, image.NewGray(image.Rect(0, 0, 600+i, 400)), nil); err != nil {
+			t.Fatal(err)
+		}
+		it, _, err := m.Media.Add(t.Context(), m.Store, media.Upload{Name: "port-" + strconv.Itoa(i) + ".jpg", Data: jb.Bytes(), Alt: alt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pictures = append(pictures, "/admin/media/"+itoa64(it.ID)+"/")
+		if i == 0 {
+			draft := &article.Article{Kind: article.Story, Slug: "port-draft", Title: "The port", Body: "Text.", BodyHTML: "<p>Text.</p>",
+				Status: article.Draft, ImageURL: it.URL()}
+			if err := m.Store.CreateArticle(t.Context(), draft); err != nil {
+				t.Fatal(err)
+			}
+			pictures = append(pictures, "/admin/stories/"+itoa64(draft.ID)+"/")
+		}
+	}
 	public := []string{"/", "/?page=2", story.Path(time.UTC), "/section/" + story.Section.Slug + "/", "/search?q=harbour",
 		"/search?q=zzzzqqq", "/no-such-page/", "/admin/login", "/admin/password/lost", "/admin/password?t=" + token}
 	admin := []string{"/admin/", "/admin/stories/", "/admin/stories/new", "/admin/stories/" + itoa64(story.ID) + "/",
-		"/admin/comments/", "/admin/comments/?status=pending", "/admin/comments/" + itoa64(held) + "/", "/admin/settings/", "/admin/front/", "/admin/identity/", "/admin/users/", "/admin/users/" + itoa64(nia.ID) + "/", "/admin/sections/", "/admin/profile/"}
+		"/admin/comments/", "/admin/comments/?status=pending", "/admin/comments/" + itoa64(held) + "/", "/admin/settings/", "/admin/front/", "/admin/identity/", "/admin/users/", "/admin/users/" + itoa64(nia.ID) + "/", "/admin/sections/", "/admin/profile/", "/admin/media/"}
+	admin = append(admin, pictures...)
 	check := func(path string) {
 		t.Helper()
 		step(t, ctx, "open "+path, chromedp.Navigate(m.URL()+path))
