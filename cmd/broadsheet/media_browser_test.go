@@ -213,6 +213,24 @@ func TestBrowserFocalPoint(t *testing.T) {
 	if got := objectPosition(".featured-crop img"); got != "cover 75% 50%" {
 		t.Errorf("the editor's featured picture is cropped %q, want cover 75%% 50%%", got)
 	}
+	hidden := func() bool {
+		t.Helper()
+		return step(t, ctx, "is the preview hidden", chromedp.Evaluate[bool](`document.querySelector(".featured-crop").hidden`))
+	}
+	saved := step(t, ctx, "the saved address", chromedp.Evaluate[string](`document.getElementById("image_url").value`))
+	step(t, ctx, "type another address", chromedp.SendKeys(chromedp.ID("image_url"), "x"))
+	if !hidden() {
+		t.Error("the featured picture's preview still shows once another address is typed")
+	}
+	step(t, ctx, "type the address back", chromedp.Evaluate[bool](`(function () {
+		var i = document.getElementById("image_url");
+		i.value = `+strconv.Quote(saved)+`;
+		i.dispatchEvent(new Event("input"));
+		return true;
+	})()`))
+	if hidden() {
+		t.Error("the featured picture's preview stays hidden once the saved address is back")
+	}
 	step(t, ctx, "visual mode", chromedp.Click(chromedp.ID("mode-visual")))
 	step(t, ctx, "open the picker", chromedp.Click(chromedp.CSS(`button[data-command="Picture from the library"]`)))
 	if got := objectPosition(".picker-item img"); got != "cover 75% 50%" {

@@ -58,6 +58,18 @@
   }, 300);
   body.addEventListener("input", refresh);
 
+  // The featured picture's preview shows the saved choice: it goes while another address is
+  // typed or a file chosen, rather than show a picture the story will not have.
+  var imageURL = form.querySelector("#image_url");
+  var imageFile = form.querySelector("#image_file");
+  var crop = form.querySelector(".featured-crop");
+  if (imageURL && crop) {
+    var chosen = imageURL.value;
+    var stale = function () { crop.hidden = imageURL.value !== chosen || (imageFile && imageFile.files.length > 0); };
+    imageURL.addEventListener("input", stale);
+    if (imageFile) imageFile.addEventListener("change", stale);
+  }
+
   // A copy of unsaved work in this browser, so that nothing typed is lost to an expired
   // session, a refused save or a closed tab.
   var key = "broadsheet:draft:" + form.dataset.key;
