@@ -36,7 +36,7 @@ func mediaCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	caption := fs.String("caption", "", "caption shown under the picture")
 	credit := fs.String("credit", "", "photographer or source")
 	description := fs.String("description", "", "longer words about the picture for the newsroom's library (not shown to readers)")
-	q := fs.String("q", "", "list: only pictures whose name, alt text, caption or description contains this")
+	q := fs.String("q", "", "list: only pictures whose name, alt text, caption, credit or description contains this")
 	unused := fs.Bool("unused", false, "list: only pictures no story shows")
 	if err := parseFlags(fs, args); err != nil {
 		return err

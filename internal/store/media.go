@@ -8,7 +8,7 @@ import (
 
 // MediaQuery selects library items, newest first. Zero fields do not filter.
 type MediaQuery struct {
-	// Text matches a substring of the name, alt text, caption or description.
+	// Text matches a substring of the name, alt text, caption, credit or description.
 	Text string
 	// Month ("2026-03") keeps items uploaded in that month (UTC).
 	Month string

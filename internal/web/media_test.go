@@ -313,6 +313,9 @@ func TestAdminMediaLibrary(t *testing.T) {
 	if page := author.mustGet("/admin/media/?q=council+chamber", http.StatusOK); !strings.Contains(page, `href="/admin/media/`+itoa64(it.ID)+`/"`) {
 		t.Error("the library's search does not find the picture by its description")
 	}
+	if page := author.mustGet("/admin/media/?q=STAFF", http.StatusOK); !strings.Contains(page, `href="/admin/media/`+itoa64(it.ID)+`/"`) {
+		t.Error("the library's search does not find the picture by its credit")
+	}
 	story := n.browser().mustGet(a.Path(time.UTC), http.StatusOK)
 	if !strings.Contains(story, `alt="Mayor Ines Duarte"`) || !strings.Contains(story, `<span class="credit">Staff</span>`) {
 		t.Error("the story page does not show the new words")

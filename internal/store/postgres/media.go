@@ -128,7 +128,8 @@ func (s Store) ListMedia(ctx context.Context, q store.MediaQuery) ([]*media.Item
 	var p params
 	if q.Text != "" {
 		ph := p.add(q.Text)
-		where = append(where, `(strpos(lower(m.name), lower(`+ph+`)) > 0 OR strpos(lower(m.alt), lower(`+ph+`)) > 0 OR strpos(lower(m.caption), lower(`+ph+`)) > 0 OR strpos(lower(m.description), lower(`+ph+`)) > 0)`)
+		where = append(where, `(strpos(lower(m.name), lower(`+ph+`)) > 0 OR strpos(lower(m.alt), lower(`+ph+`)) > 0 OR strpos(lower(m.caption), lower(`+ph+`)) > 0 OR
+			strpos(lower(m.credit), lower(`+ph+`)) > 0 OR strpos(lower(m.description), lower(`+ph+`)) > 0)`)
 	}
 	if q.Month != "" {
 		start, err := time.Parse("2006-01", q.Month)

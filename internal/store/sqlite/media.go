@@ -137,8 +137,9 @@ func (s Store) ListMedia(ctx context.Context, q store.MediaQuery) ([]*media.Item
 	var where []string
 	var args []any
 	if q.Text != "" {
-		where = append(where, `(instr(lower(m.name), lower(?)) > 0 OR instr(lower(m.alt), lower(?)) > 0 OR instr(lower(m.caption), lower(?)) > 0 OR instr(lower(m.description), lower(?)) > 0)`)
-		args = append(args, q.Text, q.Text, q.Text, q.Text)
+		where = append(where, `(instr(lower(m.name), lower(?)) > 0 OR instr(lower(m.alt), lower(?)) > 0 OR instr(lower(m.caption), lower(?)) > 0
+			OR instr(lower(m.credit), lower(?)) > 0 OR instr(lower(m.description), lower(?)) > 0)`)
+		args = append(args, q.Text, q.Text, q.Text, q.Text, q.Text)
 	}
 	if q.Month != "" {
 		start, err := time.Parse("2006-01", q.Month)

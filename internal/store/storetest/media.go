@@ -200,6 +200,7 @@ func mediaChecks() []check {
 			a.CreatedAt, b.CreatedAt, c.CreatedAt = at(-40*24*3600e9), at(-2*3600e9), at(-3600e9)
 			b.Caption = "The mayor presents the Budget"
 			a.Description = "Pickets at the North Gate"
+			c.Credit = "Ana Lima / Courier"
 			createMedia(t, s, a, b, c)
 			create(t, s, with(story("uses-a"), func(x *article.Article) { x.ImageURL = a.URL() }),
 				with(story("uses-c"), func(x *article.Article) { x.Body = "See ![the mayor](" + c.Sizes[0].File + ")." }))
@@ -224,6 +225,7 @@ func mediaChecks() []check {
 				{store.MediaQuery{Text: "MAYOR"}, "mayor.jpg budget.png ", 2},
 				{store.MediaQuery{Text: "alt of harbour"}, "harbour-strike.jpg ", 1},
 				{store.MediaQuery{Text: "north gate"}, "harbour-strike.jpg ", 1},
+				{store.MediaQuery{Text: "ana LIMA"}, "mayor.jpg ", 1},
 				{store.MediaQuery{Month: at(0).Format("2006-01")}, "mayor.jpg budget.png ", 2},
 				{store.MediaQuery{Unused: true}, "budget.png ", 1},
 			} {

@@ -537,7 +537,7 @@ function mount(textarea) {
     const search = document.createElement("input");
     search.type = "search";
     search.setAttribute("aria-label", "Search the library");
-    search.placeholder = "Search by name, description, caption";
+    search.placeholder = "Search by name, description, caption, credit";
     const grid = document.createElement("ul");
     grid.className = "picker-grid";
     const close = document.createElement("button");
