@@ -240,3 +240,49 @@ func TestBrowserFocalPoint(t *testing.T) {
 		t.Errorf("Content-Security-Policy violations: %q", v)
 	}
 }
+
+// TestBrowserPickerMore: the editor's picture picker shows the library 48 at a time with a
+// button for the rest, which adds them and leaves the keyboard on the first new one.
+func TestBrowserPickerMore(t *testing.T) {
+	t.Parallel()
+	ctx := browserContext(t)
+	m, clk := startMain(t)
+	for i := range 50 {
+		var jb bytes.Buffer
+		jpeg.Encode(&jb, image.NewGray(image.Rect(0, 0, 40+i, 30)), nil)
+		if _, _, err := m.Media.Add(t.Context(), m.Store, media.Upload{Name: "pic-" + strconv.Itoa(i) + ".jpg", Data: jb.Bytes(),
+			Alt: "Picture " + strconv.Itoa(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	signInBrowser(t, ctx, m, clk.Now())
+	step(t, ctx, "new story", chromedp.Navigate(m.URL()+"/admin/stories/new"))
+	step(t, ctx, "visual mode", chromedp.Click(chromedp.ID("mode-visual")))
+	step(t, ctx, "open the picker", chromedp.Click(chromedp.CSS(`button[data-command="Picture from the library"]`)))
+	count := func(want int) {
+		t.Helper()
+		got := step(t, ctx, "pictures listed", chromedp.Poll[int](`(function () {
+			var n = document.querySelectorAll(".picker-item").length;
+			return n === `+strconv.Itoa(want)+` ? n : 0;
+		})()`, chromedp.WithPollingTimeout(30e9)))
+		if got != want {
+			t.Fatalf("the picker lists %d pictures, want %d", got, want)
+		}
+	}
+	count(48)
+	if more := step(t, ctx, "the more button", chromedp.Text(chromedp.CSS(".picker-more button"))); more != "More pictures (2 more)" {
+		t.Errorf("the picker's last button says %q", more)
+	}
+	step(t, ctx, "more", chromedp.Click(chromedp.CSS(".picker-more button")))
+	count(50)
+	after := step(t, ctx, "after more", chromedp.Evaluate[string](`document.querySelectorAll(".picker-more").length + " " +
+		document.activeElement.getAttribute("aria-label")`))
+	if after != "0 Insert Picture 1" { // newest first: the 49th is the second uploaded
+		t.Errorf("after More: %q, want no more button and the keyboard on the 49th picture, Picture 1", after)
+	}
+	step(t, ctx, "search", chromedp.SendKeys(chromedp.CSS(".picker input[type=search]"), "pic-4"))
+	count(11) // pic-4 and pic-40 to pic-49
+	if n := step(t, ctx, "no more button", chromedp.Evaluate[int](`document.querySelectorAll(".picker-more").length`)); n != 0 {
+		t.Errorf("a search with 11 answers offers more")
+	}
+}

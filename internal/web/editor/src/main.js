@@ -548,11 +548,18 @@ function mount(textarea) {
     dlg.append(h, search, grid, close);
     document.body.appendChild(dlg);
     dlg.addEventListener("close", () => { dlg.remove(); view.focus(); });
-    async function load() {
-      grid.textContent = "";
-      const r = await fetch("/admin/media/?per_page=48&q=" + encodeURIComponent(search.value), {credentials: "same-origin", headers: {Accept: "application/json"}});
+    // load shows the search's page of pictures: the first replaces the list, the next ones
+    // (the "More" button) add to it. An answer to a search since replaced is dropped.
+    let loads = 0;
+    async function load(page) {
+      const seq = ++loads;
+      const r = await fetch("/admin/media/?per_page=48&page=" + page + "&q=" + encodeURIComponent(search.value), {credentials: "same-origin", headers: {Accept: "application/json"}});
       const data = r.ok ? await r.json() : {items: []};
-      if (!data.items.length) {
+      if (seq !== loads) return;
+      if (page === 1) grid.textContent = "";
+      grid.querySelectorAll(".picker-more").forEach((li) => li.remove());
+      const first = grid.children.length; // where this page's pictures start
+      if (page === 1 && !data.items.length) {
         const li = document.createElement("li");
         li.textContent = "No pictures found. Upload one with the Upload button, or drop it into the story.";
         grid.appendChild(li);
@@ -585,11 +592,26 @@ function mount(textarea) {
         li.appendChild(b);
         grid.appendChild(li);
       });
+      const left = (data.total || 0) - page * (data.per_page || 48);
+      if (left > 0) {
+        const li = document.createElement("li");
+        li.className = "picker-more";
+        const more = document.createElement("button");
+        more.type = "button";
+        more.className = "secondary";
+        more.textContent = "More pictures (" + left + " more)";
+        more.addEventListener("click", () => load(page + 1));
+        li.appendChild(more);
+        grid.appendChild(li);
+      }
+      // After "More", the keyboard carries on from the first of the new pictures.
+      const next = page > 1 && grid.children[first] && grid.children[first].querySelector("button");
+      if (next) next.focus();
     }
     let t;
-    search.addEventListener("input", () => { clearTimeout(t); t = setTimeout(load, 250); });
+    search.addEventListener("input", () => { clearTimeout(t); t = setTimeout(() => load(1), 250); });
     dlg.showModal();
-    load();
+    load(1);
   }
 
   // uploadFiles sends dropped or pasted pictures to the library, asking for their words first,
