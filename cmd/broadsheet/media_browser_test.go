@@ -155,6 +155,8 @@ func TestBrowserFocalPoint(t *testing.T) {
 	violations := cspViolations(t, ctx)
 	signInBrowser(t, ctx, m, clk.Now())
 	step(t, ctx, "open the picture", chromedp.Navigate(m.URL()+"/admin/media/"+strconv.FormatInt(it.ID, 10)+"/"))
+	// The new page's document first, so that the poll below runs in its context, not the last one's.
+	step(t, ctx, "the picture's page", chromedp.WaitVisible(chromedp.CSS("#focal img")))
 	step(t, ctx, "picture loaded", chromedp.Poll[bool](`(function () {
 		var i = document.querySelector("#focal img");
 		return i && i.complete && i.naturalWidth > 0 && document.getElementById("focal").classList.contains("is-live");
