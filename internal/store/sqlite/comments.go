@@ -449,7 +449,12 @@ func (s Store) PostFacts(ctx context.Context, q store.PostCheck) (store.PostFact
 	}
 	var last sql.NullInt64
 	var known sql.NullString
-	err := s.read().QueryRowContext(ctx, postFactsQuery, q.Email, q.IP, q.Now.UnixMicro(), q.ArticleID, q.Name, q.Content,
+	done, err := s.readTurn(ctx)
+	if err != nil {
+		return f, fmt.Errorf("sqlite: post facts: %w", err)
+	}
+	defer done()
+	err = s.read().QueryRowContext(ctx, postFactsQuery, q.Email, q.IP, q.Now.UnixMicro(), q.ArticleID, q.Name, q.Content,
 		string(list)).Scan(&f.Banned, &last, &f.Duplicate, &f.Trusted, &f.Spam, &f.Ham, &known)
 	if err != nil {
 		return f, fmt.Errorf("sqlite: post facts: %w", translate(err))
