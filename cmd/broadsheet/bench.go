@@ -459,6 +459,7 @@ type loadResult struct {
 	elapsed    time.Duration
 	lat        []time.Duration
 	firstErr   string
+	missed     int // posts of an open loop not sent by the end of the run
 }
 
 func (r loadResult) rate() float64 { return float64(r.ok) / r.elapsed.Seconds() }
@@ -472,10 +473,14 @@ func (r loadResult) pct(p int) time.Duration {
 }
 
 func (r loadResult) errNote() string {
-	if r.failed == 0 {
-		return ""
+	var notes []string
+	if r.failed > 0 {
+		notes = append(notes, fmt.Sprintf("%d failed (%s)", r.failed, r.firstErr))
 	}
-	return fmt.Sprintf("%d failed (%s)", r.failed, r.firstErr)
+	if r.missed > 0 {
+		notes = append(notes, fmt.Sprintf("%d not sent: the posters were still waiting when the run ended", r.missed))
+	}
+	return joinNotes(notes...)
 }
 
 // loadRunner runs clients goroutines, each calling do in a loop until next says stop, over one
@@ -567,16 +572,20 @@ const openPosters = 64
 // hammerPostsAt posts comments as hammerPosts does, but on a schedule: rate posts a second,
 // evenly spaced, for d, from posters (an open loop). Each post's latency counts from its
 // scheduled time, so the posts held back by a slow answer count their wait too, and the
-// rate achieved falls short of rate when the server cannot keep up.
+// rate achieved falls short of rate when the server cannot keep up. Posts not sent by the end
+// of d are not sent at all, and counted as missed.
 func hammerPostsAt(ctx context.Context, base string, stories []benchTarget, secret []byte, seq *atomic.Int64, posters, rate int, d time.Duration) loadResult {
 	start := time.Now()
+	end := start.Add(d)
 	total := int64(d.Seconds() * float64(rate))
 	every := time.Second / time.Duration(rate)
 	var sent atomic.Int64
-	return loadRunner(ctx, posters, func() (int, time.Time, bool) {
+	r := loadRunner(ctx, posters, func() (int, time.Time, bool) {
 		i := sent.Add(1) - 1
-		return int(seq.Add(1)), start.Add(time.Duration(i) * every), i < total
+		return int(seq.Add(1)), start.Add(time.Duration(i) * every), i < total && time.Now().Before(end)
 	}, func(c *http.Client, n int) (bool, string) { return postComment(c, base, stories, secret, n) })
+	r.missed = int(total) - r.ok - r.failed
+	return r
 }
 
 // postComment posts comment n (see benchComment) from an address of its own.
