@@ -37,6 +37,7 @@ type benchOptions struct {
 	duration   time.Duration // of each load run
 	stories    int           // distinct stories crawled uncached
 	levels     []string      // durability levels to post comments with
+	postRate   int           // posts/s offered by the open-loop run (0: none)
 	only       string        // "pages" or "posts": only those rows ("": all)
 	nginx      bool
 	out, diag  io.Writer
@@ -55,6 +56,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.DurationVar(&o.duration, "duration", 5*time.Second, "length of each load run")
 	fs.IntVar(&o.stories, "stories", 2000, "distinct stories crawled for the uncached and memory rows")
 	levels := fs.String("durability", "normal,full", "durability levels to post comments with")
+	fs.IntVar(&o.postRate, "post-rate", 2000, "comment posts/s offered on a fixed schedule by 64 posters, latency counted from each post's scheduled time (0: no such run)")
 	fs.StringVar(&o.only, "only", "", "measure only the reading rows (pages) or only the comment posts (posts)")
 	fs.BoolVar(&o.nginx, "nginx", true, "compare with nginx serving the same bytes, when nginx is installed")
 	fs.StringVar(&o.serverLogs, "server-log", "", "file for the servers' output (default: discarded)")
@@ -63,6 +65,9 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 		return usageError{err}
+	}
+	if o.postRate < 0 {
+		return usageError{fmt.Errorf("--post-rate %d: want a rate of posts per second, or 0", o.postRate)}
 	}
 	if o.only != "" && o.only != "pages" && o.only != "posts" {
 		return usageError{fmt.Errorf("--only %q: want pages or posts", o.only)}
@@ -224,7 +229,12 @@ func (o benchOptions) benchPages(ctx context.Context, fresh func(string) (string
 }
 
 // benchPosts measures comment posts at 1, 16 and 64 posters at each durability level, each
-// level on its own fresh copy of the site.
+// level on its own fresh copy of the site, then (with --post-rate) posts offered at a fixed rate.
+//
+// The first runs are closed loops: each poster sends its next post when the last is answered,
+// so a slow answer also delays the posts behind it, and the latency measured omits that wait.
+// The open-loop run sends each post at its scheduled time whatever the answers before it, and
+// counts its latency from that time: a server that falls behind shows it in the latency.
 func (o benchOptions) benchPosts(ctx context.Context, fresh func(string) (string, error), stories []benchTarget, add func(measure, value, note string)) error {
 	// Comment posts at each durability level, each on its own copy.
 	for _, level := range o.levels {
@@ -250,6 +260,13 @@ func (o benchOptions) benchPosts(ctx context.Context, fresh func(string) (string
 			r := hammerPosts(ctx, srv.url, stories, secret, &seq, posters, o.duration)
 			add(fmt.Sprintf("comment posts, %s, %d posters", level, posters), fmt.Sprintf("%.0f posts/s", r.rate()),
 				joinNotes(fmt.Sprintf("p50 %v, p99 %v", r.pct(50), r.pct(99)), perOp(srv.cpu()-cpu, r.ok, "post"),
+					cpuPer("load generator", procCPU("self")-own, r.ok, "post"), r.errNote()))
+		}
+		if o.postRate > 0 {
+			cpu, own := srv.cpu(), procCPU("self")
+			r := hammerPostsAt(ctx, srv.url, stories, secret, &seq, openPosters, o.postRate, o.duration)
+			add(fmt.Sprintf("comment posts, %s, %d/s offered, %d posters", level, o.postRate, openPosters), fmt.Sprintf("%.0f posts/s", r.rate()),
+				joinNotes(fmt.Sprintf("p50 %v, p99 %v from the scheduled send", r.pct(50), r.pct(99)), perOp(srv.cpu()-cpu, r.ok, "post"),
 					cpuPer("load generator", procCPU("self")-own, r.ok, "post"), r.errNote()))
 		}
 		if err := srv.stop(); err != nil {
@@ -442,6 +459,7 @@ type loadResult struct {
 	elapsed    time.Duration
 	lat        []time.Duration
 	firstErr   string
+	missed     int // posts of an open loop not sent by the end of the run
 }
 
 func (r loadResult) rate() float64 { return float64(r.ok) / r.elapsed.Seconds() }
@@ -455,15 +473,20 @@ func (r loadResult) pct(p int) time.Duration {
 }
 
 func (r loadResult) errNote() string {
-	if r.failed == 0 {
-		return ""
+	var notes []string
+	if r.failed > 0 {
+		notes = append(notes, fmt.Sprintf("%d failed (%s)", r.failed, r.firstErr))
 	}
-	return fmt.Sprintf("%d failed (%s)", r.failed, r.firstErr)
+	if r.missed > 0 {
+		notes = append(notes, fmt.Sprintf("%d not sent: the posters were still waiting when the run ended", r.missed))
+	}
+	return joinNotes(notes...)
 }
 
 // loadRunner runs clients goroutines, each calling do in a loop until next says stop, over one
-// keep-alive transport.
-func loadRunner(ctx context.Context, clients int, next func() (int, bool), do func(c *http.Client, i int) (bool, string)) loadResult {
+// keep-alive transport. When next names a time, the call waits for it, and its latency counts
+// from it rather than from when the call began.
+func loadRunner(ctx context.Context, clients int, next func() (int, time.Time, bool), do func(c *http.Client, i int) (bool, string)) loadResult {
 	tr := &http.Transport{MaxIdleConnsPerHost: clients, DisableCompression: true}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -474,11 +497,15 @@ func loadRunner(ctx context.Context, clients int, next func() (int, bool), do fu
 	for range clients {
 		wg.Go(func() {
 			for ctx.Err() == nil {
-				i, ok := next()
+				i, t, ok := next()
 				if !ok {
 					return
 				}
-				t := time.Now()
+				if wait := time.Until(t); wait > 0 {
+					time.Sleep(wait)
+				} else if t.IsZero() {
+					t = time.Now()
+				}
 				good, why := do(client, i)
 				d := time.Since(t)
 				mu.Lock()
@@ -516,16 +543,16 @@ func loadGet(c *http.Client, url string) (bool, string) {
 // hammerURL GETs one URL from clients for d.
 func hammerURL(ctx context.Context, url string, clients int, d time.Duration) loadResult {
 	end := time.Now().Add(d)
-	return loadRunner(ctx, clients, func() (int, bool) { return 0, time.Now().Before(end) },
+	return loadRunner(ctx, clients, func() (int, time.Time, bool) { return 0, time.Time{}, time.Now().Before(end) },
 		func(c *http.Client, _ int) (bool, string) { return loadGet(c, url) })
 }
 
 // hammerList GETs each path once, from clients at a time.
 func hammerList(ctx context.Context, base string, paths []string, clients int) loadResult {
 	var n atomic.Int64
-	return loadRunner(ctx, clients, func() (int, bool) {
+	return loadRunner(ctx, clients, func() (int, time.Time, bool) {
 		i := int(n.Add(1)) - 1
-		return i, i < len(paths)
+		return i, time.Time{}, i < len(paths)
 	}, func(c *http.Client, i int) (bool, string) { return loadGet(c, base+paths[i]) })
 }
 
@@ -533,20 +560,47 @@ func hammerList(ctx context.Context, base string, paths []string, clients int) l
 // form token minted as a page view a minute ago would have.
 func hammerPosts(ctx context.Context, base string, stories []benchTarget, secret []byte, seq *atomic.Int64, posters int, d time.Duration) loadResult {
 	end := time.Now().Add(d)
-	return loadRunner(ctx, posters, func() (int, bool) { return int(seq.Add(1)), time.Now().Before(end) },
-		func(c *http.Client, n int) (bool, string) {
-			f := benchComment(secret, stories[n%len(stories)], n)
-			req, _ := http.NewRequest(http.MethodPost, base+"/comments", strings.NewReader(f.Encode()))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255))
-			resp, err := c.Do(req)
-			if err != nil {
-				return false, err.Error()
-			}
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			return resp.StatusCode == http.StatusSeeOther, resp.Status
-		})
+	return loadRunner(ctx, posters, func() (int, time.Time, bool) { return int(seq.Add(1)), time.Time{}, time.Now().Before(end) },
+		func(c *http.Client, n int) (bool, string) { return postComment(c, base, stories, secret, n) })
+}
+
+// openPosters is how many posters the open-loop run has: at most that many posts are under
+// way at once, and a post whose time comes while all are busy waits for one, that wait
+// counted in its latency.
+const openPosters = 64
+
+// hammerPostsAt posts comments as hammerPosts does, but on a schedule: rate posts a second,
+// evenly spaced, for d, from posters (an open loop). Each post's latency counts from its
+// scheduled time, so the posts held back by a slow answer count their wait too, and the
+// rate achieved falls short of rate when the server cannot keep up. Posts not sent by the end
+// of d are not sent at all, and counted as missed.
+func hammerPostsAt(ctx context.Context, base string, stories []benchTarget, secret []byte, seq *atomic.Int64, posters, rate int, d time.Duration) loadResult {
+	start := time.Now()
+	end := start.Add(d)
+	total := int64(d.Seconds() * float64(rate))
+	every := time.Second / time.Duration(rate)
+	var sent atomic.Int64
+	r := loadRunner(ctx, posters, func() (int, time.Time, bool) {
+		i := sent.Add(1) - 1
+		return int(seq.Add(1)), start.Add(time.Duration(i) * every), i < total && time.Now().Before(end)
+	}, func(c *http.Client, n int) (bool, string) { return postComment(c, base, stories, secret, n) })
+	r.missed = int(total) - r.ok - r.failed
+	return r
+}
+
+// postComment posts comment n (see benchComment) from an address of its own.
+func postComment(c *http.Client, base string, stories []benchTarget, secret []byte, n int) (bool, string) {
+	f := benchComment(secret, stories[n%len(stories)], n)
+	req, _ := http.NewRequest(http.MethodPost, base+"/comments", strings.NewReader(f.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255))
+	resp, err := c.Do(req)
+	if err != nil {
+		return false, err.Error()
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusSeeOther, resp.Status
 }
 
 // benchComment is the comment form of poster n (a new commenter) on story s, with a form token

@@ -44,8 +44,8 @@ func TestBenchCommand(t *testing.T) {
 	}
 }
 
-// TestBenchCommandOnlyPosts: --only posts measures the comment posts alone; --only takes pages
-// or posts.
+// TestBenchCommandOnlyPosts: --only posts measures the comment posts alone, closed loops and
+// the open loop at --post-rate; --only takes pages or posts.
 func TestBenchCommandOnlyPosts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts server processes; skipped with -short")
@@ -53,15 +53,19 @@ func TestBenchCommandOnlyPosts(t *testing.T) {
 	t.Setenv("BROADSHEET_TEST_RUN_MAIN", "1")
 	var out, diag bytes.Buffer
 	args := []string{"--only", "posts", "--durability", "full", "--size", "small", "--cache", t.TempDir(), "--duration", "200ms",
-		"--stories", "20", "--binary", os.Args[0]}
+		"--stories", "20", "--post-rate", "200", "--binary", os.Args[0]}
 	if err := benchCmd(t.Context(), args, &out, &diag); err != nil {
 		t.Fatalf("bench %v = %v\n%s", args, err, diag.String())
 	}
 	table := out.String()
-	for _, row := range []string{"comment posts, full, 1 posters", "comment posts, full, 64 posters"} {
+	for _, row := range []string{"comment posts, full, 1 posters", "comment posts, full, 64 posters",
+		"comment posts, full, 200/s offered, 64 posters"} {
 		if !strings.Contains(table, row) {
 			t.Errorf("bench --only posts lacks the row %q:\n%s", row, table)
 		}
+	}
+	if !strings.Contains(table, "from the scheduled send") {
+		t.Errorf("bench --only posts: the open loop's latency does not say where it counts from:\n%s", table)
 	}
 	for _, absent := range []string{"start-up", "uncached story pages", "cached front page", "comment posts, normal"} {
 		if strings.Contains(table, absent) {
@@ -71,5 +75,8 @@ func TestBenchCommandOnlyPosts(t *testing.T) {
 	var usage usageError
 	if err := benchCmd(t.Context(), []string{"--only", "feeds"}, &out, &diag); !errors.As(err, &usage) {
 		t.Errorf("bench --only feeds = %v, want a usage error", err)
+	}
+	if err := benchCmd(t.Context(), []string{"--post-rate", "-5"}, &out, &diag); !errors.As(err, &usage) {
+		t.Errorf("bench --post-rate -5 = %v, want a usage error", err)
 	}
 }

@@ -243,10 +243,17 @@ func (s Store) LastCommentAt(ctx context.Context, ip, email string) (time.Time, 
 
 // DuplicateComment implements store.Comments.
 func (s Store) DuplicateComment(ctx context.Context, articleID int64, name, email, content string) (bool, error) {
+	// With an address, the commenter's own comments on the story are searched (comments_email_article);
+	// without one, the story's.
+	query := `SELECT COUNT(*) FROM comments WHERE lower(author_email) = lower($1) AND article_id = $2 AND content = $3
+		AND status != 'trash'`
+	key := email
+	if email == "" {
+		query = `SELECT COUNT(*) FROM comments WHERE article_id = $2 AND author_name = $1 AND content = $3 AND status != 'trash'`
+		key = name
+	}
 	var n int
-	err := s.read().QueryRow(ctx, `SELECT COUNT(*) FROM comments WHERE article_id = $1 AND content = $2
-		AND status != 'trash' AND (($3 != '' AND lower(author_email) = lower($3)) OR ($3 = '' AND author_name = $4))`,
-		articleID, content, email, name).Scan(&n)
+	err := s.read().QueryRow(ctx, query, key, articleID, content).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("postgres: duplicate comment: %w", translate(err))
 	}
@@ -390,8 +397,9 @@ const postFactsQuery = `SELECT
 		OR (kind = 'ip' AND value = $2 AND $2 != '')) AND (expires_at IS NULL OR expires_at > $3)),
 	(SELECT MAX(t) FROM (SELECT MAX(created_at) AS t FROM comments WHERE $2 != '' AND author_ip = $2
 		UNION ALL SELECT MAX(created_at) FROM comments WHERE $1 != '' AND lower(author_email) = lower($1)) m),
-	EXISTS (SELECT 1 FROM comments WHERE article_id = $4 AND content = $6 AND status != 'trash'
-		AND (($1 != '' AND lower(author_email) = lower($1)) OR ($1 = '' AND author_name = $5))),
+	CASE WHEN $1 != '' THEN EXISTS (SELECT 1 FROM comments WHERE lower(author_email) = lower($1) AND article_id = $4
+			AND content = $6 AND status != 'trash')
+		ELSE EXISTS (SELECT 1 FROM comments WHERE article_id = $4 AND author_name = $5 AND content = $6 AND status != 'trash') END,
 	$1 != '' AND EXISTS (SELECT 1 FROM commenters v WHERE v.email = lower($1)
 		AND EXISTS (SELECT 1 FROM comments c WHERE lower(c.author_email) = lower($1) AND c.status = 'approved')),
 	t.spam, t.ham,

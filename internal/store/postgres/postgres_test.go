@@ -625,3 +625,32 @@ func TestChangeMarkFollowsOtherNodes(t *testing.T) {
 		}
 	}
 }
+
+// TestDuplicateCheckPlan proves that the duplicate check of a comment post (DuplicateComment,
+// PostFacts) reads the commenter's comments on the story by both keys of comments_email_article,
+// not all of a regular commenter's comments nor all of a popular story's. The tables are tiny,
+// so sequential scans are priced out, as they are on a large site.
+func TestDuplicateCheckPlan(t *testing.T) {
+	t.Parallel()
+	conn := raw(t, pgtest.URL(t))
+	if _, err := conn.Exec(t.Context(), "SET enable_seqscan = off"); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := conn.Query(t.Context(), `EXPLAIN SELECT COUNT(*) FROM comments WHERE lower(author_email) = lower('Bo@example.org')
+		AND article_id = 7 AND content = 'Yes.' AND status != 'trash'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(plan, "\n")
+	both := slices.ContainsFunc(plan, func(line string) bool {
+		line = strings.TrimSpace(line)
+		return strings.HasPrefix(line, "Index Cond:") && strings.Contains(line, "lower(author_email)") && strings.Contains(line, "article_id = 7")
+	})
+	if !strings.Contains(text, "comments_email_article") || !both {
+		t.Errorf("the duplicate check is not answered by comments_email_article on both keys:\n%s", text)
+	}
+}

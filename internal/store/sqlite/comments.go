@@ -268,9 +268,9 @@ func (s Store) LastCommentAt(ctx context.Context, ip, email string) (time.Time, 
 
 // DuplicateComment implements store.Comments.
 func (s Store) DuplicateComment(ctx context.Context, articleID int64, name, email, content string) (bool, error) {
-	// With an address, the commenter's own comments are searched (a popular story has thousands);
-	// without one, the story's.
-	query := `SELECT COUNT(*) FROM comments INDEXED BY comments_email WHERE author_email = ? COLLATE NOCASE
+	// With an address, the commenter's own comments on the story are searched (a popular story
+	// has thousands, a regular commenter hundreds); without one, the story's.
+	query := `SELECT COUNT(*) FROM comments INDEXED BY comments_email_article WHERE author_email = ? COLLATE NOCASE
 		AND article_id = ? AND content = ? AND status != 'trash'`
 	key := email
 	if email == "" {
@@ -427,7 +427,7 @@ const postFactsQuery = `SELECT
 		OR (kind = 'ip' AND value = ?2 AND ?2 != '')) AND (expires_at IS NULL OR expires_at > ?3)),
 	(SELECT MAX(t) FROM (SELECT MAX(created_at) AS t FROM comments WHERE ?2 != '' AND author_ip = ?2
 		UNION ALL SELECT MAX(created_at) FROM comments WHERE ?1 != '' AND author_email = ?1 COLLATE NOCASE)),
-	CASE WHEN ?1 != '' THEN EXISTS (SELECT 1 FROM comments INDEXED BY comments_email WHERE author_email = ?1 COLLATE NOCASE
+	CASE WHEN ?1 != '' THEN EXISTS (SELECT 1 FROM comments INDEXED BY comments_email_article WHERE author_email = ?1 COLLATE NOCASE
 			AND article_id = ?4 AND content = ?6 AND status != 'trash')
 		ELSE EXISTS (SELECT 1 FROM comments WHERE author_name = ?5 AND article_id = ?4 AND content = ?6 AND status != 'trash') END,
 	?1 != '' AND EXISTS (SELECT 1 FROM commenters v WHERE v.email = lower(?1)
@@ -449,7 +449,12 @@ func (s Store) PostFacts(ctx context.Context, q store.PostCheck) (store.PostFact
 	}
 	var last sql.NullInt64
 	var known sql.NullString
-	err := s.read().QueryRowContext(ctx, postFactsQuery, q.Email, q.IP, q.Now.UnixMicro(), q.ArticleID, q.Name, q.Content,
+	done, err := s.readTurn(ctx)
+	if err != nil {
+		return f, fmt.Errorf("sqlite: post facts: %w", err)
+	}
+	defer done()
+	err = s.read().QueryRowContext(ctx, postFactsQuery, q.Email, q.IP, q.Now.UnixMicro(), q.ArticleID, q.Name, q.Content,
 		string(list)).Scan(&f.Banned, &last, &f.Duplicate, &f.Trusted, &f.Spam, &f.Ham, &known)
 	if err != nil {
 		return f, fmt.Errorf("sqlite: post facts: %w", translate(err))

@@ -43,3 +43,16 @@ func (db *DB) LimitPages(ctx context.Context, n int) error {
 // commits durable, so that a test can hold a sync or fail it as a dying disk would. Set it
 // before the database is written.
 func (db *DB) SyncWAL(fn func() error) { db.gc.syncWAL = fn }
+
+// HoldReadTurns takes every turn of the comment posts' reads, as that many reads under way
+// would, until the returned function gives them back.
+func (db *DB) HoldReadTurns() func() {
+	for range cap(db.turns) {
+		db.turns <- struct{}{}
+	}
+	return func() {
+		for range cap(db.turns) {
+			<-db.turns
+		}
+	}
+}

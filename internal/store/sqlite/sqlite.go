@@ -62,6 +62,8 @@ type DB struct {
 	gc     *committer
 	jobs   sync.Map // job name → *sync.Mutex, for Exclusive
 	sound  atomic.Bool
+	// turns holds a place for each read of a comment post under way (see Store.readTurn).
+	turns chan struct{}
 }
 
 // Open opens (creating if needed) the database file at path and brings its schema up to date.
@@ -90,7 +92,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	dsn := func(synchronous string, extra ...string) string {
 		q := url.Values{}
-		q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", pageCacheKiB))
+		q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", pageCacheKiB)) // the writer's comes after, and wins
 		q.Add("_pragma", "foreign_keys(1)")
 		q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", opt.BusyTimeout.Milliseconds()))
 		q.Add("_pragma", "synchronous("+synchronous+")")
@@ -111,7 +113,8 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if opt.Synchronous == "FULL" {
 		syncWAL = func() error { return syncFile(path + "-wal") }
 	}
-	w, err := sql.Open("sqlite", dsn("NORMAL", "journal_mode(WAL)", "temp_store(MEMORY)", "wal_autocheckpoint(10000)")+"&_txlock=immediate")
+	w, err := sql.Open("sqlite", dsn("NORMAL", "journal_mode(WAL)", "temp_store(MEMORY)", "wal_autocheckpoint(10000)",
+		fmt.Sprintf("cache_size(-%d)", writerCacheKiB))+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
 	}
@@ -142,6 +145,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	r.SetMaxOpenConns(opt.Readers)
 	r.SetMaxIdleConns(opt.Readers)
 	db.r = r
+	db.turns = make(chan struct{}, opt.Readers)
 	db.ws, db.rs = newStmts(w), newStmts(r)
 	db.gc = newCommitter(w, db.ws, syncWAL)
 	f, err := sql.Open("sqlite", dsn(opt.Synchronous, "query_only(1)"))
@@ -190,6 +194,12 @@ func syncDir(path string) error {
 // operating system keeps the file's hot pages for every connection at once; a cache per
 // connection mostly holds the same pages again, times the writer, the readers and the follower.
 const pageCacheKiB = 512
+
+// writerCacheKiB is the writer's page cache in KiB. Every comment post inserts into the b-trees
+// of the comments table, its indexes and the form nonces at a place of its own; with the
+// readers' 512 KiB the writer read most of their inner pages from the file again for each post
+// (a system call each), which lengthened every batch that the posts behind it wait for.
+const writerCacheKiB = 8 << 10
 
 // Path is the database file.
 func (db *DB) Path() string { return db.path }
@@ -359,6 +369,24 @@ func (s Store) read() querier {
 		return querier{st: s.db.ws, tx: s.tx, ctx: s.ctx}
 	}
 	return querier{st: s.db.rs}
+}
+
+// readTurn waits, in the order of arrival, until fewer reads of comment posts are under way
+// than the read pool has connections, and returns the function that ends the turn. The pool
+// alone would hand a freed connection to a random one of the reads waiting for it (as
+// database/sql does since Go 1.23): with 64 posters and four connections, a post could wait
+// through many others' reads, and that spread reached the slowest posts' answers. In a
+// transaction, the read needs no turn.
+func (s Store) readTurn(ctx context.Context) (func(), error) {
+	if s.tx != nil {
+		return func() {}, nil
+	}
+	select {
+	case s.db.turns <- struct{}{}:
+		return func() { <-s.db.turns }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // write runs fn in a write transaction, or in the enclosing one. Outside a transaction it hands

@@ -409,3 +409,37 @@ func BenchmarkFollow(b *testing.B) {
 	}
 	b.ReportMetric(float64(worst.Microseconds())/1000, "worst-ms")
 }
+
+// TestPostFactsWaitsItsTurn: the reads of comment posts take turns, in order of arrival, no
+// more at once than the read pool has connections; one that waits for a turn still ends when
+// its reader goes away, and runs once a turn is free.
+func TestPostFactsWaitsItsTurn(t *testing.T) {
+	t.Parallel()
+	db := openAt(t, filepath.Join(t.TempDir(), "site.db"), sqlite.Options{})
+	check := store.PostCheck{ArticleID: 1, Name: "Bo", Email: "bo@example.org", IP: "10.0.0.1", Content: "Yes.", Now: time.Now()}
+	release := db.HoldReadTurns()
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := db.PostFacts(ctx, check); !errors.Is(err, context.Canceled) {
+		t.Errorf("PostFacts with every turn taken and its reader gone = %v, want context.Canceled", err)
+	}
+	answered := make(chan error, 1)
+	go func() {
+		_, err := db.PostFacts(t.Context(), check)
+		answered <- err
+	}()
+	release()
+	if err := <-answered; err != nil {
+		t.Errorf("PostFacts once the turns are free = %v", err)
+	}
+	// Inside a transaction, the read takes no turn: it has the writer's connection.
+	release = db.HoldReadTurns()
+	defer release()
+	err := db.InTx(t.Context(), func(tx store.Store) error {
+		_, err := tx.PostFacts(t.Context(), check)
+		return err
+	})
+	if err != nil {
+		t.Errorf("PostFacts in a transaction with every turn taken = %v", err)
+	}
+}
