@@ -94,12 +94,12 @@ func (s Store) sharingIDs(ctx context.Context, a *article.Article, liveAt time.T
 	var err error
 	if len(tags) > 0 {
 		// Each tag's last stories come from its (tag_id, article_id) index backwards, each
-		// checked for kind and status in articles_card rather than its row, past the bodies.
+		// checked for kind and status in articles_live_id rather than its row, past the bodies.
 		var union []string
 		var args []any
 		for _, tag := range tags {
 			union = append(union, `SELECT * FROM (SELECT t.article_id AS id, a.published_at AS p FROM article_tags t
-				CROSS JOIN articles a INDEXED BY articles_card ON a.id = t.article_id
+				CROSS JOIN articles a INDEXED BY articles_live_id ON a.id = t.article_id
 				WHERE t.tag_id = ? AND t.article_id != ? AND a.kind = 'story' AND `+liveCond+`
 				ORDER BY t.article_id DESC LIMIT ?)`)
 			args = append(args, tag, a.ID, live, store.SharingWindow)
