@@ -17,11 +17,19 @@ import (
 
 // commentsHTML is the story template's {{commentsHTML .Thread}}: the threaded comments.
 func (s *Server) commentsHTML(thread []*comment.Public) template.HTML {
-	var b bytes.Buffer
-	for _, c := range thread {
-		s.writeComment(&b, c)
+	b, _ := s.views.buffers.Get().(*bytes.Buffer) // grown by earlier pages
+	if b == nil {
+		b = new(bytes.Buffer)
 	}
-	return template.HTML(b.String())
+	for _, c := range thread {
+		s.writeComment(b, c)
+	}
+	out := b.String()
+	if b.Cap() <= 1<<20 {
+		b.Reset()
+		s.views.buffers.Put(b)
+	}
+	return template.HTML(out)
 }
 
 // writeComment writes one comment and, nested, its replies.
