@@ -176,6 +176,12 @@ type Related interface {
 	// its tags, those sharing the most tags come first, then the newest; then, when they are too
 	// few, the section's newest stories. Its cost is bounded whatever the size of a tag.
 	SharingArticles(ctx context.Context, a *article.Article, liveAt time.Time, limit int) ([]*article.Article, error)
+	// RelatedCards returns what a story page lists under "More Related Stories": up to limit
+	// live stories of a's stored list, in order, with their links; or, when that list holds no
+	// live story, SharingArticles' list and no links. The articles are cards: ID, Kind, Slug,
+	// Title, Status, PublishedAt and Section only (no bodies, bylines, tags or notes), read
+	// without touching the stories' bodies.
+	RelatedCards(ctx context.Context, a *article.Article, liveAt time.Time, limit int) ([]*article.Article, []RelatedLink, error)
 }
 
 // SharingWindow is how many of a tag's last-added live stories SharingArticles considers.

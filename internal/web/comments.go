@@ -1,10 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"html/template"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -344,10 +344,9 @@ func (s *Server) commentAccepted(w http.ResponseWriter, r *http.Request, a *arti
 		if c.Status != comment.Spam {
 			p := s.public(c)
 			p.Depth = 1
-			body, err := s.views.fragment("story", "comment", p)
-			if err == nil {
-				reply.HTML = string(body)
-			}
+			var b bytes.Buffer
+			s.writeComment(&b, p)
+			reply.HTML = b.String()
 		}
 		writeJSON(w, http.StatusCreated, reply)
 		return
@@ -429,6 +428,3 @@ func (s *Server) handleAvatar(w http.ResponseWriter, r *http.Request) {
 
 // avatarURL is the identicon address of a public comment.
 func avatarURL(p *comment.Public) string { return "/avatars/" + p.Avatar + ".svg" }
-
-// commentHTML renders a comment's text for templates; it is already safe HTML.
-func commentHTML(p *comment.Public) template.HTML { return template.HTML(p.ContentHTML) }

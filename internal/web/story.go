@@ -162,28 +162,20 @@ type relatedList struct {
 // related returns the story's stored related list or, when it has none, the stories that share
 // its tags or section.
 func (s *Server) related(r *http.Request, a *article.Article) (relatedList, error) {
-	list, links, err := s.store.RelatedArticles(r.Context(), a.ID, s.now())
+	list, links, err := s.store.RelatedCards(r.Context(), a, s.now(), s.cfg.RelatedCount)
 	if err != nil {
 		return relatedList{}, err
 	}
-	reasons := map[int64]string{}
-	for _, l := range links {
-		reasons[l.ArticleID] = l.Reason
-	}
 	var out relatedList
-	if len(list) == 0 {
-		if list, err = s.store.SharingArticles(r.Context(), a, s.now(), s.cfg.RelatedCount); err != nil {
-			return relatedList{}, err
-		}
+	if len(links) == 0 {
 		// Any newly published story might join a fallback list.
 		out.deps = append(out.deps, "front")
 	}
-	if len(list) > s.cfg.RelatedCount {
-		list = list[:s.cfg.RelatedCount]
-	}
-	for _, x := range list {
+	for i, x := range list {
 		c := s.card(x)
-		c.Reason = reasons[x.ID]
+		if i < len(links) {
+			c.Reason = links[i].Reason
+		}
 		out.cards = append(out.cards, c)
 		out.deps = append(out.deps, "article:"+itoa64(x.ID))
 	}

@@ -70,19 +70,6 @@ func (v *views) render(name string, data any) ([]byte, error) {
 	return bytes.Clone(buf.Bytes()), nil
 }
 
-// fragment executes one named template of a page's set, for answers that update part of a page.
-func (v *views) fragment(page, name string, data any) ([]byte, error) {
-	t := v.pages[page]
-	if t == nil {
-		return nil, fmt.Errorf("web: no template %q", page)
-	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
-		return nil, fmt.Errorf("web: render %s/%s: %w", page, name, err)
-	}
-	return buf.Bytes(), nil
-}
-
 func (s *Server) funcs() template.FuncMap {
 	return template.FuncMap{
 		"asset": func(name string) string { return s.assets.url(name) },
@@ -93,19 +80,13 @@ func (s *Server) funcs() template.FuncMap {
 			return t.In(s.cfg.Location).Format("2 January 2006")
 		},
 		"tokenLifetimes": func() []int { return tokenLifetimes },
-		"datetime": func(t time.Time) string {
-			if t.IsZero() {
-				return ""
-			}
-			return t.In(s.cfg.Location).Format("2 January 2006, 15:04 MST")
-		},
-		"avatar":      avatarURL,
-		"commentHTML": commentHTML,
+		"datetime":     s.datetime,
+		"commentsHTML": s.commentsHTML,
 		// focus names the classes that keep a library picture's focal point in view where a
 		// layout crops it.
 		"focus": func(it *media.Item) string { return focusClass(it.FocusX, it.FocusY) },
 		"inc":   func(i int) int { return i + 1 },
-		"iso":   func(t time.Time) string { return t.In(s.cfg.Location).Format(time.RFC3339) },
+		"iso":   s.iso,
 		"highlight": func(snippet string) template.HTML {
 			esc := template.HTMLEscapeString(snippet)
 			esc = strings.ReplaceAll(esc, string(store.HighlightStart), "<mark>")
@@ -114,3 +95,14 @@ func (s *Server) funcs() template.FuncMap {
 		},
 	}
 }
+
+// datetime is a date and time as pages show it, in the newsroom's zone; "" for the zero time.
+func (s *Server) datetime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(s.cfg.Location).Format("2 January 2006, 15:04 MST")
+}
+
+// iso is a time in RFC 3339, in the newsroom's zone, for datetime attributes and metadata.
+func (s *Server) iso(t time.Time) string { return t.In(s.cfg.Location).Format(time.RFC3339) }

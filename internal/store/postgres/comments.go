@@ -158,9 +158,13 @@ func (s Store) ListComments(ctx context.Context, q store.CommentQuery) ([]*comme
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
+	// A list of every comment selected is its own count (a story page's comments).
+	whole := q.Limit <= 0 && q.Offset <= 0
 	var total int
-	if err := s.read().QueryRow(ctx, `SELECT COUNT(*) FROM comments c`+cond, p...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("postgres: list comments: %w", translate(err))
+	if !whole {
+		if err := s.read().QueryRow(ctx, `SELECT COUNT(*) FROM comments c`+cond, p...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("postgres: list comments: %w", translate(err))
+		}
 	}
 	order := "DESC"
 	if q.Oldest {
@@ -183,6 +187,9 @@ func (s Store) ListComments(ctx context.Context, q store.CommentQuery) ([]*comme
 		})
 	if err != nil {
 		return nil, 0, fmt.Errorf("postgres: list comments: %w", err)
+	}
+	if whole {
+		total = len(list)
 	}
 	return list, total, nil
 }

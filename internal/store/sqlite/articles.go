@@ -39,8 +39,8 @@ func scanArticle(sc interface{ Scan(...any) error }) (*article.Article, error) {
 	return &a, nil
 }
 
-// queryArticles runs a query returning articleColumns and loads each article's bylines, tags and
-// notes with one query each.
+// queryArticles runs a query returning articleColumns and loads the articles' bylines, tags and
+// notes with one more.
 func (s Store) queryArticles(ctx context.Context, query string, args ...any) ([]*article.Article, error) {
 	rows, err := s.read().QueryContext(ctx, query, args...)
 	if err != nil {
@@ -71,48 +71,34 @@ func (s Store) loadDetails(ctx context.Context, list []*article.Article) error {
 	for i, a := range list {
 		byID[a.ID], ids[i] = a, a.ID
 	}
+	// One statement for the three lists: bylines (0) by position, tags (1) by name, notes (2) by
+	// time and ID; ord and seq are each list's order.
 	in := "(" + placeholders(len(ids)) + ")"
 	args := int64Args(ids)
-	err := s.each(ctx, `SELECT aa.article_id, au.id, au.name, au.slug, au.bio FROM article_authors aa
-		JOIN authors au ON au.id = aa.author_id WHERE aa.article_id IN `+in+` ORDER BY aa.article_id, aa.position`,
-		args, func(sc func(...any) error) error {
-			var id int64
-			var au article.Author
-			if err := sc(&id, &au.ID, &au.Name, &au.Slug, &au.Bio); err != nil {
+	return s.each(ctx, `SELECT 0 AS part, aa.article_id, au.id, au.name, au.slug, au.bio, aa.position AS ord, 0 AS seq
+			FROM article_authors aa JOIN authors au ON au.id = aa.author_id WHERE aa.article_id IN `+in+`
+		UNION ALL SELECT 1, at.article_id, t.id, t.name, t.slug, '', t.name, 0
+			FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id IN `+in+`
+		UNION ALL SELECT 2, article_id, id, kind, text, '', at, id FROM article_notes WHERE article_id IN `+in+`
+		ORDER BY 1, 2, ord, seq`,
+		append(append(args, args...), args...), func(sc func(...any) error) error {
+			var part int
+			var id, xid, seq int64
+			var name, slug, more string
+			var ord any
+			if err := sc(&part, &id, &xid, &name, &slug, &more, &ord, &seq); err != nil {
 				return err
 			}
-			byID[id].Authors = append(byID[id].Authors, au)
-			return nil
-		})
-	if err != nil {
-		return err
-	}
-	err = s.each(ctx, `SELECT at.article_id, t.id, t.name, t.slug FROM article_tags at
-		JOIN tags t ON t.id = at.tag_id WHERE at.article_id IN `+in+` ORDER BY at.article_id, t.name`,
-		args, func(sc func(...any) error) error {
-			var id int64
-			var t article.Tag
-			if err := sc(&id, &t.ID, &t.Name, &t.Slug); err != nil {
-				return err
+			a := byID[id]
+			switch part {
+			case 0:
+				a.Authors = append(a.Authors, article.Author{ID: xid, Name: name, Slug: slug, Bio: more})
+			case 1:
+				a.Tags = append(a.Tags, article.Tag{ID: xid, Name: name, Slug: slug})
+			default:
+				at, _ := ord.(int64)
+				a.Notes = append(a.Notes, article.Note{Kind: article.NoteKind(name), Text: slug, At: fromMicros(sql.NullInt64{Int64: at, Valid: true})})
 			}
-			byID[id].Tags = append(byID[id].Tags, t)
-			return nil
-		})
-	if err != nil {
-		return err
-	}
-	return s.each(ctx, `SELECT article_id, kind, text, at FROM article_notes
-		WHERE article_id IN `+in+` ORDER BY article_id, at, id`,
-		args, func(sc func(...any) error) error {
-			var id int64
-			var n article.Note
-			var kind string
-			var at sql.NullInt64
-			if err := sc(&id, &kind, &n.Text, &at); err != nil {
-				return err
-			}
-			n.Kind, n.At = article.NoteKind(kind), fromMicros(at)
-			byID[id].Notes = append(byID[id].Notes, n)
 			return nil
 		})
 }

@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -29,6 +30,12 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 		Section: article.Section{Name: "News", Slug: "news"}, Tags: []article.Tag{{Name: "Harbour", Slug: "harbour"}},
 		Authors: []article.Author{{Name: "Ada", Slug: "ada"}}}
 	if err := db.CreateArticle(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	// A story sharing a's tag, so that a's fallback related list reads cards.
+	b := &article.Article{Kind: article.Story, Slug: "count", Title: "Count", Status: article.Published, PublishedAt: now,
+		Section: a.Section, Tags: a.Tags}
+	if err := db.CreateArticle(ctx, b); err != nil {
 		t.Fatal(err)
 	}
 	c := &comment.Comment{ArticleID: a.ID, Status: comment.Approved, AuthorName: "Bo", AuthorEmail: "bo@example.org", Content: "Yes."}
@@ -100,6 +107,20 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 		}},
 		{"RelatedArticles", func() error { _, _, err := db.RelatedArticles(ctx, a.ID, now); return err }},
 		{"SharingArticles", func() error { _, err := db.SharingArticles(ctx, a, now, 5); return err }},
+		{"RelatedCards/fallback", func() error {
+			list, _, err := db.RelatedCards(ctx, a, now, 5)
+			if err == nil && len(list) != 1 {
+				err = fmt.Errorf("got %d cards, want 1", len(list))
+			}
+			return err
+		}},
+		{"RelatedCards/stored", func() error {
+			if err := db.SetRelated(ctx, b.ID, []store.RelatedLink{{ArticleID: a.ID, Score: 1}}); err != nil {
+				return err
+			}
+			_, _, err := db.RelatedCards(ctx, b, now, 5)
+			return err
+		}},
 		{"ChangesSince", func() error { _, _, err := db.ChangesSince(ctx, 1, 100); return err }},
 		{"LatestChange", func() error { _, err := db.LatestChange(ctx); return err }},
 	}

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -59,6 +60,19 @@ func (s Store) RelatedArticles(ctx context.Context, id int64, liveAt time.Time) 
 
 // SharingArticles implements store.Related.
 func (s Store) SharingArticles(ctx context.Context, a *article.Article, liveAt time.Time, limit int) ([]*article.Article, error) {
+	ids, err := s.sharingIDs(ctx, a, liveAt, limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: sharing with %d: %w", a.ID, err)
+	}
+	list, err := s.articlesByID(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: sharing with %d: %w", a.ID, err)
+	}
+	return list, nil
+}
+
+// sharingIDs returns the IDs of SharingArticles' list.
+func (s Store) sharingIDs(ctx context.Context, a *article.Article, liveAt time.Time, limit int) ([]int64, error) {
 	// Stories sharing tags, most shared first, among the last store.SharingWindow added under
 	// each tag, then (when they are too few) the newest of the section: index-driven queries that
 	// read a bounded number of rows however many stories a tag or a section holds.
@@ -73,7 +87,7 @@ func (s Store) SharingArticles(ctx context.Context, a *article.Article, liveAt t
 		// a came with tags by name only.
 		var err error
 		if tags, err = s.ids(ctx, `SELECT tag_id FROM article_tags WHERE article_id = ?`, a.ID); err != nil {
-			return nil, fmt.Errorf("sqlite: sharing with %d: %w", a.ID, err)
+			return nil, err
 		}
 	}
 	var ids []int64
@@ -93,7 +107,7 @@ func (s Store) SharingArticles(ctx context.Context, a *article.Article, liveAt t
 		ids, err = s.ids(ctx, `SELECT id FROM (`+strings.Join(union, " UNION ALL ")+`)
 			GROUP BY id ORDER BY COUNT(*) DESC, p DESC, id DESC LIMIT ?`, append(args, limit)...)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: sharing with %d: %w", a.ID, err)
+			return nil, err
 		}
 	}
 	if len(ids) < limit && a.Section.ID != 0 {
@@ -102,15 +116,90 @@ func (s Store) SharingArticles(ctx context.Context, a *article.Article, liveAt t
 			ORDER BY COALESCE(a.published_at, a.updated_at) DESC, a.id DESC LIMIT ?`,
 			append(append([]any{a.Section.ID, a.ID, live}, int64Args(append(ids, a.ID))...), limit-len(ids))...)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: sharing with %d: %w", a.ID, err)
+			return nil, err
 		}
 		ids = append(ids, more...)
 	}
-	list, err := s.articlesByID(ctx, ids)
+	return ids, nil
+}
+
+// cardColumns are a story's card, read from the articles_card index and its section's row.
+const cardColumns = `a.id, a.kind, a.slug, a.title, a.status, a.published_at,
+	COALESCE(s.id, 0), COALESCE(s.name, ''), COALESCE(s.slug, '')`
+
+const cardFrom = ` FROM articles a INDEXED BY articles_card LEFT JOIN sections s ON s.id = a.section_id`
+
+// scanCard reads cardColumns after the scanned values before.
+func scanCard(sc func(...any) error, before ...any) (*article.Article, error) {
+	var a article.Article
+	var kind, status string
+	var pub sql.NullInt64
+	err := sc(append(before, &a.ID, &kind, &a.Slug, &a.Title, &status, &pub, &a.Section.ID, &a.Section.Name, &a.Section.Slug)...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: sharing with %d: %w", a.ID, err)
+		return nil, err
 	}
-	return list, nil
+	a.Kind, a.Status, a.PublishedAt = article.Kind(kind), article.Status(status), fromMicros(pub)
+	return &a, nil
+}
+
+// RelatedCards implements store.Related.
+func (s Store) RelatedCards(ctx context.Context, a *article.Article, liveAt time.Time, limit int) ([]*article.Article, []store.RelatedLink, error) {
+	var list []*article.Article
+	var links []store.RelatedLink
+	err := s.each(ctx, `SELECT r.score, r.reason, `+cardColumns+` FROM related_links r
+		CROSS JOIN articles a INDEXED BY articles_card ON a.id = r.related_id LEFT JOIN sections s ON s.id = a.section_id
+		WHERE r.article_id = ? AND `+liveCond+` ORDER BY r.position LIMIT ?`, []any{a.ID, liveAt.UnixMicro(), limit},
+		func(sc func(...any) error) error {
+			var l store.RelatedLink
+			c, err := scanCard(sc, &l.Score, &l.Reason)
+			if err != nil {
+				return err
+			}
+			l.ArticleID = c.ID
+			list, links = append(list, c), append(links, l)
+			return nil
+		})
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqlite: related of %d: %w", a.ID, err)
+	}
+	if len(list) > 0 {
+		return list, links, nil
+	}
+	ids, err := s.sharingIDs(ctx, a, liveAt, limit)
+	if err == nil {
+		list, err = s.cardsByID(ctx, ids)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqlite: sharing with %d: %w", a.ID, err)
+	}
+	return list, nil, nil
+}
+
+// cardsByID returns the cards of the articles with these IDs, in the IDs' order.
+func (s Store) cardsByID(ctx context.Context, ids []int64) ([]*article.Article, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	byID := make(map[int64]*article.Article, len(ids))
+	err := s.each(ctx, `SELECT `+cardColumns+cardFrom+` WHERE a.id IN (`+placeholders(len(ids))+`)`, int64Args(ids),
+		func(sc func(...any) error) error {
+			c, err := scanCard(sc)
+			if err != nil {
+				return err
+			}
+			byID[c.ID] = c
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*article.Article, 0, len(ids))
+	for _, id := range ids {
+		if c := byID[id]; c != nil {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 // ChangesSince implements store.Changes.

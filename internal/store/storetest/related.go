@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/store"
@@ -173,6 +174,60 @@ func relatedChecks() []check {
 			if diff := cmp.Diff([]string{"both-new", "both-old", fmt.Sprintf("harbour-%d", store.SharingWindow-1)}, slugs(list)); diff != "" {
 				t.Errorf("SharingArticles(%q, 3) (-want +got):\n%s", subject.Slug, diff)
 			}
+		}},
+		{"Cards", func(t *testing.T, s store.Store) {
+			ctx := t.Context()
+			mk := func(slug string, d time.Duration) *article.Article {
+				return with(full(slug), func(a *article.Article) {
+					a.Section, a.PublishedAt = article.Section{Name: "Cards", Slug: "cards"}, at(d)
+					a.Tags = []article.Tag{{Name: "Kyiv", Slug: "kyiv"}}
+				})
+			}
+			a, b, c, d := mk("cards-a", -time.Hour), mk("cards-b", -3*time.Hour), mk("cards-c", -2*time.Hour), mk("cards-d", time.Hour)
+			d.Status = article.Scheduled
+			create(t, s, a, b, c, d)
+			card := func(x *article.Article) *article.Article {
+				return &article.Article{ID: x.ID, Kind: x.Kind, Slug: x.Slug, Title: x.Title, Status: x.Status,
+					PublishedAt: x.PublishedAt, Section: article.Section{ID: x.Section.ID, Name: x.Section.Name, Slug: x.Section.Slug}}
+			}
+			cards := func(xs ...*article.Article) []*article.Article {
+				out := make([]*article.Article, len(xs))
+				for i, x := range xs {
+					out[i] = card(x)
+				}
+				return out
+			}
+			check := func(name string, limit int, wantCards []*article.Article, wantLinks []store.RelatedLink) {
+				t.Helper()
+				list, links, err := s.RelatedCards(ctx, a, at(0), limit)
+				if err != nil {
+					t.Fatalf("RelatedCards(%s) = %v", name, err)
+				}
+				if diff := cmp.Diff(wantCards, list, timeOpts(), cmpopts.EquateEmpty()); diff != "" {
+					t.Errorf("RelatedCards(%s) cards (-want +got):\n%s", name, diff)
+				}
+				if diff := cmp.Diff(wantLinks, links, cmpopts.EquateEmpty()); diff != "" {
+					t.Errorf("RelatedCards(%s) links (-want +got):\n%s", name, diff)
+				}
+			}
+			// No stored list: SharingArticles' list, as cards, and no links.
+			check("no stored list", 10, cards(c, b), nil)
+			check("no stored list, limit 1", 1, cards(c), nil)
+
+			// A stored list: its live stories, in order, with their links, up to the limit.
+			links := []store.RelatedLink{{ArticleID: d.ID, Score: 1, Reason: "not yet"},
+				{ArticleID: b.ID, Score: 0.9, Reason: "Kyiv"}, {ArticleID: c.ID, Score: 0.5, Reason: "Kyiv · Ukraine"}}
+			if err := s.SetRelated(ctx, a.ID, links); err != nil {
+				t.Fatalf("SetRelated(%d) = %v", a.ID, err)
+			}
+			check("stored list", 10, cards(b, c), links[1:])
+			check("stored list, limit 1", 1, cards(b), links[1:2])
+
+			// A stored list with no live story gives way to the fallback.
+			if err := s.SetRelated(ctx, a.ID, links[:1]); err != nil {
+				t.Fatalf("SetRelated(%d) = %v", a.ID, err)
+			}
+			check("no live story stored", 10, cards(c, b), nil)
 		}},
 	}
 }
