@@ -80,8 +80,8 @@ func (s *Server) funcs() template.FuncMap {
 			return t.In(s.cfg.Location).Format("2 January 2006")
 		},
 		"tokenLifetimes": func() []int { return tokenLifetimes },
-		"datetime":     s.datetime,
-		"commentsHTML": s.commentsHTML,
+		"datetime":       s.datetime,
+		"commentsHTML":   s.commentsHTML,
 		// focus names the classes that keep a library picture's focal point in view where a
 		// layout crops it.
 		"focus": func(it *media.Item) string { return focusClass(it.FocusX, it.FocusY) },
