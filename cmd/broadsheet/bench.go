@@ -48,7 +48,7 @@ type benchOptions struct {
 // generator (net/http clients with keep-alive), then prints one table.
 func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("bench", "broadsheet bench [options]", stderr)
-	size := fs.String("size", "large", "generated site: large (100k stories, 1M comments, 20k commenters) or small")
+	size := fs.String("size", "large", "generated site: large (100k stories, 1M comments, 20k commenters), medium (21,578 stories, 44k comments, 4k commenters) or small")
 	o := benchOptions{out: stdout, diag: stderr}
 	fs.StringVar(&o.data, "cache", filepath.Join(os.TempDir(), "broadsheet-bench"), "folder that keeps the generated site between runs")
 	fs.StringVar(&o.binary, "binary", "", "broadsheet binary to measure (default: this one)")
@@ -70,10 +70,12 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	switch *size {
 	case "large":
 		o.size = sitegen.Large
+	case "medium":
+		o.size = sitegen.Medium
 	case "small":
 		o.size = sitegen.Small
 	default:
-		return usageError{fmt.Errorf("--size %q: want large or small", *size)}
+		return usageError{fmt.Errorf("--size %q: want large, medium or small", *size)}
 	}
 	for _, l := range strings.Split(*levels, ",") {
 		if l = strings.TrimSpace(l); l != "" {
