@@ -63,21 +63,41 @@ func refEntity(ref uint32) bool    { return ref&entityBit != 0 }
 // appendTerms appends the story's terms, as refs (term ID | surface index <<
 // surfaceShift | entityBit), and their frequencies to refs and tfs.
 func (s *story) appendTerms(refs []uint32, tfs []uint8) ([]uint32, []uint8) {
-	b := s.terms
-	id := uint32(0)
-	for i := 0; i < len(b); {
-		var v uint32
-		v, i = uvarint32(b, i)
-		id += v >> 1
-		ref := id
-		if v&1 != 0 {
-			ref |= uint32(b[i]) << surfaceShift
-			i++
-		}
-		refs, tfs = append(refs, ref), append(tfs, b[i])
-		i++
+	var ref uint32
+	var tf uint8
+	for i := 0; i < len(s.terms); {
+		ref, tf, i = nextTerm(s.terms, i, refID(ref))
+		refs, tfs = append(refs, ref), append(tfs, tf)
 	}
 	return refs, tfs
+}
+
+// find returns the term frequency of term id in the story, or 0.
+func (s *story) find(id uint32) uint8 {
+	var ref uint32
+	var tf uint8
+	for i := 0; i < len(s.terms); {
+		ref, tf, i = nextTerm(s.terms, i, refID(ref))
+		if at := refID(ref); at >= id {
+			if at == id {
+				return tf
+			}
+			break
+		}
+	}
+	return 0
+}
+
+// nextTerm decodes the story term at b[i:], which follows the term prev, and
+// returns it as a ref, with its frequency and the position of the next.
+func nextTerm(b []byte, i int, prev uint32) (ref uint32, tf uint8, next int) {
+	v, i := uvarint32(b, i)
+	ref = prev + v>>1
+	if v&1 != 0 {
+		ref |= uint32(b[i]) << surfaceShift
+		i++
+	}
+	return ref, b[i], i + 1
 }
 
 // uvarint32 decodes the uvarint at b[i:], as the index writes them (at most
@@ -96,26 +116,6 @@ func uvarintLong(b []byte, i int) (uint32, int) {
 	}
 	v, n := binary.Uvarint(b[i:])
 	return uint32(v), i + n
-}
-
-// find returns the term frequency of term id in the story, or 0.
-func (s *story) find(id uint32) uint8 {
-	b := s.terms
-	at := uint32(0)
-	for i := 0; i < len(b); {
-		var v uint32
-		v, i = uvarint32(b, i)
-		at += v >> 1
-		i += int(v & 1)
-		switch {
-		case at == id:
-			return b[i]
-		case at > id:
-			return 0
-		}
-		i++
-	}
-	return 0
 }
 
 // appendStoryTerms appends the encoding of refs, sorted by term ID, and
