@@ -3,6 +3,7 @@ package related
 import (
 	"encoding/binary"
 	"fmt"
+	"hash/maphash"
 	"math"
 	"slices"
 	"strings"
@@ -40,7 +41,7 @@ type Index struct {
 	free  []uint32         // empty slots
 	live  int
 	sumDL uint64 // total length of the live stories, in 1/lengthUnit
-	dict  map[string]uint32
+	dict  dict
 	terms []termInfo
 
 	scratch sync.Pool // *scratch
@@ -347,12 +348,64 @@ func (t *termInfo) surfaceAt(i uint32) string {
 	return t.key
 }
 
+// dict finds terms by key: an open-addressing hash table of term IDs, 4
+// bytes a place, where a map would keep a string header beside each ID.
+type dict struct {
+	places []uint32 // term ID + 1, or 0 for an empty place
+	n      int
+	seed   maphash.Seed
+}
+
+// newDict returns a dict with room for n terms.
+func newDict(n int) dict {
+	size := 64
+	for size*3 < n*4 {
+		size *= 2
+	}
+	return dict{places: make([]uint32, size), seed: maphash.MakeSeed()}
+}
+
+// find returns the ID of the term key among terms.
+func (d *dict) find(terms []termInfo, key string) (uint32, bool) {
+	mask := uint64(len(d.places) - 1)
+	for h := maphash.String(d.seed, key) & mask; ; h = (h + 1) & mask {
+		id := d.places[h]
+		if id == 0 {
+			return 0, false
+		}
+		if terms[id-1].key == key {
+			return id - 1, true
+		}
+	}
+}
+
+// add adds the term id, which find does not find, growing the table past
+// three quarters full.
+func (d *dict) add(terms []termInfo, id uint32) {
+	if (d.n+1)*4 > len(d.places)*3 {
+		grown := dict{places: make([]uint32, 2*len(d.places)), seed: d.seed}
+		for _, old := range d.places {
+			if old != 0 {
+				grown.add(terms, old-1)
+			}
+		}
+		*d = grown
+	}
+	mask := uint64(len(d.places) - 1)
+	h := maphash.String(d.seed, terms[id].key) & mask
+	for d.places[h] != 0 {
+		h = (h + 1) & mask
+	}
+	d.places[h] = id + 1
+	d.n++
+}
+
 // New returns an empty Index; zero fields of cfg take their defaults.
 func New(cfg Config) *Index {
 	return &Index{
 		cfg:   cfg.withDefaults(),
 		slots: make(map[int64]uint32),
-		dict:  make(map[string]uint32),
+		dict:  newDict(0),
 	}
 }
 
@@ -430,12 +483,11 @@ func (ix *Index) insert(doc Document, ps []prepared, dl float64) error {
 	pb := ix.block()
 	defer ix.blocks.Put(pb)
 	for i, p := range ps {
-		id, ok := ix.dict[p.key]
+		id, ok := ix.dict.find(ix.terms, p.key)
 		if !ok {
 			id = uint32(len(ix.terms))
-			key := strings.Clone(p.key)
-			ix.dict[key] = id
-			ix.terms = append(ix.terms, termInfo{key: key})
+			ix.terms = append(ix.terms, termInfo{key: strings.Clone(p.key)})
+			ix.dict.add(ix.terms, id)
 		}
 		t := &ix.terms[id]
 		t.setPosting(slot, p.tf, pb)

@@ -69,7 +69,7 @@ func (ix *Index) Similar(doc Document, k int, exclude ...int64) []Result {
 	defer ix.mu.RUnlock()
 	q := query{self: -1, id: doc.ID(), date: unixDate(doc.Date()), dl: float64(lengthOf(dl)) / lengthUnit, sketch: sketchOf(doc)}
 	for _, p := range ps {
-		if id, ok := ix.dict[p.key]; ok {
+		if id, ok := ix.dict.find(ix.terms, p.key); ok {
 			q.terms = append(q.terms, queryTerm{id: id, tf: p.tf, entity: p.entity, surface: p.surface})
 		}
 	}

@@ -95,7 +95,7 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 	// make it allocate more than the snapshot's size allows.
 	nterms := d.count(min(maxTermID+1, d.left/2+1))
 	ix.terms = make([]termInfo, nterms)
-	ix.dict = make(map[string]uint32, nterms)
+	ix.dict = newDict(nterms)
 	for i := range ix.terms {
 		t := &ix.terms[i]
 		t.key = d.str()
@@ -106,7 +106,10 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 		if d.bad {
 			return nil, errMalformed
 		}
-		ix.dict[t.key] = uint32(i)
+		if _, dup := ix.dict.find(ix.terms, t.key); dup {
+			return nil, fmt.Errorf("%w: term %q twice", ErrSnapshot, t.key)
+		}
+		ix.dict.add(ix.terms, uint32(i))
 	}
 	n := d.count(min(maxSlot+1, d.left/4+1))
 	ix.docs, ix.ids, ix.dates, ix.dls = make([]story, 0, n), make([]int64, 0, n), make([]int64, 0, n), make([]float32, 0, n)
