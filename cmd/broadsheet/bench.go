@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -311,18 +312,43 @@ func (o benchOptions) start(ctx context.Context, dir, durability string) (*bench
 	return s, nil
 }
 
-// settle waits (at most ten minutes) until the server has finished what it does in the
-// background after a start: until it uses less than 5 % of a processor for a second.
+// settle waits (at most fifteen minutes) until the server has finished what it does in the
+// background after a start: until, for a second, it uses less than 5 % of a processor and its
+// threads are seldom found runnable. On a loaded machine a server still at work may get little
+// processor time, but its threads then wait to run rather than sleep.
 func (s *benchServer) settle(ctx context.Context) {
 	last := s.cpu()
-	for end := time.Now().Add(10 * time.Minute); time.Now().Before(end) && ctx.Err() == nil; {
-		time.Sleep(time.Second)
+	for end := time.Now().Add(15 * time.Minute); time.Now().Before(end) && ctx.Err() == nil; {
+		runnable := 0
+		for range 10 {
+			time.Sleep(100 * time.Millisecond)
+			if s.runnable() {
+				runnable++
+			}
+		}
 		now := s.cpu()
-		if now-last < 50*time.Millisecond {
+		if now-last < 50*time.Millisecond && runnable <= 2 {
 			return
 		}
 		last = now
 	}
+}
+
+// runnable reports whether a thread of the server is running or waiting to run.
+func (s *benchServer) runnable() bool {
+	dir := fmt.Sprintf("/proc/%d/task", s.cmd.Process.Pid)
+	tasks, _ := os.ReadDir(dir)
+	for _, t := range tasks {
+		b, err := os.ReadFile(filepath.Join(dir, t.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// The state follows the command, which is in parentheses.
+		if i := bytes.LastIndexByte(b, ')'); i >= 0 && i+2 < len(b) && b[i+2] == 'R' {
+			return true
+		}
+	}
+	return false
 }
 
 // stop ends the server gracefully.
