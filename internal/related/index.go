@@ -160,6 +160,7 @@ type termInfo struct {
 	key      string
 	postings []byte   // the stories that keep the term, in blocks: see postingBlock
 	df       uint32   // how many stories keep the term
+	last     uint32   // the offset of the last block of postings
 	maxTF    uint8    // the largest frequency in postings
 	surfaces []string // the ways stories write the term, first 127 kept
 }
@@ -252,13 +253,19 @@ func (t *termInfo) blockOf(slot uint32) (off, end int) {
 // setPosting adds slot to the term's postings with frequency tf, or removes
 // it when tf is 0, re-encoding the one block it belongs to.
 func (t *termInfo) setPosting(slot uint32, tf uint8, pb *postingBlock) {
-	off, end := t.blockOf(slot)
-	if p := t.postings; tf != 0 && end == len(p) && end > off && slot > getSlot(p[off+3:]) && p[off+6] < blockSize-1 {
+	if p, last := t.postings, int(t.last); tf != 0 && len(p) > 0 && slot > getSlot(p[last+3:]) {
 		// After the last: most stories are added in slot order.
-		t.postings = t.appendPosting(off, slot, tf)
+		if p[last+6] < blockSize-1 {
+			t.postings = t.appendPosting(last, slot, tf)
+		} else {
+			var buf [blockHeader + 1]byte
+			one, oneTF := [1]uint32{slot}, [1]uint8{tf}
+			t.postings, t.last = splice(p, len(p), len(p), appendBlocks(buf[:0], one[:], oneTF[:])), uint32(len(p))
+		}
 		t.df++
 		return
 	}
+	off, end := t.blockOf(slot)
 	pb.n = 0
 	if end > off {
 		pb.decode(t.postings, off)
@@ -297,6 +304,10 @@ func (t *termInfo) setPosting(slot uint32, tf uint8, pb *postingBlock) {
 		enc = appendBlocks(enc, more[:], moreTF[:])
 	}
 	t.postings = splice(t.postings, off, end, enc)
+	t.last = 0
+	for off := 0; off < len(t.postings); off = blockEnd(t.postings, off) {
+		t.last = uint32(off)
+	}
 	if t.df == 0 {
 		t.postings = nil
 	}

@@ -189,7 +189,7 @@ func validTerms(b []byte, nterms int) bool {
 func (ix *Index) buildPostings() {
 	n := len(ix.terms)
 	last := make([]uint32, n) // the last slot added, for gaps
-	size := make([]int, n)    // bytes, then the offset of the last block
+	size := make([]int, n)    // bytes
 	var refs []uint32
 	var tfs []uint8
 	for slot := range ix.docs {
@@ -216,21 +216,13 @@ func (ix *Index) buildPostings() {
 		room := sz + sz/32 + 4
 		t.postings = all[len(all) : len(all) : len(all)+room]
 		all = all[:len(all)+room]
-		t.df, size[i] = 0, 0
+		t.df = 0
 	}
+	var pb postingBlock
 	for slot := range ix.docs {
 		refs, tfs = ix.docs[slot].appendTerms(refs[:0], tfs[:0])
 		for i, ref := range refs {
-			id := refID(ref)
-			t := &ix.terms[id]
-			if t.df%blockSize == 0 {
-				size[id] = len(t.postings)
-				one := [1]uint32{uint32(slot)}
-				t.postings = appendBlocks(t.postings, one[:], tfs[i:i+1])
-			} else {
-				t.postings = t.appendPosting(size[id], uint32(slot), tfs[i])
-			}
-			t.df++
+			ix.terms[refID(ref)].setPosting(uint32(slot), tfs[i], &pb)
 		}
 	}
 	for i := range ix.terms {
