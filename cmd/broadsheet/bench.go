@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -49,7 +50,7 @@ type benchOptions struct {
 // generator (net/http clients with keep-alive), then prints one table.
 func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("bench", "broadsheet bench [options]", stderr)
-	size := fs.String("size", "large", "generated site: large (100k stories, 1M comments, 20k commenters) or small")
+	size := fs.String("size", "large", "generated site: large (100k stories, 1M comments, 20k commenters), medium (21,578 stories, 44k comments, 4k commenters) or small")
 	o := benchOptions{out: stdout, diag: stderr}
 	fs.StringVar(&o.data, "cache", filepath.Join(os.TempDir(), "broadsheet-bench"), "folder that keeps the generated site between runs")
 	fs.StringVar(&o.binary, "binary", "", "broadsheet binary to measure (default: this one)")
@@ -75,10 +76,12 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	switch *size {
 	case "large":
 		o.size = sitegen.Large
+	case "medium":
+		o.size = sitegen.Medium
 	case "small":
 		o.size = sitegen.Small
 	default:
-		return usageError{fmt.Errorf("--size %q: want large or small", *size)}
+		return usageError{fmt.Errorf("--size %q: want large, medium or small", *size)}
 	}
 	for _, l := range strings.Split(*levels, ",") {
 		if l = strings.TrimSpace(l); l != "" {
@@ -326,18 +329,43 @@ func (o benchOptions) start(ctx context.Context, dir, durability string) (*bench
 	return s, nil
 }
 
-// settle waits (at most ten minutes) until the server has finished what it does in the
-// background after a start: until it uses less than 5 % of a processor for a second.
+// settle waits (at most fifteen minutes) until the server has finished what it does in the
+// background after a start: until, for a second, it uses less than 5 % of a processor and its
+// threads are seldom found runnable. On a loaded machine a server still at work may get little
+// processor time, but its threads then wait to run rather than sleep.
 func (s *benchServer) settle(ctx context.Context) {
 	last := s.cpu()
-	for end := time.Now().Add(10 * time.Minute); time.Now().Before(end) && ctx.Err() == nil; {
-		time.Sleep(time.Second)
+	for end := time.Now().Add(15 * time.Minute); time.Now().Before(end) && ctx.Err() == nil; {
+		runnable := 0
+		for range 10 {
+			time.Sleep(100 * time.Millisecond)
+			if s.runnable() {
+				runnable++
+			}
+		}
 		now := s.cpu()
-		if now-last < 50*time.Millisecond {
+		if now-last < 50*time.Millisecond && runnable <= 2 {
 			return
 		}
 		last = now
 	}
+}
+
+// runnable reports whether a thread of the server is running or waiting to run.
+func (s *benchServer) runnable() bool {
+	dir := fmt.Sprintf("/proc/%d/task", s.cmd.Process.Pid)
+	tasks, _ := os.ReadDir(dir)
+	for _, t := range tasks {
+		b, err := os.ReadFile(filepath.Join(dir, t.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// The state follows the command, which is in parentheses.
+		if i := bytes.LastIndexByte(b, ')'); i >= 0 && i+2 < len(b) && b[i+2] == 'R' {
+			return true
+		}
+	}
+	return false
 }
 
 // stop ends the server gracefully.

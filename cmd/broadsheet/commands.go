@@ -125,7 +125,7 @@ type usageError struct{ error }
 
 // serve runs the site until ctx is cancelled (SIGINT or SIGTERM).
 // memoryHeadroom is the server's soft memory limit beyond the page cache's budget: the
-// related-stories index of a 100,000-story site takes about 60 MB of it.
+// related-stories index of a 100,000-story site takes about 50 MB of it.
 const memoryHeadroom = 128 << 20
 
 // gcPercent is the server's GOGC (see serve).

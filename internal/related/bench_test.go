@@ -1,8 +1,10 @@
 package related
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -57,6 +59,38 @@ func BenchmarkAdd(b *testing.B) {
 		build(b, DefaultConfig(), docs)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(docs)), "ns/story")
+}
+
+// BenchmarkMemory reports the heap an index of 20,000 stories holds, per
+// story, and the same read back from its snapshot (run it with -benchtime 1x).
+func BenchmarkMemory(b *testing.B) {
+	docs := synthetic(20000, 150, 1)
+	heap := func() uint64 {
+		var m runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	var built, read float64
+	for b.Loop() {
+		before := heap()
+		ix := build(b, DefaultConfig(), docs)
+		built = float64(heap()-before) / float64(len(docs))
+		var snap bytes.Buffer
+		if _, err := ix.WriteTo(&snap); err != nil {
+			b.Fatal(err)
+		}
+		ix = nil
+		before = heap()
+		back, err := ReadIndex(bytes.NewReader(snap.Bytes()), DefaultConfig())
+		if err != nil {
+			b.Fatal(err)
+		}
+		read = float64(heap()-before) / float64(len(docs))
+		runtime.KeepAlive(back)
+	}
+	b.ReportMetric(built, "bytes/story")
+	b.ReportMetric(read, "read-bytes/story")
 }
 
 func BenchmarkRelated(b *testing.B) {

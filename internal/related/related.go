@@ -3,8 +3,9 @@
 //
 // A caller analyses each story into weighted terms (package text does this
 // for the product) and adds it to an Index as a Document. Each story keeps
-// its MaxTerms heaviest terms in an in-memory inverted index (term IDs,
-// 8-bit frequencies, packed postings). A search scores the stories that
+// its MaxTerms heaviest terms in an in-memory inverted index (term IDs and
+// 8-bit frequencies; each story's terms and each term's postings
+// delta-encoded as varints in one byte slice). A search scores the stories that
 // share terms with the query story by BM25: for each shared term, its
 // inverse document frequency times its saturated, length-normalised
 // frequency in both stories, as Lucene's more-like-this does with a story

@@ -422,8 +422,9 @@ func bruteForce(ix *Index, id int64, k int) []Result {
 	slot := ix.slots[id]
 	st := &ix.docs[slot]
 	q := query{self: int64(slot), id: id, date: ix.dates[slot], dl: float64(ix.dls[slot])}
-	for i, ref := range st.refs {
-		q.terms = append(q.terms, queryTerm{id: refID(ref), tf: st.tfs[i]})
+	refs, tfs := st.appendTerms(nil, nil)
+	for i, ref := range refs {
+		q.terms = append(q.terms, queryTerm{id: refID(ref), tf: tfs[i]})
 	}
 	sel := ix.selectTerms(&q)
 	c1, c2 := ix.lengthNorm()
@@ -438,7 +439,7 @@ func bruteForce(ix *Index, id int64, k int) []Result {
 	h := resultHeap{k: k}
 	for s := range ix.docs {
 		slot := uint32(s)
-		if int64(slot) == q.self || ix.docs[s].refs == nil || !ix.allowed(&q, slot, nil) {
+		if int64(slot) == q.self || ix.docs[s].terms == nil || !ix.allowed(&q, slot, nil) {
 			continue
 		}
 		var units uint32

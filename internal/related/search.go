@@ -31,12 +31,12 @@ func (ix *Index) stored(id int64) (*query, error) {
 	if !ok {
 		return nil, fmt.Errorf("related: story %d: %w", id, ErrNotFound)
 	}
-	st := &ix.docs[slot]
+	refs, tfs := ix.docs[slot].appendTerms(nil, nil)
 	q := &query{self: int64(slot), id: ix.ids[slot], date: ix.dates[slot], dl: float64(ix.dls[slot]), sketch: ix.sks[slot],
-		terms: make([]queryTerm, len(st.refs))}
-	for i, ref := range st.refs {
+		terms: make([]queryTerm, len(refs))}
+	for i, ref := range refs {
 		id := refID(ref)
-		q.terms[i] = queryTerm{id: id, tf: st.tfs[i], entity: refEntity(ref), surface: ix.terms[id].surfaceAt(refSurface(ref))}
+		q.terms[i] = queryTerm{id: id, tf: tfs[i], entity: refEntity(ref), surface: ix.terms[id].surfaceAt(refSurface(ref))}
 	}
 	return q, nil
 }
@@ -69,7 +69,7 @@ func (ix *Index) Similar(doc Document, k int, exclude ...int64) []Result {
 	defer ix.mu.RUnlock()
 	q := query{self: -1, id: doc.ID(), date: unixDate(doc.Date()), dl: float64(lengthOf(dl)) / lengthUnit, sketch: sketchOf(doc)}
 	for _, p := range ps {
-		if id, ok := ix.dict[p.key]; ok {
+		if id, ok := ix.dict.find(ix.terms, p.key); ok {
 			q.terms = append(q.terms, queryTerm{id: id, tf: p.tf, entity: p.entity, surface: p.surface})
 		}
 	}
@@ -112,6 +112,10 @@ type scratch struct {
 	counts   [1024]int32
 	table    []uint32
 	pos      []int32
+	block    postingBlock
+	refs     []uint32 // a story's terms
+	tfs      []uint8
+	refs2    []uint32 // another story's
 	// rerank's buffers
 	fbKeys          []uint32
 	fbQuery, fbNear []float32
@@ -253,16 +257,19 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 		}
 		t := &sel[i]
 		dls := ix.dls
-		for _, p := range ix.terms[t.id].postings {
-			s := p.slot()
-			a := acc[s]
-			if a == 0 {
-				touched = append(touched, s)
-			}
-			a += t.units(p.tf(), c1, c2, dls[s])
-			acc[s] = a
-			if float64(a) > best {
-				best = float64(a)
+		pb := &sc.block
+		for p, off := ix.terms[t.id].postings, 0; off < len(p); {
+			off = pb.decode(p, off)
+			for j, s := range pb.slots[:pb.n] {
+				a := acc[s]
+				if a == 0 {
+					touched = append(touched, s)
+				}
+				a += t.units(pb.tfs[j], c1, c2, dls[s])
+				acc[s] = a
+				if float64(a) > best {
+					best = float64(a)
+				}
 			}
 		}
 		if next := rest[i+1]; next < best && next < lastRest*0.8 {
@@ -291,16 +298,20 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 		}
 		for ; i < len(sel) && len(cands) > 0; i++ {
 			t := &sel[i]
-			if len(cands)*8 < len(ix.terms[t.id].postings) {
+			if len(cands)*8 < int(ix.terms[t.id].df) {
 				for _, s := range cands {
 					if tf := ix.docs[s].find(t.id); tf > 0 {
 						acc[s] += t.units(tf, c1, c2, ix.dls[s])
 					}
 				}
 			} else {
-				for _, p := range ix.terms[t.id].postings {
-					if s := p.slot(); acc[s] != 0 {
-						acc[s] += t.units(p.tf(), c1, c2, ix.dls[s])
+				pb := &sc.block
+				for p, off := ix.terms[t.id].postings, 0; off < len(p); {
+					off = pb.decode(p, off)
+					for j, s := range pb.slots[:pb.n] {
+						if acc[s] != 0 {
+							acc[s] += t.units(pb.tfs[j], c1, c2, ix.dls[s])
+						}
 					}
 				}
 			}
@@ -351,10 +362,10 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 		if len(results) == want {
 			break
 		}
-		if ix.isCopy(q, c.slot) != q.copies {
+		if ix.isCopy(q, c.slot, sc) != q.copies {
 			continue
 		}
-		if !q.copies && slices.ContainsFunc(listed, func(s uint32) bool { return ix.copies(s, c.slot) }) {
+		if !q.copies && slices.ContainsFunc(listed, func(s uint32) bool { return ix.copies(s, c.slot, sc) }) {
 			// A copy of a story listed already (the same wire story
 			// published twice) adds nothing to the list.
 			continue
@@ -362,7 +373,7 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 		listed = append(listed, c.slot)
 		r := Result{ID: c.id, Date: timeOf(c.date), Score: c.score}
 		if !q.copies {
-			r.Reason = ix.reason(sel, c.slot, c1, c2)
+			r.Reason = ix.reason(sel, c.slot, c1, c2, sc)
 		}
 		results = append(results, r)
 	}
@@ -381,7 +392,7 @@ const (
 // their texts' sketches resemble each other by CopyResemblance or more, or,
 // of the terms either keeps, at least CopyOverlap are kept by both (the
 // Jaccard coefficient of the two sets of terms).
-func (ix *Index) isCopy(q *query, slot uint32) bool {
+func (ix *Index) isCopy(q *query, slot uint32, sc *scratch) bool {
 	if r := ix.cfg.CopyResemblance; r > 0 && q.sketch.copyOf(ix.sks[slot], r) {
 		return true
 	}
@@ -392,20 +403,23 @@ func (ix *Index) isCopy(q *query, slot uint32) bool {
 		slices.SortFunc(q.terms, func(a, b queryTerm) int { return cmp.Compare(a.id, b.id) })
 		q.sorted = true
 	}
-	return ix.overlapping(len(q.terms), func(i int) uint32 { return q.terms[i].id }, ix.docs[slot].refs)
+	sc.refs, sc.tfs = ix.docs[slot].appendTerms(sc.refs[:0], sc.tfs[:0])
+	return ix.overlapping(len(q.terms), func(i int) uint32 { return q.terms[i].id }, sc.refs)
 }
 
 // copies reports whether the stories in slots a and b are near-copies of
 // each other, by the rules of isCopy.
-func (ix *Index) copies(a, b uint32) bool {
+func (ix *Index) copies(a, b uint32, sc *scratch) bool {
 	if r := ix.cfg.CopyResemblance; r > 0 && ix.sks[a].copyOf(ix.sks[b], r) {
 		return true
 	}
 	if ix.cfg.CopyOverlap <= 0 {
 		return false
 	}
-	refs := ix.docs[a].refs
-	return ix.overlapping(len(refs), func(i int) uint32 { return refID(refs[i]) }, ix.docs[b].refs)
+	sc.refs, sc.tfs = ix.docs[a].appendTerms(sc.refs[:0], sc.tfs[:0])
+	refs := sc.refs
+	sc.refs2, sc.tfs = ix.docs[b].appendTerms(sc.refs2[:0], sc.tfs[:0])
+	return ix.overlapping(len(refs), func(i int) uint32 { return refID(refs[i]) }, sc.refs2)
 }
 
 // overlapping reports whether n term IDs in increasing order, given by id,
@@ -439,7 +453,7 @@ func (ix *Index) seedFirst(sel []queryTerm) int {
 	}
 	var seeds, others []queryTerm
 	for _, t := range sel {
-		if len(seeds) < n && (limit < 0 || len(ix.terms[t.id].postings) <= limit) {
+		if len(seeds) < n && (limit < 0 || int(ix.terms[t.id].df) <= limit) {
 			seeds = append(seeds, t)
 		} else {
 			others = append(others, t)
@@ -538,14 +552,22 @@ func (ix *Index) complete(cands []uint32, rest []queryTerm, acc []uint32, c1, c2
 		table[h], pos[h] = t.id+1, int32(n)
 	}
 	for _, s := range cands {
-		st := &ix.docs[s]
+		b := ix.docs[s].terms // decoded as story.appendTerms does
 		dl := ix.dls[s]
 		sum := acc[s]
-		for a, ref := range st.refs {
-			id := refID(ref)
+		id := uint32(0)
+		for i := 0; i < len(b); {
+			v := uint32(b[i]) // uvarint32, inlined by hand
+			if i++; v >= 0x80 {
+				v, i = uvarintLong(b, i-1)
+			}
+			id += v >> 1
+			i += int(v & 1)
+			tf := b[i]
+			i++
 			for h := hashID(id) & mask; table[h] != 0; h = (h + 1) & mask {
 				if table[h] == id+1 {
-					sum += rest[pos[h]].units(st.tfs[a], c1, c2, dl)
+					sum += rest[pos[h]].units(tf, c1, c2, dl)
 					break
 				}
 			}
@@ -567,7 +589,7 @@ func (ix *Index) selectTerms(q *query) []queryTerm {
 	avgdl := ix.avgdl()
 	var sel []queryTerm
 	for _, t := range q.terms {
-		df := len(ix.terms[t.id].postings)
+		df := int(ix.terms[t.id].df)
 		others := df
 		if q.self >= 0 {
 			others--
@@ -711,22 +733,23 @@ const (
 // of a shared phrase and common words. When no shared term qualifies, the
 // reason is empty: a common word ("change", "welcomed") explains nothing;
 // nor does one distinctive word alone.
-func (ix *Index) reason(sel []queryTerm, slot uint32, c1, c2 float32) []string {
+func (ix *Index) reason(sel []queryTerm, slot uint32, c1, c2 float32, sc *scratch) []string {
 	type shared struct {
 		key, surface string
 		entity       bool
 		distinctive  bool
 		score        float32
 	}
-	st := &ix.docs[slot]
+	sc.refs, sc.tfs = ix.docs[slot].appendTerms(sc.refs[:0], sc.tfs[:0])
+	refs, tfs := sc.refs, sc.tfs
 	common := max(reasonMinDF, ix.live/reasonShare)
 	var all []shared
 	for _, t := range sel {
-		if i := st.index(t.id); i >= 0 {
+		if i := index(refs, t.id); i >= 0 {
 			term := &ix.terms[t.id]
 			named := t.entity || strings.Contains(term.key, " ")
 			surface := t.surface
-			if ref := st.refs[i]; refEntity(ref) && strings.ToLower(surface) == surface {
+			if ref := refs[i]; refEntity(ref) && strings.ToLower(surface) == surface {
 				// The query story has the word only in lower case (at the
 				// start of sentences, in a headline in capitals); the other
 				// story writes it as a name.
@@ -734,9 +757,9 @@ func (ix *Index) reason(sel []queryTerm, slot uint32, c1, c2 float32) []string {
 			}
 			// A name in either story is listed as one; it is distinctive
 			// only if the query story has it as a name.
-			entity := t.entity || refEntity(st.refs[i])
-			all = append(all, shared{term.key, surface, entity, named || len(term.postings) <= common,
-				contribution(t.w, st.tfs[i], c1, c2, ix.dls[slot])})
+			entity := t.entity || refEntity(refs[i])
+			all = append(all, shared{term.key, surface, entity, named || int(term.df) <= common,
+				contribution(t.w, tfs[i], c1, c2, ix.dls[slot])})
 		}
 	}
 	slices.SortFunc(all, func(a, b shared) int {

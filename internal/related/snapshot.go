@@ -15,7 +15,7 @@ import (
 var ErrSnapshot = errors.New("related: unusable snapshot")
 
 // snapshotMagic starts every snapshot; the last byte is the format version.
-const snapshotMagic = "BSRI\x02"
+const snapshotMagic = "BSRI\x03"
 
 // WriteTo writes a snapshot of the index to w, from which ReadIndex rebuilds
 // the same index without analysing a story again. It holds the read lock
@@ -45,15 +45,8 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 		e.uvarint(uint64(ix.dates[slot]))
 		e.uvarint(uint64(st.dl))
 		e.sketch(ix.sks[slot])
-		e.uvarint(uint64(len(st.refs)))
-		prev := uint32(0)
-		for i, ref := range st.refs {
-			id := refID(ref)
-			e.uvarint(uint64(id - prev))
-			prev = id
-			e.uvarint(uint64(ref >> surfaceShift)) // surface index and entity bit
-			e.write(st.tfs[i : i+1])
-		}
+		e.uvarint(uint64(len(st.terms))) // as the index keeps them: see story
+		e.write(st.terms)
 	}
 	if err := e.w.Flush(); e.err == nil {
 		e.err = err
@@ -102,7 +95,7 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 	// make it allocate more than the snapshot's size allows.
 	nterms := d.count(min(maxTermID+1, d.left/2+1))
 	ix.terms = make([]termInfo, nterms)
-	ix.dict = make(map[string]uint32, nterms)
+	ix.dict = newDict(nterms)
 	for i := range ix.terms {
 		t := &ix.terms[i]
 		t.key = d.str()
@@ -113,39 +106,32 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 		if d.bad {
 			return nil, errMalformed
 		}
-		ix.dict[t.key] = uint32(i)
+		if _, dup := ix.dict.find(ix.terms, t.key); dup {
+			return nil, fmt.Errorf("%w: term %q twice", ErrSnapshot, t.key)
+		}
+		ix.dict.add(ix.terms, uint32(i))
 	}
 	n := d.count(min(maxSlot+1, d.left/4+1))
 	ix.docs, ix.ids, ix.dates, ix.dls = make([]story, 0, n), make([]int64, 0, n), make([]int64, 0, n), make([]float32, 0, n)
 	ix.sks = make([]Sketch, 0, n)
 	ix.slots = make(map[int64]uint32, n)
-	df := make([]int32, nterms)
 	// The stories' terms are cut from large arrays, a few allocations in all;
 	// an update gives a story new ones.
-	var refs []uint32
-	var tfs []uint8
+	var arena []byte
 	for slot := range uint32(n) {
 		id, date, dl := int64(d.uvarint()), int64(d.uvarint()), uint32(min(d.uvarint(), math.MaxUint32))
 		sk := d.sketch()
-		m := d.count(min(nterms+1, d.left/3+1))
-		if len(refs) < m {
-			size := max(m, 1<<16)
-			refs, tfs = make([]uint32, size), make([]uint8, size)
+		m := d.count(d.left + 1)
+		if len(arena) < m {
+			arena = make([]byte, max(m, 1<<18))
 		}
-		st := story{refs: refs[:m:m], tfs: tfs[:m:m], dl: dl}
-		refs, tfs = refs[m:], tfs[m:]
-		prev := uint64(0)
-		for i := range m {
-			tid := prev + d.uvarint()
-			prev = tid
-			high := d.uvarint()
-			tf := d.byte()
-			if d.bad || tid >= uint64(nterms) || high > math.MaxUint32>>surfaceShift || i > 0 && tid == uint64(refID(st.refs[i-1])) {
-				return nil, errMalformed
-			}
-			st.refs[i] = uint32(tid) | uint32(high)<<surfaceShift
-			st.tfs[i] = tf
-			df[tid]++
+		st := story{terms: arena[:m:m], dl: dl}
+		arena = arena[m:]
+		if d.read(st.terms); d.bad {
+			break
+		}
+		if !validTerms(st.terms, nterms) {
+			return nil, errMalformed
 		}
 		if _, dup := ix.slots[id]; dup {
 			return nil, fmt.Errorf("%w: story %d twice", ErrSnapshot, id)
@@ -165,26 +151,93 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 		}
 		return nil, errMalformed
 	}
-	// Postings in one allocation, each list with room to grow by an eighth.
-	total := 0
-	for _, c := range df {
-		total += int(c) + int(c)/8 + 1
+	ix.buildPostings()
+	return ix, nil
+}
+
+// validTerms reports whether b holds story terms as appendStoryTerms
+// writes them for an index of nterms terms, so that story's decoders,
+// which trust their input, may read it.
+func validTerms(b []byte, nterms int) bool {
+	id := -1
+	for i := 0; i < len(b); {
+		v, n := binary.Uvarint(b[i:])
+		if n <= 0 || n > 4 || n != uvarintLen(uint32(v)) || v>>1 > maxTermID {
+			return false // short, overlong or too large
+		}
+		i += n
+		if gap := int(v >> 1); id >= 0 && gap == 0 || id+gap >= nterms {
+			return false
+		}
+		id = max(id, 0) + int(v>>1)
+		if v&1 != 0 {
+			if i >= len(b) || b[i] == 0 {
+				return false
+			}
+			i++
+		}
+		if i >= len(b) || b[i] == 0 {
+			return false // no frequency, or a zero one
+		}
+		i++
 	}
-	all := make([]posting, 0, total)
-	for i, c := range df {
-		size := int(c) + int(c)/8 + 1
-		ix.terms[i].postings = all[len(all) : len(all) : len(all)+size]
-		all = all[:len(all)+size]
-	}
+	return true
+}
+
+// buildPostings builds every term's postings, in one allocation, from the
+// stories' terms; each list has a little room to grow.
+func (ix *Index) buildPostings() {
+	n := len(ix.terms)
+	last := make([]uint32, n) // the last slot added, for gaps
+	size := make([]int, n)    // bytes
+	var refs []uint32
+	var tfs []uint8
 	for slot := range ix.docs {
-		st := &ix.docs[slot]
-		for i, ref := range st.refs {
+		refs, tfs = ix.docs[slot].appendTerms(refs[:0], tfs[:0])
+		for i, ref := range refs {
 			t := &ix.terms[refID(ref)]
-			t.postings = append(t.postings, posting(uint32(slot)<<8|uint32(st.tfs[i])))
-			t.maxTF = max(t.maxTF, st.tfs[i])
+			if t.df%blockSize == 0 {
+				size[refID(ref)] += blockHeader + 1
+			} else {
+				size[refID(ref)] += uvarintLen(uint32(slot)-last[refID(ref)]) + 1
+			}
+			last[refID(ref)] = uint32(slot)
+			t.df++
+			t.maxTF = max(t.maxTF, tfs[i])
 		}
 	}
-	return ix, nil
+	total := 0
+	for _, sz := range size {
+		total += sz + sz/32 + 4
+	}
+	all := make([]byte, 0, total)
+	for i, sz := range size {
+		t := &ix.terms[i]
+		room := sz + sz/32 + 4
+		t.postings = all[len(all) : len(all) : len(all)+room]
+		all = all[:len(all)+room]
+		t.df = 0
+	}
+	var pb postingBlock
+	for slot := range ix.docs {
+		refs, tfs = ix.docs[slot].appendTerms(refs[:0], tfs[:0])
+		for i, ref := range refs {
+			ix.terms[refID(ref)].setPosting(uint32(slot), tfs[i], &pb)
+		}
+	}
+	for i := range ix.terms {
+		if t := &ix.terms[i]; t.df == 0 {
+			t.postings = nil
+		}
+	}
+}
+
+func uvarintLen(v uint32) int {
+	n := 1
+	for ; v >= 0x80; v >>= 7 {
+		n++
+	}
+	return n
 }
 
 var errMalformed = fmt.Errorf("%w: malformed", ErrSnapshot)

@@ -41,8 +41,14 @@ const (
 	// checks the rest. It keeps mailto: out of img src.
 	imageSrcPattern = `^\s*(?:(?i:https?:)|[^:/?#]*(?:[/?#]|$))`
 	// classListPattern admits a class attribute of plain words; finish then
-	// keeps only the words of the layout allowlist (layoutClass).
-	classListPattern = `^[A-Za-z0-9_+#.:\s-]{1,400}$`
+	// keeps only the words of the layout allowlist (layoutClass). The group
+	// around it keeps the regexp package from building its one-pass matcher,
+	// which for a bounded repeat of a class holds a copy of the class per
+	// repeat (see headingIDPattern).
+	classListPattern = `(^[A-Za-z0-9_+#.:\s-]{1,400}$)`
+	// headingIDPattern admits the ids package article gives headings. In a
+	// group, as classListPattern: its one-pass matcher would hold 3.3 MB.
+	headingIDPattern = `(^h-[\p{Ll}\p{Lo}\p{Lm}\p{N}-]{1,100}$)`
 )
 
 // New returns the default policy (Config{}).
@@ -131,7 +137,7 @@ func articlePolicy(c Config) *bluemonday.Policy {
 	p.AllowAttrs("id").Matching(regexp.MustCompile(`^fn(?:ref[0-9]{0,3})?:[0-9]{1,4}$`)).OnElements("sup", "li")
 	// A story's table of contents ("[TOC]", package article) and the headings it links to,
 	// whose ids begin "h-" so that none names an element of the page or a property of window.
-	p.AllowAttrs("id").Matching(regexp.MustCompile(`^h-[\p{Ll}\p{Lo}\p{Lm}\p{N}-]{1,100}$`)).OnElements("h2", "h3", "h4", "h5", "h6")
+	p.AllowAttrs("id").Matching(regexp.MustCompile(headingIDPattern)).OnElements("h2", "h3", "h4", "h5", "h6")
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^toc$`)).OnElements("nav")
 	p.AllowAttrs("aria-label").Matching(regexp.MustCompile(`^Contents$`)).OnElements("nav")
 	p.AllowElements("nav")

@@ -32,6 +32,10 @@ type Size struct {
 // Large is the site issue 9 measures on: 100k stories, 1M comments, 20k commenters.
 var Large = Size{Stories: 100_000, Comments: 1_000_000, Commenters: 20_000}
 
+// Medium is the size of the site issue 9's table was measured on: 21,578 stories and, 90% of its
+// comments being approved, about 40k approved comments.
+var Medium = Size{Stories: 21_578, Comments: 44_400, Commenters: 4_000}
+
 // Small is a site for smoke tests of the benchmark command.
 var Small = Size{Stories: 200, Comments: 2_000, Commenters: 100}
 
