@@ -41,6 +41,9 @@ type Index struct {
 	sumDL uint64 // total length of the live stories, in 1/lengthUnit
 	dict  map[string]uint32
 	terms []termInfo
+	// topics is the latent-topic model searches use, or nil; pending is a
+	// model being folded in by TrainTopics.
+	topics, pending *topics
 
 	scratch sync.Pool // *scratch
 }
@@ -220,6 +223,11 @@ func (ix *Index) insert(doc Document, ps []prepared, dl float64) error {
 	ix.dates[slot] = unixDate(doc.Date())
 	ix.dls[slot] = float32(st.dl) / lengthUnit
 	ix.sks[slot] = sketchOf(doc)
+	for _, m := range []*topics{ix.topics, ix.pending} {
+		if m != nil {
+			m.foldSlot(slot, &st)
+		}
+	}
 	ix.slots[doc.ID()] = slot
 	ix.live++
 	ix.sumDL += uint64(st.dl)
@@ -273,6 +281,11 @@ func (ix *Index) remove(slot uint32) {
 			for _, p := range t.postings {
 				t.maxTF = max(t.maxTF, p.tf())
 			}
+		}
+	}
+	for _, m := range []*topics{ix.topics, ix.pending} {
+		if m != nil {
+			m.clear(slot)
 		}
 	}
 	delete(ix.slots, ix.ids[slot])
