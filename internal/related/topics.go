@@ -30,7 +30,7 @@ const (
 	topicPower      = 2
 	// topicFoldChunk is how many stories are folded into a new model under
 	// the write lock at a time, so that searches go on meanwhile.
-	topicFoldChunk = 2048
+	topicFoldChunk = 512
 )
 
 // topics is a trained model and the stories' vectors in it.
