@@ -107,7 +107,7 @@ func (r *Recommender) indexed(a *article.Article) bool {
 
 // Version names the analysis and scoring that computed the stored lists. When it changes (or on a
 // site's first start) Follow recomputes every list once; bump it with any change that alters lists.
-const Version = "5"
+const Version = "6"
 
 // versionKey is the setting that records the Version of the stored lists.
 const versionKey = "related.version"
@@ -144,6 +144,9 @@ func (r *Recommender) Load(ctx context.Context, progress Progress) error {
 			break
 		}
 		q.After = list[len(list)-1]
+	}
+	if err := ix.TrainTopics(ctx); err != nil {
+		return fmt.Errorf("recommend: load: %w", err)
 	}
 	r.mu.Lock()
 	r.ix, r.ready = ix, true
@@ -352,6 +355,10 @@ func (r *Recommender) Follow(ctx context.Context, interval time.Duration, wake <
 	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	// The latent topics are trained again, beside the changes, as the archive grows.
+	var training sync.WaitGroup
+	var busy atomic.Bool
+	defer training.Wait()
 	saved := seq
 	defer func() {
 		if seq != saved {
@@ -388,6 +395,14 @@ func (r *Recommender) Follow(ctx context.Context, interval time.Duration, wake <
 				}
 			}
 			seq = latest
+			if ix := r.current.Load(); ix.TopicsStale() && busy.CompareAndSwap(false, true) {
+				training.Go(func() {
+					defer busy.Store(false)
+					if err := ix.TrainTopics(ctx); err != nil && ctx.Err() == nil {
+						r.log.Error("related stories: latent topics", slog.Any("err", err))
+					}
+				})
+			}
 		}
 		select {
 		case <-ctx.Done():

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/broadsheet/broadsheet/internal/article"
+	"github.com/broadsheet/broadsheet/internal/related"
 	"github.com/broadsheet/broadsheet/internal/sanitize"
 	"github.com/broadsheet/broadsheet/internal/store"
 	"github.com/broadsheet/broadsheet/internal/store/sqlite"
@@ -251,6 +252,53 @@ func TestFollowSeesOtherWriters(t *testing.T) {
 	}
 	if got := stored(t, db, s["pulled"], now); len(got) != 2 {
 		t.Errorf("a story republished by another process has the list %v, want 2 stories", got)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Follow = %v", err)
+	}
+}
+
+// TestLatentTopics: loading the index trains its latent topics when the archive is large enough
+// for them, and the follower trains them again once the archive has grown to that size.
+func TestLatentTopics(t *testing.T) {
+	t.Parallel()
+	db, s := newsroom(t)
+	clock := now
+	engine := related.DefaultConfig()
+	engine.Topics = 2 // a model of 2 dimensions needs 8 stories; the newsroom has 10 live
+	r := New(db, Config{K: 2, Engine: engine}, func() time.Time { return clock }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := r.Load(t.Context(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.current.Load().TopicStories(); got != 10 {
+		t.Errorf("after Load, TopicStories() = %d, want 10", got)
+	}
+
+	engine.Topics = 3 // 12 stories needed: none at first
+	r = New(db, Config{K: 2, Engine: engine}, func() time.Time { return clock }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- r.Follow(ctx, 10*time.Millisecond, nil) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for r.Len() == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := r.current.Load().TopicStories(); got != 0 {
+		t.Errorf("10 stories, 3 dimensions: TopicStories() = %d, want 0", got)
+	}
+	for _, slug := range []string{"pulled", "scheduled"} {
+		a := s[slug]
+		a.Status, a.PublishedAt = article.Published, now.Add(-time.Minute)
+		if err := db.UpdateArticle(t.Context(), a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for r.current.Load().TopicStories() != 12 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := r.current.Load().TopicStories(); got != 12 {
+		t.Errorf("after two more stories, TopicStories() = %d, want 12", got)
 	}
 	cancel()
 	if err := <-done; err != nil {

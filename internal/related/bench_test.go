@@ -93,15 +93,26 @@ func BenchmarkMemory(b *testing.B) {
 	b.ReportMetric(read, "read-bytes/story")
 }
 
+// BenchmarkRelated searches an index without and with latent topics (which
+// re-rank a search's best TopicDepth candidates).
 func BenchmarkRelated(b *testing.B) {
 	docs := synthetic(20000, 150, 1)
 	ix := build(b, DefaultConfig(), docs)
-	i := 0
-	for b.Loop() {
-		if _, err := ix.Related(int64(i%len(docs)+1), 5); err != nil {
-			b.Fatal(err)
+	for _, topics := range []bool{false, true} {
+		if topics {
+			if err := ix.TrainTopics(b.Context()); err != nil {
+				b.Fatal(err)
+			}
 		}
-		i += 7919
+		b.Run(fmt.Sprintf("topics=%v", topics), func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				if _, err := ix.Related(int64(i%len(docs)+1), 5); err != nil {
+					b.Fatal(err)
+				}
+				i += 7919
+			}
+		})
 	}
 }
 
@@ -115,5 +126,15 @@ func BenchmarkUpdate(b *testing.B) {
 			b.Fatal(err)
 		}
 		i++
+	}
+}
+
+func BenchmarkTrainTopics(b *testing.B) {
+	docs := synthetic(20000, 150, 1)
+	ix := build(b, DefaultConfig(), docs)
+	for b.Loop() {
+		if err := ix.TrainTopics(b.Context()); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -80,6 +80,22 @@ type Config struct {
 	// negative lists such copies like any other story. A story is left out
 	// when either rule, CopyOverlap or this, tells it a copy.
 	CopyResemblance float64
+	// Topics is the number of dimensions of the latent-topic model that
+	// TrainTopics trains (a truncated SVD of the archive's story–term
+	// matrix), from 1 to 256; each story keeps a vector of this many bytes.
+	// Zero means 64; negative means no model.
+	Topics int
+	// TopicWeight is how much the latent topics count: once TrainTopics has
+	// trained a model, a search re-ranks its best TopicDepth candidates, each
+	// gaining TopicWeight · best score · (1 - the best score's share of the
+	// query story's score against itself) · the cosine of the two stories'
+	// topic vectors (times the candidate's recency). So a story of few
+	// distinctive terms leans on its topics, and one whose best match shares
+	// most of its weight (the same event) keeps its order. Zero means 1.
+	TopicWeight float64
+	// TopicDepth is how many of a search's best candidates the latent topics
+	// re-rank. Zero means 30.
+	TopicDepth int
 }
 
 // DefaultConfig returns the configuration the product uses.
@@ -99,6 +115,9 @@ func DefaultConfig() Config {
 		MinEvidence:     0.15,
 		CopyOverlap:     0.9,
 		CopyResemblance: 0.5,
+		Topics:          64,
+		TopicWeight:     1,
+		TopicDepth:      30,
 	}
 }
 
@@ -117,6 +136,10 @@ func (c Config) withDefaults() Config {
 	orDefault(&c.ReasonTerms, d.ReasonTerms)
 	orDefault(&c.CopyOverlap, d.CopyOverlap)
 	orDefault(&c.CopyResemblance, d.CopyResemblance)
+	orDefault(&c.Topics, d.Topics)
+	orDefault(&c.TopicWeight, d.TopicWeight)
+	orDefault(&c.TopicDepth, d.TopicDepth)
+	c.Topics = min(c.Topics, maxTopicDims)
 	if c.QueryTerms <= 0 {
 		c.QueryTerms = -1
 	}

@@ -43,6 +43,9 @@ type Index struct {
 	sumDL uint64 // total length of the live stories, in 1/lengthUnit
 	dict  dict
 	terms []termInfo
+	// topics is the latent-topic model searches use, or nil; pending is a
+	// model being folded in by TrainTopics.
+	topics, pending *topics
 
 	scratch sync.Pool // *scratch
 	blocks  sync.Pool // *postingBlock, for changes
@@ -516,6 +519,11 @@ func (ix *Index) insert(doc Document, ps []prepared, dl float64) error {
 	ix.dates[slot] = unixDate(doc.Date())
 	ix.dls[slot] = float32(st.dl) / lengthUnit
 	ix.sks[slot] = sketchOf(doc)
+	for _, m := range []*topics{ix.topics, ix.pending} {
+		if m != nil {
+			m.foldSlot(slot, &st)
+		}
+	}
 	ix.slots[doc.ID()] = slot
 	ix.live++
 	ix.sumDL += uint64(st.dl)
@@ -565,6 +573,11 @@ func (ix *Index) remove(slot uint32) {
 					t.maxTF = max(t.maxTF, tf)
 				}
 			}
+		}
+	}
+	for _, m := range []*topics{ix.topics, ix.pending} {
+		if m != nil {
+			m.clear(slot)
 		}
 	}
 	delete(ix.slots, ix.ids[slot])

@@ -14,11 +14,19 @@
 // k. Every result carries its reason: the shared terms that contributed
 // most, entities first.
 //
+// TrainTopics adds latent topics: a truncated SVD of the archive's
+// story–term matrix gives every story a short vector, and a search re-ranks
+// its best candidates by blending in the cosine of those vectors, so that
+// stories on one subject in different words come closer. New stories are
+// projected on the trained model as they come; a snapshot keeps the model.
+//
 // Stories are added, updated and removed one at a time, without a rebuild.
 // Corpus statistics (document frequencies, lengths) are kept exactly, what a
 // story keeps depends on the story alone, and all weights that depend on the
 // corpus are computed at query time, so an index built by any sequence of
-// changes answers exactly like one built from scratch from the same stories.
+// changes answers exactly like one built from scratch from the same stories
+// (with the same latent-topic model, which depends on the stories it was
+// trained on, not on their order).
 package related
 
 import (

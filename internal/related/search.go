@@ -116,10 +116,6 @@ type scratch struct {
 	refs     []uint32 // a story's terms
 	tfs      []uint8
 	refs2    []uint32 // another story's
-	// rerank's buffers
-	fbKeys          []uint32
-	fbQuery, fbNear []float32
-	fbWeights       []float64
 }
 
 // Safety margins for comparing rounded sums with bounds.
@@ -147,6 +143,13 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 	want := k
 	if ix.cfg.CopyOverlap > 0 || ix.cfg.CopyResemblance > 0 {
 		k += copySlack // room for the copies left out at the end
+	}
+	model := ix.topics
+	if q.copies {
+		model = nil
+	}
+	if model != nil {
+		k = max(k, ix.cfg.TopicDepth)
 	}
 	sel := ix.selectTerms(q)
 	if len(sel) == 0 {
@@ -334,12 +337,12 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 
 	// The weakest score a link may have (see MinEvidence), in units.
 	floor := uint32(0)
-	if ix.cfg.MinEvidence > 0 && !q.copies {
-		var self float64
+	var selfScore float64 // the query story's score against itself, in units
+	if (ix.cfg.MinEvidence > 0 || model != nil) && !q.copies {
 		for i := range sel {
-			self += float64(sel[i].units(sel[i].tf, c1, c2, float32(q.dl)))
+			selfScore += float64(sel[i].units(sel[i].tf, c1, c2, float32(q.dl)))
 		}
-		floor = uint32(min(ix.cfg.MinEvidence*self, math.MaxUint32))
+		floor = uint32(min(ix.cfg.MinEvidence*selfScore, math.MaxUint32))
 	}
 	h := resultHeap{k: k}
 	for _, s := range final {
@@ -356,6 +359,9 @@ func (ix *Index) search(q *query, k int, exclude []int64) []Result {
 	sc.touched, sc.factored = touched[:0], sc.factored[:0]
 
 	out := h.sorted()
+	if model != nil {
+		ix.rerank(q, out, model, selfScore/scale)
+	}
 	results := make([]Result, 0, min(len(out), want))
 	listed := make([]uint32, 0, want)
 	for _, c := range out {

@@ -15,7 +15,7 @@ import (
 var ErrSnapshot = errors.New("related: unusable snapshot")
 
 // snapshotMagic starts every snapshot; the last byte is the format version.
-const snapshotMagic = "BSRI\x03"
+const snapshotMagic = "BSRI\x04"
 
 // WriteTo writes a snapshot of the index to w, from which ReadIndex rebuilds
 // the same index without analysing a story again. It holds the read lock
@@ -48,6 +48,7 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 		e.uvarint(uint64(len(st.terms))) // as the index keeps them: see story
 		e.write(st.terms)
 	}
+	e.topics(ix)
 	if err := e.w.Flush(); e.err == nil {
 		e.err = err
 	}
@@ -145,6 +146,7 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 		ix.live++
 		ix.sumDL += uint64(dl)
 	}
+	ix.topics = d.topics(ix, nterms)
 	if d.bad || d.left > 0 {
 		if d.err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrSnapshot, d.err)

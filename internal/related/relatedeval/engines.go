@@ -2,6 +2,7 @@ package relatedeval
 
 import (
 	"cmp"
+	"context"
 	"math"
 	"slices"
 	"time"
@@ -51,6 +52,10 @@ func buildIndex(c *corpus, cfg related.Config) (indexEngine, error) {
 		if err := ix.Add(related.NewSketchedDocument(int64(i), s.date, c.terms[i], c.sketches[i])); err != nil {
 			return indexEngine{}, err
 		}
+	}
+	// The product trains the latent topics on the archive once it is loaded.
+	if err := ix.TrainTopics(context.Background()); err != nil {
+		return indexEngine{}, err
 	}
 	return indexEngine{ix}, nil
 }

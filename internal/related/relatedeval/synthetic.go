@@ -23,16 +23,20 @@ type syntheticReport struct {
 	TermsPerStory   float64 `json:"terms_per_story"`
 	BuildSeconds    float64 `json:"build_seconds"`
 	BuildCPUSeconds float64 `json:"build_cpu_seconds"`
-	BytesPerStory   float64 `json:"bytes_per_story"`
-	QueryP50Ms      float64 `json:"query_p50_ms"`
-	QueryP99Ms      float64 `json:"query_p99_ms"`
-	QueryCPUP50Ms   float64 `json:"query_cpu_p50_ms"`
-	QueryCPUP99Ms   float64 `json:"query_cpu_p99_ms"`
-	UpdateP50Ms     float64 `json:"update_p50_ms"`
-	UpdateP99Ms     float64 `json:"update_p99_ms"`
-	UpdateCPUP50Ms  float64 `json:"update_cpu_p50_ms"`
-	UpdateCPUP99Ms  float64 `json:"update_cpu_p99_ms"`
-	ResultsPerQuery float64 `json:"results_per_query"`
+	// TopicsSeconds is the time to train the latent topics on the built
+	// index and fold every story in.
+	TopicsSeconds    float64 `json:"topics_seconds"`
+	TopicsCPUSeconds float64 `json:"topics_cpu_seconds"`
+	BytesPerStory    float64 `json:"bytes_per_story"`
+	QueryP50Ms       float64 `json:"query_p50_ms"`
+	QueryP99Ms       float64 `json:"query_p99_ms"`
+	QueryCPUP50Ms    float64 `json:"query_cpu_p50_ms"`
+	QueryCPUP99Ms    float64 `json:"query_cpu_p99_ms"`
+	UpdateP50Ms      float64 `json:"update_p50_ms"`
+	UpdateP99Ms      float64 `json:"update_p99_ms"`
+	UpdateCPUP50Ms   float64 `json:"update_cpu_p50_ms"`
+	UpdateCPUP99Ms   float64 `json:"update_cpu_p99_ms"`
+	ResultsPerQuery  float64 `json:"results_per_query"`
 	// AnalysisMsPerStory is the time to analyse one source story's text,
 	// which a start without a snapshot spends on every story besides the
 	// build.
@@ -128,6 +132,7 @@ func runSynthetic(ctx context.Context, stories []story, o options) (*syntheticRe
 	before := heapInUse()
 	var build stopwatch
 	var terms int
+	var err error
 	batch := make([]related.Document, 0, 1000)
 	for i := 0; i < o.synthetic; i += cap(batch) {
 		if err := ctx.Err(); err != nil {
@@ -139,7 +144,6 @@ func runSynthetic(ctx context.Context, stories []story, o options) (*syntheticRe
 			terms += len(doc.Terms())
 			batch = append(batch, doc)
 		}
-		var err error
 		sw := processTimed(func() {
 			for _, doc := range batch {
 				if err = ix.Add(doc); err != nil {
@@ -154,6 +158,12 @@ func runSynthetic(ctx context.Context, stories []story, o options) (*syntheticRe
 		build.cpu += sw.cpu
 	}
 	batch = nil
+	// The product trains the latent topics once the archive is loaded.
+	train := processTimed(func() { err = ix.TrainTopics(ctx) })
+	if err != nil {
+		return nil, err
+	}
+	rep.TopicsSeconds, rep.TopicsCPUSeconds = train.wall.Seconds(), train.cpu.Seconds()
 	after := heapInUse()
 	runtime.KeepAlive(ix)
 	rep.TermsPerStory = float64(terms) / float64(o.synthetic)
@@ -192,7 +202,6 @@ func runSynthetic(ctx context.Context, stories []story, o options) (*syntheticRe
 	runtime.UnlockOSThread()
 
 	var snap bytes.Buffer
-	var err error
 	write := processTimed(func() { rep.SnapshotBytes, err = ix.WriteTo(&snap) })
 	if err != nil {
 		return nil, err
@@ -225,13 +234,14 @@ func (r *syntheticReport) write(w io.Writer, asJSON bool) error {
 	_, err := fmt.Fprintf(w, `synthetic corpus: %d stories resampled from %d stories of %s (%s, GOMAXPROCS=%d)
 terms per story:  %.1f
 build:            %.2fs, %.2fs cpu (index only, analysis excluded)
+latent topics:    %.2fs, %.2fs cpu to train and fold in
 memory:           %.0f bytes per story
 query (k=5):      p50 %.3fms, p99 %.3fms; cpu p50 %.3fms, p99 %.3fms (%.1f results per query)
 update:           p50 %.3fms, p99 %.3fms; cpu p50 %.3fms, p99 %.3fms
 snapshot:         %.1f MB (%.0f bytes per story); write %.2fs; read back %.2fs, %.2fs cpu
 start without:    analysis %.3fms cpu per story, so about %.1fs cpu to analyse %d stories, plus the build
 `, r.Stories, r.Sources, r.Corpus, runtime.Version(), runtime.GOMAXPROCS(0), r.TermsPerStory,
-		r.BuildSeconds, r.BuildCPUSeconds, r.BytesPerStory,
+		r.BuildSeconds, r.BuildCPUSeconds, r.TopicsSeconds, r.TopicsCPUSeconds, r.BytesPerStory,
 		r.QueryP50Ms, r.QueryP99Ms, r.QueryCPUP50Ms, r.QueryCPUP99Ms, r.ResultsPerQuery,
 		r.UpdateP50Ms, r.UpdateP99Ms, r.UpdateCPUP50Ms, r.UpdateCPUP99Ms,
 		float64(r.SnapshotBytes)/1e6, float64(r.SnapshotBytes)/float64(r.Stories), r.SnapshotWriteSecs, r.SnapshotReadSecs, r.SnapshotReadCPU,

@@ -39,6 +39,11 @@ func TestTune(t *testing.T) {
 		{"entity=1", func(c *related.Config) { c.EntityBoost = 1 }},
 		{"maxdf=0.2", func(c *related.Config) { c.MaxDocFreq = 0.2 }},
 		{"maxterms=96", func(c *related.Config) { c.MaxTerms = 96 }},
+		{"no topics", func(c *related.Config) { c.Topics = -1 }},
+		{"topics=32", func(c *related.Config) { c.Topics = 32 }},
+		{"topics=96", func(c *related.Config) { c.Topics = 96 }},
+		{"topicweight=1.5", func(c *related.Config) { c.TopicWeight = 1.5 }},
+		{"topicdepth=50", func(c *related.Config) { c.TopicDepth = 50 }},
 	}
 	for _, co := range sharedCorpora() {
 		if *tuneCorpus != "" && co.name != *tuneCorpus {
