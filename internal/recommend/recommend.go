@@ -254,12 +254,17 @@ func (r *Recommender) Refresh(ctx context.Context, ids ...int64) error {
 			}
 		}
 	}
+	// The changed stories' own lists come first, so that no page names a new story
+	// before the new story's page has its list; then the others, in ID order.
 	keys := make([]int64, 0, len(todo))
 	for id := range todo {
-		keys = append(keys, id)
+		if !slices.Contains(ids, id) {
+			keys = append(keys, id)
+		}
 	}
 	slices.Sort(keys)
-	for _, id := range keys {
+	first := slices.Compact(slices.Sorted(slices.Values(ids)))
+	for _, id := range append(first, keys...) {
 		if err := r.store(ctx, id); err != nil {
 			return err
 		}
