@@ -150,10 +150,17 @@ func TestACME(t *testing.T) {
 	serial := func(m *Main) string {
 		t.Helper()
 		_, port, _ := net.SplitHostPort(m.ln.Addr().String())
-		resp, err := client(m).Get("https://" + net.JoinHostPort(domain, port) + "/")
-		if err != nil {
-			t.Fatalf("GET / over TLS as %s: %v", domain, err)
-		}
+		// The server asks for its certificate as it starts; a handshake while Pebble is still
+		// issuing it may outlast the handshake's time limit, and the reader tries again.
+		var resp *http.Response
+		waitFor(t, "a handshake with the certificate", func() bool {
+			var err error
+			if resp, err = client(m).Get("https://" + net.JoinHostPort(domain, port) + "/"); err != nil {
+				t.Logf("GET / over TLS as %s: %v", domain, err)
+				return false
+			}
+			return true
+		})
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusOK || resp.ProtoMajor != 2 {
 			t.Errorf("GET / over TLS: %d %s, want 200 over HTTP/2", resp.StatusCode, resp.Proto)

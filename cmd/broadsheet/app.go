@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/crypto/acme/autocert"
+
 	"github.com/broadsheet/broadsheet/internal/article"
 	"github.com/broadsheet/broadsheet/internal/demo"
 	"github.com/broadsheet/broadsheet/internal/mail"
@@ -61,7 +63,8 @@ type Main struct {
 	// redirect answers plain HTTP on RedirectAddr when the site serves HTTPS.
 	redirect   *http.Server
 	redirectLn net.Listener
-	notify     chan struct{} // wakes the comment notifier
+	acme       *autocert.Manager // the certificates' manager with --acme-domain
+	notify     chan struct{}     // wakes the comment notifier
 	cancel     context.CancelFunc
 	wg         sync.WaitGroup
 }
@@ -231,6 +234,9 @@ func (m *Main) Run(ctx context.Context) error {
 	bg, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
 	m.Related = recommend.New(m.Store, recommend.Config{Snapshot: filepath.Join(m.Config.Data, "related.index")}, m.Now, m.Log)
+	if m.acme != nil {
+		m.wg.Go(func() { m.warmCertificates(bg, m.acme) })
+	}
 	if purges != nil {
 		m.wg.Go(func() { purges.Run(bg) })
 		m.wg.Go(func() { m.sendPurges(bg) })

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -17,8 +18,9 @@ import (
 )
 
 // tlsConfig is the site's TLS configuration from its certificate files or from ACME, with the
-// handler that must answer ACME's HTTP challenges on port 80 (nil without ACME).
-func (c Config) tlsConfig() (*tls.Config, func(http.Handler) http.Handler, error) {
+// ACME manager that obtains the certificates and answers ACME's HTTP challenges on port 80
+// (nil without ACME).
+func (c Config) tlsConfig() (*tls.Config, *autocert.Manager, error) {
 	if c.TLSCert != "" {
 		cert, err := tls.LoadX509KeyPair(c.TLSCert, c.TLSKey)
 		if err != nil {
@@ -26,12 +28,7 @@ func (c Config) tlsConfig() (*tls.Config, func(http.Handler) http.Handler, error
 		}
 		return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil, nil
 	}
-	var domains []string
-	for _, d := range strings.Split(c.ACMEDomains, ",") {
-		if d = strings.TrimSpace(d); d != "" {
-			domains = append(domains, d)
-		}
-	}
+	domains := c.acmeDomains()
 	if len(domains) == 0 {
 		return nil, nil, errors.New("--acme-domain: name at least one domain")
 	}
@@ -51,7 +48,46 @@ func (c Config) tlsConfig() (*tls.Config, func(http.Handler) http.Handler, error
 	}
 	cfg := mgr.TLSConfig()
 	cfg.MinVersion = tls.VersionTLS12
-	return cfg, mgr.HTTPHandler, nil
+	return cfg, mgr, nil
+}
+
+// warmCertificates asks for each ACME domain's certificate as the server starts, so the first
+// reader's handshake finds it ready rather than waiting for the ACME server (an order can take
+// longer than a handshake may). It returns when ctx ends, leaving a request under way to finish
+// within autocert's own limit (five minutes); a failure is logged and the first handshake for
+// that domain tries again.
+func (m *Main) warmCertificates(ctx context.Context, mgr *autocert.Manager) {
+	for _, d := range m.Config.acmeDomains() {
+		done := make(chan error, 1)
+		go func() {
+			// A hello that accepts ECDSA, as every current browser's does: autocert keeps the
+			// ECDSA and RSA certificates apart.
+			_, err := mgr.GetCertificate(&tls.ClientHelloInfo{ServerName: d,
+				CipherSuites:     []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256},
+				SignatureSchemes: []tls.SignatureScheme{tls.ECDSAWithP256AndSHA256},
+				SupportedCurves:  []tls.CurveID{tls.CurveP256}})
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if err != nil {
+				m.Log.Warn("ACME certificate not obtained yet", "domain", d, "err", err)
+			}
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// acmeDomains are the domains of --acme-domain.
+func (c Config) acmeDomains() []string {
+	var domains []string
+	for _, d := range strings.Split(c.ACMEDomains, ",") {
+		if d = strings.TrimSpace(d); d != "" {
+			domains = append(domains, d)
+		}
+	}
+	return domains
 }
 
 // caPool is the system's certificate pool with the PEM certificates of file added.
@@ -73,10 +109,11 @@ func caPool(file string) (*x509.CertPool, error) {
 // startTLS turns the site's listener into an HTTPS one (HTTP/2 included) and, with
 // RedirectAddr, starts the plain-HTTP listener that redirects to it.
 func (m *Main) startTLS() error {
-	cfg, challenge, err := m.Config.tlsConfig()
+	cfg, mgr, err := m.Config.tlsConfig()
 	if err != nil {
 		return err
 	}
+	m.acme = mgr
 	cfg.NextProtos = append([]string{"h2", "http/1.1"}, cfg.NextProtos...)
 	m.http.TLSConfig = cfg
 	m.ln = tls.NewListener(m.ln, cfg)
@@ -87,8 +124,8 @@ func (m *Main) startTLS() error {
 	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, base+r.URL.RequestURI(), http.StatusMovedPermanently)
 	})
-	if challenge != nil {
-		h = challenge(h)
+	if mgr != nil {
+		h = mgr.HTTPHandler(h)
 	}
 	ln, err := net.Listen("tcp", m.Config.RedirectAddr)
 	if err != nil {

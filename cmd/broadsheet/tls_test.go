@@ -109,8 +109,8 @@ func TestTLSOptions(t *testing.T) {
 			t.Errorf("tlsConfig with --acme-ca-file %s = nil error", file)
 		}
 	}
-	cfg, challenge, err := (Config{ACMEDomains: "news.example.org", Data: t.TempDir()}).tlsConfig()
-	if err != nil || cfg.GetCertificate == nil || challenge == nil {
+	cfg, mgr, err := (Config{ACMEDomains: "news.example.org", Data: t.TempDir()}).tlsConfig()
+	if err != nil || cfg.GetCertificate == nil || mgr == nil {
 		t.Errorf("tlsConfig with --acme-domain = %v, %v; want autocert's", cfg, err)
 	}
 }
