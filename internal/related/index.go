@@ -46,6 +46,7 @@ type Index struct {
 	// topics is the latent-topic model searches use, or nil; pending is a
 	// model being folded in by TrainTopics.
 	topics, pending *topics
+	topicsTried     int // stories in the index at the last training, whether or not it gave a model
 
 	scratch sync.Pool // *scratch
 	blocks  sync.Pool // *postingBlock, for changes

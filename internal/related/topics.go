@@ -132,8 +132,11 @@ func (ix *Index) TrainTopics(ctx context.Context) error {
 		return nil
 	}
 	rows, keys, ids, idf, live := ix.topicRows()
+	ix.mu.Lock()
+	ix.topicsTried = live
+	ix.mu.Unlock()
 	if len(rows) < 4*dims {
-		return nil
+		return nil // too few stories share terms for a model: tried again once the archive doubles
 	}
 	basis, err := trainBasis(ctx, rows, keys, dims)
 	if err != nil {
@@ -184,14 +187,19 @@ func (ix *Index) TopicStories() int {
 
 // TopicsStale reports whether TrainTopics has work to do: the index has no
 // latent-topic model yet holds enough stories for one, or has grown to twice
-// the stories it held when its model was trained.
+// the stories it held when its model was trained. A training that gave no
+// model (too few stories sharing terms) is not tried again until the archive
+// has doubled since.
 func (ix *Index) TopicsStale() bool {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if ix.cfg.Topics <= 0 || ix.live < 4*ix.cfg.Topics {
 		return false
 	}
-	return ix.topics == nil || ix.live >= 2*ix.topics.trained
+	if ix.topics != nil {
+		return ix.live >= 2*ix.topics.trained
+	}
+	return ix.topicsTried == 0 || ix.live >= 2*ix.topicsTried
 }
 
 // topicCell is one entry of the story–term matrix: a column and a weight.

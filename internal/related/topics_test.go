@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -223,5 +224,39 @@ func TestSymmetricEigen(t *testing.T) {
 				t.Fatalf("eigenpair %d: (A·v - λ·v)[%d] = %g", k, i, d)
 			}
 		}
+	}
+}
+
+// TestTopicsNotRetrainedWithoutModel checks that a training which gives no
+// model (stories that share no terms) is not asked for again until the
+// archive doubles: the follower retrains whenever TopicsStale says so, and an
+// idle server spent a tenth of a processor training over and over.
+func TestTopicsNotRetrainedWithoutModel(t *testing.T) {
+	t.Parallel()
+	apart := func(from, n int) []Document {
+		var docs []Document
+		for i := from; i < from+n; i++ {
+			key := fmt.Sprintf("alone%d", i)
+			docs = append(docs, NewDocument(int64(i+1), time.Time{}, []Term{{Key: key, Surface: key}, {Key: key + "x", Surface: key + "x"}}))
+		}
+		return docs
+	}
+	ix := build(t, topicConfig(), apart(0, 40))
+	if !ix.TopicsStale() {
+		t.Fatal("TopicsStale() = false before any training")
+	}
+	if err := ix.TrainTopics(t.Context()); err != nil || ix.TopicStories() != 0 {
+		t.Fatalf("TrainTopics() = %v, TopicStories() = %d; want no model", err, ix.TopicStories())
+	}
+	if ix.TopicsStale() {
+		t.Error("TopicsStale() = true right after a training that gave no model")
+	}
+	for _, d := range apart(40, 40) {
+		if err := ix.Add(d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !ix.TopicsStale() {
+		t.Error("TopicsStale() = false once the archive has doubled since the last training")
 	}
 }
