@@ -132,9 +132,11 @@ func (ix *Index) TrainTopics(ctx context.Context) error {
 		return nil
 	}
 	rows, keys, ids, idf, live := ix.topicRows()
-	ix.mu.Lock()
-	ix.topicsTried = live
-	ix.mu.Unlock()
+	if live >= 4*dims {
+		ix.mu.Lock()
+		ix.topicsTried = live
+		ix.mu.Unlock()
+	}
 	if len(rows) < 4*dims {
 		return nil // too few stories share terms for a model: tried again once the archive doubles
 	}
