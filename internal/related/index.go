@@ -522,7 +522,7 @@ func (ix *Index) insert(doc Document, ps []prepared, dl float64) error {
 	ix.sks[slot] = sketchOf(doc)
 	for _, m := range []*topics{ix.topics, ix.pending} {
 		if m != nil {
-			m.foldSlot(slot, &st)
+			m.foldSlot(slot, refs, tfs)
 		}
 	}
 	ix.slots[doc.ID()] = slot

@@ -84,13 +84,13 @@ func topicWeight(tf uint8) float32 {
 	return float32(f)
 }
 
-// foldSlot folds the story in slot into the model.
-func (m *topics) foldSlot(slot uint32, st *story) {
+// foldSlot folds the story in slot, whose terms are refs with frequencies
+// tfs, into the model.
+func (m *topics) foldSlot(slot uint32, refs []uint32, tfs []uint8) {
 	need := (int(slot) + 1) * m.dims
 	if len(m.vecs) < need {
 		m.vecs = append(m.vecs, make([]int8, need-len(m.vecs)+need/8)...)
 	}
-	refs, tfs := st.appendTerms(nil, nil)
 	m.fold(len(refs), func(i int) (uint32, uint8) { return refID(refs[i]), tfs[i] }, m.vec(slot))
 }
 
@@ -153,6 +153,8 @@ func (ix *Index) TrainTopics(ctx context.Context) error {
 	ix.pending = m
 	n := len(ix.docs)
 	ix.mu.Unlock()
+	var refs []uint32 // a story's terms, decoded
+	var tfs []uint8
 	for start := 0; start < n; start += topicFoldChunk {
 		if err := ctx.Err(); err != nil {
 			ix.mu.Lock()
@@ -163,7 +165,8 @@ func (ix *Index) TrainTopics(ctx context.Context) error {
 		ix.mu.Lock()
 		for slot := start; slot < min(start+topicFoldChunk, len(ix.docs)); slot++ {
 			if ix.docs[slot].terms != nil {
-				m.foldSlot(uint32(slot), &ix.docs[slot])
+				refs, tfs = ix.docs[slot].appendTerms(refs[:0], tfs[:0])
+				m.foldSlot(uint32(slot), refs, tfs)
 			}
 		}
 		ix.mu.Unlock()
